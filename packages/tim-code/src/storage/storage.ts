@@ -1,0 +1,105 @@
+import type { Space, SpaceId, Timite, TimiteKind, Update } from '@tim/protocol';
+
+/** A timite with what only the server may see. */
+export interface TimiteRecord {
+  timite: Timite;
+  /** scrypt hash for humans; null for agents, who authenticate with tokens only. */
+  passwordHash: string | null;
+  /** Agents whose token was revoked keep their nick (history names them) but cannot act. */
+  revoked: boolean;
+}
+
+export interface NewTimite {
+  nick: string;
+  kind: TimiteKind;
+  passwordHash: string | null;
+}
+
+export type CreateTimiteResult = { created: true; timite: Timite } | { created: false; reason: 'nick_taken' };
+
+/** A session key or agent token, stored only as a hash of the key. */
+export interface NewSession {
+  keyHash: string;
+  timiteId: number;
+  createdAt: Date;
+  /** null for agent tokens, which live until revoked. */
+  expiresAt: Date | null;
+}
+
+export interface SessionRecord {
+  timite: Timite;
+  createdAt: Date;
+  expiresAt: Date | null;
+}
+
+export interface NewMessage {
+  spaceId: SpaceId;
+  senderId: number;
+  /** Already trimmed and validated. */
+  content: string;
+  /** Ids of the timites mentioned, resolved by the domain. */
+  mentions: number[];
+  clientMsgId?: string;
+  createdAt: Date;
+  /**
+   * Agent loop guard, checked in the same transaction as the append: an agent's message is
+   * refused when the space's trailing run of agent messages already has this length.
+   */
+  maxAgentStreak: number;
+}
+
+/** Outcomes of an append; none of them is an exception. */
+export type AppendResult =
+  | { outcome: 'created'; update: Update }
+  /** The same sender sent this clientMsgId before; `update` is the original. */
+  | { outcome: 'duplicate'; update: Update }
+  /** The same sender sent this clientMsgId before with different content or space. */
+  | { outcome: 'client_msg_id_conflict' }
+  | { outcome: 'agent_turn_limit' }
+  | { outcome: 'space_not_found' };
+
+export type UpdateRange =
+  /** Updates with id > after, ascending, at most limit. */
+  | { after: number; limit: number }
+  /** The limit updates just before id `before`, ascending. */
+  | { before: number; limit: number };
+
+export type CreateSpaceResult = { created: true; space: Space } | { created: false; reason: 'id_taken' };
+
+/**
+ * Everything tim-code persists. Implementations: SQLite (default), memory (tests), and later
+ * PostgreSQL; all pass `storage.contract.ts`. Methods are async so that a networked database
+ * fits the same shape.
+ */
+export interface Storage {
+  createTimite(input: NewTimite): Promise<CreateTimiteResult>;
+  /** Case-insensitive. */
+  findTimiteByNick(nick: string): Promise<TimiteRecord | undefined>;
+  listTimites(kind?: TimiteKind): Promise<Timite[]>;
+  /** Marks an agent revoked and deletes all its tokens. Returns false for an unknown nick. */
+  revokeAgent(nick: string): Promise<boolean>;
+
+  createSession(input: NewSession): Promise<void>;
+  /** Only live sessions: unknown, expired and revoked keys give undefined. */
+  findSession(keyHash: string, now: Date): Promise<SessionRecord | undefined>;
+  deleteSession(keyHash: string): Promise<void>;
+  /** Returns how many were deleted. */
+  deleteExpiredSessions(now: Date): Promise<number>;
+
+  createSpace(input: { id: SpaceId; name: string; createdAt: Date }): Promise<CreateSpaceResult>;
+  getSpace(id: SpaceId): Promise<Space | undefined>;
+  listSpaces(): Promise<Space[]>;
+
+  /**
+   * Stores the message and assigns the space's next update id (1, 2, 3, … no gaps, no reuse)
+   * in the same transaction. Resolves only once the message is durable.
+   */
+  appendMessage(input: NewMessage): Promise<AppendResult>;
+  readUpdates(spaceId: SpaceId, range: UpdateRange): Promise<Update[]>;
+  /** The space's newest update id, 0 when empty. */
+  headId(spaceId: SpaceId): Promise<number>;
+
+  /** Resolves when the store answers; used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

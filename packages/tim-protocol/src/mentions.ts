@@ -1,0 +1,17 @@
+import { NICK_CHAR_CLASS } from './schemas/entities';
+import { NICK_MAX_CHARS } from './schemas/limits';
+
+const MENTION = new RegExp(`@([${NICK_CHAR_CLASS}]+)`, 'g');
+
+/**
+ * The nicks named as `@nick` in a message, lowercased and without repeats, in order of
+ * first appearance. A mention ends at the first character outside the nick alphabet.
+ */
+export function findMentionedNicks(content: string): string[] {
+  const nicks = new Set<string>();
+  for (const match of content.matchAll(MENTION)) {
+    const nick = match[1];
+    if (nick !== undefined && nick.length <= NICK_MAX_CHARS) nicks.add(nick.toLowerCase());
+  }
+  return [...nicks];
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import {
+  CLIENT_MSG_ID_MAX_CHARS,
+  NICK_MAX_CHARS,
+  SPACE_ID_MAX_CHARS,
+  SPACE_NAME_MAX_CHARS,
+} from './limits';
+
+/** Characters a nick may contain; `@nick` mentions end at the first character outside it. */
+export const NICK_CHAR_CLASS = 'A-Za-z0-9_.-';
+
+export const Nick = z
+  .string()
+  .regex(new RegExp(`^[${NICK_CHAR_CLASS}]{1,${NICK_MAX_CHARS}}$`), {
+    error: `A nick is 1–${NICK_MAX_CHARS} characters of letters, digits, "_", "." and "-".`,
+  });
+export type Nick = z.infer<typeof Nick>;
+
+export const SpaceId = z.string().regex(new RegExp(`^[a-z0-9-]{1,${SPACE_ID_MAX_CHARS}}$`), {
+  error: `A space id is 1–${SPACE_ID_MAX_CHARS} characters of lowercase letters, digits and "-".`,
+});
+export type SpaceId = z.infer<typeof SpaceId>;
+
+export const SpaceName = z.string().trim().min(1).max(SPACE_NAME_MAX_CHARS);
+
+export const TimiteId = z.number().int().positive();
+export const MessageId = z.number().int().positive();
+/** A space's update sequence number: 1, 2, 3, … with no gaps. */
+export const UpdateId = z.number().int().positive();
+/** An update id or 0, meaning "before the first update". */
+export const UpdateCursor = z.number().int().nonnegative();
+
+export const IsoTime = z.iso.datetime({ offset: true });
+
+export const ClientMsgId = z.string().min(1).max(CLIENT_MSG_ID_MAX_CHARS);
+
+export const TimiteKind = z.enum(['human', 'agent']);
+export type TimiteKind = z.infer<typeof TimiteKind>;
+
+export const Timite = z.object({
+  id: TimiteId,
+  nick: Nick,
+  kind: TimiteKind,
+});
+export type Timite = z.infer<typeof Timite>;
+
+export const Session = z.object({
+  key: z.string().min(1),
+  timiteId: TimiteId,
+  createdAt: IsoTime,
+  expiresAt: IsoTime,
+});
+export type Session = z.infer<typeof Session>;
+
+export const Space = z.object({
+  id: SpaceId,
+  name: z.string(),
+  createdAt: IsoTime,
+});
+export type Space = z.infer<typeof Space>;
+
+export const Message = z.object({
+  id: MessageId,
+  spaceId: SpaceId,
+  sender: Timite,
+  content: z.string(),
+  mentions: z.array(TimiteId),
+  createdAt: IsoTime,
+  clientMsgId: ClientMsgId.optional(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const MessageEvent = z.object({
+  type: z.literal('message'),
+  message: Message,
+});
+export type MessageEvent = z.infer<typeof MessageEvent>;
+
+/** Persisted event kinds. Clients ignore kinds they do not know. */
+export const UpdateEvent = z.discriminatedUnion('type', [MessageEvent]);
+export type UpdateEvent = z.infer<typeof UpdateEvent>;
+
+export const Update = z.object({
+  id: UpdateId,
+  spaceId: SpaceId,
+  at: IsoTime,
+  event: UpdateEvent,
+});
+export type Update = z.infer<typeof Update>;
+
+/**
+ * An update whose event may be of a kind this client does not know. Clients parse with
+ * this first, so an unknown kind still advances their resume cursor.
+ */
+export const UpdateEnvelope = z.object({
+  id: UpdateId,
+  spaceId: SpaceId,
+  at: IsoTime,
+  event: z.looseObject({ type: z.string() }),
+});
+export type UpdateEnvelope = z.infer<typeof UpdateEnvelope>;
+
+export const PresenceState = z.enum(['online', 'offline']);
+export type PresenceState = z.infer<typeof PresenceState>;
+
+export const Activity = z.enum(['typing', 'thinking', 'idle']);
+export type Activity = z.infer<typeof Activity>;
+
+/** Ephemeral: live only, never replayed, no id. */
+export const PresenceEvent = z.object({
+  type: z.literal('presence'),
+  spaceId: SpaceId,
+  timite: Timite,
+  state: PresenceState,
+});
+export type PresenceEvent = z.infer<typeof PresenceEvent>;
+
+/** Ephemeral: live only, never replayed, no id. */
+export const ActivityEvent = z.object({
+  type: z.literal('activity'),
+  spaceId: SpaceId,
+  timite: Timite,
+  activity: Activity,
+});
+export type ActivityEvent = z.infer<typeof ActivityEvent>;
+
+export const EphemeralEvent = z.discriminatedUnion('type', [PresenceEvent, ActivityEvent]);
+export type EphemeralEvent = z.infer<typeof EphemeralEvent>;

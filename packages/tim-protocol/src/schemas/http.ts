@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import {
+  ClientMsgId,
+  Message,
+  Nick,
+  Session,
+  Space,
+  SpaceId,
+  SpaceName,
+  Timite,
+  Update,
+  UpdateCursor,
+  UpdateId,
+} from './entities';
+import { DEFAULT_LIMITS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, codePointLength } from './limits';
+
+/** Path prefix of every API call. */
+export const API_PREFIX = '/api/v1';
+/** Path of the WebSocket endpoint. */
+export const WS_PATH = `${API_PREFIX}/ws`;
+
+export const Password = z.string().min(PASSWORD_MIN_CHARS).max(PASSWORD_MAX_CHARS);
+
+export const RegisterRequest = z.strictObject({
+  nick: Nick,
+  password: Password,
+});
+export type RegisterRequest = z.infer<typeof RegisterRequest>;
+
+export const LoginRequest = z.strictObject({
+  nick: Nick,
+  password: z.string().min(1).max(PASSWORD_MAX_CHARS),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const AuthResponse = z.object({
+  session: Session,
+  timite: Timite,
+});
+export type AuthResponse = z.infer<typeof AuthResponse>;
+
+export const MeResponse = z.object({ timite: Timite });
+export type MeResponse = z.infer<typeof MeResponse>;
+
+export const SpacesResponse = z.object({ spaces: z.array(Space) });
+export type SpacesResponse = z.infer<typeof SpacesResponse>;
+
+export const CreateSpaceRequest = z.strictObject({
+  id: SpaceId,
+  name: SpaceName,
+});
+export type CreateSpaceRequest = z.infer<typeof CreateSpaceRequest>;
+
+export const SpaceResponse = z.object({ space: Space });
+export type SpaceResponse = z.infer<typeof SpaceResponse>;
+
+/** Message content as stored: trimmed, 1–4000 code points. */
+export const MessageContent = z
+  .string()
+  .trim()
+  .min(1, { error: 'A message cannot be empty.' })
+  .refine((content) => codePointLength(content) <= DEFAULT_LIMITS.messageChars, {
+    error: `A message is at most ${DEFAULT_LIMITS.messageChars} characters.`,
+  });
+
+export const SendMessageRequest = z.strictObject({
+  content: MessageContent,
+  clientMsgId: ClientMsgId.optional(),
+});
+export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
+
+export const SendMessageResponse = z.object({
+  message: Message,
+  updateId: UpdateId,
+});
+export type SendMessageResponse = z.infer<typeof SendMessageResponse>;
+
+const QueryInt = z.coerce.number().int();
+
+/** Query of `GET /spaces/:spaceId/updates`: `after` pages forward, `before` pages back. */
+export const UpdatesQuery = z
+  .strictObject({
+    after: QueryInt.nonnegative().optional(),
+    before: QueryInt.positive().optional(),
+    limit: QueryInt.min(1).max(DEFAULT_LIMITS.pageMax).default(DEFAULT_LIMITS.pageDefault),
+  })
+  .refine((query) => query.after === undefined || query.before === undefined, {
+    error: 'Give either "after" or "before", not both.',
+    path: ['before'],
+  });
+export type UpdatesQuery = z.infer<typeof UpdatesQuery>;
+
+export const UpdatesResponse = z.object({
+  updates: z.array(Update),
+  headId: UpdateCursor,
+  timites: z.array(Timite),
+});
+export type UpdatesResponse = z.infer<typeof UpdatesResponse>;
+
+export const PresenceResponse = z.object({ timites: z.array(Timite) });
+export type PresenceResponse = z.infer<typeof PresenceResponse>;
+
+export const HealthResponse = z.object({ status: z.literal('ok') });
+export type HealthResponse = z.infer<typeof HealthResponse>;
