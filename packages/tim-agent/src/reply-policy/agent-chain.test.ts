@@ -1,0 +1,51 @@
+import type { Message, Timite } from '@tim/protocol';
+import { KnownMessages, agentChainOf } from './agent-chain';
+
+const HUMAN: Timite = { id: 1, nick: 'bob', kind: 'human' };
+const AGENT: Timite = { id: 2, nick: 'alice', kind: 'agent' };
+
+function message(sender: Timite, id: number): Message {
+  return { id, spaceId: 'main', sender, content: 'x', mentions: [], createdAt: '2026-11-25T12:00:00Z' };
+}
+
+describe('agentChainOf', () => {
+  it('counts agent messages after the newest human message', () => {
+    expect(agentChainOf([])).toBe(0);
+    expect(agentChainOf([message(HUMAN, 1)])).toBe(0);
+    expect(agentChainOf([message(AGENT, 1), message(HUMAN, 2), message(AGENT, 3), message(AGENT, 4)])).toBe(2);
+  });
+
+  it('counts every message when no human spoke', () => {
+    expect(agentChainOf([message(AGENT, 1), message(AGENT, 2), message(AGENT, 3)])).toBe(3);
+  });
+});
+
+describe('KnownMessages', () => {
+  it('orders by update id whatever the arrival order', () => {
+    const known = new KnownMessages();
+    known.add(3, message(AGENT, 30));
+    known.add(1, message(AGENT, 10));
+    known.add(2, message(HUMAN, 20));
+    expect(known.agentChain()).toBe(1);
+    expect(known.newestId()).toBe(3);
+  });
+
+  it('counts an acknowledged own reply before its echo and once after it', () => {
+    const known = new KnownMessages();
+    known.add(1, message(HUMAN, 10));
+    known.add(3, message(AGENT, 30));
+    expect(known.agentChain()).toBe(1);
+    known.add(2, message(AGENT, 20));
+    known.add(3, message(AGENT, 30));
+    expect(known.agentChain()).toBe(2);
+  });
+
+  it('keeps only the newest messages up to its capacity', () => {
+    const known = new KnownMessages(2);
+    known.add(1, message(HUMAN, 10));
+    known.add(2, message(AGENT, 20));
+    known.add(3, message(AGENT, 30));
+    expect(known.agentChain()).toBe(2);
+    expect(known.newestId()).toBe(3);
+  });
+});

@@ -1,0 +1,41 @@
+import type { Message } from '@tim/protocol';
+
+/**
+ * The messages of one space that an agent knows, by update id: its subscription's updates,
+ * the history it read, and its own replies as soon as the server acknowledged them (so a
+ * reply counts in the agent chain before its echo arrives). Keeps the newest `capacity`.
+ */
+export class KnownMessages {
+  private readonly byUpdateId = new Map<number, Message>();
+
+  constructor(private readonly capacity = 200) {}
+
+  add(updateId: number, message: Message): void {
+    this.byUpdateId.set(updateId, message);
+    if (this.byUpdateId.size <= this.capacity) return;
+    const oldest = [...this.byUpdateId.keys()].sort((a, b) => a - b).slice(0, this.byUpdateId.size - this.capacity);
+    for (const id of oldest) this.byUpdateId.delete(id);
+  }
+
+  /** Newest update id known, 0 when none. */
+  newestId(): number {
+    let newest = 0;
+    for (const id of this.byUpdateId.keys()) newest = Math.max(newest, id);
+    return newest;
+  }
+
+  /** Agent messages after the newest human message (all of them when no human message is known). */
+  agentChain(): number {
+    return agentChainOf([...this.byUpdateId.entries()].sort(([a], [b]) => a - b).map(([, message]) => message));
+  }
+}
+
+/** Agent messages at the end of `messages` (oldest first), back to the newest human message. */
+export function agentChainOf(messages: readonly Message[]): number {
+  let chain = 0;
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    if (messages[index]?.sender.kind === 'human') break;
+    chain += 1;
+  }
+  return chain;
+}
