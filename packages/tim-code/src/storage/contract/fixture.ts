@@ -1,0 +1,79 @@
+import type { SpaceId, Timite } from '@tim/protocol';
+import type { AppendResult, NewMessage, Storage } from '../storage';
+
+/** Opens a fresh, empty store; `cleanup` closes it and removes whatever it left behind. */
+export type MakeStorage = () => Promise<{ storage: Storage; cleanup: () => Promise<void> }>;
+
+/** A fixed instant, so that expected times are exact. */
+export const T0 = new Date('2026-01-02T03:04:05.678Z');
+
+export function msAfterT0(ms: number): Date {
+  return new Date(T0.getTime() + ms);
+}
+
+/** A message to append: the sender and whatever differs from the fixture's defaults. */
+export type AppendInput = { sender: Timite } & Partial<Omit<NewMessage, 'senderId'>>;
+
+export interface StorageFixture {
+  /** The store of the running test. */
+  storage(): Storage;
+  createHuman(nick: string): Promise<Timite>;
+  createAgent(nick: string): Promise<Timite>;
+  /** Appends a message with defaults that tests override where they matter. */
+  append(input: AppendInput): Promise<AppendResult>;
+  /** Like `append`, but fails the test unless the outcome is 'created'; returns the update id. */
+  appendCreated(input: AppendInput): Promise<number>;
+  createSpace(id: SpaceId): Promise<void>;
+}
+
+/** Gives every test in the calling `describe` its own fresh store and cleans it up after. */
+export function useStorage(makeStorage: MakeStorage): StorageFixture {
+  let current: Awaited<ReturnType<MakeStorage>> | undefined;
+  beforeEach(async () => {
+    current = await makeStorage();
+  });
+  afterEach(async () => {
+    const finished = current;
+    current = undefined;
+    await finished?.cleanup();
+  });
+
+  function storage(): Storage {
+    if (current === undefined) throw new Error('The storage fixture is used outside a test.');
+    return current.storage;
+  }
+
+  async function createTimite(nick: string, kind: Timite['kind']): Promise<Timite> {
+    const result = await storage().createTimite({ nick, kind, passwordHash: kind === 'human' ? `hash-of-${nick}` : null });
+    if (!result.created) throw new Error(`The fixture could not create ${nick}: ${result.reason}`);
+    return result.timite;
+  }
+
+  async function append({ sender, ...rest }: AppendInput): Promise<AppendResult> {
+    return storage().appendMessage({
+      spaceId: 'main',
+      content: 'hello',
+      mentions: [],
+      createdAt: T0,
+      maxAgentStreak: 10,
+      ...rest,
+      senderId: sender.id,
+    });
+  }
+
+  return {
+    storage,
+    createHuman: (nick) => createTimite(nick, 'human'),
+    createAgent: (nick) => createTimite(nick, 'agent'),
+    append,
+    async appendCreated(input) {
+      const result = await append(input);
+      if (result.outcome !== 'created') throw new Error(`Expected 'created', got '${result.outcome}'.`);
+      return result.update.id;
+    },
+    async createSpace(id) {
+      const result = await storage().createSpace({ id, name: `Space ${id}`, createdAt: T0 });
+      if (!result.created) throw new Error(`The fixture could not create space ${id}.`);
+    },
+  };
+}

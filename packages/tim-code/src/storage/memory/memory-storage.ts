@@ -1,0 +1,190 @@
+import { MAIN_SPACE_ID } from '@tim/protocol';
+import type { Space, SpaceId, Timite, TimiteKind, Update } from '@tim/protocol';
+import { planAppend, toCreatedUpdate } from '../append-rules';
+import type { NewSession, Storage, TimiteRecord } from '../storage';
+
+interface SpaceState {
+  space: Space;
+  /** updates[i] has id i + 1. */
+  updates: Update[];
+  agentStreak: number;
+}
+
+/**
+ * A Storage held in process memory, for fast unit tests. Every method body runs
+ * synchronously, so each call is atomic without locks. Values are copied in and out, so a
+ * caller mutating a result cannot change the store.
+ */
+export function createMemoryStorage(): Storage {
+  const timites = new Map<number, TimiteRecord>();
+  const timiteIdByNick = new Map<string, number>();
+  const sessions = new Map<string, NewSession>();
+  const spaces = new Map<SpaceId, SpaceState>();
+  /** senderId → clientMsgId → the update it created. */
+  const updatesByClientMsgId = new Map<number, Map<string, Update>>();
+  let lastTimiteId = 0;
+  let lastMessageId = 0;
+  let isClosed = false;
+
+  spaces.set(MAIN_SPACE_ID, {
+    space: { id: MAIN_SPACE_ID, name: MAIN_SPACE_ID, createdAt: new Date().toISOString() },
+    updates: [],
+    agentStreak: 0,
+  });
+
+  function assertOpen(): void {
+    if (isClosed) throw new Error('The memory storage is closed.');
+  }
+
+  function findLiveSession(keyHash: string, now: Date): { session: NewSession; timite: Timite } | undefined {
+    const session = sessions.get(keyHash);
+    if (session === undefined) return undefined;
+    if (session.expiresAt !== null && session.expiresAt.getTime() <= now.getTime()) return undefined;
+    const record = timites.get(session.timiteId);
+    if (record === undefined || record.revoked) return undefined;
+    return { session, timite: record.timite };
+  }
+
+  return {
+    async createTimite(input) {
+      assertOpen();
+      const nickKey = input.nick.toLowerCase();
+      if (timiteIdByNick.has(nickKey)) return { created: false, reason: 'nick_taken' };
+      lastTimiteId += 1;
+      const timite: Timite = { id: lastTimiteId, nick: input.nick, kind: input.kind };
+      timites.set(timite.id, { timite, passwordHash: input.passwordHash, revoked: false });
+      timiteIdByNick.set(nickKey, timite.id);
+      return { created: true, timite: { ...timite } };
+    },
+
+    async findTimiteByNick(nick) {
+      assertOpen();
+      const id = timiteIdByNick.get(nick.toLowerCase());
+      const record = id === undefined ? undefined : timites.get(id);
+      return record === undefined ? undefined : structuredClone(record);
+    },
+
+    async listTimites(kind?: TimiteKind) {
+      assertOpen();
+      return [...timites.values()]
+        .filter((record) => kind === undefined || record.timite.kind === kind)
+        .map((record) => ({ ...record.timite }));
+    },
+
+    async revokeAgent(nick) {
+      assertOpen();
+      const id = timiteIdByNick.get(nick.toLowerCase());
+      const record = id === undefined ? undefined : timites.get(id);
+      if (record === undefined || record.timite.kind !== 'agent') return false;
+      record.revoked = true;
+      for (const [keyHash, session] of sessions) {
+        if (session.timiteId === record.timite.id) sessions.delete(keyHash);
+      }
+      return true;
+    },
+
+    async createSession(input) {
+      assertOpen();
+      if (!timites.has(input.timiteId)) throw new Error(`createSession: unknown timite id ${input.timiteId}`);
+      if (sessions.has(input.keyHash)) throw new Error('createSession: the key hash exists already');
+      sessions.set(input.keyHash, structuredClone(input));
+    },
+
+    async findSession(keyHash, now) {
+      assertOpen();
+      const live = findLiveSession(keyHash, now);
+      if (live === undefined) return undefined;
+      return {
+        timite: { ...live.timite },
+        createdAt: new Date(live.session.createdAt),
+        expiresAt: live.session.expiresAt === null ? null : new Date(live.session.expiresAt),
+      };
+    },
+
+    async deleteSession(keyHash) {
+      assertOpen();
+      sessions.delete(keyHash);
+    },
+
+    async deleteExpiredSessions(now) {
+      assertOpen();
+      let deleted = 0;
+      for (const [keyHash, session] of sessions) {
+        if (session.expiresAt !== null && session.expiresAt.getTime() <= now.getTime()) {
+          sessions.delete(keyHash);
+          deleted += 1;
+        }
+      }
+      return deleted;
+    },
+
+    async createSpace(input) {
+      assertOpen();
+      if (spaces.has(input.id)) return { created: false, reason: 'id_taken' };
+      const space: Space = { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() };
+      spaces.set(space.id, { space, updates: [], agentStreak: 0 });
+      return { created: true, space: { ...space } };
+    },
+
+    async getSpace(id) {
+      assertOpen();
+      const state = spaces.get(id);
+      return state === undefined ? undefined : { ...state.space };
+    },
+
+    async listSpaces() {
+      assertOpen();
+      // Map iteration follows insertion order, which is creation order.
+      return [...spaces.values()].map((state) => ({ ...state.space }));
+    },
+
+    async appendMessage(input) {
+      assertOpen();
+      const state = spaces.get(input.spaceId);
+      const sent = input.clientMsgId === undefined ? undefined : updatesByClientMsgId.get(input.senderId);
+      const plan = planAppend(input, {
+        space: state === undefined ? undefined : { headId: state.updates.length, agentStreak: state.agentStreak },
+        original: input.clientMsgId === undefined ? undefined : sent?.get(input.clientMsgId),
+        sender: timites.get(input.senderId)?.timite,
+      });
+      if (plan.action === 'answer') return structuredClone(plan.result);
+      // planAppend plans an insert only into an existing space.
+      if (state === undefined) throw new Error('appendMessage: planned an insert into a missing space');
+      lastMessageId += 1;
+      const update = toCreatedUpdate(input, plan, lastMessageId);
+      state.updates.push(update);
+      state.agentStreak = plan.agentStreak;
+      if (input.clientMsgId !== undefined) {
+        const bySender = updatesByClientMsgId.get(input.senderId) ?? new Map<string, Update>();
+        bySender.set(input.clientMsgId, update);
+        updatesByClientMsgId.set(input.senderId, bySender);
+      }
+      return { outcome: 'created', update: structuredClone(update) };
+    },
+
+    async readUpdates(spaceId, range) {
+      assertOpen();
+      const updates = spaces.get(spaceId)?.updates ?? [];
+      // updates[i] has id i + 1, so ids map straight to array positions.
+      if ('after' in range) {
+        const start = Math.max(range.after, 0);
+        return structuredClone(updates.slice(start, start + range.limit));
+      }
+      const end = Math.min(Math.max(range.before - 1, 0), updates.length);
+      return structuredClone(updates.slice(Math.max(end - range.limit, 0), end));
+    },
+
+    async headId(spaceId) {
+      assertOpen();
+      return spaces.get(spaceId)?.updates.length ?? 0;
+    },
+
+    async ping() {
+      assertOpen();
+    },
+
+    async close() {
+      isClosed = true;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The schema, as numbered steps. Step i brings a database from user_version i to i + 1.
+ * Append new steps; never edit or reorder a step that has shipped.
+ *
+ * Times are integer milliseconds since the epoch (UTC), everywhere.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE timites (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    -- NOCASE makes the unique constraint case-insensitive; nicks are ASCII, which NOCASE folds.
+    nick TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('human', 'agent')),
+    password_hash TEXT,
+    revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
+  );
+
+  CREATE TABLE sessions (
+    key_hash TEXT PRIMARY KEY,
+    timite_id INTEGER NOT NULL REFERENCES timites (id),
+    created_at INTEGER NOT NULL,
+    -- NULL for agent tokens, which live until revoked.
+    expires_at INTEGER
+  );
+  CREATE INDEX sessions_by_timite ON sessions (timite_id);
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at) WHERE expires_at IS NOT NULL;
+
+  CREATE TABLE spaces (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    -- The newest update id; the next append takes head_id + 1 in its own transaction.
+    head_id INTEGER NOT NULL DEFAULT 0,
+    -- The length of the space's trailing run of agent messages (the agent loop guard).
+    agent_streak INTEGER NOT NULL DEFAULT 0
+  );
+
+  -- AUTOINCREMENT: message ids are unique across the server and never reused.
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    space_id TEXT NOT NULL REFERENCES spaces (id),
+    update_id INTEGER NOT NULL,
+    sender_id INTEGER NOT NULL REFERENCES timites (id),
+    content TEXT NOT NULL,
+    -- A JSON array of timite ids.
+    mentions TEXT NOT NULL,
+    client_msg_id TEXT,
+    created_at INTEGER NOT NULL,
+    UNIQUE (space_id, update_id)
+  );
+  -- NULLs are distinct in a unique index, so messages without a clientMsgId never collide.
+  CREATE UNIQUE INDEX messages_by_client_msg_id ON messages (sender_id, client_msg_id);
+  `,
+];
+
+/**
+ * Brings the database to the newest schema. All pending steps run in one transaction,
+ * so a crash midway leaves the previous version intact; reopening an up-to-date file
+ * changes nothing.
+ */
+export function applyMigrations(db: Database.Database): void {
+  const migrate = db.transaction(() => {
+    const version = readUserVersion(db);
+    if (version > MIGRATIONS.length) {
+      throw new Error(`The database has schema version ${version}; this tim-code knows up to ${MIGRATIONS.length}.`);
+    }
+    for (const [index, sql] of MIGRATIONS.entries()) {
+      if (index < version) continue;
+      db.exec(sql);
+      // PRAGMA takes no bound parameters; index is a number we produced.
+      db.pragma(`user_version = ${index + 1}`);
+    }
+  });
+  // IMMEDIATE: two processes opening a new file at once migrate one after the other.
+  migrate.immediate();
+}
+
+export function readUserVersion(db: Database.Database): number {
+  const version = db.pragma('user_version', { simple: true });
+  if (typeof version !== 'number') throw new Error('PRAGMA user_version did not answer a number.');
+  return version;
+}

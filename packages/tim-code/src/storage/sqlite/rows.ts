@@ -1,0 +1,46 @@
+import { TimiteId, TimiteKind } from '@tim/protocol';
+import type { Space, Timite, Update } from '@tim/protocol';
+import { z } from 'zod';
+import { toMessageUpdate } from '../append-rules';
+import type { SessionRecord, TimiteRecord } from '../storage';
+import type { MessageRow, SessionRow, SpaceRow, TimiteRow } from './statements';
+
+const Mentions = z.array(TimiteId);
+
+/** Times are stored as integer ms since the epoch; the protocol speaks ISO 8601 in UTC. */
+export function toIsoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function toTimite(row: Pick<TimiteRow, 'id' | 'nick' | 'kind'>): Timite {
+  return { id: row.id, nick: row.nick, kind: TimiteKind.parse(row.kind) };
+}
+
+export function toTimiteRecord(row: TimiteRow): TimiteRecord {
+  return { timite: toTimite(row), passwordHash: row.password_hash, revoked: row.revoked === 1 };
+}
+
+export function toSessionRecord(row: SessionRow): SessionRecord {
+  return {
+    timite: toTimite({ id: row.timite_id, nick: row.nick, kind: row.kind }),
+    createdAt: new Date(row.created_at),
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+  };
+}
+
+export function toSpace(row: SpaceRow): Space {
+  return { id: row.id, name: row.name, createdAt: toIsoTime(row.created_at) };
+}
+
+export function toUpdate(row: MessageRow): Update {
+  return toMessageUpdate({
+    updateId: row.update_id,
+    messageId: row.message_id,
+    spaceId: row.space_id,
+    sender: toTimite({ id: row.sender_id, nick: row.sender_nick, kind: row.sender_kind }),
+    content: row.content,
+    mentions: Mentions.parse(JSON.parse(row.mentions)),
+    createdAt: new Date(row.created_at),
+    clientMsgId: row.client_msg_id ?? undefined,
+  });
+}
