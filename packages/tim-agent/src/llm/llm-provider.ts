@@ -1,0 +1,69 @@
+/** One message of a chat prompt, in the roles every OpenAI-compatible endpoint knows. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface LlmRequest {
+  model: string;
+  temperature: number;
+  messages: ChatMessage[];
+  /** Upper bound of the reply, in tokens; omitted means the endpoint's default. */
+  maxReplyTokens?: number;
+  /** Aborts the request, e.g. when the agent stops. */
+  signal?: AbortSignal;
+}
+
+export interface LlmUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /** The endpoint reported no usage; the counts are estimated from the text length. */
+  isEstimated: boolean;
+}
+
+export interface LlmReply {
+  text: string;
+  usage: LlmUsage;
+}
+
+/**
+ * The seam between an agent and a language model. Implementations retry transient failures
+ * themselves (within a bound) and throw `LlmError` for everything that did not give a reply.
+ */
+export interface LlmProvider {
+  complete(request: LlmRequest): Promise<LlmReply>;
+}
+
+export type LlmFailureKind =
+  /** No answer within the timeout, after the retries. */
+  | 'timeout'
+  /** The endpoint kept answering 429. */
+  | 'rate_limited'
+  /** The endpoint kept answering 5xx. */
+  | 'server_error'
+  /** Any other HTTP error (bad key, unknown model, …); retrying does not help. */
+  | 'http_error'
+  /** Connection refused, reset, DNS, … after the retries. */
+  | 'network'
+  /** The request was aborted by the caller. */
+  | 'aborted'
+  /** An answer that is not a chat completion. */
+  | 'invalid_response'
+  /** A chat completion without any text. */
+  | 'empty_response';
+
+/** A turn that produced no reply. The message is safe to log: it never holds keys or prompt text. */
+export class LlmError extends Error {
+  constructor(
+    readonly kind: LlmFailureKind,
+    message: string,
+    options?: { status?: number; cause?: unknown },
+  ) {
+    super(message, { cause: options?.cause });
+    this.name = 'LlmError';
+    this.status = options?.status;
+  }
+
+  readonly status: number | undefined;
+}

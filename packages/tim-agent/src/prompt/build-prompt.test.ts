@@ -1,0 +1,55 @@
+import type { Message, Timite } from '@tim/protocol';
+import { buildPrompt, toMessageContent } from './build-prompt';
+
+const JARVIS: Timite = { id: 1, nick: 'jarvis', kind: 'agent' };
+const ALICE: Timite = { id: 2, nick: 'alice', kind: 'agent' };
+const BOB: Timite = { id: 3, nick: 'bob', kind: 'human' };
+
+function message(sender: Timite, content: string, id: number): Message {
+  return { id, spaceId: 'main', sender, content, mentions: [], createdAt: '2026-11-25T12:00:00Z' };
+}
+
+describe('buildPrompt', () => {
+  const prompt = buildPrompt({
+    systemPrompt: 'You are Jarvis.',
+    self: JARVIS,
+    spaceId: 'main',
+    history: [message(BOB, 'plan the release @jarvis', 1), message(JARVIS, 'Step 1: freeze.', 2), message(ALICE, 'On it!', 3)],
+    present: [BOB, JARVIS, ALICE],
+  });
+
+  it('starts with the persona prompt and says who the agent is and who is in the space', () => {
+    expect(prompt[0]?.role).toBe('system');
+    expect(prompt[0]?.content).toMatch(/^You are Jarvis\.\n\n/);
+    expect(prompt[0]?.content).toContain('You are @jarvis, an AI agent in the Tim space "main"');
+    expect(prompt[0]?.content).toContain('Online in the space now: @bob (human), @alice (agent).');
+  });
+
+  it('gives the agent its own messages as assistant and others as user with nick and kind', () => {
+    expect(prompt.slice(1)).toEqual([
+      { role: 'user', content: 'bob (human): plan the release @jarvis' },
+      { role: 'assistant', content: 'Step 1: freeze.' },
+      { role: 'user', content: 'alice (agent): On it!' },
+    ]);
+  });
+
+  it('says so when nobody else is online', () => {
+    const alone = buildPrompt({ systemPrompt: 'x', self: JARVIS, spaceId: 'lab', history: [], present: [JARVIS] });
+    expect(alone).toHaveLength(1);
+    expect(alone[0]?.content).toContain('Nobody else is online');
+  });
+});
+
+describe('toMessageContent', () => {
+  it('drops a copied own-nick prefix and trims', () => {
+    expect(toMessageContent('  jarvis: Step 1.  ', 'jarvis')).toBe('Step 1.');
+    expect(toMessageContent('Jarvis (agent): Step 1.', 'jarvis')).toBe('Step 1.');
+    expect(toMessageContent('@jarvis: hi', 'jarvis')).toBe('hi');
+    expect(toMessageContent('alice: hi', 'jarvis')).toBe('alice: hi');
+  });
+
+  it('cuts to 4000 code points and refuses what is left empty', () => {
+    expect([...(toMessageContent('😀'.repeat(4100), 'j') ?? '')]).toHaveLength(4000);
+    expect(toMessageContent('jarvis:   ', 'jarvis')).toBeUndefined();
+  });
+});
