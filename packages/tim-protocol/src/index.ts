@@ -4,3 +4,20 @@ export * from './schemas/entities';
 export * from './schemas/http';
 export * from './schemas/frames';
 export * from './mentions';
+export { TimClient } from './client/tim-client';
+export type { TimClientOptions, SendMessageOptions, SendMessageResult, ReadUpdatesOptions } from './client/tim-client';
+export { TimSubscription } from './client/subscription';
+export type {
+  SubscriptionState,
+  StateChange,
+  RetryEvent,
+  SubscribeOptions,
+  TimSubscriptionEvents,
+} from './client/subscription';
+export { TimClientError } from './client/tim-client-error';
+export type { TimClientErrorCode, TimClientErrorOptions, ClientOnlyErrorCode } from './client/tim-client-error';
+export { backoffDelay, DEFAULT_BACKOFF } from './client/backoff';
+export type { BackoffOptions } from './client/backoff';
+export { Emitter } from './client/emitter';
+export type { Unsubscribe } from './client/emitter';
+export type { WebSocketConstructor, WebSocketLike, FetchFunction, Timers, TimerHandle } from './client/platform';

@@ -1,0 +1,333 @@
+import { z } from 'zod';
+import {
+  UpdateEvent,
+  type Activity,
+  type ActivityEvent,
+  type PresenceEvent,
+  type Timite,
+  type Update,
+  type UpdateEnvelope,
+} from '../schemas/entities';
+import { ActivityFrame, ServerFrame, SubscribeFrame, type ClientFrame } from '../schemas/frames';
+import { CLOSE_UNAUTHENTICATED } from '../schemas/limits';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import { Emitter, type Unsubscribe } from './emitter';
+import {
+  WS_CONNECTING,
+  WS_OPEN,
+  readCloseEvent,
+  readErrorMessage,
+  readMessageText,
+  type TimerHandle,
+  type Timers,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './platform';
+import { parseJsonText, parseOutgoing } from './parse';
+import { TimClientError } from './tim-client-error';
+
+export type SubscriptionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface StateChange {
+  previous: SubscriptionState;
+  next: SubscriptionState;
+  /** Why, for a person: 'ready', 'closed by the client', 'connection closed with 1006', … */
+  reason: string;
+}
+
+/** A reconnect was scheduled. */
+export interface RetryEvent {
+  /** 1 for the first retry after a connection was lost; reset by a 'ready'. */
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface TimSubscriptionEvents {
+  state: StateChange;
+  ready: Timite;
+  subscribed: { spaceId: string; headId: number };
+  unsubscribed: { spaceId: string };
+  /** Known event kinds only; per space, ids strictly increase and none repeats. */
+  update: Update;
+  presence: PresenceEvent;
+  activity: ActivityEvent;
+  /** Error frames, and frames that break the protocol (code 'invalid_response'). */
+  error: TimClientError;
+  retry: RetryEvent;
+}
+
+export interface SubscribeOptions {
+  /** Replay every update with id > after before going live; absent: live only. */
+  after?: number;
+  /** @default true (server side) */
+  receiveOwnMessages?: boolean;
+}
+
+/** Built by `TimClient.connect()`. */
+export interface TimSubscriptionOptions {
+  url: string;
+  WebSocket: WebSocketConstructor;
+  /** Read at every (re)connect, so a key set later is used; undefined closes the subscription. */
+  getKey: () => string | undefined;
+  backoff: BackoffOptions;
+  timers: Timers;
+  random: () => number;
+  readyTimeoutMs: number;
+}
+
+interface SpaceSubscription {
+  receiveOwnMessages: boolean | undefined;
+  /**
+   * The resume cursor: the last delivered update id; before any delivery, the `after` asked
+   * for or the headId the server confirmed. Any update id not greater than it is a duplicate.
+   */
+  cursor: number | undefined;
+  /** Whether the server confirmed this subscription on the current connection. */
+  isConfirmed: boolean;
+}
+
+// Records over the union make adding a frame type or event kind to the schemas fail to compile
+// here until the client knows it; anything not listed is a newer server's extension, ignored.
+const SERVER_FRAME_TYPES: Record<ServerFrame['type'], true> = {
+  ready: true,
+  subscribed: true,
+  unsubscribed: true,
+  update: true,
+  presence: true,
+  activity: true,
+  error: true,
+};
+const UPDATE_EVENT_TYPES: Record<UpdateEvent['type'], true> = { message: true };
+/** Error codes with which the server refuses a subscribe; the space is then forgotten. */
+const SUBSCRIBE_REFUSALS = new Set(['not_found', 'forbidden', 'limit_exceeded']);
+
+const TypedFrame = z.looseObject({ type: z.string() });
+
+/**
+ * The live connection: authenticates, subscribes, and after any drop reconnects with backoff,
+ * re-authenticates and resumes each space after its last delivered update.
+ */
+export class TimSubscription {
+  private stateValue: SubscriptionState = 'connecting';
+  private timiteValue: Timite | undefined;
+  private readonly emitter = new Emitter<TimSubscriptionEvents>();
+  private readonly spaces = new Map<string, SpaceSubscription>();
+  private socket: WebSocketLike | undefined;
+  private lastSocketError: string | undefined;
+  private attempt = 0;
+  private retryTimer: TimerHandle | undefined;
+  private readyTimer: TimerHandle | undefined;
+
+  constructor(private readonly options: TimSubscriptionOptions) {
+    this.open();
+  }
+
+  get state(): SubscriptionState {
+    return this.stateValue;
+  }
+
+  /** The authenticated timite, from the last 'ready'. */
+  get timite(): Timite | undefined {
+    return this.timiteValue;
+  }
+
+  on<K extends keyof TimSubscriptionEvents>(name: K, listener: (payload: TimSubscriptionEvents[K]) => void): Unsubscribe {
+    return this.emitter.on(name, listener);
+  }
+
+  /** Subscribes to a space, now if open, else at the next 'ready'. Already subscribed: no-op. */
+  subscribe(spaceId: string, options: SubscribeOptions = {}): void {
+    const frame = parseOutgoing(SubscribeFrame, { type: 'subscribe', spaceId, ...options });
+    if (this.spaces.has(spaceId)) return;
+    const space = { receiveOwnMessages: frame.receiveOwnMessages, cursor: frame.after, isConfirmed: false };
+    this.spaces.set(spaceId, space);
+    if (this.stateValue === 'open') this.sendSubscribe(spaceId, space);
+  }
+
+  unsubscribe(spaceId: string): void {
+    if (!this.spaces.delete(spaceId)) return;
+    if (this.stateValue === 'open') this.send({ type: 'unsubscribe', spaceId });
+  }
+
+  /** Broadcasts an ephemeral activity. Returns false when not open (activity is never queued). */
+  sendActivity(spaceId: string, activity: Activity): boolean {
+    const frame = parseOutgoing(ActivityFrame, { type: 'activity', spaceId, activity });
+    if (this.stateValue !== 'open') return false;
+    this.send(frame);
+    return true;
+  }
+
+  /** The resume cursor of a space: its last delivered update id. */
+  lastUpdateId(spaceId: string): number | undefined {
+    return this.spaces.get(spaceId)?.cursor;
+  }
+
+  /** Closes the connection for good: state 'closed', no reconnect, no timer left. */
+  close(): void {
+    this.disconnect('closed by the client', { reconnect: false });
+  }
+
+  private open(): void {
+    this.retryTimer = undefined;
+    const key = this.options.getKey();
+    if (key === undefined) {
+      this.disconnect('no key to authenticate with', { reconnect: false });
+      return;
+    }
+    let socket: WebSocketLike;
+    try {
+      socket = new this.options.WebSocket(this.options.url);
+    } catch (error) {
+      this.disconnect(`could not open ${this.options.url}: ${String(error)}`, { reconnect: true });
+      return;
+    }
+    this.socket = socket;
+    const { readyTimeoutMs } = this.options;
+    this.readyTimer = this.options.timers.setTimeout(() => {
+      this.readyTimer = undefined;
+      this.disconnect(`no 'ready' within ${readyTimeoutMs} ms`, { reconnect: true });
+    }, readyTimeoutMs);
+    // Events of a socket already given up are ignored; its handlers stay attached because
+    // `ws` throws on an 'error' event nobody listens to.
+    socket.onopen = () => {
+      if (socket === this.socket) this.send({ type: 'auth', key });
+    };
+    socket.onmessage = (event: unknown) => {
+      if (socket === this.socket) this.receive(readMessageText(event));
+    };
+    socket.onerror = (event: unknown) => {
+      if (socket === this.socket) this.lastSocketError = readErrorMessage(event);
+    };
+    socket.onclose = (event: unknown) => {
+      if (socket !== this.socket) return;
+      const { code, reason } = readCloseEvent(event);
+      const why = reason || this.lastSocketError;
+      const description = `connection closed with ${code}${why ? ` (${why})` : ''}`;
+      this.disconnect(description, { reconnect: code !== CLOSE_UNAUTHENTICATED });
+    };
+  }
+
+  /** The one way a connection ends: server close, ready timeout, `close()`, missing key. */
+  private disconnect(reason: string, { reconnect }: { reconnect: boolean }): void {
+    if (this.stateValue === 'closed') return;
+    this.clearTimers();
+    const socket = this.socket;
+    this.socket = undefined;
+    this.lastSocketError = undefined;
+    if (socket !== undefined && (socket.readyState === WS_CONNECTING || socket.readyState === WS_OPEN)) {
+      socket.close(1000);
+    }
+    for (const space of this.spaces.values()) space.isConfirmed = false;
+    if (!reconnect) {
+      this.setState('closed', reason);
+      return;
+    }
+    const delayMs = backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    this.attempt += 1;
+    // Scheduled before any listener runs, so a listener calling close() cancels it.
+    this.retryTimer = this.options.timers.setTimeout(() => this.open(), delayMs);
+    this.setState('reconnecting', reason);
+    if (this.stateValue === 'reconnecting') this.emitter.emit('retry', { attempt: this.attempt, delayMs, reason });
+  }
+
+  private setState(next: SubscriptionState, reason: string): void {
+    const previous = this.stateValue;
+    if (next === previous) return;
+    this.stateValue = next;
+    this.emitter.emit('state', { previous, next, reason });
+  }
+
+  private receive(text: string | undefined): void {
+    const json = text === undefined ? undefined : parseJsonText(text);
+    const typed = TypedFrame.safeParse(json);
+    if (!typed.success) {
+      this.emitter.emit('error', new TimClientError('invalid_response', 'The server sent a frame that is not a typed JSON object.'));
+      return;
+    }
+    if (!Object.hasOwn(SERVER_FRAME_TYPES, typed.data.type)) return;
+    const frame = ServerFrame.safeParse(json);
+    if (!frame.success) {
+      const message = `The server sent a '${typed.data.type}' frame that does not match the protocol.`;
+      this.emitter.emit('error', new TimClientError('invalid_response', message, { details: frame.error.issues }));
+      return;
+    }
+    this.handleFrame(frame.data);
+  }
+
+  private handleFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'ready':
+        return this.handleReady(frame.timite);
+      case 'subscribed': {
+        const space = this.spaces.get(frame.spaceId);
+        if (space === undefined) return;
+        space.isConfirmed = true;
+        space.cursor ??= frame.headId;
+        return this.emitter.emit('subscribed', { spaceId: frame.spaceId, headId: frame.headId });
+      }
+      case 'unsubscribed':
+        return this.emitter.emit('unsubscribed', { spaceId: frame.spaceId });
+      case 'update':
+        return this.deliver(frame.update);
+      case 'presence':
+        return this.emitter.emit('presence', frame);
+      case 'activity':
+        return this.emitter.emit('activity', frame);
+      case 'error': {
+        const { code, spaceId, details } = frame;
+        const space = spaceId === undefined ? undefined : this.spaces.get(spaceId);
+        if (spaceId !== undefined && space?.isConfirmed === false && SUBSCRIBE_REFUSALS.has(code)) {
+          this.spaces.delete(spaceId);
+        }
+        const message = frame.message ?? `The server answered '${code}'.`;
+        return this.emitter.emit('error', new TimClientError(code, message, { details, ...(spaceId ? { spaceId } : {}) }));
+      }
+    }
+  }
+
+  private handleReady(timite: Timite): void {
+    if (this.stateValue === 'open') return;
+    this.clearTimers();
+    this.attempt = 0;
+    this.timiteValue = timite;
+    this.setState('open', 'ready');
+    for (const [spaceId, space] of this.spaces) this.sendSubscribe(spaceId, space);
+    this.emitter.emit('ready', timite);
+  }
+
+  private deliver(envelope: UpdateEnvelope): void {
+    const space = this.spaces.get(envelope.spaceId);
+    // Not (or no longer) subscribed, or a duplicate: resume replays may overlap what was delivered.
+    if (space === undefined || (space.cursor !== undefined && envelope.id <= space.cursor)) return;
+    // Unknown kinds advance the cursor too, so a resume does not fetch them again.
+    space.cursor = envelope.id;
+    const event = UpdateEvent.safeParse(envelope.event);
+    if (event.success) {
+      this.emitter.emit('update', { ...envelope, event: event.data });
+    } else if (Object.hasOwn(UPDATE_EVENT_TYPES, envelope.event.type)) {
+      const message = `Update ${envelope.id} of ${envelope.spaceId} has a '${envelope.event.type}' event that does not match the protocol.`;
+      this.emitter.emit('error', new TimClientError('invalid_response', message, { details: event.error.issues }));
+    }
+  }
+
+  private sendSubscribe(spaceId: string, space: SpaceSubscription): void {
+    this.send({
+      type: 'subscribe',
+      spaceId,
+      ...(space.cursor === undefined ? {} : { after: space.cursor }),
+      ...(space.receiveOwnMessages === undefined ? {} : { receiveOwnMessages: space.receiveOwnMessages }),
+    });
+  }
+
+  private send(frame: ClientFrame): void {
+    if (this.socket?.readyState === WS_OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  private clearTimers(): void {
+    if (this.readyTimer !== undefined) this.options.timers.clearTimeout(this.readyTimer);
+    if (this.retryTimer !== undefined) this.options.timers.clearTimeout(this.retryTimer);
+    this.readyTimer = undefined;
+    this.retryTimer = undefined;
+  }
+}

@@ -1,0 +1,55 @@
+import type { Timers } from '../platform';
+import type { TimSubscription, TimSubscriptionEvents } from '../subscription';
+import { withTimeout } from './waiting';
+
+type EventName = keyof TimSubscriptionEvents;
+
+/** The next `name` event of `sub` that matches, registered before the caller stages it. */
+export function nextEvent<K extends EventName>(
+  sub: TimSubscription,
+  name: K,
+  matches: (payload: TimSubscriptionEvents[K]) => boolean = () => true,
+  timeoutMs = 2000,
+): Promise<TimSubscriptionEvents[K]> {
+  let off = (): void => undefined;
+  const arrival = new Promise<TimSubscriptionEvents[K]>((resolve) => {
+    off = sub.on(name, (payload) => {
+      if (!matches(payload)) return;
+      off();
+      resolve(payload);
+    });
+  });
+  return withTimeout(arrival, `a '${String(name)}' event`, timeoutMs).finally(off);
+}
+
+/** Resolves when the subscription reaches `state`. */
+export function nextState(sub: TimSubscription, state: TimSubscriptionEvents['state']['next']) {
+  return nextEvent(sub, 'state', (change) => change.next === state);
+}
+
+/** Every payload of `name`, in order. */
+export function collect<K extends EventName>(sub: TimSubscription, name: K): Array<TimSubscriptionEvents[K]> {
+  const payloads: Array<TimSubscriptionEvents[K]> = [];
+  sub.on(name, (payload) => payloads.push(payload));
+  return payloads;
+}
+
+/** Real timers that remember which are still pending, to prove nothing is left scheduled. */
+export function trackTimers(): Timers & { pendingCount(): number } {
+  const pending = new Set<unknown>();
+  return {
+    setTimeout(callback, delayMs) {
+      const handle: unknown = setTimeout(() => {
+        pending.delete(handle);
+        callback();
+      }, delayMs);
+      pending.add(handle);
+      return handle;
+    },
+    clearTimeout(handle) {
+      pending.delete(handle);
+      clearTimeout(handle as ReturnType<typeof setTimeout>);
+    },
+    pendingCount: () => pending.size,
+  };
+}

@@ -1,0 +1,206 @@
+import { WebSocket } from 'ws';
+import type { Message, Space, Timite } from '../schemas/entities';
+import { parseRetryAfter } from './http-request';
+import { TimClient } from './tim-client';
+import { TimClientError } from './tim-client-error';
+import { reply, startFakeHttp, type FakeHttp, type Responder } from './test-support/fake-http';
+import { ADA, makeUpdate } from './test-support/fake-peer';
+
+const AT = '2026-01-01T00:00:00.000Z';
+const SESSION = { key: 'key-ada', timiteId: ADA.id, createdAt: AT, expiresAt: '2026-01-31T00:00:00.000Z' };
+const MAIN: Space = { id: 'main', name: 'Main', createdAt: AT };
+
+let http: FakeHttp | undefined;
+
+afterEach(async () => {
+  await http?.close();
+  http = undefined;
+});
+
+async function clientAnswering(respond: Responder, key?: string): Promise<{ client: TimClient; http: FakeHttp }> {
+  http = await startFakeHttp(respond);
+  const client = new TimClient({ baseUrl: http.baseUrl, backoff: { minMs: 1, maxMs: 5 }, ...(key ? { key } : {}) });
+  return { client, http };
+}
+
+function messageFor(body: unknown): Message {
+  const { content, clientMsgId } = body as { content: string; clientMsgId: string };
+  return { id: 10, spaceId: 'main', sender: ADA, content, mentions: [], createdAt: AT, clientMsgId };
+}
+
+async function failure(promise: Promise<unknown>): Promise<TimClientError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (rejection: unknown) => rejection,
+  );
+  if (!(error instanceof TimClientError)) throw new Error(`Expected a TimClientError, got ${String(error)}`);
+  return error;
+}
+
+describe('TimClient over HTTP', () => {
+  it('keeps the key from register and sends it as a bearer token; logout forgets it', async () => {
+    const { client, http } = await clientAnswering((request, response) => {
+      if (request.url === '/api/v1/register') return reply(response, 201, { session: SESSION, timite: ADA });
+      if (request.url === '/api/v1/me') return reply(response, 200, { timite: ADA });
+      return reply(response, 204);
+    });
+    const answer = await client.register({ nick: 'ada', password: 'correct horse' });
+    expect(answer.session.key).toBe('key-ada');
+    expect(client.key).toBe('key-ada');
+    expect(await client.me()).toEqual(ADA);
+    await client.logout();
+    expect(client.key).toBeUndefined();
+
+    expect(http.requests.map(({ method, url, headers }) => [method, url, headers.authorization])).toEqual([
+      ['POST', '/api/v1/register', undefined],
+      ['GET', '/api/v1/me', 'Bearer key-ada'],
+      ['POST', '/api/v1/logout', 'Bearer key-ada'],
+    ]);
+    expect(http.requests[0]?.body).toEqual({ nick: 'ada', password: 'correct horse' });
+  });
+
+  it('lists and creates spaces and reads presence', async () => {
+    const side: Space = { id: 'side', name: 'Side', createdAt: AT };
+    const online: Timite[] = [ADA];
+    const { client } = await clientAnswering((request, response) => {
+      if (request.method === 'POST') return reply(response, 201, { space: side });
+      if (request.url === '/api/v1/spaces') return reply(response, 200, { spaces: [MAIN, side] });
+      return reply(response, 200, { timites: online });
+    }, 'key-ada');
+    expect(await client.listSpaces()).toEqual([MAIN, side]);
+    expect(await client.createSpace({ id: 'side', name: 'Side' })).toEqual(side);
+    expect(await client.presence('main')).toEqual(online);
+  });
+
+  it('pages the timeline with after, before and limit', async () => {
+    const { client, http } = await clientAnswering(
+      (_request, response) => reply(response, 200, { updates: [makeUpdate('main', 4)], headId: 9, timites: [ADA] }),
+      'key-ada',
+    );
+    const page = await client.readUpdates('main', { after: 3, limit: 1 });
+    expect(page).toEqual({ updates: [makeUpdate('main', 4)], headId: 9, timites: [ADA] });
+    await client.readUpdates('main', { before: 5, limit: 1 });
+    await client.readUpdates('main');
+    expect(http.requests.map((request) => request.url)).toEqual([
+      '/api/v1/spaces/main/updates?after=3&limit=1',
+      '/api/v1/spaces/main/updates?before=5&limit=1',
+      '/api/v1/spaces/main/updates',
+    ]);
+  });
+
+  it('sends a generated clientMsgId and reports 201 as created, 200 as the original', async () => {
+    let seen = false;
+    const { client, http } = await clientAnswering((request, response) => {
+      reply(response, seen ? 200 : 201, { message: messageFor(request.body), updateId: 4 });
+      seen = true;
+    }, 'key-ada');
+    const sent = await client.sendMessage('main', '  hello  ');
+    expect(sent.created).toBe(true);
+    expect(sent.updateId).toBe(4);
+    const clientMsgId = sent.message.clientMsgId;
+    expect(clientMsgId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(http.requests[0]?.body).toEqual({ content: 'hello', clientMsgId });
+
+    const again = await client.sendMessage('main', 'hello', { clientMsgId: clientMsgId ?? '' });
+    expect(again.created).toBe(false);
+    expect(http.requests[1]?.body).toEqual({ content: 'hello', clientMsgId });
+  });
+
+  it('retries a send whose answer was lost with the same clientMsgId', async () => {
+    const { client, http } = await clientAnswering((request, response) => {
+      // The first attempt is stored but its answer never arrives; the retry gets the original.
+      if (http.requests.length === 1) return response.socket?.destroy();
+      return reply(response, 200, { message: messageFor(request.body), updateId: 4 });
+    }, 'key-ada');
+    const sent = await client.sendMessage('main', 'hello');
+    expect(sent.created).toBe(false);
+    const ids = http.requests.map((request) => (request.body as { clientMsgId: string }).clientMsgId);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+  });
+
+  it('rebuilds the server error code with status, details and Retry-After', async () => {
+    const { client } = await clientAnswering((request, response) => {
+      if (request.method === 'POST') {
+        return reply(response, 429, { error: { code: 'rate_limited', message: 'Slow down.' } }, { 'retry-after': '3' });
+      }
+      return reply(response, 409, { error: { code: 'conflict', message: 'Taken.', details: { field: 'id' } } });
+    }, 'key-ada');
+    const limited = await failure(client.sendMessage('main', 'hi'));
+    expect(limited).toMatchObject({ code: 'rate_limited', message: 'Slow down.', status: 429, retryAfterSeconds: 3 });
+    const conflict = await failure(client.listSpaces());
+    expect(conflict).toMatchObject({ code: 'conflict', status: 409, details: { field: 'id' } });
+    expect(conflict.retryAfterSeconds).toBeUndefined();
+  });
+
+  it('keeps error codes it does not know yet', async () => {
+    const { client } = await clientAnswering((_request, response) =>
+      reply(response, 418, { error: { code: 'teapot', message: 'Short and stout.' } }),
+    );
+    expect(await failure(client.me())).toMatchObject({ code: 'teapot', status: 418 });
+  });
+
+  it('reports answers that do not match the protocol as invalid_response', async () => {
+    const { client } = await clientAnswering((request, response) => {
+      if (request.url === '/api/v1/me') return reply(response, 200, { timite: { id: 'one' } });
+      return response.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>');
+    });
+    expect(await failure(client.me())).toMatchObject({ code: 'invalid_response', status: 200 });
+    expect(await failure(client.listSpaces())).toMatchObject({ code: 'invalid_response', status: 502 });
+  });
+
+  it('reports an unreachable server as network after the retries', async () => {
+    const { client, http } = await clientAnswering((_request, response) => reply(response, 204));
+    await http.close();
+    const error = await failure(client.sendMessage('main', 'hi'));
+    expect(error.code).toBe('network');
+    expect(error.status).toBeUndefined();
+    expect(await failure(client.me())).toMatchObject({ code: 'network' });
+  });
+
+  it('refuses invalid input before sending it', async () => {
+    const { client, http } = await clientAnswering((_request, response) => reply(response, 204));
+    expect(await failure(client.createSpace({ id: 'Not A Slug', name: 'x' }))).toMatchObject({ code: 'invalid_request' });
+    expect(await failure(client.sendMessage('main', '   '))).toMatchObject({ code: 'invalid_request' });
+    expect(await failure(client.readUpdates('main', { after: 1, before: 5 }))).toMatchObject({ code: 'invalid_request' });
+    expect(http.requests).toEqual([]);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds and HTTP dates', () => {
+    const nowMs = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('7', nowMs)).toBe(7);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', nowMs)).toBe(10);
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', nowMs)).toBe(0);
+    expect(parseRetryAfter('soon', nowMs)).toBeUndefined();
+    expect(parseRetryAfter(null, nowMs)).toBeUndefined();
+  });
+});
+
+describe('TimClient.connect', () => {
+  it('derives the WebSocket URL from baseUrl (http→ws, https→wss, path kept)', () => {
+    const urls: string[] = [];
+    class RecordingSocket {
+      readonly readyState = 3;
+      onopen: unknown = null;
+      onmessage: unknown = null;
+      onclose: unknown = null;
+      onerror: unknown = null;
+      constructor(url: string) {
+        urls.push(url);
+      }
+      send(): void {}
+      close(): void {}
+    }
+    for (const baseUrl of ['http://127.0.0.1:8787', 'https://tim.example/chat/']) {
+      new TimClient({ baseUrl, key: 'key-ada', WebSocket: RecordingSocket }).connect().close();
+    }
+    expect(urls).toEqual(['ws://127.0.0.1:8787/api/v1/ws', 'wss://tim.example/chat/api/v1/ws']);
+  });
+
+  it('needs a key', () => {
+    const client = new TimClient({ baseUrl: 'http://127.0.0.1:1', WebSocket });
+    expect(() => client.connect()).toThrow(expect.objectContaining({ code: 'unauthenticated' }));
+  });
+});

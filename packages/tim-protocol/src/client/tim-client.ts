@@ -1,0 +1,224 @@
+import type { Space, Timite } from '../schemas/entities';
+import {
+  API_PREFIX,
+  AuthResponse,
+  CreateSpaceRequest,
+  LoginRequest,
+  MeResponse,
+  PresenceResponse,
+  RegisterRequest,
+  SendMessageRequest,
+  SendMessageResponse,
+  SpaceResponse,
+  SpacesResponse,
+  UpdatesQuery,
+  UpdatesResponse,
+  WS_PATH,
+} from '../schemas/http';
+import type { z } from 'zod';
+import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff';
+import { requestJson } from './http-request';
+import { parseOutgoing } from './parse';
+import { GLOBAL_TIMERS, type FetchFunction, type Timers, type WebSocketConstructor } from './platform';
+import { TimSubscription } from './subscription';
+import { TimClientError } from './tim-client-error';
+
+export interface TimClientOptions {
+  /** Where tim-code serves, e.g. `http://127.0.0.1:8787`. The WebSocket URL is derived from it. */
+  baseUrl: string;
+  /** Session key or agent token. Set by `register` and `login`, cleared by `logout`. */
+  key?: string;
+  /** @default globalThis.fetch */
+  fetch?: FetchFunction;
+  /** @default globalThis.WebSocket; in Node pass `ws`'s `WebSocket` class. */
+  WebSocket?: WebSocketConstructor;
+  /** Reconnect and retry delays, in ms. @default { minMs: 250, maxMs: 15000 } */
+  backoff?: Partial<BackoffOptions>;
+  /** @default the global setTimeout and clearTimeout */
+  timers?: Timers;
+  /** Source of the backoff jitter, uniform in [0, 1). @default Math.random */
+  random?: () => number;
+  /** Time a connection has to answer 'ready' before it is dropped and retried, in ms. @default 15000 */
+  readyTimeoutMs?: number;
+  /** Retries of `sendMessage` after a network failure, with the same `clientMsgId`. @default 2 */
+  sendRetries?: number;
+}
+
+export interface SendMessageOptions {
+  /** Idempotency key; generated (crypto.randomUUID) when absent. 1–64 characters. */
+  clientMsgId?: string;
+}
+
+export interface SendMessageResult extends SendMessageResponse {
+  /** false when the server already had this `clientMsgId` and answered with the original. */
+  created: boolean;
+}
+
+export interface ReadUpdatesOptions {
+  /** Updates with id > after (page forward). */
+  after?: number;
+  /** The `limit` updates just before this id (page back). */
+  before?: number;
+  /** 1–500. @default 100 (server side) */
+  limit?: number;
+}
+
+/** The typed client of protocol v1: HTTP calls here, the live connection through `connect()`. */
+export class TimClient {
+  private currentKey: string | undefined;
+  private readonly apiUrl: string;
+  private readonly wsUrl: string;
+  private readonly fetchImpl: FetchFunction;
+  private readonly WebSocketImpl: WebSocketConstructor | undefined;
+  private readonly backoff: BackoffOptions;
+  private readonly timers: Timers;
+  private readonly random: () => number;
+  private readonly readyTimeoutMs: number;
+  private readonly sendRetries: number;
+
+  constructor(options: TimClientOptions) {
+    const base = new URL(options.baseUrl);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new TypeError(`baseUrl must be http or https, got ${options.baseUrl}`);
+    }
+    const root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+    this.apiUrl = `${root}${API_PREFIX}`;
+    this.wsUrl = `${root.replace(/^http/, 'ws')}${WS_PATH}`;
+    this.currentKey = options.key;
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.WebSocketImpl = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.timers = options.timers ?? GLOBAL_TIMERS;
+    this.random = options.random ?? Math.random;
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+    this.sendRetries = options.sendRetries ?? 2;
+  }
+
+  get key(): string | undefined {
+    return this.currentKey;
+  }
+
+  setKey(key: string | undefined): void {
+    this.currentKey = key;
+  }
+
+  /** Registers a human timite and keeps its session key. */
+  async register(input: RegisterRequest): Promise<AuthResponse> {
+    const answer = await this.call('POST', '/register', AuthResponse, parseOutgoing(RegisterRequest, input));
+    this.currentKey = answer.session.key;
+    return answer;
+  }
+
+  /** Logs in and keeps the session key. */
+  async login(input: LoginRequest): Promise<AuthResponse> {
+    const answer = await this.call('POST', '/login', AuthResponse, parseOutgoing(LoginRequest, input));
+    this.currentKey = answer.session.key;
+    return answer;
+  }
+
+  /** Ends the session on the server and forgets the key. */
+  async logout(): Promise<void> {
+    await this.call('POST', '/logout', undefined);
+    this.currentKey = undefined;
+  }
+
+  async me(): Promise<Timite> {
+    return (await this.call('GET', '/me', MeResponse)).timite;
+  }
+
+  async listSpaces(): Promise<Space[]> {
+    return (await this.call('GET', '/spaces', SpacesResponse)).spaces;
+  }
+
+  async createSpace(input: CreateSpaceRequest): Promise<Space> {
+    return (await this.call('POST', '/spaces', SpaceResponse, parseOutgoing(CreateSpaceRequest, input))).space;
+  }
+
+  /**
+   * Sends a message. Every attempt carries the same `clientMsgId`, so a retry after a network
+   * failure (up to `sendRetries`) never posts the message twice: the server answers 200 with
+   * the original, reported as `created: false`.
+   */
+  async sendMessage(spaceId: string, content: string, options: SendMessageOptions = {}): Promise<SendMessageResult> {
+    const body = parseOutgoing(SendMessageRequest, {
+      content,
+      clientMsgId: options.clientMsgId ?? globalThis.crypto.randomUUID(),
+    });
+    const url = `${this.apiUrl}/spaces/${encodeURIComponent(spaceId)}/messages`;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const answer = await requestJson({
+          fetch: this.fetchImpl,
+          url,
+          method: 'POST',
+          key: this.currentKey,
+          body,
+          schema: SendMessageResponse,
+        });
+        return { ...answer.body, created: answer.status === 201 };
+      } catch (error) {
+        if (!(error instanceof TimClientError) || error.code !== 'network' || attempt >= this.sendRetries) throw error;
+        await this.wait(backoffDelay(attempt, this.backoff, this.random));
+      }
+    }
+  }
+
+  /** A page of a space's timeline: `after` pages forward, `before` pages back. */
+  async readUpdates(spaceId: string, options: ReadUpdatesOptions = {}): Promise<UpdatesResponse> {
+    parseOutgoing(UpdatesQuery, options);
+    const query = new URLSearchParams();
+    for (const name of ['after', 'before', 'limit'] as const) {
+      const value = options[name];
+      if (value !== undefined) query.set(name, String(value));
+    }
+    const search = query.toString() === '' ? '' : `?${query.toString()}`;
+    return this.call('GET', `/spaces/${encodeURIComponent(spaceId)}/updates${search}`, UpdatesResponse);
+  }
+
+  /** The timites online in a space now. */
+  async presence(spaceId: string): Promise<Timite[]> {
+    return (await this.call('GET', `/spaces/${encodeURIComponent(spaceId)}/presence`, PresenceResponse)).timites;
+  }
+
+  /**
+   * Opens the live connection: it authenticates with the current key, subscribes, reconnects
+   * with backoff and resumes where it left off until `close()` or a 4401 close.
+   */
+  connect(): TimSubscription {
+    if (this.WebSocketImpl === undefined) {
+      throw new TypeError('No WebSocket implementation: pass options.WebSocket (in Node, `ws`\'s WebSocket).');
+    }
+    if (this.currentKey === undefined) {
+      throw new TimClientError('unauthenticated', 'Log in, register or set a key before connecting.');
+    }
+    return new TimSubscription({
+      url: this.wsUrl,
+      WebSocket: this.WebSocketImpl,
+      getKey: () => this.currentKey,
+      backoff: this.backoff,
+      timers: this.timers,
+      random: this.random,
+      readyTimeoutMs: this.readyTimeoutMs,
+    });
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body?: unknown): Promise<T>;
+  private async call(method: 'GET' | 'POST', path: string, schema: undefined): Promise<undefined>;
+  private async call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T> | undefined, body?: unknown) {
+    const answer = await requestJson<T>({
+      fetch: this.fetchImpl,
+      url: `${this.apiUrl}${path}`,
+      method,
+      key: this.currentKey,
+      body,
+      ...(schema === undefined ? {} : { schema }),
+    });
+    return answer.body;
+  }
+
+  private wait(delayMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.timers.setTimeout(resolve, delayMs);
+    });
+  }
+}
