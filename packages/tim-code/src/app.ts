@@ -1,0 +1,134 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CLOSE_GOING_AWAY, CLOSE_UNAUTHENTICATED } from '@tim/protocol';
+import type { Bus } from './bus/bus';
+import type { Config } from './config';
+import { createAccounts } from './domain/accounts';
+import { createDecoyHash } from './domain/passwords';
+import { createSessions } from './domain/sessions';
+import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+import { createHub } from './realtime/hub';
+import { createPresence } from './realtime/presence';
+import type { Storage } from './storage/storage';
+import { createHttpApp } from './transport/http/http-app';
+import type { Connection } from './transport/ws/connection';
+import { createConnectionRegistry } from './transport/ws/connection-registry';
+import { attachWebSockets } from './transport/ws/ws-server';
+
+export interface CreateAppOptions {
+  config: Config;
+  /** Owned by the caller: `close()` does not close it. */
+  storage: Storage;
+  /** Owned by the caller: `close()` does not close it. */
+  bus: Bus;
+  logger: Logger;
+  /** The clock for sessions and timestamps. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** Read-only sizes of the app's registries; all zero when nobody is connected. */
+export interface AppStats {
+  connections: number;
+  subscriptions: number;
+  presenceEntries: number;
+  hubSpaces: number;
+  hubSubscriptions: number;
+}
+
+export interface App {
+  server: Server;
+  /** `http://HOST:PORT` with the real port. */
+  url: string;
+  stats(): AppStats;
+  /** Stops accepting, closes sockets with 1001, waits for them (bounded), closes the HTTP server. */
+  close(): Promise<void>;
+}
+
+/** Builds and starts one server. No module-level state: any number can run in one process. */
+export async function createApp(options: CreateAppOptions): Promise<App> {
+  const { config, storage, bus, logger } = options;
+  const now = options.now ?? (() => new Date());
+
+  const registry = createConnectionRegistry<Connection>();
+  const onBackgroundError = (what: string) => (err: unknown, spaceId?: string) =>
+    logger.error(what, { spaceId, error: err instanceof Error ? err.stack : String(err) });
+  const presence = createPresence({
+    publish: (spaceId, event) => {
+      bus.publish(spaceId, { kind: 'ephemeral', event }).catch(onBackgroundError('presence publish failed'));
+    },
+  });
+  const metrics = createMetrics({ openConnections: () => registry.size, subscriptions: () => registry.subscriptionCount() });
+  const hub = createHub({
+    storage,
+    bus,
+    onDelivered: (count) => metrics.updatesDelivered.inc(count),
+    onError: onBackgroundError('hub failure'),
+  });
+  const sessions = createSessions({ storage, ttlMs: config.sessionTtlMs, now });
+  const accounts = createAccounts({ storage, sessions, decoyHash: createDecoyHash() });
+  const send = {
+    storage,
+    bus,
+    now,
+    maxAgentStreak: config.maxAgentStreak,
+    onPublishError: onBackgroundError('publish failed'),
+  };
+
+  const httpApp = createHttpApp({
+    config,
+    storage,
+    bus,
+    sessions,
+    accounts,
+    presence,
+    send,
+    metrics,
+    logger,
+    now,
+    onLogout: (keyHash) => registry.closeSession(keyHash, CLOSE_UNAUTHENTICATED, 'Logged out.'),
+  });
+  const server = createServer(httpApp);
+  const sockets = attachWebSockets(server, { config, storage, bus, sessions, hub, presence, registry, metrics, logger });
+  const stopCleanup = sessions.startCleanup(config.sessionCleanupMs, onBackgroundError('session cleanup failed'));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${hostInUrl}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    stopCleanup();
+    sockets.stopAccepting();
+    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    registry.closeAll(CLOSE_GOING_AWAY, 'Server shutting down.');
+    hub.close();
+    await sockets.close(config.shutdownGraceMs);
+    // Requests still running get the grace period; then their connections are cut.
+    const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+    grace.unref();
+    await httpClosed;
+    clearTimeout(grace);
+  }
+
+  return {
+    server,
+    url,
+    stats: () => ({
+      connections: registry.size,
+      subscriptions: registry.subscriptionCount(),
+      presenceEntries: presence.entryCount(),
+      hubSpaces: hub.stats().spaces,
+      hubSubscriptions: hub.stats().subscriptions,
+    }),
+    close: () => (closing ??= close()),
+  };
+}

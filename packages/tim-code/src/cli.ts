@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from './app';
+import { createLocalBus } from './bus/local-bus';
+import { loadConfig, type Config } from './config';
+import { addAgent, listAgents, revokeAgent } from './domain/agents';
+import { isTimError } from './domain/tim-error';
+import { createLogger } from './logger';
+import { createSqliteStorage } from './storage/sqlite/sqlite-storage';
+import type { Storage } from './storage/storage';
+
+const USAGE = `Usage:
+  tim-code serve                 start the server (configured by TIM_* variables)
+  tim-code agent add <nick>      create an agent; prints its token as the last line, once
+  tim-code agent list            list agents
+  tim-code agent revoke <nick>   revoke an agent's tokens`;
+
+const EXIT_USAGE = 2;
+/** The longest a signal-triggered shutdown may take before the process gives up. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+function readConfig(): Config {
+  const result = loadConfig(process.env);
+  if (result.ok) return result.config;
+  for (const error of result.errors) process.stderr.write(`Invalid configuration: ${error}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+function openStorage(config: Config): Storage {
+  mkdirSync(config.dataDir, { recursive: true });
+  return createSqliteStorage({ file: join(config.dataDir, 'tim.db') });
+}
+
+async function serve(config: Config): Promise<void> {
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const storage = openStorage(config);
+  const bus = createLocalBus({ onListenerError: (err) => logger.error('bus listener failed', { error: String(err) }) });
+  const app = await createApp({ config, storage, bus, logger });
+  logger.info(`listening on ${app.url}`);
+  process.stdout.write(`listening on ${app.url}\n`);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    (async () => {
+      await app.close();
+      await bus.close();
+      await storage.close();
+    })().then(
+      () => {
+        logger.info('stopped');
+        logger.on('finish', () => process.exit(0));
+        logger.end();
+      },
+      (err: unknown) => {
+        logger.error('shutdown failed', { error: err instanceof Error ? err.stack : String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+async function agent(config: Config, args: string[]): Promise<number> {
+  const [action, nick] = args;
+  const storage = openStorage(config);
+  try {
+    if (action === 'add' && nick !== undefined) {
+      const { timite, token } = await addAgent(storage, nick, new Date());
+      process.stdout.write(`Agent "${timite.nick}" (id ${timite.id}) created. Its token, shown only this once:\n${token}\n`);
+      return 0;
+    }
+    if (action === 'list') {
+      const agents = await listAgents(storage);
+      if (agents.length === 0) process.stdout.write('No agents.\n');
+      for (const { timite, revoked } of agents) process.stdout.write(`${timite.id}\t${timite.nick}${revoked ? '\trevoked' : ''}\n`);
+      return 0;
+    }
+    if (action === 'revoke' && nick !== undefined) {
+      await revokeAgent(storage, nick);
+      process.stdout.write(`Agent "${nick}" revoked.\n`);
+      return 0;
+    }
+    process.stderr.write(`${USAGE}\n`);
+    return EXIT_USAGE;
+  } catch (err) {
+    if (!isTimError(err)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 1;
+  } finally {
+    await storage.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === 'serve') {
+    await serve(readConfig());
+    return;
+  }
+  if (command === 'agent') {
+    process.exitCode = await agent(readConfig(), rest);
+    return;
+  }
+  process.stderr.write(`${USAGE}\n`);
+  process.exitCode = EXIT_USAGE;
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`tim-code failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,173 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_LIMITS } from '@tim/protocol';
+import { z } from 'zod';
+
+/** A rate limit as `points` per `durationSeconds`, parsed from `20/10s`. */
+export interface Rate {
+  points: number;
+  durationSeconds: number;
+}
+
+export type LogFormat = 'json' | 'pretty';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface Config {
+  /** Interface to listen on. @default '127.0.0.1' */
+  host: string;
+  /** Port; 0 picks a free one. @default 8787 */
+  port: number;
+  /** Where the SQLite database lives. @default './.tim' */
+  dataDir: string;
+  /** Origins allowed to open WebSockets besides the server's own. */
+  allowedOrigins: string[];
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** Server ping interval in ms. @default 30000 */
+  heartbeatMs: number;
+  rateMessages: Rate;
+  rateLogin: Rate;
+  rateRegister: Rate;
+  /** Unsent bytes per socket before it is closed with 4008. @default 1048576 */
+  slowConsumerBytes: number;
+  /** Consecutive agent messages per space before agent_turn_limit. @default 10 */
+  maxAgentStreak: number;
+  /** Session lifetime in ms. @default 30 days */
+  sessionTtlMs: number;
+  /** A built web client served at / (SPA fallback to index.html); absent: API only. */
+  webDir: string | undefined;
+  /** Time a new socket has to authenticate, in ms. @default 10000 */
+  authTimeoutMs: number;
+  /** Largest WebSocket frame in bytes; larger closes with 1009. @default 65536 */
+  maxFrameBytes: number;
+  /** @default 50 */
+  maxSubscriptionsPerConnection: number;
+  /** @default 20 */
+  maxConnectionsPerTimite: number;
+  /** How often expired sessions are deleted, in ms. @default 3600000 */
+  sessionCleanupMs: number;
+  /** How long shutdown waits for sockets to finish closing, in ms. @default 5000 */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULT_ALLOWED_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+
+const RATE = /^(\d+)\/(\d*)(s|m|h)$/;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
+
+/** `20/10s` → { points: 20, durationSeconds: 10 }; `10/m` means `10/1m`. */
+export function parseRate(text: string): Rate | undefined {
+  const match = RATE.exec(text.trim());
+  if (match === null) return undefined;
+  const points = Number(match[1]);
+  const count = match[2] === '' ? 1 : Number(match[2]);
+  const durationSeconds = count * UNIT_SECONDS[match[3] as keyof typeof UNIT_SECONDS];
+  if (points < 1 || durationSeconds < 1) return undefined;
+  return { points, durationSeconds };
+}
+
+const rate = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const parsed = parseRate(text);
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected a rate like "20/10s" (count/window in s, m or h), got "${text}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((text, ctx) => {
+      const value = Number(text);
+      if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, got "${text}"` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const origin = z.string().transform((text, ctx) => {
+  try {
+    const url = new URL(text);
+    if (url.origin !== 'null' && (url.protocol === 'http:' || url.protocol === 'https:')) return url.origin;
+  } catch {
+    // Reported below as one issue, like any other bad origin.
+  }
+  ctx.addIssue({ code: 'custom', message: `expected origins like "https://chat.example.com", got "${text}"` });
+  return z.NEVER;
+});
+
+function envSchema(nodeEnv: string | undefined) {
+  return z.object({
+    TIM_HOST: z.string().min(1).default('127.0.0.1'),
+    TIM_PORT: integer(8787, 0, 65535),
+    TIM_DATA_DIR: z.string().min(1).default('./.tim'),
+    TIM_ALLOWED_ORIGINS: z
+      .string()
+      .default(DEFAULT_ALLOWED_ORIGINS.join(','))
+      .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+      .pipe(z.array(origin)),
+    TIM_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    TIM_LOG_FORMAT: z.enum(['json', 'pretty']).default(nodeEnv === 'production' ? 'json' : 'pretty'),
+    TIM_HEARTBEAT_MS: integer(DEFAULT_LIMITS.heartbeatMs, 10),
+    TIM_RATE_MESSAGES: rate(DEFAULT_LIMITS.rateMessages),
+    TIM_RATE_LOGIN: rate(DEFAULT_LIMITS.rateLogin),
+    TIM_RATE_REGISTER: rate(DEFAULT_LIMITS.rateRegister),
+    TIM_SLOW_CONSUMER_BYTES: integer(DEFAULT_LIMITS.slowConsumerBytes, 1024),
+    TIM_MAX_AGENT_STREAK: integer(DEFAULT_LIMITS.maxAgentStreak, 1),
+    TIM_SESSION_TTL_MS: integer(DEFAULT_LIMITS.sessionTtlMs, 1000),
+    TIM_WEB_DIR: z
+      .string()
+      .optional()
+      .refine((dir) => dir === undefined || (existsSync(dir) && statSync(dir).isDirectory()), {
+        message: 'expected an existing directory (a built web client)',
+      }),
+  });
+}
+
+export type LoadConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Reads TIM_* variables; every bad value gets its own line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
+  // An empty variable counts as unset, as in most shells' `VAR= command`.
+  const present = Object.fromEntries(Object.entries(env).filter(([name, value]) => name.startsWith('TIM_') && value !== ''));
+  const result = envSchema(env.NODE_ENV).safeParse(present);
+  if (!result.success) {
+    return {
+      ok: false,
+      errors: result.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`),
+    };
+  }
+  const env_ = result.data;
+  return {
+    ok: true,
+    config: {
+      host: env_.TIM_HOST,
+      port: env_.TIM_PORT,
+      dataDir: resolve(env_.TIM_DATA_DIR),
+      allowedOrigins: env_.TIM_ALLOWED_ORIGINS,
+      logLevel: env_.TIM_LOG_LEVEL,
+      logFormat: env_.TIM_LOG_FORMAT,
+      heartbeatMs: env_.TIM_HEARTBEAT_MS,
+      rateMessages: env_.TIM_RATE_MESSAGES,
+      rateLogin: env_.TIM_RATE_LOGIN,
+      rateRegister: env_.TIM_RATE_REGISTER,
+      slowConsumerBytes: env_.TIM_SLOW_CONSUMER_BYTES,
+      maxAgentStreak: env_.TIM_MAX_AGENT_STREAK,
+      sessionTtlMs: env_.TIM_SESSION_TTL_MS,
+      webDir: env_.TIM_WEB_DIR === undefined ? undefined : resolve(env_.TIM_WEB_DIR),
+      authTimeoutMs: DEFAULT_LIMITS.authTimeoutMs,
+      maxFrameBytes: DEFAULT_LIMITS.wsFrameBytes,
+      maxSubscriptionsPerConnection: DEFAULT_LIMITS.subscriptionsPerConnection,
+      maxConnectionsPerTimite: DEFAULT_LIMITS.connectionsPerTimite,
+      sessionCleanupMs: 60 * 60 * 1000,
+      shutdownGraceMs: 5000,
+    },
+  };
+}

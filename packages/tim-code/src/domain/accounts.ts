@@ -1,0 +1,44 @@
+import type { LoginRequest, RegisterRequest, Session, Timite } from '@tim/protocol';
+import type { Storage } from '../storage/storage';
+import { hashPassword, verifyPassword } from './passwords';
+import type { Sessions } from './sessions';
+import { TimError } from './tim-error';
+
+export interface AccountsOptions {
+  storage: Storage;
+  sessions: Sessions;
+  /** Verified against when the nick is unknown, so both failures take the same time. */
+  decoyHash: Promise<string>;
+}
+
+export interface SignedIn {
+  session: Session;
+  timite: Timite;
+}
+
+/** One sentence for unknown nick, wrong password and agent nick: login reveals nothing. */
+const LOGIN_FAILED = 'That nick and password do not match.';
+
+export function createAccounts({ storage, sessions, decoyHash }: AccountsOptions) {
+  return {
+    /** Agents' nicks are taken like any other, so nobody registers as an agent. */
+    async register(input: RegisterRequest): Promise<SignedIn> {
+      const passwordHash = await hashPassword(input.password);
+      const result = await storage.createTimite({ nick: input.nick, kind: 'human', passwordHash });
+      if (!result.created) throw new TimError('conflict', `The nick "${input.nick}" is taken.`);
+      return { session: await sessions.start(result.timite.id), timite: result.timite };
+    },
+
+    async login(input: LoginRequest): Promise<SignedIn> {
+      const record = await storage.findTimiteByNick(input.nick);
+      const passwordHash = record?.passwordHash ?? (await decoyHash);
+      const matches = await verifyPassword(input.password, passwordHash);
+      if (record === undefined || record.timite.kind !== 'human' || record.passwordHash === null || !matches) {
+        throw new TimError('unauthenticated', LOGIN_FAILED);
+      }
+      return { session: await sessions.start(record.timite.id), timite: record.timite };
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

@@ -1,0 +1,44 @@
+import { HTTP_STATUS_BY_CODE, type ErrorBody, type ErrorCode } from '@tim/protocol';
+
+export interface TimErrorOptions {
+  details?: unknown;
+  cause?: unknown;
+}
+
+/** A failure the client is told about: a protocol error code and a sentence for a person. */
+export class TimError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, options: TimErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'TimError';
+    this.code = code;
+    this.details = options.details;
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS_BY_CODE[this.code];
+  }
+}
+
+export function isTimError(value: unknown): value is TimError {
+  return value instanceof TimError;
+}
+
+/**
+ * Anything thrown becomes a TimError. Unknown failures become `internal` with a fixed
+ * message, so no stack or inner message ever reaches a client; `onUnexpected` logs the
+ * original once.
+ */
+export function toTimError(err: unknown, onUnexpected?: (err: unknown) => void): TimError {
+  if (isTimError(err)) return err;
+  onUnexpected?.(err);
+  return new TimError('internal', 'Something went wrong on our side.', { cause: err });
+}
+
+export function toErrorBody(err: TimError): ErrorBody {
+  const body: ErrorBody = { error: { code: err.code, message: err.message } };
+  if (err.details !== undefined) body.error.details = err.details;
+  return body;
+}

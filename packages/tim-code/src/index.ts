@@ -1,0 +1,10 @@
+export { createApp, type App, type AppStats, type CreateAppOptions } from './app';
+export { loadConfig, parseRate, DEFAULT_ALLOWED_ORIGINS, type Config, type LoadConfigResult, type Rate } from './config';
+export { createLogger, createSilentLogger, type Logger } from './logger';
+export type { Bus, BusEvent, BusListener, Unsubscribe } from './bus/bus';
+export { createLocalBus, type LocalBusOptions } from './bus/local-bus';
+export type { Storage } from './storage/storage';
+export { createSqliteStorage, type SqliteStorageOptions } from './storage/sqlite/sqlite-storage';
+export { createMemoryStorage } from './storage/memory/memory-storage';
+export { addAgent, listAgents, revokeAgent, type AgentListing } from './domain/agents';
+export { TimError } from './domain/tim-error';

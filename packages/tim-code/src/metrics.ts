@@ -1,0 +1,43 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricsSources {
+  openConnections: () => number;
+  subscriptions: () => number;
+}
+
+/** One registry per app, so several apps in one process (tests) never share counters. */
+export function createMetrics(sources: MetricsSources) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tim_' });
+  const registers = [registry];
+  new Gauge({
+    name: 'tim_open_connections',
+    help: 'Open WebSocket connections.',
+    registers,
+    collect() {
+      this.set(sources.openConnections());
+    },
+  });
+  new Gauge({
+    name: 'tim_subscriptions',
+    help: 'Space subscriptions held by open connections.',
+    registers,
+    collect() {
+      this.set(sources.subscriptions());
+    },
+  });
+  return {
+    registry,
+    messagesAccepted: new Counter({ name: 'tim_messages_accepted_total', help: 'Messages stored and acknowledged.', registers }),
+    updatesDelivered: new Counter({ name: 'tim_updates_delivered_total', help: 'Update frames handed to subscribers.', registers }),
+    slowConsumerCloses: new Counter({ name: 'tim_slow_consumer_closes_total', help: 'Sockets closed with 4008.', registers }),
+    sendLatency: new Histogram({
+      name: 'tim_send_latency_seconds',
+      help: 'Time from a send request to its acknowledgement.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

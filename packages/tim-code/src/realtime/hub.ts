@@ -1,0 +1,300 @@
+import type { EphemeralEvent, SpaceId, Update } from '@tim/protocol';
+import type { Bus, BusEvent, Unsubscribe } from '../bus/bus';
+import type { Storage } from '../storage/storage';
+import { toOutboundFrame, type OutboundFrame } from './outbound-frame';
+
+/*
+ * The fan-out hub: between the bus and the connections of this process.
+ *
+ * Per space with at least one local subscriber, the hub holds one channel:
+ *   - one bus subscription, opened by the first subscriber and closed after the last leaves;
+ *   - `deliveredHead`, the newest update id handed to the live subscribers. It is read from
+ *     storage only AFTER the bus subscription resolved, so every update newer than it is
+ *     either still to come over the bus or readable from storage: none falls between the two.
+ *   - a buffer of early updates. The bus may drop or reorder, so an update whose id is not
+ *     `deliveredHead + 1` waits there while the gap is read from storage. Updates leave the
+ *     hub strictly in id order, each exactly once.
+ * Each update is serialised ONCE into an OutboundFrame and the same object is handed to every
+ * subscriber's outbound queue; `deliver` only enqueues, it never waits on a socket.
+ *
+ * Replay-then-live handover, per subscription:
+ *   1. register the subscription as 'catching-up' (the channel is already on the bus and has
+ *      `deliveredHead`); live deliveries skip it;
+ *   2. send `subscribed` with headId = deliveredHead;
+ *   3. page from `after` (or headId when absent) through storage, sending each page; after
+ *      every await, check synchronously whether the cursor has reached deliveredHead;
+ *   4. when it has, in that same tick, flip to 'live' with lastSentId = cursor.
+ * Live delivery sends only ids > lastSentId. Everything up to the cursor came from storage,
+ * everything after it comes live in id order: no gap, no duplicate, however many sends run
+ * concurrently with the catch-up.
+ */
+
+/** Updates read from storage per page, for replay and for filling gaps. */
+const PAGE_LIMIT = 500;
+
+/** One recipient of a space's frames: in practice a WebSocket connection. */
+export interface HubSubscriber {
+  readonly timiteId: number;
+  /** When false, messages sent by `timiteId` are not delivered (they still advance the cursor). */
+  readonly receiveOwnMessages: boolean;
+  /** Hands a frame to the subscriber's outbound queue. Must not throw and must not block. */
+  deliver(frame: OutboundFrame): void;
+}
+
+export interface HubSubscription {
+  readonly spaceId: SpaceId;
+  /** Resolves once the subscription is live; rejects when the hub could not open the space. */
+  readonly live: Promise<void>;
+  /** Stops delivery at once. Idempotent. */
+  close(): void;
+}
+
+export interface HubOptions {
+  storage: Storage;
+  bus: Bus;
+  /** Called with the number of update frames handed to subscribers. */
+  onDelivered: (count: number) => void;
+  /** A background failure (a gap fill, a bus unsubscribe): logged, never thrown. */
+  onError: (err: unknown, spaceId: SpaceId) => void;
+}
+
+type SubscriptionState = 'catching-up' | 'live' | 'closed';
+
+interface Subscription {
+  readonly subscriber: HubSubscriber;
+  state: SubscriptionState;
+  lastSentId: number;
+}
+
+interface Channel {
+  readonly spaceId: SpaceId;
+  readonly subscriptions: Set<Subscription>;
+  /** Subscriptions registered plus those still waiting for `ready`. */
+  refs: number;
+  deliveredHead: number;
+  initialised: boolean;
+  readonly early: Map<number, Update>;
+  filling: boolean;
+  closed: boolean;
+  unsubscribeBus: Unsubscribe | undefined;
+  ready: Promise<void>;
+}
+
+function isOwnMessage(update: Update, timiteId: number): boolean {
+  return update.event.type === 'message' && update.event.message.sender.id === timiteId;
+}
+
+export function createHub({ storage, bus, onDelivered, onError }: HubOptions) {
+  const channels = new Map<SpaceId, Channel>();
+
+  function sendUpdate(subscription: Subscription, update: Update, frame: OutboundFrame): boolean {
+    const { subscriber } = subscription;
+    if (!subscriber.receiveOwnMessages && isOwnMessage(update, subscriber.timiteId)) return false;
+    subscriber.deliver(frame);
+    return true;
+  }
+
+  /** The only place deliveredHead advances; callers guarantee update.id === deliveredHead + 1. */
+  function deliverLive(channel: Channel, update: Update): void {
+    channel.deliveredHead = update.id;
+    const frame = toOutboundFrame({ type: 'update', update });
+    let delivered = 0;
+    for (const subscription of channel.subscriptions) {
+      if (subscription.state !== 'live' || update.id <= subscription.lastSentId) continue;
+      subscription.lastSentId = update.id;
+      if (sendUpdate(subscription, update, frame)) delivered += 1;
+    }
+    if (delivered > 0) onDelivered(delivered);
+  }
+
+  function drainEarly(channel: Channel): void {
+    for (const id of channel.early.keys()) {
+      if (id <= channel.deliveredHead) channel.early.delete(id);
+    }
+    for (;;) {
+      const next = channel.early.get(channel.deliveredHead + 1);
+      if (next === undefined) return;
+      channel.early.delete(next.id);
+      deliverLive(channel, next);
+    }
+  }
+
+  /** Reads the missing ids from storage; one fill per channel at a time. */
+  async function fillGap(channel: Channel): Promise<void> {
+    if (channel.filling) return;
+    channel.filling = true;
+    try {
+      while (channel.early.size > 0 && !channel.closed) {
+        const page = await storage.readUpdates(channel.spaceId, { after: channel.deliveredHead, limit: PAGE_LIMIT });
+        if (channel.closed) return;
+        const headBefore = channel.deliveredHead;
+        for (const update of page) {
+          if (update.id === channel.deliveredHead + 1) deliverLive(channel, update);
+        }
+        drainEarly(channel);
+        // Updates are published only after they are stored, so storage has the missing ids;
+        // if it did not, the next bus event starts another fill.
+        if (channel.deliveredHead === headBefore) return;
+      }
+    } finally {
+      channel.filling = false;
+    }
+  }
+
+  function onBusUpdate(channel: Channel, update: Update): void {
+    if (update.id <= channel.deliveredHead && channel.initialised) return;
+    channel.early.set(update.id, update);
+    if (!channel.initialised) return;
+    drainEarly(channel);
+    if (channel.early.size > 0) fillGap(channel).catch((err: unknown) => onError(err, channel.spaceId));
+  }
+
+  function onEphemeral(channel: Channel, event: EphemeralEvent): void {
+    const frame = toOutboundFrame(event);
+    for (const subscription of channel.subscriptions) {
+      // Activity goes to everyone but the timite who is active.
+      if (event.type === 'activity' && subscription.subscriber.timiteId === event.timite.id) continue;
+      subscription.subscriber.deliver(frame);
+    }
+  }
+
+  function onBusEvent(channel: Channel, event: BusEvent): void {
+    if (channel.closed) return;
+    switch (event.kind) {
+      case 'update':
+        onBusUpdate(channel, event.update);
+        return;
+      case 'ephemeral':
+        onEphemeral(channel, event.event);
+        return;
+    }
+  }
+
+  async function openChannel(channel: Channel): Promise<void> {
+    const unsubscribe = await bus.subscribe(channel.spaceId, (event) => onBusEvent(channel, event));
+    channel.unsubscribeBus = unsubscribe;
+    if (channel.closed) {
+      await unsubscribe();
+      return;
+    }
+    // After the bus subscription: anything newer than this head arrives over the bus.
+    const head = await storage.headId(channel.spaceId);
+    if (channel.closed) return;
+    channel.deliveredHead = head;
+    channel.initialised = true;
+    drainEarly(channel);
+    if (channel.early.size > 0) fillGap(channel).catch((err: unknown) => onError(err, channel.spaceId));
+  }
+
+  function closeChannel(channel: Channel): void {
+    channel.closed = true;
+    channel.early.clear();
+    if (channels.get(channel.spaceId) === channel) channels.delete(channel.spaceId);
+    channel.unsubscribeBus?.().catch((err: unknown) => onError(err, channel.spaceId));
+  }
+
+  function acquireChannel(spaceId: SpaceId): Channel {
+    const existing = channels.get(spaceId);
+    if (existing !== undefined) {
+      existing.refs += 1;
+      return existing;
+    }
+    const channel: Channel = {
+      spaceId,
+      subscriptions: new Set(),
+      refs: 1,
+      deliveredHead: 0,
+      initialised: false,
+      early: new Map(),
+      filling: false,
+      closed: false,
+      unsubscribeBus: undefined,
+      ready: Promise.resolve(),
+    };
+    channels.set(spaceId, channel);
+    channel.ready = openChannel(channel);
+    // A channel that failed to open is forgotten, so the next subscriber tries afresh.
+    channel.ready.catch(() => {
+      if (channels.get(spaceId) === channel) channels.delete(spaceId);
+    });
+    return channel;
+  }
+
+  function releaseSubscription(channel: Channel, subscription: Subscription): void {
+    if (subscription.state === 'closed') return;
+    subscription.state = 'closed';
+    channel.subscriptions.delete(subscription);
+    channel.refs -= 1;
+    if (channel.refs === 0) closeChannel(channel);
+  }
+
+  async function catchUp(channel: Channel, subscription: Subscription, from: number): Promise<void> {
+    let cursor = from;
+    while (subscription.state === 'catching-up') {
+      // Synchronous from this check to the flip: no live delivery can slip in between.
+      if (cursor >= channel.deliveredHead) {
+        subscription.lastSentId = cursor;
+        subscription.state = 'live';
+        return;
+      }
+      const page = await storage.readUpdates(channel.spaceId, { after: cursor, limit: PAGE_LIMIT });
+      if (subscription.state !== 'catching-up') return;
+      if (page.length === 0) {
+        throw new Error(`Storage has no updates after ${cursor} in "${channel.spaceId}" but the hub delivered up to ${channel.deliveredHead}.`);
+      }
+      let delivered = 0;
+      for (const update of page) {
+        if (update.id <= cursor) continue;
+        cursor = update.id;
+        if (sendUpdate(subscription, update, toOutboundFrame({ type: 'update', update }))) delivered += 1;
+      }
+      if (delivered > 0) onDelivered(delivered);
+    }
+  }
+
+  async function start(
+    channel: Channel,
+    subscription: Subscription,
+    options: { after: number | undefined },
+  ): Promise<void> {
+    await channel.ready;
+    if (subscription.state === 'closed') return;
+    channel.subscriptions.add(subscription);
+    const headId = channel.deliveredHead;
+    subscription.subscriber.deliver(toOutboundFrame({ type: 'subscribed', spaceId: channel.spaceId, headId }));
+    await catchUp(channel, subscription, options.after ?? headId);
+  }
+
+  return {
+    /**
+     * Starts a subscription: `subscribed`, then the replay after `after`, then live updates.
+     * The caller checks that the space exists first.
+     */
+    subscribe(spaceId: SpaceId, subscriber: HubSubscriber, options: { after?: number } = {}): HubSubscription {
+      const channel = acquireChannel(spaceId);
+      const subscription: Subscription = { subscriber, state: 'catching-up', lastSentId: 0 };
+      const close = () => releaseSubscription(channel, subscription);
+      const live = start(channel, subscription, { after: options.after });
+      // A subscription that failed is released here; the caller still sees the rejection.
+      live.catch(close);
+      return { spaceId, live, close };
+    },
+
+    stats(): { spaces: number; subscriptions: number } {
+      let subscriptions = 0;
+      for (const channel of channels.values()) subscriptions += channel.subscriptions.size;
+      return { spaces: channels.size, subscriptions };
+    },
+
+    /** Closes every channel; subscriptions stop receiving. */
+    close(): void {
+      for (const channel of [...channels.values()]) {
+        for (const subscription of channel.subscriptions) subscription.state = 'closed';
+        channel.subscriptions.clear();
+        closeChannel(channel);
+      }
+    },
+  };
+}
+
+export type Hub = ReturnType<typeof createHub>;

@@ -1,0 +1,60 @@
+import { API_PREFIX, DEFAULT_LIMITS } from '@tim/protocol';
+import express, { type Express } from 'express';
+import type { Bus } from '../../bus/bus';
+import type { Config } from '../../config';
+import type { Accounts } from '../../domain/accounts';
+import type { SendMessageDeps } from '../../domain/send-message';
+import type { Sessions } from '../../domain/sessions';
+import type { Logger } from '../../logger';
+import type { Metrics } from '../../metrics';
+import type { Presence } from '../../realtime/presence';
+import type { Storage } from '../../storage/storage';
+import { requireSession } from './authenticate';
+import { requireJsonBody } from './body';
+import { errorMiddleware, notFound } from './error-middleware';
+import { assignRequestId } from './request-context';
+import { authRoutes } from './routes/auth';
+import { healthRoutes } from './routes/health';
+import { messagesRoutes } from './routes/messages';
+import { spacesRoutes } from './routes/spaces';
+import { timelineRoutes } from './routes/timeline';
+import { webClient } from './web-client';
+
+export interface HttpDeps {
+  config: Config;
+  storage: Storage;
+  bus: Bus;
+  sessions: Sessions;
+  accounts: Accounts;
+  presence: Presence;
+  send: SendMessageDeps;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => Date;
+  onLogout: (keyHash: string) => void;
+}
+
+/** The Express app: body parsing and validation at the edge, routes per surface, one error funnel. */
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(assignRequestId);
+  app.use(healthRoutes(deps));
+
+  const api = express.Router();
+  api.use(requireJsonBody);
+  api.use(express.json({ limit: DEFAULT_LIMITS.httpBodyBytes }));
+  const session = requireSession(deps.sessions);
+  api.use(authRoutes(deps));
+  api.use(spacesRoutes({ ...deps, requireSession: session }));
+  api.use(messagesRoutes({ ...deps, requireSession: session }));
+  api.use(timelineRoutes({ ...deps, requireSession: session }));
+  api.use(notFound);
+  app.use(API_PREFIX, api);
+
+  if (deps.config.webDir !== undefined) app.use(webClient(deps.config.webDir));
+  app.use(notFound);
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

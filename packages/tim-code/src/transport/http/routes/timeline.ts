@@ -1,0 +1,48 @@
+import { SpaceId, UpdatesQuery, type PresenceResponse, type Timite, type Update, type UpdatesResponse } from '@tim/protocol';
+import { Router, type RequestHandler } from 'express';
+import { TimError } from '../../../domain/tim-error';
+import type { Presence } from '../../../realtime/presence';
+import type { Storage } from '../../../storage/storage';
+import { parseInput } from '../body';
+
+function sendersOf(updates: Update[]): Timite[] {
+  const byId = new Map<number, Timite>();
+  for (const update of updates) {
+    if (update.event.type === 'message') byId.set(update.event.message.sender.id, update.event.message.sender);
+  }
+  return [...byId.values()];
+}
+
+/** Reading a space: its timeline pages and who is online in it. */
+export function timelineRoutes(deps: { storage: Storage; presence: Presence; requireSession: RequestHandler }): Router {
+  const { storage, presence } = deps;
+  const router = Router();
+
+  async function existingSpace(raw: unknown): Promise<SpaceId> {
+    const spaceId = parseInput(SpaceId, raw);
+    if ((await storage.getSpace(spaceId)) === undefined) throw new TimError('not_found', `There is no space "${spaceId}".`);
+    return spaceId;
+  }
+
+  router.get('/spaces/:spaceId/updates', deps.requireSession, async (req, res) => {
+    const spaceId = await existingSpace(req.params['spaceId']);
+    const query = parseInput(UpdatesQuery, req.query);
+    // headId first: every update it counts is readable below, so headId >= the last id returned
+    // unless a send lands in between, which only makes headId larger.
+    const headId = await storage.headId(spaceId);
+    const updates = await storage.readUpdates(
+      spaceId,
+      query.before !== undefined ? { before: query.before, limit: query.limit } : { after: query.after ?? 0, limit: query.limit },
+    );
+    const body: UpdatesResponse = { updates, headId: Math.max(headId, updates.at(-1)?.id ?? 0), timites: sendersOf(updates) };
+    res.json(body);
+  });
+
+  router.get('/spaces/:spaceId/presence', deps.requireSession, async (req, res) => {
+    const spaceId = await existingSpace(req.params['spaceId']);
+    const body: PresenceResponse = { timites: presence.online(spaceId) };
+    res.json(body);
+  });
+
+  return router;
+}

@@ -1,0 +1,210 @@
+import {
+  CLOSE_AUTH_TIMEOUT,
+  CLOSE_SLOW_CONSUMER,
+  CLOSE_TOO_MANY_CONNECTIONS,
+  CLOSE_UNAUTHENTICATED,
+  type ServerFrame,
+  type SpaceId,
+  type Timite,
+} from '@tim/protocol';
+import type { RawData, WebSocket } from 'ws';
+import type { Bus } from '../../bus/bus';
+import type { Config } from '../../config';
+import type { Sessions } from '../../domain/sessions';
+import type { Logger } from '../../logger';
+import type { Metrics } from '../../metrics';
+import type { HubSubscription, Hub } from '../../realtime/hub';
+import { toOutboundFrame, type OutboundFrame } from '../../realtime/outbound-frame';
+import type { Presence } from '../../realtime/presence';
+import type { Storage } from '../../storage/storage';
+import type { ConnectionRegistry } from './connection-registry';
+import { handleFrame, parseClientFrame, sendError } from './frame-handlers';
+import { startHeartbeat } from './heartbeat';
+import { createOutboundQueue, type OutboundQueue } from './outbound-queue';
+
+export interface ConnectionDeps {
+  config: Config;
+  storage: Storage;
+  bus: Bus;
+  sessions: Sessions;
+  hub: Hub;
+  presence: Presence;
+  registry: ConnectionRegistry<Connection>;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface ConnectionSubscription {
+  readonly handle: HubSubscription;
+  /** Presence is joined once the subscription is live, and left only if it was joined. */
+  joined: boolean;
+}
+
+type ConnectionState = 'awaiting-auth' | 'authenticating' | 'ready' | 'closed';
+
+/**
+ * One WebSocket peer. Every way a connection ends — clean close, TCP reset, failed heartbeat,
+ * slow consumer, logout, shutdown — goes through `release`, which gives back its
+ * subscriptions, presence and registry entry exactly once.
+ */
+export class Connection {
+  readonly id: string;
+  readonly subscriptions = new Map<SpaceId, ConnectionSubscription>();
+  timite: Timite | undefined;
+  keyHash: string | undefined;
+  private state: ConnectionState = 'awaiting-auth';
+  private readonly queue: OutboundQueue;
+  private readonly stopHeartbeat: () => void;
+  private readonly authTimer: NodeJS.Timeout;
+  /** Frames are handled one after another, in arrival order. */
+  private frameChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly deps: ConnectionDeps,
+    id: string,
+  ) {
+    this.id = id;
+    const { config, metrics, logger } = deps;
+    this.queue = createOutboundQueue({
+      socket,
+      maxBacklogBytes: config.slowConsumerBytes,
+      onOverflow: (backlogBytes) => {
+        metrics.slowConsumerCloses.inc();
+        logger.info('closing slow consumer', { connectionId: id, backlogBytes });
+        this.close(CLOSE_SLOW_CONSUMER, 'Too far behind; resume with after.');
+      },
+      onSendError: (err) => {
+        logger.info('send to socket failed; dropping connection', { connectionId: id, error: String(err) });
+        this.terminate('send failed');
+      },
+    });
+    this.authTimer = setTimeout(() => this.close(CLOSE_AUTH_TIMEOUT, 'No auth frame in time.'), config.authTimeoutMs);
+    this.authTimer.unref();
+    this.stopHeartbeat = startHeartbeat(socket, {
+      intervalMs: config.heartbeatMs,
+      onDead: () => this.terminate('missed heartbeats'),
+    });
+    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on('close', () => this.release('socket closed'));
+    socket.on('error', (err) => logger.debug('socket error', { connectionId: id, error: err.message }));
+    deps.registry.add(this);
+  }
+
+  get timiteId(): number | undefined {
+    return this.timite?.id;
+  }
+
+  get subscriptionCount(): number {
+    return this.subscriptions.size;
+  }
+
+  isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  /** Queues a frame for this peer only; never throws. */
+  deliver = (frame: OutboundFrame): void => {
+    if (this.state !== 'closed') this.queue.enqueue(frame);
+  };
+
+  send(frame: ServerFrame): void {
+    this.deliver(toOutboundFrame(frame));
+  }
+
+  /** Releases at once, then says goodbye with a close code. */
+  close(code: number, reason: string): void {
+    this.release(reason);
+    try {
+      this.socket.close(code, reason);
+    } catch (err) {
+      this.deps.logger.debug('close failed', { connectionId: this.id, error: String(err) });
+      this.socket.terminate();
+    }
+  }
+
+  terminate(reason: string): void {
+    this.release(reason);
+    this.socket.terminate();
+  }
+
+  /** The one release path. Idempotent. */
+  release(reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.authTimer);
+    this.stopHeartbeat();
+    this.queue.stop();
+    for (const spaceId of [...this.subscriptions.keys()]) this.dropSubscription(spaceId);
+    this.deps.registry.remove(this);
+    this.deps.logger.debug('connection released', { connectionId: this.id, reason });
+  }
+
+  /** Ends one subscription: the hub stops delivering and presence is left if it was joined. */
+  dropSubscription(spaceId: SpaceId): void {
+    const entry = this.subscriptions.get(spaceId);
+    if (entry === undefined) return;
+    this.subscriptions.delete(spaceId);
+    entry.handle.close();
+    if (entry.joined && this.timite !== undefined) this.deps.presence.leave(spaceId, this.timite.id);
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.state === 'closed') return;
+    const text = isBinary ? undefined : rawToString(data);
+    this.frameChain = this.frameChain
+      .then(() => this.handleText(text))
+      .catch((err: unknown) => {
+        this.deps.logger.error('frame handler failed', { connectionId: this.id, error: err instanceof Error ? err.stack : String(err) });
+        if (this.state !== 'closed') sendError(this, { code: 'internal', message: 'Something went wrong on our side.' });
+      });
+  }
+
+  private async handleText(text: string | undefined): Promise<void> {
+    if (this.state === 'closed') return;
+    if (this.state === 'awaiting-auth') {
+      await this.authenticate(text);
+      return;
+    }
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) {
+      sendError(this, { code: 'invalid_request', message: parsed.message });
+      return;
+    }
+    await handleFrame(this, parsed.frame);
+  }
+
+  private async authenticate(text: string | undefined): Promise<void> {
+    this.state = 'authenticating';
+    const parsed = parseClientFrame(text);
+    const key = parsed.ok && parsed.frame.type === 'auth' ? parsed.frame.key : undefined;
+    const authenticated = key === undefined ? undefined : await this.deps.sessions.authenticate(key);
+    if (this.isClosed()) return;
+    if (authenticated === undefined) {
+      sendError(this, { code: 'unauthenticated', message: key === undefined ? 'The first frame must be an auth frame.' : 'That key is not valid.' });
+      this.close(CLOSE_UNAUTHENTICATED, 'Unauthenticated.');
+      return;
+    }
+    clearTimeout(this.authTimer);
+    const { config, registry } = this.deps;
+    if (registry.countForTimite(authenticated.timite.id) >= config.maxConnectionsPerTimite) {
+      sendError(this, { code: 'limit_exceeded', message: `At most ${config.maxConnectionsPerTimite} connections per timite.` });
+      this.close(CLOSE_TOO_MANY_CONNECTIONS, 'Too many connections.');
+      return;
+    }
+    this.timite = authenticated.timite;
+    this.keyHash = authenticated.keyHash;
+    this.state = 'ready';
+    this.send({ type: 'ready', timite: authenticated.timite });
+  }
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

@@ -1,0 +1,118 @@
+import {
+  ClientFrame,
+  type ActivityFrame,
+  type ErrorCode,
+  type SpaceId,
+  type SubscribeFrame,
+  type UnsubscribeFrame,
+} from '@tim/protocol';
+import type { Connection } from './connection';
+
+export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; message: string };
+
+/** JSON text → a typed client frame, or a sentence naming what is wrong. */
+export function parseClientFrame(text: string | undefined): ParsedFrame {
+  if (text === undefined) return { ok: false, message: 'Frames are JSON text, not binary.' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, message: 'A frame must be valid JSON.' };
+  }
+  const result = ClientFrame.safeParse(json);
+  if (result.success) return { ok: true, frame: result.data };
+  const issue = result.error.issues[0];
+  const where = issue === undefined || issue.path.length === 0 ? 'frame' : issue.path.join('.');
+  const message = issue?.code === 'unrecognized_keys' ? `Unknown field(s): ${issue.keys.join(', ')}.` : `${where}: ${issue?.message ?? 'invalid'}.`;
+  return { ok: false, message: `Not a valid frame. ${message}` };
+}
+
+export function sendError(
+  connection: Connection,
+  error: { code: ErrorCode; message: string; spaceId?: SpaceId },
+): void {
+  connection.send({ type: 'error', ...error });
+}
+
+async function subscribe(connection: Connection, frame: SubscribeFrame): Promise<void> {
+  const { spaceId } = frame;
+  const { config, storage, hub, presence, logger } = connection.deps;
+  if (connection.subscriptions.has(spaceId)) {
+    sendError(connection, { code: 'invalid_request', message: `Already subscribed to "${spaceId}"; unsubscribe first.`, spaceId });
+    return;
+  }
+  if (connection.subscriptions.size >= config.maxSubscriptionsPerConnection) {
+    sendError(connection, { code: 'limit_exceeded', message: `At most ${config.maxSubscriptionsPerConnection} subscriptions per connection.`, spaceId });
+    return;
+  }
+  const space = await storage.getSpace(spaceId);
+  if (!connection.isReady) return;
+  if (space === undefined) {
+    sendError(connection, { code: 'not_found', message: `There is no space "${spaceId}".`, spaceId });
+    return;
+  }
+  const timite = connection.timite;
+  if (timite === undefined) return;
+  const handle = hub.subscribe(
+    spaceId,
+    { timiteId: timite.id, receiveOwnMessages: frame.receiveOwnMessages ?? true, deliver: connection.deliver },
+    { after: frame.after },
+  );
+  const entry = { handle, joined: false };
+  connection.subscriptions.set(spaceId, entry);
+  // Not awaited here: the replay may be long, and later frames need not wait for it.
+  handle.live.then(
+    () => {
+      if (connection.subscriptions.get(spaceId) !== entry) return;
+      entry.joined = true;
+      presence.join(spaceId, timite);
+    },
+    (err: unknown) => {
+      logger.error('subscription failed', { connectionId: connection.id, spaceId, error: err instanceof Error ? err.stack : String(err) });
+      if (connection.subscriptions.get(spaceId) !== entry) return;
+      connection.dropSubscription(spaceId);
+      sendError(connection, { code: 'unavailable', message: `Could not subscribe to "${spaceId}"; try again.`, spaceId });
+    },
+  );
+}
+
+function unsubscribe(connection: Connection, frame: UnsubscribeFrame): void {
+  connection.dropSubscription(frame.spaceId);
+  connection.send({ type: 'unsubscribed', spaceId: frame.spaceId });
+}
+
+async function activity(connection: Connection, frame: ActivityFrame): Promise<void> {
+  const { spaceId } = frame;
+  const timite = connection.timite;
+  if (timite === undefined) return;
+  if (!connection.subscriptions.has(spaceId)) {
+    sendError(connection, { code: 'invalid_request', message: `Subscribe to "${spaceId}" before sending activity there.`, spaceId });
+    return;
+  }
+  await connection.deps.bus.publish(spaceId, {
+    kind: 'ephemeral',
+    event: { type: 'activity', spaceId, timite, activity: frame.activity },
+  });
+}
+
+/** Frames after authentication. Exhaustive: a new frame type does not compile until handled. */
+export async function handleFrame(connection: Connection, frame: ClientFrame): Promise<void> {
+  switch (frame.type) {
+    case 'auth':
+      sendError(connection, { code: 'invalid_request', message: 'Already authenticated.' });
+      return;
+    case 'subscribe':
+      await subscribe(connection, frame);
+      return;
+    case 'unsubscribe':
+      unsubscribe(connection, frame);
+      return;
+    case 'activity':
+      await activity(connection, frame);
+      return;
+    default: {
+      const unhandled: never = frame;
+      throw new Error(`Unhandled frame ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
