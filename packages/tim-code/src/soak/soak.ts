@@ -1,0 +1,203 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAIN_SPACE_ID } from '@tim/protocol';
+import { createSoakHttp, type SoakHttp } from './soak-http';
+import { startPublisher } from './soak-publisher';
+import { parseSoakOptions, SOAK_USAGE, type SoakOptions } from './soak-options';
+import { formatSoakReport, summarizeSoak } from './soak-report';
+import { startServerProcess, type ServerProcess } from './server-process';
+import { createSubscriberSlot, type SubscriberSlot } from './subscriber-slot';
+
+/*
+ * The soak: spawns the built server, holds many subscribed WebSocket connections, terminates
+ * a share of them abruptly every few seconds and resumes replacements with `after`, while one
+ * publisher sends messages over HTTP. At the end every subscriber must hold every update from
+ * its first subscription on, once, in order. Loopback only; every loop is bounded by the
+ * options and a watchdog.
+ */
+
+const PASSWORD = 'soak-password';
+const REGISTER_CONCURRENCY = 8;
+const CONNECT_BATCH = 100;
+const DRAIN_POLL_MS = 100;
+
+/** Limits raised so the soak measures fan-out and churn, not the abuse guards. */
+const SERVER_ENV = {
+  TIM_HOST: '127.0.0.1',
+  TIM_PORT: '0',
+  TIM_LOG_LEVEL: 'info',
+  TIM_RATE_MESSAGES: '100000/1s',
+  TIM_RATE_LOGIN: '100000/1s',
+  TIM_RATE_REGISTER: '100000/1s',
+};
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += size) {
+    await Promise.all(items.slice(start, start + size).map(run));
+  }
+}
+
+async function registerSubscribers(http: SoakHttp, count: number): Promise<string[]> {
+  const keys: string[] = new Array<string>(count);
+  const indexes = Array.from({ length: count }, (_, index) => index);
+  await inBatches(indexes, REGISTER_CONCURRENCY, async (index) => {
+    keys[index] = await http.register(`soak-${index}`, PASSWORD);
+  });
+  return keys;
+}
+
+function pickRandom<T>(items: T[], count: number): T[] {
+  const pool = [...items];
+  const picked: T[] = [];
+  while (picked.length < count && pool.length > 0) {
+    const index = Math.floor(Math.random() * pool.length);
+    picked.push(...pool.splice(index, 1));
+  }
+  return picked;
+}
+
+async function waitUntil(isDone: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!isDone()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+  }
+  return true;
+}
+
+async function runSoak(options: SoakOptions, server: ServerProcess): Promise<boolean> {
+  const startedAt = Date.now();
+  const http = createSoakHttp(server.baseUrl);
+  const rssStartBytes = await server.readRssBytes();
+  let rssPeakBytes = rssStartBytes;
+  const sampleRss = async () => {
+    rssPeakBytes = Math.max(rssPeakBytes, await server.readRssBytes());
+  };
+
+  const timiteCount = Math.ceil(options.connections / options.connectionsPerTimite);
+  log(`registering ${timiteCount} timites and a publisher`);
+  const keys = await registerSubscribers(http, timiteCount);
+  const publisherKey = await http.register('soak-publisher', PASSWORD);
+
+  const resumeFailures: string[] = [];
+  const slots: SubscriberSlot[] = Array.from({ length: options.connections }, (_, index) =>
+    createSubscriberSlot({
+      wsUrl: server.wsUrl,
+      key: keys[Math.floor(index / options.connectionsPerTimite)] ?? publisherKey,
+      spaceId: MAIN_SPACE_ID,
+      connectTimeoutMs: 15_000,
+      maxResumeAttempts: 10,
+      onResumeFailed: (err) => resumeFailures.push(err.message),
+    }),
+  );
+  log(`opening ${options.connections} connections`);
+  await inBatches(slots, CONNECT_BATCH, (slot) => slot.connect());
+  await sampleRss();
+  log(`connected; sending ${options.messagesPerS} messages/s and churning for ${options.durationS} s`);
+
+  const publisherErrors: string[] = [];
+  const publisher = startPublisher({
+    http,
+    key: publisherKey,
+    messagesPerS: options.messagesPerS,
+    onError: (err) => publisherErrors.push(err.message),
+  });
+  let churnRounds = 0;
+  const churnTimer = setInterval(() => {
+    churnRounds += 1;
+    const live = slots.filter((slot) => slot.isLive());
+    for (const slot of pickRandom(live, Math.round(options.connections * options.churn))) slot.churn();
+    sampleRss().catch((err: unknown) => publisherErrors.push(`rss: ${String(err)}`));
+  }, options.churnEveryMs);
+
+  await new Promise((resolve) => setTimeout(resolve, options.durationS * 1000));
+  clearInterval(churnTimer);
+  await publisher.stop();
+  const finalHeadId = await http.readHeadId(publisherKey, MAIN_SPACE_ID);
+  log(`traffic stopped at head id ${finalHeadId}; draining`);
+  const drained = await waitUntil(
+    () => slots.every((slot) => slot.isLive() && slot.lastId() >= finalHeadId),
+    options.drainTimeoutS * 1000,
+  );
+  await sampleRss();
+  const rssEndBytes = await server.readRssBytes();
+
+  const report = summarizeSoak({
+    options,
+    elapsedS: (Date.now() - startedAt) / 1000,
+    messagesAccepted: publisher.accepted(),
+    messagesRefused: publisher.refused(),
+    publisherSkipped: publisher.skipped(),
+    finalHeadId,
+    churnRounds,
+    slots: slots.map((slot) => slot.figures()),
+    resumeFailures: [...resumeFailures, ...publisherErrors.map((message) => `publisher: ${message}`)],
+    rssStartBytes,
+    rssPeakBytes,
+    rssEndBytes,
+    drained,
+    serverExited: server.hasExited(),
+  });
+  for (const slot of slots) slot.close();
+  for (const line of formatSoakReport(report)) log(line);
+  return report.ok;
+}
+
+async function main(): Promise<number> {
+  let options: SoakOptions;
+  try {
+    options = parseSoakOptions(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${SOAK_USAGE}\n`);
+    return 2;
+  }
+  log(`soak: ${JSON.stringify(options)}`);
+  const dataDir = await mkdtemp(join(tmpdir(), 'tim-soak-'));
+  let server: ServerProcess | undefined;
+  const killServer = () => server?.killNow();
+  process.once('exit', killServer);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killServer();
+      process.exit(130);
+    });
+  }
+  // Whatever hangs, the run ends: traffic, drain, and three minutes for set-up and teardown.
+  const watchdog = setTimeout(
+    () => {
+      process.stderr.write('soak: watchdog expired, killing the server\n');
+      killServer();
+      process.exit(3);
+    },
+    (options.durationS + options.drainTimeoutS + 180) * 1000,
+  );
+  watchdog.unref();
+
+  try {
+    server = await startServerProcess({ env: { ...SERVER_ENV, TIM_DATA_DIR: dataDir }, startTimeoutMs: 20_000 });
+    log(`server pid ${server.pid} at ${server.baseUrl}`);
+    const ok = await runSoak(options, server);
+    return ok ? 0 : 1;
+  } catch (err) {
+    process.stderr.write(`soak failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    if (server !== undefined) process.stderr.write(`server output:\n${server.recentOutput().join('\n')}\n`);
+    return 1;
+  } finally {
+    clearTimeout(watchdog);
+    await server?.stop(10_000);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`soak failed: ${String(err)}\n`);
+    process.exit(1);
+  },
+);
