@@ -1,0 +1,48 @@
+import type { ChildProcess } from 'node:child_process';
+
+/**
+ * Every process the harness starts is registered here, so that an exit, a signal or an
+ * uncaught error never leaves a server or a worker running.
+ */
+export interface ChildRegistry {
+  add(child: ChildProcess): void;
+  /** Kills every registered child still running (SIGKILL: synchronous, safe in 'exit'). */
+  killAll(): void;
+}
+
+export function createChildRegistry(): ChildRegistry {
+  const children = new Set<ChildProcess>();
+  return {
+    add(child) {
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+    },
+    killAll() {
+      for (const child of children) {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+      children.clear();
+    },
+  };
+}
+
+/** Kills the registry's children when this process exits, is interrupted or fails. */
+export function killChildrenOnExit(registry: ChildRegistry): void {
+  process.on('exit', () => registry.killAll());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      registry.killAll();
+      process.exit(130);
+    });
+  }
+  process.on('uncaughtException', (err) => {
+    registry.killAll();
+    process.stderr.write(`bench: ${err.stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+/** For a child process: exits when the harness goes away (its IPC channel closes). */
+export function exitWithParent(): void {
+  process.on('disconnect', () => process.exit(0));
+}

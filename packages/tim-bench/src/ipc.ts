@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { SpaceId } from '@tim/protocol';
+
+/**
+ * Messages between the harness and its child processes (subscriber workers and the servers
+ * under test). Every one is parsed on arrival: an IPC channel is a process boundary too.
+ */
+
+export const ClientKind = z.enum(['ws', 'tim', 'socketio']);
+export type ClientKind = z.infer<typeof ClientKind>;
+
+export const SubscriberSpec = z.object({
+  spaceId: SpaceId,
+  /** Session key, for targets that authenticate (tim). */
+  key: z.string().optional(),
+});
+export type SubscriberSpec = z.infer<typeof SubscriberSpec>;
+
+export const ConnectCommand = z.object({
+  type: z.literal('connect'),
+  clientKind: ClientKind,
+  /** ws:// URL for raw WebSocket targets, http:// base URL for Socket.IO. */
+  url: z.string(),
+  subscribers: z.array(SubscriberSpec),
+  /** Connections opened at once; the subscriber count means "all at once". */
+  concurrency: z.number().int().positive(),
+  timeoutMs: z.number().int().positive(),
+});
+export type ConnectCommand = z.infer<typeof ConnectCommand>;
+
+export const CollectCommand = z.object({
+  type: z.literal('collect'),
+  /** The last update id the publisher got acknowledged, per space. */
+  finalIds: z.record(z.string(), z.number().int().nonnegative()),
+  timeoutMs: z.number().int().positive(),
+});
+export type CollectCommand = z.infer<typeof CollectCommand>;
+
+export const CloseCommand = z.object({ type: z.literal('close') });
+
+export const WorkerCommand = z.discriminatedUnion('type', [ConnectCommand, CollectCommand, CloseCommand]);
+export type WorkerCommand = z.infer<typeof WorkerCommand>;
+
+export const ConnectedReply = z.object({
+  type: z.literal('connected'),
+  connected: z.number().int(),
+  failed: z.number().int(),
+  firstError: z.string().optional(),
+  elapsedMs: z.number(),
+});
+export type ConnectedReply = z.infer<typeof ConnectedReply>;
+
+export const WorkerReport = z.object({
+  subscribers: z.number().int(),
+  deliveries: z.number().int(),
+  duplicates: z.number().int(),
+  gaps: z.number().int(),
+  lost: z.number().int(),
+  /** Subscribers that had not received every acknowledged update when collection ended. */
+  undrained: z.number().int(),
+  unexpectedCloses: z.number().int(),
+  presenceFrames: z.number().int(),
+  otherFrames: z.number().int(),
+  histogram: z.array(z.tuple([z.number(), z.number()])),
+  maxLatencyMs: z.number(),
+  /** Wall-clock ms of the last update received, NaN when none. */
+  lastDeliveryAtMs: z.number(),
+});
+export type WorkerReport = z.infer<typeof WorkerReport>;
+
+export const CollectedReply = z.object({ type: z.literal('collected'), report: WorkerReport });
+export type CollectedReply = z.infer<typeof CollectedReply>;
+
+export const WorkerErrorReply = z.object({ type: z.literal('error'), message: z.string() });
+
+export const WorkerReply = z.discriminatedUnion('type', [ConnectedReply, CollectedReply, WorkerErrorReply]);
+export type WorkerReply = z.infer<typeof WorkerReply>;
+
+/** Sent once by a bench server process when it accepts connections. */
+export const ListeningMessage = z.object({ type: z.literal('listening'), port: z.number().int().positive() });
+export type ListeningMessage = z.infer<typeof ListeningMessage>;

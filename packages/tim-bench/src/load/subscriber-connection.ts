@@ -1,0 +1,169 @@
+import WebSocket from 'ws';
+import { io } from 'socket.io-client';
+import { ServerFrame, SubscribedFrame } from '@tim/protocol';
+import type { ClientKind, SubscriberSpec } from '../ipc';
+import { isRecord, readUpdateFast, readUpdateStrict, type UpdateFields } from './read-update';
+
+/** Called synchronously, so no frame that follows `subscribed` in the same chunk is missed. */
+export interface SubscriberEvents {
+  onSubscribed(headId: number): void;
+  onUpdate(update: UpdateFields): void;
+  onPresence(): void;
+  onOther(): void;
+  onUnexpectedClose(): void;
+}
+
+export interface SubscriberConnection {
+  close(): void;
+}
+
+export interface OpenSubscriberOptions {
+  clientKind: ClientKind;
+  url: string;
+  spec: SubscriberSpec;
+  events: SubscriberEvents;
+  /** Time to get from connecting to subscribed, in ms. */
+  timeoutMs: number;
+}
+
+/** Opens one subscriber and resolves once it is subscribed to its space. */
+export function openSubscriber(options: OpenSubscriberOptions): Promise<SubscriberConnection> {
+  return options.clientKind === 'socketio' ? openSocketIoSubscriber(options) : openWebSocketSubscriber(options);
+}
+
+/** Raw WebSocket: the ceiling (subscribe straight away) and tim (auth, ready, subscribe). */
+function openWebSocketSubscriber(options: OpenSubscriberOptions): Promise<SubscriberConnection> {
+  const { spec, events } = options;
+  const ws = new WebSocket(options.url, { perMessageDeflate: false });
+  let isSubscribed = false;
+  let isClosing = false;
+  let hasSeenUpdate = false;
+  const subscribe = () => ws.send(JSON.stringify({ type: 'subscribe', spaceId: spec.spaceId }));
+
+  return new Promise<SubscriberConnection>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`not subscribed to ${spec.spaceId} within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const fail = (err: Error): void => {
+      clearTimeout(timer);
+      isClosing = true;
+      ws.terminate();
+      reject(err);
+    };
+    ws.on('open', () => (spec.key === undefined ? subscribe() : ws.send(JSON.stringify({ type: 'auth', key: spec.key }))));
+    ws.on('error', (err) => {
+      if (!isSubscribed) fail(err);
+    });
+    ws.on('close', (code) => {
+      if (!isSubscribed) fail(new Error(`closed with ${code} before subscribing`));
+      else if (!isClosing) events.onUnexpectedClose();
+    });
+    ws.on('message', (data) => {
+      try {
+        handleFrame(JSON.parse(data.toString()));
+      } catch {
+        // A malformed frame is counted, not fatal: the report shows it as an "other" frame.
+        events.onOther();
+      }
+    });
+    const handleFrame = (frame: unknown): void => {
+      if (isRecord(frame) && frame.type === 'update') {
+        const update = hasSeenUpdate ? readUpdateFast(frame) : readUpdateStrict(frame);
+        hasSeenUpdate = true;
+        if (update === undefined) events.onOther();
+        else events.onUpdate(update);
+        return;
+      }
+      const parsed = ServerFrame.safeParse(frame);
+      if (!parsed.success) {
+        events.onOther();
+        return;
+      }
+      switch (parsed.data.type) {
+        case 'ready':
+          subscribe();
+          return;
+        case 'subscribed':
+          isSubscribed = true;
+          clearTimeout(timer);
+          events.onSubscribed(parsed.data.headId);
+          resolve({ close: () => close() });
+          return;
+        case 'presence':
+          events.onPresence();
+          return;
+        case 'error':
+          if (!isSubscribed) fail(new Error(`error frame ${parsed.data.code}: ${parsed.data.message ?? ''}`));
+          else events.onOther();
+          return;
+        case 'update':
+        case 'unsubscribed':
+        case 'activity':
+          events.onOther();
+          return;
+      }
+    };
+    const close = (): void => {
+      isClosing = true;
+      ws.terminate();
+    };
+  });
+}
+
+function readUpdateStrictOrUndefined(frame: unknown): UpdateFields | undefined {
+  try {
+    return readUpdateStrict(frame);
+  } catch {
+    // Counted as an "other" frame by the caller, like any malformed frame.
+    return undefined;
+  }
+}
+
+function openSocketIoSubscriber(options: OpenSubscriberOptions): Promise<SubscriberConnection> {
+  const { spec, events } = options;
+  const socket = io(options.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    timeout: options.timeoutMs,
+  });
+  let isSubscribed = false;
+  let isClosing = false;
+  let hasSeenUpdate = false;
+
+  return new Promise<SubscriberConnection>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`not subscribed to ${spec.spaceId} within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const fail = (err: Error): void => {
+      clearTimeout(timer);
+      isClosing = true;
+      socket.disconnect();
+      reject(err);
+    };
+    socket.on('connect_error', (err) => fail(err));
+    socket.on('disconnect', () => {
+      if (isSubscribed && !isClosing) events.onUnexpectedClose();
+    });
+    socket.on('update', (frame: unknown) => {
+      const update = hasSeenUpdate ? readUpdateFast(frame) : readUpdateStrictOrUndefined(frame);
+      hasSeenUpdate = true;
+      if (update === undefined) events.onOther();
+      else events.onUpdate(update);
+    });
+    socket.on('connect', () => {
+      socket.emit('subscribe', spec.spaceId, (ack: unknown) => {
+        const subscribed = SubscribedFrame.safeParse(ack);
+        if (!subscribed.success) {
+          fail(new Error('malformed subscribe acknowledgement'));
+          return;
+        }
+        isSubscribed = true;
+        clearTimeout(timer);
+        events.onSubscribed(subscribed.data.headId);
+        resolve({
+          close: () => {
+            isClosing = true;
+            socket.disconnect();
+          },
+        });
+      });
+    });
+  });
+}

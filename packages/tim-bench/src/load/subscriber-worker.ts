@@ -1,0 +1,157 @@
+import { exitWithParent } from '../child-registry';
+import { WorkerCommand, type CollectCommand, type ConnectCommand, type WorkerReply, type WorkerReport } from '../ipc';
+import { createLatencyHistogram } from '../stats/latency-histogram';
+import { createDeliveryChecker, type DeliveryChecker } from './delivery-checker';
+import { decodeSendTimeMs, nowMs } from './message-content';
+import { openSubscriber, type SubscriberConnection } from './subscriber-connection';
+
+/**
+ * A subscriber worker: a child process holding its share of the subscribers. It connects
+ * them when told, checks that each receives every update once and in order, and records the
+ * latency carried in each message's content.
+ */
+interface Subscriber {
+  spaceId: string;
+  checker?: DeliveryChecker;
+  /** The update id after which this subscriber has everything (Infinity until collection). */
+  finalId: number;
+  isDrained: boolean;
+  connection?: SubscriberConnection;
+}
+
+function runWorker(): void {
+  const subscribers: Subscriber[] = [];
+  const histogram = createLatencyHistogram();
+  const totals = { presenceFrames: 0, otherFrames: 0, unexpectedCloses: 0, lastDeliveryAtMs: Number.NaN, drained: 0 };
+  let onAllDrained: (() => void) | undefined;
+
+  const reply = (message: WorkerReply): void => {
+    process.send?.(message);
+  };
+
+  const markDrained = (subscriber: Subscriber): void => {
+    if (subscriber.isDrained || subscriber.checker === undefined || subscriber.checker.lastId < subscriber.finalId) return;
+    subscriber.isDrained = true;
+    totals.drained += 1;
+    if (totals.drained === subscribers.length) onAllDrained?.();
+  };
+
+  const connect = async (command: ConnectCommand): Promise<void> => {
+    const startedMs = nowMs();
+    let next = 0;
+    let failed = 0;
+    let firstError: string | undefined;
+    const lane = async (): Promise<void> => {
+      while (next < command.subscribers.length) {
+        const spec = command.subscribers[next];
+        next += 1;
+        if (spec === undefined) continue;
+        const subscriber: Subscriber = { spaceId: spec.spaceId, finalId: Number.POSITIVE_INFINITY, isDrained: false };
+        try {
+          subscriber.connection = await openSubscriber({
+            clientKind: command.clientKind,
+            url: command.url,
+            spec,
+            timeoutMs: command.timeoutMs,
+            events: {
+              onSubscribed: (headId) => {
+                subscriber.checker = createDeliveryChecker(headId);
+              },
+              onUpdate: ({ updateId, content }) => {
+                if (subscriber.checker === undefined) {
+                  totals.otherFrames += 1;
+                  return;
+                }
+                if (!subscriber.checker.accept(updateId)) return;
+                const receivedMs = nowMs();
+                histogram.record(receivedMs - decodeSendTimeMs(content));
+                totals.lastDeliveryAtMs = receivedMs;
+                markDrained(subscriber);
+              },
+              onPresence: () => {
+                totals.presenceFrames += 1;
+              },
+              onOther: () => {
+                totals.otherFrames += 1;
+              },
+              onUnexpectedClose: () => {
+                totals.unexpectedCloses += 1;
+              },
+            },
+          });
+          subscribers.push(subscriber);
+        } catch (err) {
+          failed += 1;
+          firstError ??= err instanceof Error ? err.message : String(err);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(command.concurrency, command.subscribers.length) }, lane));
+    reply({ type: 'connected', connected: subscribers.length, failed, firstError, elapsedMs: nowMs() - startedMs });
+  };
+
+  const collect = async (command: CollectCommand): Promise<void> => {
+    totals.drained = 0;
+    for (const subscriber of subscribers) {
+      subscriber.isDrained = false;
+      subscriber.finalId = command.finalIds[subscriber.spaceId] ?? 0;
+      markDrained(subscriber);
+    }
+    if (totals.drained < subscribers.length) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, command.timeoutMs);
+        onAllDrained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      onAllDrained = undefined;
+    }
+    reply({ type: 'collected', report: buildReport() });
+  };
+
+  const buildReport = (): WorkerReport => {
+    const report: WorkerReport = {
+      subscribers: subscribers.length,
+      deliveries: 0,
+      duplicates: 0,
+      gaps: 0,
+      lost: 0,
+      undrained: subscribers.length - totals.drained,
+      unexpectedCloses: totals.unexpectedCloses,
+      presenceFrames: totals.presenceFrames,
+      otherFrames: totals.otherFrames,
+      histogram: histogram.toPairs(),
+      maxLatencyMs: histogram.maxMs,
+      lastDeliveryAtMs: totals.lastDeliveryAtMs,
+    };
+    for (const { checker, finalId } of subscribers) {
+      if (checker === undefined) continue;
+      report.deliveries += checker.counts.received;
+      report.duplicates += checker.counts.duplicates;
+      report.gaps += checker.counts.gaps;
+      report.lost += checker.lostUpTo(finalId);
+    }
+    return report;
+  };
+
+  const handle = async (raw: unknown): Promise<void> => {
+    const command = WorkerCommand.parse(raw);
+    switch (command.type) {
+      case 'connect':
+        return connect(command);
+      case 'collect':
+        return collect(command);
+      case 'close':
+        for (const subscriber of subscribers) subscriber.connection?.close();
+        process.exit(0);
+    }
+  };
+
+  process.on('message', (raw) => {
+    handle(raw).catch((err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+  });
+}
+
+exitWithParent();
+runWorker();

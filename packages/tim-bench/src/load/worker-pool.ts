@@ -1,0 +1,100 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { builtModulePath } from '../built-path';
+import type { ChildRegistry } from '../child-registry';
+import {
+  WorkerReply,
+  type ClientKind,
+  type ConnectedReply,
+  type SubscriberSpec,
+  type WorkerCommand,
+  type WorkerReport,
+} from '../ipc';
+
+export interface WorkerPool {
+  /** Spreads the subscribers evenly over the workers and connects them. */
+  connect(options: {
+    clientKind: ClientKind;
+    url: string;
+    subscribers: SubscriberSpec[];
+    /** Connections each worker opens at once. */
+    concurrency: number;
+    timeoutMs: number;
+  }): Promise<ConnectedReply[]>;
+  /** Waits until every subscriber has every acknowledged update (or the timeout), then reports. */
+  collect(finalIds: Record<string, number>, timeoutMs: number): Promise<WorkerReport[]>;
+  close(): Promise<void>;
+}
+
+/** Forks `count` subscriber workers (2 in the bench: the load generator's own processes). */
+export function startWorkerPool(options: { count: number; registry: ChildRegistry }): WorkerPool {
+  const workers = Array.from({ length: options.count }, () => {
+    const child = fork(builtModulePath('load/subscriber-worker.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    options.registry.add(child);
+    return child;
+  });
+
+  return {
+    async connect({ subscribers, ...rest }) {
+      return Promise.all(
+        workers.map((worker, index) =>
+          request(worker, {
+            type: 'connect',
+            ...rest,
+            subscribers: subscribers.filter((_, position) => position % workers.length === index),
+          }, rest.timeoutMs + 30_000).then((reply) => expectType(reply, 'connected')),
+        ),
+      );
+    },
+    async collect(finalIds, timeoutMs) {
+      const replies = await Promise.all(
+        workers.map((worker) => request(worker, { type: 'collect', finalIds, timeoutMs }, timeoutMs + 30_000)),
+      );
+      return replies.map((reply) => expectType(reply, 'collected').report);
+    },
+    async close() {
+      await Promise.all(
+        workers.map(async (worker) => {
+          if (worker.exitCode !== null || worker.signalCode !== null) return;
+          const exited = once(worker, 'exit');
+          if (worker.connected) worker.send({ type: 'close' } satisfies WorkerCommand);
+          const timer = setTimeout(() => worker.kill('SIGKILL'), 5000);
+          await exited;
+          clearTimeout(timer);
+        }),
+      );
+    },
+  };
+}
+
+/** Sends one command and resolves with the worker's next reply. */
+function request(worker: ChildProcess, command: WorkerCommand, timeoutMs: number): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`worker did not answer "${command.type}" within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (raw: unknown): void => {
+      const reply = WorkerReply.safeParse(raw);
+      if (!reply.success) finish(new Error(`malformed reply from a worker: ${reply.error.message}`));
+      else if (reply.data.type === 'error') finish(new Error(`worker failed: ${reply.data.message}`));
+      else finish(undefined, reply.data);
+    };
+    const onExit = (code: number | null): void => finish(new Error(`worker exited with ${code} during "${command.type}"`));
+    const finish = (err: Error | undefined, reply?: WorkerReply): void => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+      if (err !== undefined || reply === undefined) reject(err ?? new Error('no reply'));
+      else resolve(reply);
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', onExit);
+    worker.send(command);
+  });
+}
+
+function expectType<T extends WorkerReply['type']>(reply: WorkerReply, type: T): Extract<WorkerReply, { type: T }> {
+  if (reply.type !== type) throw new Error(`expected "${type}" from a worker, got "${reply.type}"`);
+  return reply as Extract<WorkerReply, { type: T }>;
+}

@@ -1,0 +1,99 @@
+import type { MachineInfo } from './machine';
+import type { RunResult } from './run-scenario';
+import type { Scenario } from './scenarios';
+import { median, ratio } from './stats/summary-stats';
+
+/** Loss and error counters: the worst run is reported, never a median that could hide one. */
+const WORST_OF_RUNS = new Set<keyof RunResult>(['lost', 'duplicates', 'gaps', 'unexpectedCloses', 'connectFailed', 'publishFailed', 'otherFrames']);
+
+/** One (scenario, target) over all runs: medians of the figures, worst of the counters. */
+export type CombinedResult = RunResult & { runs: number };
+
+export function combineRuns(results: readonly RunResult[]): CombinedResult[] {
+  const groups = new Map<string, RunResult[]>();
+  for (const result of results) {
+    const key = `${result.scenarioId}\u0000${result.target}`;
+    groups.set(key, [...(groups.get(key) ?? []), result]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0] as RunResult;
+    const combined: CombinedResult = { ...first, runs: group.length };
+    for (const key of Object.keys(first) as Array<keyof RunResult>) {
+      if (typeof first[key] !== 'number') continue;
+      const values = group.map((result) => result[key] as number);
+      (combined as unknown as Record<string, number>)[key] = WORST_OF_RUNS.has(key) ? Math.max(...values) : median(values);
+    }
+    combined.firstError = group.find((result) => result.firstError !== undefined)?.firstError;
+    return combined;
+  });
+}
+
+const round = (value: number, digits = 1): number | null =>
+  Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : null;
+
+/** The one JSON line of `--quick`: headline figures per target and tim's ratios. */
+export function headlineJson(options: { scenario: Scenario; combined: CombinedResult[]; machine: MachineInfo; runs: number }): string {
+  const byTarget = Object.fromEntries(
+    options.combined.map((result) => [
+      result.target,
+      {
+        cpuUsPerDelivery: round(result.cpuUsPerDelivery, 2),
+        deliveriesPerSec: round(result.deliveriesPerSec, 0),
+        p50Ms: round(result.p50Ms),
+        p95Ms: round(result.p95Ms),
+        p99Ms: round(result.p99Ms),
+        maxMs: round(result.maxMs),
+        lost: result.lost,
+        duplicates: result.duplicates,
+        outOfOrder: result.gaps,
+        memPerConnectionKB: round(result.memPerConnectionKB),
+        peakRssMB: round(result.peakRssMB),
+        ...(result.firstError === undefined ? {} : { error: result.firstError }),
+      },
+    ]),
+  );
+  const cost = (target: string) => options.combined.find((result) => result.target === target)?.cpuUsPerDelivery ?? Number.NaN;
+  return JSON.stringify({
+    scenario: options.scenario.label,
+    runs: options.runs,
+    machine: options.machine,
+    targets: byTarget,
+    cpuPerDeliveryRatio: {
+      timToCeiling: round(ratio(cost('tim'), cost('ceiling')), 2),
+      timToSocketio: round(ratio(cost('tim'), cost('socketio')), 2),
+    },
+  });
+}
+
+const cell = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+/** The full run's markdown: one table of figures, one of tim's ratios. */
+export function markdownReport(options: { scenarios: Scenario[]; combined: CombinedResult[]; machine: MachineInfo; runs: number }): string {
+  const lines = [
+    `Machine: ${options.machine.cpus} CPUs (${options.machine.cpuModel}), Node ${options.machine.node}, load average ${options.machine.loadAverage1m.toFixed(2)} at start; medians of ${options.runs} run(s), loss counters are the worst run.`,
+    '',
+    '| scenario | target | conns | delivered | lost | dup/out of order | server CPU µs/delivery | deliveries/s | p50 ms | p95 ms | p99 ms | max ms | KB/conn | peak RSS MB | join ms | join server CPU ms | presence frames |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const scenario of options.scenarios) {
+    for (const result of options.combined.filter((entry) => entry.scenarioId === scenario.id)) {
+      lines.push(
+        `| ${scenario.id} | ${result.target} | ${result.connected} | ${result.deliveries} | ${result.lost} | ${result.duplicates}/${result.gaps} | ${cell(result.cpuUsPerDelivery, 2)} | ${cell(result.deliveriesPerSec, 0)} | ${cell(result.p50Ms)} | ${cell(result.p95Ms)} | ${cell(result.p99Ms)} | ${cell(result.maxMs)} | ${cell(result.memPerConnectionKB)} | ${cell(result.peakRssMB)} | ${cell(result.joinMs, 0)} | ${cell(result.joinServerCpuMs, 0)} | ${result.presenceFrames} |`,
+      );
+    }
+  }
+  lines.push('', '| scenario | tim ÷ ceiling (CPU/delivery) | tim ÷ ceiling-coalesced | tim ÷ socket.io |', '| --- | ---: | ---: | ---: |');
+  for (const scenario of options.scenarios) {
+    const cost = (target: string) =>
+      options.combined.find((entry) => entry.scenarioId === scenario.id && entry.target === target)?.cpuUsPerDelivery ?? Number.NaN;
+    lines.push(
+      `| ${scenario.id} | ${cell(ratio(cost('tim'), cost('ceiling')), 2)} | ${cell(ratio(cost('tim'), cost('ceiling-coalesced')), 2)} | ${cell(ratio(cost('tim'), cost('socketio')), 2)} |`,
+    );
+  }
+  const errors = options.combined.filter((entry) => entry.firstError !== undefined);
+  if (errors.length > 0) {
+    lines.push('', ...errors.map((entry) => `- ${entry.scenarioId} / ${entry.target}: ${entry.firstError}`));
+  }
+  lines.push('', 'Scenarios:', ...options.scenarios.map((scenario) => `- ${scenario.id}: ${scenario.label}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,181 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ChildRegistry } from './child-registry';
+import type { WorkerReport } from './ipc';
+import { publish, type PublishResult } from './load/publisher';
+import { startWorkerPool } from './load/worker-pool';
+import { readProcessCpuMicros, readProcessMemory } from './process-stats';
+import { spaceIdsFor, type Scenario } from './scenarios';
+import { createLatencyHistogram } from './stats/latency-histogram';
+import { cpuMicrosPerDelivery, deliveriesPerSecond, memoryPerConnectionBytes } from './stats/summary-stats';
+import type { Target } from './targets/target';
+
+/** The figures of one target in one scenario, one run. */
+export interface RunResult {
+  scenarioId: string;
+  target: string;
+  subscribers: number;
+  connected: number;
+  connectFailed: number;
+  /** Distinct identities (tim timites) behind the subscribers. */
+  identities: number;
+  published: number;
+  publishFailed: number;
+  publishLate: number;
+  deliveries: number;
+  lost: number;
+  duplicates: number;
+  gaps: number;
+  unexpectedCloses: number;
+  serverCpuMs: number;
+  cpuUsPerDelivery: number;
+  deliveriesPerSec: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  memPerConnectionKB: number;
+  idleRssMB: number;
+  peakRssMB: number;
+  joinMs: number;
+  joinServerCpuMs: number;
+  presenceFrames: number;
+  otherFrames: number;
+  firstError?: string;
+}
+
+/** Settling time after connecting, before reading the connected RSS, in ms. */
+const SETTLE_MS = 1500;
+const DRAIN_TIMEOUT_MS = 20_000;
+const CONNECT_TIMEOUT_MS = 60_000;
+const MB = 1024 * 1024;
+
+/**
+ * One target, one scenario: start the server in its own process, connect the subscribers in
+ * two worker processes, publish from this process, then read the server's CPU time and RSS.
+ * Everything started here is stopped before it returns or throws.
+ */
+export async function runScenario(options: {
+  scenario: Scenario;
+  target: Target;
+  registry: ChildRegistry;
+  cpuProfileDir?: string;
+}): Promise<RunResult> {
+  const { scenario, registry } = options;
+  const running = await options.target.start({ registry, cpuProfileDir: options.cpuProfileDir });
+  const workers = startWorkerPool({ count: 2, registry });
+  try {
+    const spaceIds = spaceIdsFor(scenario);
+    const prepared = await running.prepare({ spaceIds, subscribersPerSpace: scenario.subscribersPerSpace });
+    await delay(300);
+    const idle = await readProcessMemory(running.pid);
+
+    const cpuBeforeJoin = await readProcessCpuMicros(running.pid);
+    const connected = await workers.connect({
+      clientKind: running.clientKind,
+      url: running.subscriberUrl,
+      subscribers: prepared.subscribers,
+      concurrency: Number.isFinite(scenario.connectConcurrency) ? scenario.connectConcurrency : prepared.subscribers.length,
+      timeoutMs: CONNECT_TIMEOUT_MS,
+    });
+    const joinServerCpuMs = ((await readProcessCpuMicros(running.pid)) - cpuBeforeJoin) / 1000;
+    await delay(SETTLE_MS);
+    const withConnections = await readProcessMemory(running.pid);
+    const connectedCount = connected.reduce((sum, reply) => sum + reply.connected, 0);
+
+    const cpuBefore = await readProcessCpuMicros(running.pid);
+    const published: PublishResult | undefined =
+      scenario.load.kind === 'join'
+        ? undefined
+        : await publish({
+            baseUrl: running.baseUrl,
+            headers: prepared.publishHeaders,
+            spaceIds,
+            contentBytes: scenario.contentBytes,
+            load: scenario.load,
+            maxInFlight: scenario.load.kind === 'burst' ? 8 : 64,
+          });
+    const reports = await workers.collect(published?.finalIds ?? {}, DRAIN_TIMEOUT_MS);
+    const serverCpuMicros = (await readProcessCpuMicros(running.pid)) - cpuBefore;
+    const end = await readProcessMemory(running.pid);
+
+    return summarize({
+      scenario,
+      target: running.name,
+      reports,
+      published,
+      serverCpuMicros,
+      connectedCount,
+      connectFailed: connected.reduce((sum, reply) => sum + reply.failed, 0),
+      firstError: connected.find((reply) => reply.firstError !== undefined)?.firstError ?? published?.firstError,
+      identities: prepared.identities,
+      joinMs: Math.max(...connected.map((reply) => reply.elapsedMs)),
+      joinServerCpuMs,
+      memory: { idle: idle.rssBytes, connected: withConnections.rssBytes, peak: end.peakRssBytes },
+    });
+  } finally {
+    await workers.close();
+    await running.close();
+  }
+}
+
+function summarize(input: {
+  scenario: Scenario;
+  target: string;
+  reports: WorkerReport[];
+  published: PublishResult | undefined;
+  serverCpuMicros: number;
+  connectedCount: number;
+  connectFailed: number;
+  firstError: string | undefined;
+  identities: number;
+  joinMs: number;
+  joinServerCpuMs: number;
+  memory: { idle: number; connected: number; peak: number };
+}): RunResult {
+  const { reports, published, scenario } = input;
+  const histogram = createLatencyHistogram();
+  for (const report of reports) histogram.merge(report.histogram, report.maxLatencyMs);
+  const sum = (pick: (report: WorkerReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
+  const deliveries = sum((report) => report.deliveries);
+  const lastDeliveryAtMs = Math.max(...reports.map((report) => report.lastDeliveryAtMs).filter(Number.isFinite));
+  const windowMs = published === undefined ? Number.NaN : lastDeliveryAtMs - published.startedAtMs;
+  // A subscriber that failed to connect missed every update: it counts as lost, not as absent.
+  const missedByFailedConnections = input.connectFailed * (published?.acknowledged ?? 0);
+
+  return {
+    scenarioId: scenario.id,
+    target: input.target,
+    subscribers: scenario.spaces * scenario.subscribersPerSpace,
+    connected: input.connectedCount,
+    connectFailed: input.connectFailed,
+    identities: input.identities,
+    published: published?.acknowledged ?? 0,
+    publishFailed: published?.failed ?? 0,
+    publishLate: published?.late ?? 0,
+    deliveries,
+    lost: sum((report) => report.lost) + missedByFailedConnections,
+    duplicates: sum((report) => report.duplicates),
+    gaps: sum((report) => report.gaps),
+    unexpectedCloses: sum((report) => report.unexpectedCloses),
+    serverCpuMs: input.serverCpuMicros / 1000,
+    cpuUsPerDelivery: cpuMicrosPerDelivery(input.serverCpuMicros, deliveries),
+    deliveriesPerSec: deliveriesPerSecond(deliveries, windowMs),
+    p50Ms: histogram.percentile(50),
+    p95Ms: histogram.percentile(95),
+    p99Ms: histogram.percentile(99),
+    maxMs: histogram.maxMs,
+    memPerConnectionKB:
+      memoryPerConnectionBytes({
+        idleRssBytes: input.memory.idle,
+        connectedRssBytes: input.memory.connected,
+        connections: input.connectedCount,
+      }) / 1024,
+    idleRssMB: input.memory.idle / MB,
+    peakRssMB: input.memory.peak / MB,
+    joinMs: input.joinMs,
+    joinServerCpuMs: input.joinServerCpuMs,
+    presenceFrames: sum((report) => report.presenceFrames),
+    otherFrames: sum((report) => report.otherFrames),
+    firstError: input.firstError,
+  };
+}

@@ -1,0 +1,94 @@
+import { MAIN_SPACE_ID } from '@tim/protocol';
+import type { PublishLoad } from './load/publisher';
+
+export type ScenarioLoad = PublishLoad | { kind: 'join' };
+
+export interface Scenario {
+  id: string;
+  /** One line for the table. */
+  label: string;
+  spaces: number;
+  subscribersPerSpace: number;
+  contentBytes: number;
+  load: ScenarioLoad;
+  /** Connections each worker opens at once; `Infinity` means all at once. */
+  connectConcurrency: number;
+}
+
+/** The headline: 1000 subscribers of one space, 50 messages/s of 100 B (50 000 deliveries/s). */
+export const QUICK_SCENARIO: Scenario = {
+  id: 'fanout-1000',
+  label: '1 space × 1000 subscribers, 50 msg/s, 100 B',
+  spaces: 1,
+  subscribersPerSpace: 1000,
+  contentBytes: 100,
+  load: { kind: 'rate', messagesPerSecond: 50, durationMs: 4000 },
+  connectConcurrency: 100,
+};
+
+const RATE_MS = 6000;
+
+/** How cost grows with subscribers, spaces, content size, burst load and a join storm. */
+export const FULL_SCENARIOS: Scenario[] = [
+  {
+    id: 'fanout-100',
+    label: '1 space × 100 subscribers, 50 msg/s, 100 B',
+    spaces: 1,
+    subscribersPerSpace: 100,
+    contentBytes: 100,
+    load: { kind: 'rate', messagesPerSecond: 50, durationMs: RATE_MS },
+    connectConcurrency: 100,
+  },
+  { ...QUICK_SCENARIO, load: { kind: 'rate', messagesPerSecond: 50, durationMs: RATE_MS } },
+  {
+    id: 'fanout-5000',
+    label: '1 space × 5000 subscribers, 10 msg/s, 100 B',
+    spaces: 1,
+    subscribersPerSpace: 5000,
+    contentBytes: 100,
+    load: { kind: 'rate', messagesPerSecond: 10, durationMs: RATE_MS },
+    connectConcurrency: 100,
+  },
+  {
+    id: 'spaces-100x50',
+    label: '100 spaces × 50 subscribers, 500 msg/s over all spaces, 100 B',
+    spaces: 100,
+    subscribersPerSpace: 50,
+    contentBytes: 100,
+    load: { kind: 'rate', messagesPerSecond: 500, durationMs: RATE_MS },
+    connectConcurrency: 100,
+  },
+  {
+    id: 'content-4k',
+    label: '1 space × 1000 subscribers, 50 msg/s, 4000 B',
+    spaces: 1,
+    subscribersPerSpace: 1000,
+    contentBytes: 4000,
+    load: { kind: 'rate', messagesPerSecond: 50, durationMs: RATE_MS },
+    connectConcurrency: 100,
+  },
+  {
+    id: 'burst-1000',
+    label: '1 space × 1000 subscribers, 500 messages as fast as possible, 100 B',
+    spaces: 1,
+    subscribersPerSpace: 1000,
+    contentBytes: 100,
+    load: { kind: 'burst', messages: 500 },
+    connectConcurrency: 100,
+  },
+  {
+    id: 'join-5000',
+    label: '5000 subscribers of one space joining at once',
+    spaces: 1,
+    subscribersPerSpace: 5000,
+    contentBytes: 100,
+    load: { kind: 'join' },
+    connectConcurrency: Number.POSITIVE_INFINITY,
+  },
+];
+
+/** `main` for a single space (it always exists on tim), `bench-N` otherwise. */
+export function spaceIdsFor(scenario: Scenario): string[] {
+  if (scenario.spaces === 1) return [MAIN_SPACE_ID];
+  return Array.from({ length: scenario.spaces }, (_, index) => `bench-${index + 1}`);
+}

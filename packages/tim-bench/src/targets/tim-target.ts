@@ -1,0 +1,100 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  API_PREFIX,
+  AuthResponse,
+  DEFAULT_LIMITS,
+  MAIN_SPACE_ID,
+  SpaceResponse,
+  WS_PATH,
+} from '@tim/protocol';
+import { builtModulePath } from '../built-path';
+import type { SubscriberSpec } from '../ipc';
+import { cpuProfileArgs } from './local-targets';
+import { forkServer } from './server-process';
+import { mapWithConcurrency, postJson } from './http-json';
+import type { RunningTarget, SpacePlan, Target, TargetContext } from './target';
+
+/**
+ * The production build of tim-code (`dist/cli.js serve`, NODE_ENV=production) on a fresh
+ * SQLite data dir, with message, login and registration limits raised for the run.
+ */
+const TIM_ENV = {
+  NODE_ENV: 'production',
+  TIM_HOST: '127.0.0.1',
+  TIM_PORT: '0',
+  TIM_LOG_LEVEL: 'warn',
+  TIM_RATE_MESSAGES: '1000000/1s',
+  TIM_RATE_LOGIN: '1000000/1s',
+  TIM_RATE_REGISTER: '1000000/1s',
+};
+
+/** Registrations in flight at once while preparing (password hashing is the slow part). */
+const REGISTER_CONCURRENCY = 4;
+
+export function createTimTarget(): Target {
+  return {
+    name: 'tim',
+    async start(context: TargetContext): Promise<RunningTarget> {
+      const dataDir = await mkdtemp(join(tmpdir(), 'tim-bench-'));
+      const cliPath = join(dirname(require.resolve('@tim/code/package.json')), 'dist', 'cli.js');
+      const server = await forkServer({
+        modulePath: cliPath,
+        args: ['serve'],
+        env: { ...process.env, ...TIM_ENV, TIM_DATA_DIR: dataDir },
+        execArgv: ['--require', builtModulePath('targets/exit-with-parent-preload.js'), ...cpuProfileArgs(context, 'tim')],
+        registry: context.registry,
+      }).catch(async (err: unknown) => {
+        await rm(dataDir, { recursive: true, force: true });
+        throw err;
+      });
+      const baseUrl = `http://127.0.0.1:${server.port}`;
+      const register = (nick: string) =>
+        postJson({ url: `${baseUrl}${API_PREFIX}/register`, body: { nick, password: randomBytes(12).toString('hex') }, schema: AuthResponse });
+
+      return {
+        name: 'tim',
+        pid: server.pid,
+        baseUrl,
+        clientKind: 'tim',
+        subscriberUrl: `ws://127.0.0.1:${server.port}${WS_PATH}`,
+        async prepare(plan: SpacePlan) {
+          const publisher = await register('bench-publisher');
+          const publishHeaders = { authorization: `Bearer ${publisher.session.key}` };
+          for (const spaceId of plan.spaceIds) {
+            if (spaceId === MAIN_SPACE_ID) continue;
+            await postJson({
+              url: `${baseUrl}${API_PREFIX}/spaces`,
+              body: { id: spaceId, name: spaceId },
+              headers: publishHeaders,
+              schema: SpaceResponse,
+            });
+          }
+          // Each timite may hold DEFAULT_LIMITS.connectionsPerTimite connections (not
+          // configurable): subscribers share timites in groups of that size.
+          const perTimite = DEFAULT_LIMITS.connectionsPerTimite;
+          const total = plan.spaceIds.length * plan.subscribersPerSpace;
+          const timiteCount = Math.ceil(total / perTimite);
+          const sessions = await mapWithConcurrency(
+            Array.from({ length: timiteCount }, (_, index) => `bench-sub-${index}`),
+            REGISTER_CONCURRENCY,
+            (nick) => register(nick),
+          );
+          const subscribers: SubscriberSpec[] = plan.spaceIds.flatMap((spaceId, spaceIndex) =>
+            Array.from({ length: plan.subscribersPerSpace }, (_, index) => {
+              const session = sessions[Math.floor((spaceIndex * plan.subscribersPerSpace + index) / perTimite)];
+              return { spaceId, key: session?.session.key };
+            }),
+          );
+          return { subscribers, publishHeaders, identities: timiteCount };
+        },
+        async close() {
+          await server.stop();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
