@@ -2,7 +2,7 @@ import { WebSocket } from 'ws';
 import { CLOSE_UNAUTHENTICATED } from '../schemas/limits';
 import type { TimSubscription } from './subscription';
 import { TimClient, type TimClientOptions } from './tim-client';
-import { collect, nextEvent, nextState, trackTimers } from './test-support/client-events';
+import { collect, manualTimers, nextEvent, nextState, trackTimers } from './test-support/client-events';
 import { ADA, makeUpdate, startFakePeer, type FakeConnection, type FakePeer } from './test-support/fake-peer';
 
 let peer: FakePeer;
@@ -166,14 +166,19 @@ describe('TimSubscription', () => {
   });
 
   it('drops a connection that does not answer ready in time and retries', async () => {
-    const sub = connect({ readyTimeoutMs: 50 });
-    const retried = nextEvent(sub, 'retry');
+    const timers = manualTimers();
+    const sub = connect({ timers, readyTimeoutMs: 5000, backoff: { minMs: 100, maxMs: 100 }, random: () => 0.5 });
     const silent = await peer.nextConnection();
     await silent.nextFrame('auth');
-    expect((await retried).reason).toBe("no 'ready' within 50 ms");
+    const retried = nextEvent(sub, 'retry');
+    expect(timers.fire(5000)).toBe(1);
+    expect(await retried).toEqual({ attempt: 1, delayMs: 50, reason: "no 'ready' within 5000 ms" });
     expect(await silent.closed).toBe(1000);
+
+    expect(timers.fire(50)).toBe(1);
     await (await peer.nextConnection()).authenticate();
     await nextState(sub, 'open');
+    expect(timers.pendingDelays()).toEqual([]);
   });
 
   it('ignores unknown frame types and skips unknown update kinds, which still advance the cursor', async () => {

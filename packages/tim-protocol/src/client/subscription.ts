@@ -1,17 +1,16 @@
-import { z } from 'zod';
-import {
-  UpdateEvent,
-  type Activity,
-  type ActivityEvent,
-  type PresenceEvent,
-  type Timite,
-  type Update,
-  type UpdateEnvelope,
+import type {
+  Activity,
+  ActivityEvent,
+  PresenceEvent,
+  Timite,
+  Update,
+  UpdateEnvelope,
 } from '../schemas/entities';
-import { ActivityFrame, ServerFrame, SubscribeFrame, type ClientFrame } from '../schemas/frames';
+import { ActivityFrame, SubscribeFrame, type ClientFrame, type ServerFrame } from '../schemas/frames';
 import { CLOSE_UNAUTHENTICATED } from '../schemas/limits';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { Emitter, type Unsubscribe } from './emitter';
+import { parseOutgoing } from './parse';
 import {
   WS_CONNECTING,
   WS_OPEN,
@@ -23,7 +22,7 @@ import {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './platform';
-import { parseJsonText, parseOutgoing } from './parse';
+import { readServerFrame, readUpdate } from './server-frames';
 import { TimClientError } from './tim-client-error';
 
 export type SubscriptionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -87,22 +86,8 @@ interface SpaceSubscription {
   isConfirmed: boolean;
 }
 
-// Records over the union make adding a frame type or event kind to the schemas fail to compile
-// here until the client knows it; anything not listed is a newer server's extension, ignored.
-const SERVER_FRAME_TYPES: Record<ServerFrame['type'], true> = {
-  ready: true,
-  subscribed: true,
-  unsubscribed: true,
-  update: true,
-  presence: true,
-  activity: true,
-  error: true,
-};
-const UPDATE_EVENT_TYPES: Record<UpdateEvent['type'], true> = { message: true };
 /** Error codes with which the server refuses a subscribe; the space is then forgotten. */
 const SUBSCRIBE_REFUSALS = new Set(['not_found', 'forbidden', 'limit_exceeded']);
-
-const TypedFrame = z.looseObject({ type: z.string() });
 
 /**
  * The live connection: authenticates, subscribes, and after any drop reconnects with backoff,
@@ -239,20 +224,9 @@ export class TimSubscription {
   }
 
   private receive(text: string | undefined): void {
-    const json = text === undefined ? undefined : parseJsonText(text);
-    const typed = TypedFrame.safeParse(json);
-    if (!typed.success) {
-      this.emitter.emit('error', new TimClientError('invalid_response', 'The server sent a frame that is not a typed JSON object.'));
-      return;
-    }
-    if (!Object.hasOwn(SERVER_FRAME_TYPES, typed.data.type)) return;
-    const frame = ServerFrame.safeParse(json);
-    if (!frame.success) {
-      const message = `The server sent a '${typed.data.type}' frame that does not match the protocol.`;
-      this.emitter.emit('error', new TimClientError('invalid_response', message, { details: frame.error.issues }));
-      return;
-    }
-    this.handleFrame(frame.data);
+    const frame = readServerFrame(text);
+    if (frame instanceof TimClientError) this.emitter.emit('error', frame);
+    else if (frame !== undefined) this.handleFrame(frame);
   }
 
   private handleFrame(frame: ServerFrame): void {
@@ -302,13 +276,9 @@ export class TimSubscription {
     if (space === undefined || (space.cursor !== undefined && envelope.id <= space.cursor)) return;
     // Unknown kinds advance the cursor too, so a resume does not fetch them again.
     space.cursor = envelope.id;
-    const event = UpdateEvent.safeParse(envelope.event);
-    if (event.success) {
-      this.emitter.emit('update', { ...envelope, event: event.data });
-    } else if (Object.hasOwn(UPDATE_EVENT_TYPES, envelope.event.type)) {
-      const message = `Update ${envelope.id} of ${envelope.spaceId} has a '${envelope.event.type}' event that does not match the protocol.`;
-      this.emitter.emit('error', new TimClientError('invalid_response', message, { details: event.error.issues }));
-    }
+    const update = readUpdate(envelope);
+    if (update instanceof TimClientError) this.emitter.emit('error', update);
+    else if (update !== undefined) this.emitter.emit('update', update);
   }
 
   private sendSubscribe(spaceId: string, space: SpaceSubscription): void {

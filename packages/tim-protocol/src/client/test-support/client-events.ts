@@ -53,3 +53,32 @@ export function trackTimers(): Timers & { pendingCount(): number } {
     pendingCount: () => pending.size,
   };
 }
+
+/**
+ * Timers that run only when the test fires them, for timeouts a test must not wait out:
+ * `fire(delayMs)` runs the pending timers scheduled with that delay.
+ */
+export function manualTimers(): Timers & { fire(delayMs: number): number; pendingDelays(): number[] } {
+  let nextHandle = 1;
+  const pending = new Map<unknown, { callback: () => void; delayMs: number }>();
+  return {
+    setTimeout(callback, delayMs) {
+      const handle = nextHandle;
+      nextHandle += 1;
+      pending.set(handle, { callback, delayMs });
+      return handle;
+    },
+    clearTimeout(handle) {
+      pending.delete(handle);
+    },
+    fire(delayMs) {
+      const due = [...pending].filter(([, timer]) => timer.delayMs === delayMs);
+      for (const [handle, timer] of due) {
+        pending.delete(handle);
+        timer.callback();
+      }
+      return due.length;
+    },
+    pendingDelays: () => [...pending.values()].map((timer) => timer.delayMs),
+  };
+}
