@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+import type { LlmEndpoint } from './llm/llm-config';
+import { NO_LLM_MESSAGE, readLlmEndpoint } from './llm/llm-config';
+import { createOpenAiProvider } from './llm/openai-provider';
+import { createLogger } from './logger';
+import { PersonaError, loadPersona, resolvePersonaPath } from './persona/load-persona';
+import type { Persona } from './persona/persona-schema';
+import { startAgentRunner, type AgentRunner } from './runner';
+
+export const DEFAULT_TIM_URL = 'http://127.0.0.1:8787';
+
+const USAGE = `Usage: tim-agent run <persona-file|name>...
+
+Runs each persona as its own agent, in one process. A name (jarvis, alice) means a shipped
+persona; anything else is a YAML or JSON persona file.
+
+Environment:
+  OPENAI_API_KEY     key for OpenAI (or any endpoint that wants one)
+  OPENAI_BASE_URL    an OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama
+  TIM_URL            tim-code's address unless the persona sets "server" (default ${DEFAULT_TIM_URL})
+  TIM_LOG_LEVEL      error, warn, info (default) or debug
+  <persona tokenEnv> the agent token from \`tim-code agent add <nick>\`, e.g. TIM_AGENT_TOKEN_JARVIS
+`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Called once the agents run; returns how to wait for a stop request. @default SIGINT/SIGTERM */
+  onStopRequest?: (stop: () => void) => void;
+}
+
+/** Runs the CLI and resolves with the process exit code (2 for usage and configuration errors). */
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const [command, ...names] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (command !== 'run' || names.length === 0) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  const endpoint = readLlmEndpoint(env);
+  if (endpoint === undefined) {
+    io.stderr(`${NO_LLM_MESSAGE}\n`);
+    return 2;
+  }
+
+  const personas: Persona[] = [];
+  for (const name of names) {
+    try {
+      personas.push(await loadPersona(resolvePersonaPath(name, { cwd: process.cwd() })));
+    } catch (err) {
+      if (!(err instanceof PersonaError)) throw err;
+      io.stderr(`${err.message}\n`);
+      return 2;
+    }
+  }
+  const problem = findConfigurationProblem(personas, env);
+  if (problem !== undefined) {
+    io.stderr(`${problem}\n`);
+    return 2;
+  }
+
+  const logger = createLogger({ level: env.TIM_LOG_LEVEL ?? 'info' });
+  const runners = personas.map((persona) => startPersona(persona, env, endpoint, logger));
+  const stopRequested = new Promise<'stop'>((resolve) => {
+    const onStopRequest = io.onStopRequest ?? waitForSignals;
+    onStopRequest(() => resolve('stop'));
+  });
+  const allClosed = Promise.all(runners.map((runner) => runner.closed)).then(() => 'closed' as const);
+  const outcome = await Promise.race([stopRequested, allClosed]);
+  await Promise.all(runners.map((runner) => runner.stop()));
+  if (outcome === 'closed') {
+    logger.error('every agent connection was closed by the server; check the agent tokens');
+    return 1;
+  }
+  logger.info('stopped', { agents: runners.map((runner) => runner.nick) });
+  return 0;
+}
+
+function startPersona(
+  persona: Persona,
+  env: NodeJS.ProcessEnv,
+  endpoint: LlmEndpoint,
+  logger: ReturnType<typeof createLogger>,
+): AgentRunner {
+  const baseUrl = persona.server ?? env.TIM_URL ?? DEFAULT_TIM_URL;
+  logger.info('starting agent', { agent: persona.nick, server: baseUrl, spaces: persona.spaces, model: persona.llm.model });
+  return startAgentRunner({
+    persona,
+    baseUrl,
+    token: env[persona.tokenEnv] ?? '',
+    llm: createOpenAiProvider({ ...endpoint, timeoutMs: persona.llm.timeoutMs, maxRetries: persona.llm.maxRetries }),
+    logger,
+  });
+}
+
+/** One sentence about the first thing that keeps the personas from running together, if any. */
+function findConfigurationProblem(personas: readonly Persona[], env: NodeJS.ProcessEnv): string | undefined {
+  const nicks = new Set<string>();
+  for (const persona of personas) {
+    const nick = persona.nick.toLowerCase();
+    if (nicks.has(nick)) return `The persona nick "${persona.nick}" is given twice; each agent needs its own.`;
+    nicks.add(nick);
+    if (!env[persona.tokenEnv]?.trim()) {
+      return `Set ${persona.tokenEnv} to the agent token of "${persona.nick}" (printed by \`tim-code agent add ${persona.nick}\`).`;
+    }
+  }
+  return undefined;
+}
+
+function waitForSignals(stop: () => void): void {
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), process.env, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`tim-agent failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
