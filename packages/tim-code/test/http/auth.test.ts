@@ -1,7 +1,7 @@
 import { ErrorBody, MeResponse } from '@tim/protocol';
 import { addAgent } from '../../src/domain/agents';
 import { api, register } from '../support/http';
-import { startServer, type TestServer } from '../support/server';
+import { startServer, type TestServer } from '../support/start-server';
 
 let server: TestServer;
 beforeAll(async () => {

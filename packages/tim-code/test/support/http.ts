@@ -1,5 +1,5 @@
 import { API_PREFIX, AuthResponse, type SendMessageResponse, type Timite } from '@tim/protocol';
-import type { TestServer } from './server';
+import type { TestServer } from './start-server';
 
 export interface ApiAnswer {
   status: number;

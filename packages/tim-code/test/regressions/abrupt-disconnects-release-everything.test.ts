@@ -1,0 +1,70 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { register } from '../support/http';
+import { startServer, waitFor, type TestServer } from '../support/start-server';
+import { TestSocket } from '../support/ws';
+
+/*
+ * Connections that die without a close frame must give back everything they held. The
+ * prototype kept a subscriber entry (and its socket) for every peer that dropped, so memory
+ * and presence grew forever.
+ */
+const CYCLES = 1000;
+const PARALLEL = 20;
+/** Growth of the retained heap allowed over 1000 cycles: far below one leaked socket each. */
+const HEAP_GROWTH_BOUND_BYTES = 8 * 1024 * 1024;
+
+function exposeGc(): () => void {
+  if (typeof global.gc === 'function') return global.gc;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+async function settledHeapBytes(gc: () => void): Promise<number> {
+  for (let round = 0; round < 3; round += 1) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ config: { maxConnectionsPerTimite: PARALLEL } });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function cycle(key: string): Promise<void> {
+  const socket = await TestSocket.connect(server.wsUrl, key);
+  await socket.subscribe('main');
+  socket.ws.terminate();
+  await socket.closed;
+}
+
+async function runCycles(key: string, count: number): Promise<void> {
+  for (let done = 0; done < count; done += PARALLEL) {
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, count - done) }, () => cycle(key)));
+  }
+}
+
+describe('connect, subscribe and abrupt kill, 1000 times', () => {
+  it('returns the connection, subscription and presence registries to zero and keeps the heap bounded', async () => {
+    const gc = exposeGc();
+    const member = await register(server, 'churn');
+    const drained = () => server.app.stats().connections === 0;
+
+    await runCycles(member.key, 100); // warm-up: JIT, pools and caches reach their size
+    await waitFor(drained, 'connections to drain after the warm-up');
+    const heapBefore = await settledHeapBytes(gc);
+
+    await runCycles(member.key, CYCLES);
+    await waitFor(drained, 'connections to drain after 1000 cycles', 10_000);
+    expect(server.app.stats()).toEqual({ connections: 0, subscriptions: 0, presenceEntries: 0, hubSpaces: 0, hubSubscriptions: 0 });
+
+    const growth = (await settledHeapBytes(gc)) - heapBefore;
+    process.stdout.write(`heap growth over ${CYCLES} abrupt-kill cycles: ${(growth / 1024).toFixed(0)} KiB\n`);
+    expect(growth).toBeLessThan(HEAP_GROWTH_BOUND_BYTES);
+  }, 120_000);
+});
