@@ -1,0 +1,25 @@
+/**
+ * tim-web is an ESM package, but its tests run as CommonJS: ts-jest compiles the pure
+ * view-models and the e2e drivers to CommonJS, and `@tim/protocol` resolves to its cjs build.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          module: 'CommonJS',
+          moduleResolution: 'Node10',
+          verbatimModuleSyntax: false,
+          isolatedModules: true,
+          esModuleInterop: true,
+        },
+      },
+    ],
+  },
+  testTimeout: 60_000,
+};

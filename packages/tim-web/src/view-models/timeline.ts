@@ -1,0 +1,127 @@
+import type { Message, Update } from '@tim/protocol';
+
+/** One message in the window, keyed by the space's update id. */
+export interface TimelineEntry {
+  updateId: number;
+  message: Message;
+}
+
+export interface TimelineOptions {
+  /** Most messages kept in memory (and in the DOM). @default 300 */
+  windowSize?: number;
+}
+
+/** Where a batch of updates came from, which decides what the window may drop. */
+export type UpdateSource = 'live' | 'older-page' | 'newer-page';
+
+/**
+ * A bounded, ordered window onto a space's timeline.
+ *
+ * Entries are sorted by update id without duplicates, whatever order pages, live updates and
+ * HTTP confirmations arrive in. The window never holds more than `windowSize` entries: loading
+ * an older page drops the newest end, and a live update drops the oldest end when the reader
+ * follows the bottom, else the newest end (the window then no longer reaches the head, and
+ * `hasNewer` tells the view to offer a way down).
+ */
+export class Timeline {
+  readonly windowSize: number;
+  #entries: TimelineEntry[] = [];
+  /** True while the window's last entry is the space's newest update. */
+  #atHead = true;
+  /** Newest update id the space is known to have. */
+  #headId = 0;
+
+  constructor(options: TimelineOptions = {}) {
+    this.windowSize = options.windowSize ?? 300;
+  }
+
+  get entries(): readonly TimelineEntry[] {
+    return this.#entries;
+  }
+
+  get headId(): number {
+    return this.#headId;
+  }
+
+  get firstId(): number | undefined {
+    return this.#entries[0]?.updateId;
+  }
+
+  get lastId(): number | undefined {
+    return this.#entries[this.#entries.length - 1]?.updateId;
+  }
+
+  /** Older updates exist before the window (ids start at 1 with no gaps). */
+  get hasOlder(): boolean {
+    const first = this.firstId;
+    return first !== undefined && first > 1;
+  }
+
+  /** Newer updates exist after the window. */
+  get hasNewer(): boolean {
+    return !this.#atHead;
+  }
+
+  /** Replaces the window with the newest page of a space. */
+  reset(updates: readonly Update[], headId: number): void {
+    this.#entries = [];
+    this.#atHead = true;
+    this.#headId = headId;
+    this.#merge(updates);
+    this.#trim('oldest');
+  }
+
+  /**
+   * Merges a batch into the window and returns how many entries were new.
+   * `followBottom` says the reader is at the bottom, so a live batch may drop the oldest end.
+   */
+  apply(updates: readonly Update[], source: UpdateSource, options: { followBottom?: boolean; headId?: number } = {}): number {
+    for (const update of updates) this.#headId = Math.max(this.#headId, update.id);
+    if (options.headId !== undefined) this.#headId = Math.max(this.#headId, options.headId);
+
+    if (source === 'live' && !this.#atHead) return 0;
+    const added = this.#merge(updates);
+    if (source === 'older-page') {
+      this.#trim('newest');
+    } else if (source === 'newer-page') {
+      if (this.lastId === undefined || this.lastId >= this.#headId) this.#atHead = true;
+      this.#trim('oldest');
+    } else {
+      this.#trim(options.followBottom === false ? 'newest' : 'oldest');
+    }
+    return added;
+  }
+
+  /** Records that the space has updates up to `headId` (from a subscribed frame or a page). */
+  noteHead(headId: number): void {
+    this.#headId = Math.max(this.#headId, headId);
+  }
+
+  /** Finds the confirmed message a client sent with `clientMsgId`. */
+  hasClientMsgId(clientMsgId: string): boolean {
+    return this.#entries.some((entry) => entry.message.clientMsgId === clientMsgId);
+  }
+
+  #merge(updates: readonly Update[]): number {
+    const byId = new Map(this.#entries.map((entry) => [entry.updateId, entry]));
+    let added = 0;
+    for (const update of updates) {
+      if (update.event.type !== 'message' || byId.has(update.id)) continue;
+      byId.set(update.id, { updateId: update.id, message: update.event.message });
+      added += 1;
+    }
+    if (added > 0) this.#entries = [...byId.values()].sort((a, b) => a.updateId - b.updateId);
+    return added;
+  }
+
+  #trim(end: 'oldest' | 'newest'): void {
+    const excess = this.#entries.length - this.windowSize;
+    if (excess <= 0) return;
+    if (end === 'oldest') {
+      this.#entries = this.#entries.slice(excess);
+    } else {
+      this.#entries = this.#entries.slice(0, this.windowSize);
+      this.#atHead = false;
+    }
+  }
+}
