@@ -49,6 +49,8 @@ export interface AgentRunner {
    * no turn running or waiting; rejects after `timeoutMs` naming what it waited for.
    */
   whenSettled(spaceId: string, updateId: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once the agent has handled (decided on) every update of `spaceId` up to `updateId`. */
+  whenSeen(spaceId: string, updateId: number, timeoutMs?: number): Promise<void>;
   /** Closes the connection, aborts a running LLM call and waits for the turns to end. */
   stop(): Promise<void>;
 }
@@ -263,31 +265,45 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     }
   }
 
+  function waitUntil(
+    spaceId: string,
+    timeoutMs: number,
+    what: string,
+    condition: (space: SpaceState) => boolean,
+  ): Promise<void> {
+    const space = spaces.get(spaceId);
+    if (space === undefined) return Promise.reject(new Error(`${persona.nick} does not join ${spaceId}`));
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (!condition(space)) return;
+        done();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        done();
+        const now = `seen through ${space.seenThroughId}, ${space.pending.length} pending, turn ${space.turns ? 'running' : 'idle'}`;
+        reject(new Error(`${persona.nick} not ${what} in ${spaceId} within ${timeoutMs} ms (${now})`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        settleListeners.delete(check);
+      };
+      settleListeners.add(check);
+      check();
+    });
+  }
+
   return {
     nick: persona.nick,
     closed,
     tokensUsedToday: () => tokensUsedOn(budget, now()),
     whenSettled(spaceId, updateId, timeoutMs = 10_000) {
-      const space = spaces.get(spaceId);
-      if (space === undefined) return Promise.reject(new Error(`${persona.nick} does not join ${spaceId}`));
-      return new Promise<void>((resolve, reject) => {
-        const check = (): void => {
-          if (!isSettled(space, updateId, joinedSpaces.has(spaceId))) return;
-          done();
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          done();
-          const seen = `seen through ${space.seenThroughId}, ${space.pending.length} pending, turn ${space.turns ? 'running' : 'idle'}`;
-          reject(new Error(`${persona.nick} not settled in ${spaceId} through update ${updateId} within ${timeoutMs} ms (${seen})`));
-        }, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          settleListeners.delete(check);
-        };
-        settleListeners.add(check);
-        check();
-      });
+      return waitUntil(spaceId, timeoutMs, `settled through update ${updateId}`, (space) =>
+        isSettled(space, updateId, joinedSpaces.has(spaceId)),
+      );
+    },
+    whenSeen(spaceId, updateId, timeoutMs = 10_000) {
+      return waitUntil(spaceId, timeoutMs, `seen update ${updateId}`, (space) => space.seenThroughId >= updateId);
     },
     async stop() {
       abort.abort();

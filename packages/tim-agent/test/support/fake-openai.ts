@@ -26,6 +26,8 @@ export type FakeAnswer =
   | { kind: 'status'; status: number; retryAfterMs?: number }
   /** Never answers (until the server closes), to run into the client's timeout. */
   | { kind: 'hang' }
+  /** Answers once the promise resolves, so a test controls when a generation ends. */
+  | { kind: 'later'; answer: Promise<FakeAnswer> }
   /** Any body with any content type, for garbage. */
   | { kind: 'raw'; status: number; contentType: string; body: string };
 
@@ -121,6 +123,14 @@ function answer(res: ServerResponse, reply: FakeAnswer, request: FakeChatRequest
     case 'hang':
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
+      return;
+    case 'later':
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      void reply.answer.then((next) => {
+        hanging.delete(res);
+        if (!res.destroyed) answer(res, next, request, hanging);
+      });
       return;
     case 'raw':
       res.writeHead(reply.status, { 'content-type': reply.contentType });

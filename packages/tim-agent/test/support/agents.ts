@@ -1,0 +1,66 @@
+import type { WebSocketConstructor } from '@tim/protocol';
+import { createOpenAiProvider } from '../../src/llm/openai-provider';
+import { createSilentLogger, type Logger } from '../../src/logger';
+import { loadPersona, resolvePersonaPath } from '../../src/persona/load-persona';
+import type { Persona } from '../../src/persona/persona-schema';
+import { startAgentRunner, type AgentRunner } from '../../src/runner';
+import type { FakeChatRequest, FakeOpenAi, FakeScript } from './fake-openai';
+import type { TestTim } from './start-tim';
+
+/**
+ * A shipped persona (jarvis, alice) made fast for tests: no response delay, the fake model,
+ * a short timeout and no LLM retries unless overridden.
+ */
+export async function testPersona(name: string, overrides: Partial<Persona> = {}): Promise<Persona> {
+  const persona = await loadPersona(resolvePersonaPath(name, { cwd: process.cwd() }));
+  return {
+    ...persona,
+    responseDelayMs: 0,
+    llm: { ...persona.llm, model: 'fake-model', timeoutMs: 2000, maxRetries: 0 },
+    ...overrides,
+  };
+}
+
+export interface StartTestAgentOptions {
+  tim: TestTim;
+  fake: FakeOpenAi;
+  persona: Persona;
+  logger?: Logger;
+  WebSocket?: WebSocketConstructor;
+}
+
+/** Provisions the persona's agent on the test server and runs it against the fake LLM. */
+export async function startTestAgent(options: StartTestAgentOptions): Promise<AgentRunner> {
+  const { persona } = options;
+  const token = await options.tim.addAgent(persona.nick);
+  return startAgentRunner({
+    persona,
+    baseUrl: options.tim.baseUrl,
+    token,
+    llm: createOpenAiProvider({
+      baseURL: options.fake.baseUrl,
+      apiKey: 'test-key',
+      timeoutMs: persona.llm.timeoutMs,
+      maxRetries: persona.llm.maxRetries,
+    }),
+    logger: options.logger ?? createSilentLogger(),
+    ...(options.WebSocket && { WebSocket: options.WebSocket }),
+    reconnectBackoff: { minMs: 10, maxMs: 100 },
+  });
+}
+
+/** The nick the fake model is asked to speak as, read from the system prompt the agent built. */
+export function askingNick(request: FakeChatRequest): string | undefined {
+  const system = request.messages.find((message) => message.role === 'system')?.content ?? '';
+  return /You are @([A-Za-z0-9_.-]+), an AI agent/.exec(system)?.[1];
+}
+
+/** A script answering each agent with its own fixed text. */
+export function answerPerAgent(texts: Record<string, string>, totalTokens = 10): FakeScript {
+  return (request) => ({ kind: 'text', content: texts[askingNick(request) ?? ''] ?? 'Noted.', totalTokens });
+}
+
+/** The fake LLM calls made on behalf of one agent. */
+export function callsBy(fake: FakeOpenAi, nick: string): FakeChatRequest[] {
+  return fake.calls.filter((request) => askingNick(request) === nick);
+}
