@@ -1,0 +1,61 @@
+import { DEFAULT_ALLOWED_ORIGINS, loadConfig, parseRate } from './config';
+
+describe('parseRate', () => {
+  it('reads count/window with s, m and h windows', () => {
+    expect(parseRate('20/10s')).toEqual({ points: 20, durationSeconds: 10 });
+    expect(parseRate('10/1m')).toEqual({ points: 10, durationSeconds: 60 });
+    expect(parseRate('20/h')).toEqual({ points: 20, durationSeconds: 3600 });
+    expect(parseRate('0/1s')).toBeUndefined();
+    expect(parseRate('ten per minute')).toBeUndefined();
+  });
+});
+
+describe('loadConfig', () => {
+  it('fills every default from an empty environment', () => {
+    const result = loadConfig({});
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8787,
+      allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
+      logLevel: 'info',
+      logFormat: 'pretty',
+      heartbeatMs: 30_000,
+      rateMessages: { points: 20, durationSeconds: 10 },
+      rateLogin: { points: 10, durationSeconds: 60 },
+      rateRegister: { points: 20, durationSeconds: 3600 },
+      slowConsumerBytes: 1_048_576,
+      maxAgentStreak: 10,
+      webDir: undefined,
+    });
+    expect(result.config.dataDir.endsWith('.tim')).toBe(true);
+  });
+
+  it('logs JSON by default in production', () => {
+    const result = loadConfig({ NODE_ENV: 'production' });
+    expect(result.ok && result.config.logFormat).toBe('json');
+  });
+
+  it('accepts port 0 and a list of origins', () => {
+    const result = loadConfig({ TIM_PORT: '0', TIM_ALLOWED_ORIGINS: 'https://a.example, http://b.example:8080/' });
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.config.port).toBe(0);
+    expect(result.config.allowedOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
+  });
+
+  it('reports one clear line per bad value, naming the variable', () => {
+    const result = loadConfig({
+      TIM_PORT: '99999',
+      TIM_LOG_LEVEL: 'loud',
+      TIM_RATE_MESSAGES: '20 per 10s',
+      TIM_HEARTBEAT_MS: 'soon',
+      TIM_WEB_DIR: '/no/such/dir',
+    });
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? [] : result.errors;
+    expect(errors).toHaveLength(5);
+    for (const name of ['TIM_PORT', 'TIM_LOG_LEVEL', 'TIM_RATE_MESSAGES', 'TIM_HEARTBEAT_MS', 'TIM_WEB_DIR']) {
+      expect(errors.filter((line) => line.startsWith(`${name}:`))).toHaveLength(1);
+    }
+  });
+});

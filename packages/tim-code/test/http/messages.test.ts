@@ -1,0 +1,105 @@
+import { ErrorBody, UpdatesResponse } from '@tim/protocol';
+import { api, register, send, type Member } from '../support/http';
+import { startServer, type TestServer } from '../support/start-server';
+
+let server: TestServer;
+let ada: Member;
+let bob: Member;
+beforeAll(async () => {
+  server = await startServer();
+  [ada, bob] = await Promise.all([register(server, 'ada'), register(server, 'Bob')]);
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const codeOf = (body: unknown) => ErrorBody.parse(body).error.code;
+
+describe('POST /api/v1/spaces/:spaceId/messages', () => {
+  it('stores trimmed content, resolves @mentions of existing timites and answers 201 with the update id', async () => {
+    const answer = await send(server, ada, '  hi @bob and @nobody, @BOB again  ');
+    expect(answer.status).toBe(201);
+    expect(answer.body.message).toMatchObject({ spaceId: 'main', sender: ada.timite, content: 'hi @bob and @nobody, @BOB again', mentions: [bob.timite.id] });
+    expect(answer.body.updateId).toBeGreaterThan(0);
+  });
+
+  it('answers a repeated clientMsgId with 200 and the original, and 409 when the content differs', async () => {
+    const first = await send(server, ada, 'once', { clientMsgId: 'retry-1' });
+    const again = await send(server, ada, 'once', { clientMsgId: 'retry-1' });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body).toEqual(first.body);
+    const different = await send(server, ada, 'something else', { clientMsgId: 'retry-1' });
+    expect(different.status).toBe(409);
+    expect(codeOf(different.body)).toBe('conflict');
+    // Another sender's clientMsgId is its own.
+    expect((await send(server, bob, 'once', { clientMsgId: 'retry-1' })).status).toBe(201);
+  });
+
+  it('answers 404 for an unknown space and 401 without a key', async () => {
+    expect((await send(server, ada, 'hello', { spaceId: 'nowhere' })).status).toBe(404);
+    const anonymous = await api(server, 'POST', '/spaces/main/messages', { body: { content: 'hi' } });
+    expect(anonymous.status).toBe(401);
+    expect(codeOf(anonymous.body)).toBe('unauthenticated');
+  });
+
+  it('answers 400 for empty content, 413 for a body over 16 KiB and 415 for a non-JSON body', async () => {
+    const empty = await send(server, ada, '   ');
+    expect(empty.status).toBe(400);
+    expect(ErrorBody.parse(empty.body).error.message).toContain('content');
+    const huge = await api(server, 'POST', '/spaces/main/messages', { key: ada.key, body: { content: 'x'.repeat(17 * 1024) } });
+    expect(huge.status).toBe(413);
+    expect(codeOf(huge.body)).toBe('payload_too_large');
+    const text = await api(server, 'POST', '/spaces/main/messages', { key: ada.key, body: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    expect(codeOf(text.body)).toBe('unsupported_media_type');
+    const broken = await api(server, 'POST', '/spaces/main/messages', { key: ada.key, body: '{"content":' });
+    expect(broken.status).toBe(400);
+  });
+});
+
+describe('GET /api/v1/spaces/:spaceId/updates', () => {
+  it('pages forward with after and back with before, with headId and the senders', async () => {
+    await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'paging', name: 'Paging' } });
+    const ids: number[] = [];
+    for (let n = 1; n <= 6; n += 1) ids.push((await send(server, n % 2 === 0 ? ada : bob, `m${n}`, { spaceId: 'paging' })).body.updateId);
+    expect(ids).toEqual([1, 2, 3, 4, 5, 6]);
+
+    const forward = UpdatesResponse.parse((await api(server, 'GET', '/spaces/paging/updates?after=2&limit=3', { key: ada.key })).body);
+    expect(forward.updates.map((update) => update.id)).toEqual([3, 4, 5]);
+    expect(forward.headId).toBe(6);
+    expect(forward.timites.map((timite) => timite.nick).sort()).toEqual(['Bob', 'ada']);
+
+    const back = UpdatesResponse.parse((await api(server, 'GET', '/spaces/paging/updates?before=5&limit=2', { key: ada.key })).body);
+    expect(back.updates.map((update) => update.id)).toEqual([3, 4]);
+
+    const empty = await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'empty', name: 'Empty' } });
+    expect(empty.status).toBe(201);
+    const none = UpdatesResponse.parse((await api(server, 'GET', '/spaces/empty/updates', { key: ada.key })).body);
+    expect(none).toEqual({ updates: [], headId: 0, timites: [] });
+  });
+
+  it('answers 400 for an unknown query parameter or a bad limit and 404 for an unknown space', async () => {
+    expect((await api(server, 'GET', '/spaces/main/updates?limit=0', { key: ada.key })).status).toBe(400);
+    expect((await api(server, 'GET', '/spaces/main/updates?sort=desc', { key: ada.key })).status).toBe(400);
+    expect((await api(server, 'GET', '/spaces/nowhere/updates', { key: ada.key })).status).toBe(404);
+  });
+});
+
+describe('/api/v1/spaces', () => {
+  it('lists main, creates a space and answers 409 for a taken id', async () => {
+    const created = await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'garden', name: 'Garden' } });
+    expect(created.status).toBe(201);
+    expect((await api(server, 'POST', '/spaces', { key: bob.key, body: { id: 'garden', name: 'Again' } })).status).toBe(409);
+    const list = (await api(server, 'GET', '/spaces', { key: ada.key })).body as { spaces: Array<{ id: string }> };
+    expect(list.spaces.map((space) => space.id)).toEqual(expect.arrayContaining(['main', 'garden']));
+    expect((await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'Bad Id', name: 'x' } })).status).toBe(400);
+  });
+});
+
+describe('errors', () => {
+  it('answers unknown routes with the error body and never a stack', async () => {
+    const answer = await api(server, 'GET', '/no-such-route');
+    expect(answer.status).toBe(404);
+    expect(codeOf(answer.body)).toBe('not_found');
+  });
+});

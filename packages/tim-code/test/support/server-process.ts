@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { WS_PATH } from '@tim/protocol';
+
+/** The built CLI; turbo's test task builds first, by hand run `pnpm --filter @tim/code build`. */
+export const CLI_PATH = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+export function assertBuilt(): void {
+  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`pnpm --filter @tim/code build\` first.`);
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  baseUrl: string;
+  wsUrl: string;
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
+}
+
+/** Spawns `node dist/cli.js serve` on a free port and waits for its listening line. */
+export function spawnServer(env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
+  assertBuilt();
+  const child = spawn(process.execPath, [CLI_PATH, 'serve'], {
+    env: { PATH: process.env.PATH ?? '', TIM_PORT: '0', TIM_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`Timed out after ${timeoutMs} ms waiting for "listening on" from the server; stderr: ${stderr}`));
+    }, timeoutMs);
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`The server exited with ${code} before listening; stderr: ${stderr}`));
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match?.[1] === undefined) return;
+      clearTimeout(timer);
+      const baseUrl = match[1];
+      resolve({ child, baseUrl, wsUrl: `${baseUrl.replace(/^http/, 'ws')}${WS_PATH}`, exited, stderr: () => stderr });
+    });
+  });
+}
