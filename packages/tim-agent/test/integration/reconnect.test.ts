@@ -1,0 +1,61 @@
+import { once } from 'node:events';
+import type { TimClient } from '@tim/protocol';
+import type { AgentRunner } from '../../src/runner';
+import { startTestAgent, testPersona } from '../support/agents';
+import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
+import { createGatedWebSocket, readMessages, startTim, waitForQuiet, type TestTim } from '../support/start-tim';
+
+describe('tim-agent after a reconnect', () => {
+  let tim: TestTim;
+  let fake: FakeOpenAi;
+  let bob: TimClient;
+  let jarvis: AgentRunner;
+
+  beforeEach(async () => {
+    tim = await startTim();
+    fake = await startFakeOpenAi();
+    bob = await tim.addHuman('bob');
+  });
+
+  afterEach(async () => {
+    await jarvis.stop();
+    await fake.close();
+    await tim.close();
+  });
+
+  it('reads the messages it missed as history and answers only new ones', async () => {
+    await bob.sendMessage('main', '@jarvis this was said before you joined');
+    const gated = createGatedWebSocket();
+    jarvis = await startTestAgent({
+      tim,
+      fake,
+      WebSocket: gated.WebSocket,
+      persona: await testPersona('jarvis', { openingMessage: undefined }),
+    });
+    await jarvis.whenSettled('main', 0);
+    fake.script(() => ({ kind: 'text', content: 'Fresh answer.' }));
+
+    // Drop the connection and hold every reconnect back while bob asks.
+    gated.setOpen(false);
+    const connection = gated.sockets[0];
+    if (connection === undefined) throw new Error('the agent opened no socket');
+    const dropped = once(connection, 'close');
+    connection.terminate();
+    await dropped;
+    const missed = await bob.sendMessage('main', '@jarvis this was said while you were away');
+    gated.setOpen(true);
+
+    // The resumed subscription replays the missed update; the agent sees it and stays silent.
+    await jarvis.whenSeen('main', missed.updateId);
+    await waitForQuiet(bob, [jarvis]);
+    expect(gated.sockets.length).toBeGreaterThan(1);
+    expect(fake.calls).toHaveLength(0);
+    expect((await readMessages(bob)).filter((message) => message.sender.nick === 'jarvis')).toEqual([]);
+
+    await bob.sendMessage('main', '@jarvis and this is new');
+    await waitForQuiet(bob, [jarvis]);
+    const replies = (await readMessages(bob)).filter((message) => message.sender.nick === 'jarvis');
+    expect(replies.map((message) => message.content)).toEqual(['Fresh answer.']);
+    expect(fake.calls).toHaveLength(1);
+  });
+});
