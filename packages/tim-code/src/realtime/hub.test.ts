@@ -1,0 +1,181 @@
+import fc from 'fast-check';
+import type { ServerFrame, Update } from '@tim/protocol';
+import type { Bus, BusListener } from '../bus/bus';
+import { createMemoryStorage } from '../storage/memory/memory-storage';
+import type { Storage } from '../storage/storage';
+import { createHub } from './hub';
+
+/**
+ * A bus the test drives by hand: published events wait in `held` until the test delivers,
+ * reorders or drops them, which is everything the Bus contract allows.
+ */
+function createManualBus() {
+  const listeners = new Set<BusListener>();
+  const held: Update[] = [];
+  const bus: Bus = {
+    async publish(_spaceId, event) {
+      if (event.kind === 'update') held.push(event.update);
+    },
+    async subscribe(_spaceId, listener) {
+      listeners.add(listener);
+      return async () => {
+        listeners.delete(listener);
+      };
+    },
+    async ping() {},
+    async close() {},
+  };
+  return {
+    bus,
+    held,
+    deliver(index: number): void {
+      const [update] = held.splice(index, 1);
+      if (update !== undefined) for (const listener of listeners) listener({ kind: 'update', update });
+    },
+    drop(index: number): void {
+      held.splice(index, 1);
+    },
+  };
+}
+
+async function settle(): Promise<void> {
+  for (let round = 0; round < 20; round += 1) await new Promise((resolve) => setImmediate(resolve));
+}
+
+async function append(storage: Storage, senderId: number, n: number): Promise<Update> {
+  const result = await storage.appendMessage({ spaceId: 'main', senderId, content: `m${n}`, mentions: [], createdAt: new Date(), maxAgentStreak: 10 });
+  if (result.outcome !== 'created') throw new Error(result.outcome);
+  return result.update;
+}
+
+function recorder(timiteId: number, receiveOwnMessages = true) {
+  const frames: ServerFrame[] = [];
+  return {
+    frames,
+    updateIds: () => frames.flatMap((frame) => (frame.type === 'update' ? [frame.update.id] : [])),
+    subscriber: { timiteId, receiveOwnMessages, deliver: (frame: { text: string }) => frames.push(JSON.parse(frame.text) as ServerFrame) },
+  };
+}
+
+async function setup() {
+  const storage = createMemoryStorage();
+  const created = await storage.createTimite({ nick: 'ada', kind: 'human', passwordHash: null });
+  if (!created.created) throw new Error('no timite');
+  const manual = createManualBus();
+  const errors: unknown[] = [];
+  const hub = createHub({ storage, bus: manual.bus, onDelivered: () => undefined, onError: (err) => errors.push(err) });
+  return { storage, manual, hub, senderId: created.timite.id, errors };
+}
+
+describe('createHub', () => {
+  it('delivers updates the bus reorders in id order, each once', async () => {
+    const { storage, manual, hub, senderId } = await setup();
+    const watcher = recorder(99);
+    const subscription = hub.subscribe('main', watcher.subscriber);
+    await subscription.live;
+    for (let n = 1; n <= 3; n += 1) {
+      const update = await append(storage, senderId, n);
+      await manual.bus.publish('main', { kind: 'update', update });
+    }
+    manual.deliver(2);
+    manual.deliver(0);
+    manual.deliver(0);
+    await settle();
+    expect(watcher.updateIds()).toEqual([1, 2, 3]);
+    subscription.close();
+  });
+
+  it('fills an update the bus dropped from storage', async () => {
+    const { storage, manual, hub, senderId } = await setup();
+    const watcher = recorder(99);
+    await hub.subscribe('main', watcher.subscriber).live;
+    for (let n = 1; n <= 3; n += 1) await manual.bus.publish('main', { kind: 'update', update: await append(storage, senderId, n) });
+    manual.deliver(0);
+    manual.drop(0);
+    manual.deliver(0);
+    await settle();
+    expect(watcher.updateIds()).toEqual([1, 2, 3]);
+  });
+
+  it('sends subscribed with the head, replays after `after`, and skips own messages when asked', async () => {
+    const { storage, manual, hub, senderId } = await setup();
+    for (let n = 1; n <= 4; n += 1) await append(storage, senderId, n);
+    const replaying = recorder(99);
+    const own = recorder(senderId, false);
+    await hub.subscribe('main', replaying.subscriber, { after: 1 }).live;
+    await hub.subscribe('main', own.subscriber, { after: 0 }).live;
+    expect(replaying.frames[0]).toEqual({ type: 'subscribed', spaceId: 'main', headId: 4 });
+    expect(replaying.updateIds()).toEqual([2, 3, 4]);
+    expect(own.updateIds()).toEqual([]);
+    manual.held.length = 0;
+  });
+
+  it('releases the bus subscription with the last subscriber', async () => {
+    const { hub } = await setup();
+    const first = hub.subscribe('main', recorder(1).subscriber);
+    const second = hub.subscribe('main', recorder(2).subscriber);
+    await Promise.all([first.live, second.live]);
+    expect(hub.stats()).toEqual({ spaces: 1, subscriptions: 2 });
+    first.close();
+    first.close();
+    expect(hub.stats()).toEqual({ spaces: 1, subscriptions: 1 });
+    second.close();
+    expect(hub.stats()).toEqual({ spaces: 0, subscriptions: 0 });
+  });
+
+  it('gives every subscription contiguous ids however appends, bus deliveries, drops and joins interleave', async () => {
+    const step = fc.oneof(
+      fc.constant({ kind: 'append' as const }),
+      fc.record({ kind: fc.constant('deliver' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('drop' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('join' as const), after: fc.option(fc.nat(), { nil: undefined }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
+        const { storage, manual, hub, senderId, errors } = await setup();
+        const joined: Array<{ watcher: ReturnType<typeof recorder>; after: number | undefined }> = [];
+        const pending: Array<Promise<void>> = [];
+        let head = 0;
+        for (const command of steps) {
+          switch (command.kind) {
+            case 'append': {
+              // Not awaited: appends, deliveries and joins overlap as they do in the server.
+              pending.push(
+                append(storage, senderId, head).then((update) => manual.bus.publish('main', { kind: 'update', update })),
+              );
+              head += 1;
+              break;
+            }
+            case 'deliver':
+              if (manual.held.length > 0) manual.deliver(command.pick % manual.held.length);
+              break;
+            case 'drop':
+              if (manual.held.length > 0) manual.drop(command.pick % manual.held.length);
+              break;
+            case 'join': {
+              const watcher = recorder(99);
+              const after = command.after === undefined ? undefined : command.after % (head + 1);
+              pending.push(hub.subscribe('main', watcher.subscriber, after === undefined ? {} : { after }).live);
+              joined.push({ watcher, after });
+              break;
+            }
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await Promise.all(pending);
+        // One final update, delivered, makes the hub notice any dropped tail and fill it.
+        await manual.bus.publish('main', { kind: 'update', update: await append(storage, senderId, head) });
+        head += 1;
+        while (manual.held.length > 0) manual.deliver(0);
+        await settle();
+        expect(errors).toEqual([]);
+        for (const { watcher, after } of joined) {
+          const subscribed = watcher.frames[0];
+          const from = after ?? (subscribed?.type === 'subscribed' ? subscribed.headId : -1);
+          expect(watcher.updateIds()).toEqual(Array.from({ length: head - from }, (_, n) => from + n + 1));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
