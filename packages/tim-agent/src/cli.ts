@@ -2,7 +2,7 @@
 import type { LlmEndpoint } from './llm/llm-config';
 import { NO_LLM_MESSAGE, readLlmEndpoint } from './llm/llm-config';
 import { createOpenAiProvider } from './llm/openai-provider';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { PersonaError, loadPersona, resolvePersonaPath } from './persona/load-persona';
 import type { Persona } from './persona/persona-schema';
 import { startAgentRunner, type AgentRunner } from './runner';
@@ -18,6 +18,7 @@ Environment:
   OPENAI_API_KEY     key for OpenAI (or any endpoint that wants one)
   OPENAI_BASE_URL    an OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama
   TIM_URL            tim-code's address unless the persona sets "server" (default ${DEFAULT_TIM_URL})
+  TIM_AGENT_MODEL    the model for every persona, overriding theirs (e.g. llama3.2 on Ollama)
   TIM_LOG_LEVEL      error, warn, info (default) or debug
   <persona tokenEnv> the agent token from \`tim-code agent add <nick>\`, e.g. TIM_AGENT_TOKEN_JARVIS
 `;
@@ -25,8 +26,10 @@ Environment:
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Called once the agents run; returns how to wait for a stop request. @default SIGINT/SIGTERM */
+  /** Called once the agents run, with the function that stops them. @default on SIGINT/SIGTERM */
   onStopRequest?: (stop: () => void) => void;
+  /** @default JSON lines on stderr at TIM_LOG_LEVEL */
+  logger?: Logger;
 }
 
 /** Runs the CLI and resolves with the process exit code (2 for usage and configuration errors). */
@@ -62,7 +65,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
     return 2;
   }
 
-  const logger = createLogger({ level: env.TIM_LOG_LEVEL ?? 'info' });
+  const logger = io.logger ?? createLogger({ level: env.TIM_LOG_LEVEL ?? 'info' });
   const runners = personas.map((persona) => startPersona(persona, env, endpoint, logger));
   const stopRequested = new Promise<'stop'>((resolve) => {
     const onStopRequest = io.onStopRequest ?? waitForSignals;
@@ -83,12 +86,13 @@ function startPersona(
   persona: Persona,
   env: NodeJS.ProcessEnv,
   endpoint: LlmEndpoint,
-  logger: ReturnType<typeof createLogger>,
+  logger: Logger,
 ): AgentRunner {
   const baseUrl = persona.server ?? env.TIM_URL ?? DEFAULT_TIM_URL;
-  logger.info('starting agent', { agent: persona.nick, server: baseUrl, spaces: persona.spaces, model: persona.llm.model });
+  const model = env.TIM_AGENT_MODEL?.trim() || persona.llm.model;
+  logger.info('starting agent', { agent: persona.nick, server: baseUrl, spaces: persona.spaces, model });
   return startAgentRunner({
-    persona,
+    persona: { ...persona, llm: { ...persona.llm, model } },
     baseUrl,
     token: env[persona.tokenEnv] ?? '',
     llm: createOpenAiProvider({ ...endpoint, timeoutMs: persona.llm.timeoutMs, maxRetries: persona.llm.maxRetries }),
