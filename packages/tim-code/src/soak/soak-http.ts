@@ -4,8 +4,11 @@ import { API_PREFIX, AuthResponse, ErrorBody, SendMessageResponse, UpdatesRespon
 export interface SoakHttp {
   /** Registers a human and returns its session key. */
   register(nick: string, password: string): Promise<string>;
-  /** Sends one message; a refusal is a value, not an exception, so the publisher can count it. */
-  send(key: string, spaceId: SpaceId, content: string): Promise<SendOutcome>;
+  /**
+   * Sends one message; a refusal is a value, not an exception, so the publisher can count it.
+   * A repeated clientMsgId answers 200 with the original: acknowledged, not added again.
+   */
+  send(key: string, spaceId: SpaceId, message: { content: string; clientMsgId: string }): Promise<SendOutcome>;
   /** The space's newest update id. */
   readHeadId(key: string, spaceId: SpaceId): Promise<number>;
 }
@@ -46,14 +49,16 @@ export function createSoakHttp(baseUrl: string): SoakHttp {
       return AuthResponse.parse(body).session.key;
     },
 
-    async send(key, spaceId, content) {
+    async send(key, spaceId, message) {
       const response = await fetch(`${api}/spaces/${spaceId}/messages`, {
         method: 'POST',
         headers: jsonHeaders(key),
-        body: JSON.stringify({ content }),
+        body: JSON.stringify(message),
       });
       const body = await readJson(response);
-      if (response.status === 201) return { accepted: true, updateId: SendMessageResponse.parse(body).updateId };
+      if (response.status === 201 || response.status === 200) {
+        return { accepted: true, updateId: SendMessageResponse.parse(body).updateId };
+      }
       const error = ErrorBody.safeParse(body);
       return { accepted: false, status: response.status, code: error.success ? error.data.error.code : 'unparsable' };
     },

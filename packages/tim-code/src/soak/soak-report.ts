@@ -25,6 +25,10 @@ export interface SoakRunFigures {
   churnRounds: number;
   slots: SlotFigures[];
   resumeFailures: string[];
+  /** Sends that failed for good (after retries with the same clientMsgId). */
+  publisherErrors: string[];
+  /** Send attempts repeated after a network error. */
+  publisherRetries: number;
   rssStartBytes: number;
   rssPeakBytes: number;
   rssEndBytes: number;
@@ -41,15 +45,18 @@ export interface SoakReport {
   messagesAccepted: number;
   messagesRefused: Record<string, number>;
   publisherSkipped: number;
+  publisherRetries: number;
   finalHeadId: number;
   churnRounds: number;
   churnedConnections: number;
   /** Closes the soak did not ask for, by close code (4008 is a slow consumer). */
   serverCloses: Record<string, number>;
   capRetries: number;
-  /** Subscribers never churned nor closed by the server. */
+  /** Connections open at the end, each counted from its own subscribe point (`after` or `headId`). */
   surviving: DeliveryFigures;
-  /** Every subscriber, including those that resumed with `after` after a churn. */
+  /** Subscribers whose first connection was never churned nor closed by the server. */
+  neverChurned: DeliveryFigures;
+  /** Every subscriber as a chain of connections, from its first `headId` through every resume. */
   all: DeliveryFigures;
   protocolErrors: number;
   rssStartMiB: number;
@@ -65,21 +72,29 @@ function mib(bytes: number): number {
   return Math.round((bytes / (1024 * 1024)) * 10) / 10;
 }
 
-function isSurviving(slot: SlotFigures): boolean {
+function isNeverChurned(slot: SlotFigures): boolean {
   return slot.churned === 0 && Object.keys(slot.serverCloses).length === 0;
 }
 
-function sumDeliveries(slots: SlotFigures[], finalHeadId: number): DeliveryFigures {
-  const figures: DeliveryFigures = { subscribers: slots.length, expected: 0, received: 0, missed: 0, duplicated: 0 };
-  for (const slot of slots) {
-    const expected = Math.max(0, finalHeadId - slot.startHeadId);
+interface Counted {
+  startId: number;
+  received: number;
+  duplicated: number;
+}
+
+function sumDeliveries(counted: Counted[], finalHeadId: number): DeliveryFigures {
+  const figures: DeliveryFigures = { subscribers: counted.length, expected: 0, received: 0, missed: 0, duplicated: 0 };
+  for (const { startId, received, duplicated } of counted) {
+    const expected = Math.max(0, finalHeadId - startId);
     figures.expected += expected;
-    figures.received += slot.received;
-    figures.missed += Math.max(0, expected - slot.received);
-    figures.duplicated += slot.duplicated;
+    figures.received += received;
+    figures.missed += Math.max(0, expected - received);
+    figures.duplicated += duplicated;
   }
   return figures;
 }
+
+const asChain = (slot: SlotFigures): Counted => ({ startId: slot.startHeadId, received: slot.received, duplicated: slot.duplicated });
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
   for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
@@ -96,8 +111,12 @@ export function summarizeSoak(run: SoakRunFigures): SoakReport {
     capRetries += slot.capRetries;
     protocolErrors.push(...slot.protocolErrors);
   }
-  const surviving = sumDeliveries(run.slots.filter(isSurviving), run.finalHeadId);
-  const all = sumDeliveries(run.slots, run.finalHeadId);
+  const surviving = sumDeliveries(
+    run.slots.filter((slot) => slot.current.live).map((slot) => slot.current),
+    run.finalHeadId,
+  );
+  const neverChurned = sumDeliveries(run.slots.filter(isNeverChurned).map(asChain), run.finalHeadId);
+  const all = sumDeliveries(run.slots.map(asChain), run.finalHeadId);
 
   const failures: string[] = [];
   if (run.serverExited) failures.push('the server process exited during the run');
@@ -105,15 +124,18 @@ export function summarizeSoak(run: SoakRunFigures): SoakReport {
   if (run.finalHeadId !== run.messagesAccepted) {
     failures.push(`the space holds ${run.finalHeadId} updates but ${run.messagesAccepted} sends were acknowledged`);
   }
-  if (surviving.missed > 0 || surviving.duplicated > 0) {
-    failures.push(`surviving subscribers missed ${surviving.missed} and got ${surviving.duplicated} duplicates`);
+  for (const [label, figures] of [['surviving connections', surviving], ['never-churned subscribers', neverChurned], ['subscriber chains', all]] as const) {
+    if (figures.missed > 0 || figures.duplicated > 0) {
+      failures.push(`${label} missed ${figures.missed} and got ${figures.duplicated} duplicates`);
+    }
   }
-  if (all.missed > 0 || all.duplicated > 0) {
-    failures.push(`all subscribers together missed ${all.missed} and got ${all.duplicated} duplicates`);
+  if (surviving.subscribers !== run.slots.length) {
+    failures.push(`${run.slots.length - surviving.subscribers} subscribers had no open connection at the end`);
   }
   if (!run.drained) failures.push('some subscribers had not caught up when the drain timeout ran out');
   if (protocolErrors.length > 0) failures.push(`${protocolErrors.length} protocol errors, first: ${protocolErrors[0]}`);
   if (run.resumeFailures.length > 0) failures.push(`${run.resumeFailures.length} resumes failed, first: ${run.resumeFailures[0]}`);
+  if (run.publisherErrors.length > 0) failures.push(`${run.publisherErrors.length} sends failed, first: ${run.publisherErrors[0]}`);
 
   return {
     connections: run.options.connections,
@@ -122,12 +144,14 @@ export function summarizeSoak(run: SoakRunFigures): SoakReport {
     messagesAccepted: run.messagesAccepted,
     messagesRefused: run.messagesRefused,
     publisherSkipped: run.publisherSkipped,
+    publisherRetries: run.publisherRetries,
     finalHeadId: run.finalHeadId,
     churnRounds: run.churnRounds,
     churnedConnections,
     serverCloses,
     capRetries,
     surviving,
+    neverChurned,
     all,
     protocolErrors: protocolErrors.length,
     rssStartMiB: mib(run.rssStartBytes),
@@ -150,11 +174,12 @@ export function formatSoakReport(report: SoakReport): string[] {
   return [
     `connections: ${report.connections}, ran ${report.elapsedS} s (${report.durationS} s of traffic)`,
     `messages accepted: ${report.messagesAccepted} (refused ${JSON.stringify(report.messagesRefused)}, ` +
-      `${report.publisherSkipped} ticks skipped while busy), final head id ${report.finalHeadId}`,
+      `${report.publisherSkipped} ticks skipped while busy, ${report.publisherRetries} retries), final head id ${report.finalHeadId}`,
     `churn: ${report.churnRounds} rounds, ${report.churnedConnections} connections terminated abruptly, ` +
       `${report.capRetries} resumes retried after 4429, server closes ${JSON.stringify(report.serverCloses)}`,
-    formatDeliveries('surviving', report.surviving),
-    formatDeliveries('all (incl. resumed)', report.all),
+    formatDeliveries('surviving connections (since their subscribe point)', report.surviving),
+    formatDeliveries('never churned', report.neverChurned),
+    formatDeliveries('subscriber chains (first subscribe through every resume)', report.all),
     `protocol errors: ${report.protocolErrors}`,
     `server rss: start ${report.rssStartMiB} MiB, peak ${report.rssPeakMiB} MiB, end ${report.rssEndMiB} MiB`,
     report.ok ? 'result: ok' : `result: FAILED\n  ${report.failures.join('\n  ')}`,

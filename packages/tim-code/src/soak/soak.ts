@@ -112,7 +112,7 @@ async function runSoak(options: SoakOptions, server: ServerProcess): Promise<boo
     churnRounds += 1;
     const live = slots.filter((slot) => slot.isLive());
     for (const slot of pickRandom(live, Math.round(options.connections * options.churn))) slot.churn();
-    sampleRss().catch((err: unknown) => publisherErrors.push(`rss: ${String(err)}`));
+    sampleRss().catch((err: unknown) => resumeFailures.push(`reading the server's RSS: ${String(err)}`));
   }, options.churnEveryMs);
 
   await new Promise((resolve) => setTimeout(resolve, options.durationS * 1000));
@@ -136,7 +136,9 @@ async function runSoak(options: SoakOptions, server: ServerProcess): Promise<boo
     finalHeadId,
     churnRounds,
     slots: slots.map((slot) => slot.figures()),
-    resumeFailures: [...resumeFailures, ...publisherErrors.map((message) => `publisher: ${message}`)],
+    resumeFailures,
+    publisherErrors,
+    publisherRetries: publisher.retries(),
     rssStartBytes,
     rssPeakBytes,
     rssEndBytes,

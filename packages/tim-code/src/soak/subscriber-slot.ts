@@ -39,6 +39,17 @@ export interface SlotFigures {
   protocolErrors: string[];
   /** Resume attempts refused with 4429 and retried. */
   capRetries: number;
+  /** The connection open now, counted from its own subscribe point (`after`, or `headId`). */
+  current: ConnectionFigures;
+}
+
+export interface ConnectionFigures {
+  /** Whether it is open and subscribed. */
+  live: boolean;
+  /** The update id it subscribed after: its `after`, or the first `headId`. */
+  startId: number;
+  received: number;
+  duplicated: number;
 }
 
 export interface SubscriberSlotOptions {
@@ -81,20 +92,25 @@ export function createSubscriberSlot(options: SubscriberSlotOptions): Subscriber
     serverCloses: {},
     protocolErrors: [],
     capRetries: 0,
+    current: { live: false, startId: 0, received: 0, duplicated: 0 },
   };
   let hasSubscribed = false;
   let current: WebSocket | undefined;
-  let live = false;
+  const setLive = (value: boolean) => {
+    figures.current.live = value;
+  };
   let closing = false;
 
   const acceptUpdate = (id: number) => {
     if (id <= figures.lastId) {
       figures.duplicated += 1;
+      figures.current.duplicated += 1;
       return;
     }
     figures.skipped += id - figures.lastId - 1;
     figures.lastId = id;
     figures.received += 1;
+    figures.current.received += 1;
   };
 
   const openOnce = (): Promise<void> =>
@@ -130,7 +146,7 @@ export function createSubscriberSlot(options: SubscriberSlotOptions): Subscriber
               hasSubscribed = true;
             }
             subscribed = true;
-            live = true;
+            figures.current = { live: true, startId: figures.lastId, received: 0, duplicated: 0 };
             clearTimeout(timer);
             resolve();
             return;
@@ -153,7 +169,7 @@ export function createSubscriberSlot(options: SubscriberSlotOptions): Subscriber
       ws.on('close', (code: number) => {
         clearTimeout(timer);
         if (ws !== current) return;
-        live = false;
+        setLive(false);
         if (!subscribed) {
           reject(new ConnectError(`closed with ${code} before "subscribed"`, code));
           return;
@@ -190,19 +206,24 @@ export function createSubscriberSlot(options: SubscriberSlotOptions): Subscriber
     },
     churn() {
       const victim = current;
-      if (victim === undefined || !live) return;
+      if (victim === undefined || !figures.current.live) return;
       figures.churned += 1;
-      live = false;
+      setLive(false);
       current = undefined;
       victim.terminate();
       void resume();
     },
-    isLive: () => live,
+    isLive: () => figures.current.live,
     lastId: () => figures.lastId,
-    figures: () => ({ ...figures, serverCloses: { ...figures.serverCloses }, protocolErrors: [...figures.protocolErrors] }),
+    figures: () => ({
+      ...figures,
+      serverCloses: { ...figures.serverCloses },
+      protocolErrors: [...figures.protocolErrors],
+      current: { ...figures.current },
+    }),
     close() {
       closing = true;
-      live = false;
+      setLive(false);
       current?.close(1000);
     },
   };

@@ -1,0 +1,144 @@
+import {
+  CLOSE_AUTH_TIMEOUT,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_TOO_MANY_CONNECTIONS,
+  DEFAULT_LIMITS,
+  ErrorFrame,
+} from '@tim/protocol';
+import { api, register, send, type Member } from '../support/http';
+import { startServer, waitFor, type TestServer } from '../support/start-server';
+import { nextFrame, TestSocket } from '../support/ws';
+
+/*
+ * Each WebSocket limit is checked for its answer and for what it must leave alone: the same
+ * connection's subscriptions (for recoverable errors), other connections of the same timite,
+ * and other timites.
+ */
+
+let server: TestServer;
+let ada: Member;
+let bob: Member;
+
+beforeAll(async () => {
+  server = await startServer({
+    config: { authTimeoutMs: 300, maxSubscriptionsPerConnection: 3, maxConnectionsPerTimite: 2 },
+  });
+  [ada, bob] = await Promise.all([register(server, 'ada'), register(server, 'bob')]);
+  for (const id of ['one', 'two', 'three', 'four']) {
+    expect((await api(server, 'POST', '/spaces', { key: ada.key, body: { id, name: id } })).status).toBe(201);
+  }
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** Sends over HTTP and waits until `socket` got it: proof the connection still delivers. */
+async function expectDelivers(socket: TestSocket, spaceId = 'main'): Promise<void> {
+  const sent = await send(server, bob, `still delivered to ${spaceId}`, { spaceId });
+  expect(sent.status).toBe(201);
+  await nextFrame(socket, { type: 'update', update: { spaceId, id: sent.body.updateId } });
+}
+
+describe('malformed frames', () => {
+  it('answer invalid_request each, and the connection keeps its subscription and stays usable', async () => {
+    const socket = await TestSocket.connect(server.wsUrl, ada.key);
+    await socket.subscribe('main');
+    const junk: Array<string | Buffer> = [
+      'not json',
+      '[]',
+      '[{"type":"subscribe","spaceId":"main"}]',
+      '{"type":"subscribe","spaceId":42}',
+      '{"type":"subscribe","spaceId":"one","after":1e400}',
+      '{"type":"subscribe","spaceId":"one","after":-1}',
+      '{"type":"activity","spaceId":"main","activity":"dancing"}',
+      '{"type":"shout"}',
+      '{"type":"subscribe","spaceId":"one","extra":true}',
+      Buffer.from([0xde, 0xad, 0xbe, 0xef]),
+    ];
+    for (const frame of junk) {
+      if (typeof frame === 'string') socket.ws.send(frame);
+      else socket.ws.send(frame, { binary: true });
+      const answer = ErrorFrame.parse(await nextFrame(socket, { type: 'error' }));
+      expect({ frame: String(frame), code: answer.code }).toEqual({ frame: String(frame), code: 'invalid_request' });
+    }
+    expect(socket.invalid).toEqual([]);
+    await expectDelivers(socket);
+    expect(await socket.subscribe('one')).toBeGreaterThanOrEqual(0);
+    await socket.close();
+  });
+});
+
+describe('frame size', () => {
+  it('closes only the sender of a frame over 64 KiB with 1009; its other connection and other timites keep receiving', async () => {
+    const sibling = await TestSocket.connect(server.wsUrl, ada.key);
+    await sibling.subscribe('main');
+    const other = await TestSocket.connect(server.wsUrl, bob.key);
+    await other.subscribe('main');
+    const sender = await TestSocket.connect(server.wsUrl, ada.key);
+    await sender.subscribe('main');
+
+    sender.send({ type: 'activity', spaceId: 'main', activity: 'typing', pad: 'x'.repeat(DEFAULT_LIMITS.wsFrameBytes) });
+    expect((await sender.closed).code).toBe(CLOSE_MESSAGE_TOO_BIG);
+    await expectDelivers(sibling);
+    await expectDelivers(other);
+    await Promise.all([sibling.close(), other.close()]);
+  });
+
+  it('accepts a frame just under 64 KiB', async () => {
+    const socket = await TestSocket.connect(server.wsUrl, ada.key);
+    const frame = JSON.stringify({ type: 'unsubscribe', spaceId: 'main' });
+    // Valid JSON padded with whitespace up to the limit.
+    socket.send(frame + ' '.repeat(DEFAULT_LIMITS.wsFrameBytes - Buffer.byteLength(frame)));
+    await nextFrame(socket, { type: 'unsubscribed', spaceId: 'main' });
+    await socket.close();
+  });
+});
+
+describe('subscriptions per connection', () => {
+  it('answers limit_exceeded past the cap while the existing subscriptions keep delivering, and frees a slot on unsubscribe', async () => {
+    const socket = await TestSocket.connect(server.wsUrl, ada.key);
+    for (const spaceId of ['main', 'one', 'two']) await socket.subscribe(spaceId);
+    socket.send({ type: 'subscribe', spaceId: 'three' });
+    expect(ErrorFrame.parse(await nextFrame(socket, { type: 'error' }))).toMatchObject({ code: 'limit_exceeded' });
+    expect(server.app.stats().subscriptions).toBe(3);
+    for (const spaceId of ['main', 'one', 'two']) await expectDelivers(socket, spaceId);
+
+    socket.send({ type: 'unsubscribe', spaceId: 'one' });
+    await nextFrame(socket, { type: 'unsubscribed', spaceId: 'one' });
+    await socket.subscribe('three');
+    await expectDelivers(socket, 'three');
+    await socket.close();
+    await waitFor(() => server.app.stats().subscriptions === 0, 'the subscriptions to be released');
+  });
+});
+
+describe('connections per timite', () => {
+  it('closes the connection past the cap with 4429, keeps the others, lets other timites in, and admits again once one closed', async () => {
+    const first = await TestSocket.connect(server.wsUrl, ada.key);
+    const second = await TestSocket.connect(server.wsUrl, ada.key);
+    await first.subscribe('main');
+    const third = await TestSocket.open(server.wsUrl);
+    third.send({ type: 'auth', key: ada.key });
+    expect(ErrorFrame.parse(await nextFrame(third, { type: 'error' }))).toMatchObject({ code: 'limit_exceeded' });
+    expect((await third.closed).code).toBe(CLOSE_TOO_MANY_CONNECTIONS);
+
+    await expectDelivers(first);
+    const bobs = await TestSocket.connect(server.wsUrl, bob.key);
+    await second.close();
+    await waitFor(() => server.app.stats().connections === 2, 'the closed connection to be released');
+    const again = await TestSocket.connect(server.wsUrl, ada.key);
+    await Promise.all([first.close(), again.close(), bobs.close()]);
+  });
+});
+
+describe('auth timeout', () => {
+  it('closes a socket that never authenticates with 4408 and leaves authenticated sockets open', async () => {
+    const authenticated = await TestSocket.connect(server.wsUrl, ada.key);
+    await authenticated.subscribe('main');
+    const silent = await TestSocket.open(server.wsUrl);
+    expect((await silent.closed).code).toBe(CLOSE_AUTH_TIMEOUT);
+    await expectDelivers(authenticated);
+    await authenticated.close();
+    await waitFor(() => server.app.stats().connections === 0, 'every connection to be released');
+  });
+});
