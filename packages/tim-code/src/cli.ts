@@ -66,6 +66,10 @@ async function serve(config: Config): Promise<void> {
       },
     );
   };
+  // A rejection nobody handled is a bug, but one request's bug must not stop the server.
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) });
+  });
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 }

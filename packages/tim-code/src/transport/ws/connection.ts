@@ -10,7 +10,7 @@ import {
 import type { RawData, WebSocket } from 'ws';
 import type { Bus } from '../../bus/bus';
 import type { Config } from '../../config';
-import type { Sessions } from '../../domain/sessions';
+import type { Authenticated, Sessions } from '../../domain/sessions';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { HubSubscription, Hub } from '../../realtime/hub';
@@ -39,6 +39,9 @@ export interface ConnectionSubscription {
   /** Presence is joined once the subscription is live, and left only if it was joined. */
   joined: boolean;
 }
+
+/** RFC 6455: the server hit an unexpected condition. */
+const CLOSE_INTERNAL_ERROR = 1011;
 
 type ConnectionState = 'awaiting-auth' | 'authenticating' | 'ready' | 'closed';
 
@@ -182,7 +185,15 @@ export class Connection {
     this.state = 'authenticating';
     const parsed = parseClientFrame(text);
     const key = parsed.ok && parsed.frame.type === 'auth' ? parsed.frame.key : undefined;
-    const authenticated = key === undefined ? undefined : await this.deps.sessions.authenticate(key);
+    let authenticated: Authenticated | undefined;
+    try {
+      authenticated = key === undefined ? undefined : await this.deps.sessions.authenticate(key);
+    } catch (err) {
+      this.deps.logger.error('authentication failed', { connectionId: this.id, error: err instanceof Error ? err.stack : String(err) });
+      sendError(this, { code: 'internal', message: 'Could not check the key; try again.' });
+      this.close(CLOSE_INTERNAL_ERROR, 'Internal error.');
+      return;
+    }
     if (this.isClosed()) return;
     if (authenticated === undefined) {
       sendError(this, { code: 'unauthenticated', message: key === undefined ? 'The first frame must be an auth frame.' : 'That key is not valid.' });
