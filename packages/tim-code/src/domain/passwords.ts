@@ -25,6 +25,7 @@ export async function verifyPassword(password: string, storedHash: string): Prom
   if (scheme !== 'scrypt' || saltText === undefined || keyText === undefined) return false;
   const expected = Buffer.from(keyText, 'base64url');
   const options = { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT_PARAMS.maxmem };
+  if (![options.N, options.r, options.p].every((value) => Number.isInteger(value) && value > 0)) return false;
   const actual = await deriveKey(password, Buffer.from(saltText, 'base64url'), options);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
