@@ -92,6 +92,7 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     limits: persona.limits,
     liveAfterId: space.liveAfterId ?? 0,
     agentChain: space.known.agentChain(),
+    newestHumanUpdateId: space.known.newestHumanId(),
     turnStartsMs,
     tokensUsedToday: tokensUsedOn(budget, now()),
     isGenerating: space.turns !== undefined,

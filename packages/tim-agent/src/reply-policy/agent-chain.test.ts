@@ -28,6 +28,8 @@ describe('KnownMessages', () => {
     known.add(2, message(HUMAN, 20));
     expect(known.agentChain()).toBe(1);
     expect(known.newestId()).toBe(3);
+    expect(known.newestHumanId()).toBe(2);
+    expect(new KnownMessages().newestHumanId()).toBe(0);
   });
 
   it('counts an acknowledged own reply before its echo and once after it', () => {

@@ -24,6 +24,13 @@ export class KnownMessages {
     return newest;
   }
 
+  /** Update id of the newest human message, 0 when none is known. */
+  newestHumanId(): number {
+    let newest = 0;
+    for (const [id, message] of this.byUpdateId) if (message.sender.kind === 'human') newest = Math.max(newest, id);
+    return newest;
+  }
+
   /** Agent messages after the newest human message (all of them when no human message is known). */
   agentChain(): number {
     return agentChainOf([...this.byUpdateId.entries()].sort(([a], [b]) => a - b).map(([, message]) => message));

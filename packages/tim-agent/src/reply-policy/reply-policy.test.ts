@@ -13,6 +13,7 @@ function state(overrides: Partial<ReplyState> = {}): ReplyState {
     limits: { repliesPerMinute: 3, dailyTokenBudget: 1000 },
     liveAfterId: 10,
     agentChain: 0,
+    newestHumanUpdateId: 0,
     turnStartsMs: [],
     tokensUsedToday: 0,
     isGenerating: false,
@@ -106,6 +107,15 @@ describe('decide', () => {
         action: 'skip',
         reason: 'agent_chain_limit',
       });
+    });
+
+    it('skips an agent message once a human spoke after it, whatever the chain', () => {
+      expect(
+        decide(state({ agentChain: 0, newestHumanUpdateId: 12 }), update(ALICE, { id: 11, mentions: [SELF] })),
+      ).toEqual({ action: 'skip', reason: 'superseded_by_human' });
+      expect(
+        decide(state({ agentChain: 1, newestHumanUpdateId: 10 }), update(ALICE, { id: 11, mentions: [SELF] })),
+      ).toEqual({ action: 'reply' });
     });
 
     it('follows the persona limit', () => {

@@ -20,6 +20,8 @@ export interface ReplyState {
    * incoming message and the agent's own posted replies included.
    */
   agentChain: number;
+  /** Update id of the newest human message the agent knows in this space, 0 when none. */
+  newestHumanUpdateId: number;
   /** Start times of this agent's LLM turns, in ms since the epoch (older than a minute may be dropped). */
   turnStartsMs: readonly number[];
   /** LLM tokens used today (UTC), as the API reported them. */
@@ -37,6 +39,7 @@ export type SkipReason =
   | 'history'
   | 'not_mentioned'
   | 'agent_chain_limit'
+  | 'superseded_by_human'
   | 'server_backoff'
   | 'reply_rate_limit'
   | 'token_budget';
@@ -54,8 +57,8 @@ export type ReplyDecision =
 /**
  * Decides whether an incoming update deserves a reply. Pure: the same state and update always
  * give the same decision. Rules, in order: only messages; never the agent's own; never
- * history; humans per `policy.humans`; agents only when they @mention this agent and the
- * agent chain is shorter than `policy.maxAgentChain`; while generating, fold into the next
+ * history; humans per `policy.humans`; agents only when they @mention this agent, no human
+ * spoke since, and the agent chain is shorter than `policy.maxAgentChain`; while generating, fold into the next
  * turn; then the agent's own limits and any server backoff.
  */
 export function decide(state: ReplyState, update: Update): ReplyDecision {
@@ -70,6 +73,9 @@ export function decide(state: ReplyState, update: Update): ReplyDecision {
     if (state.policy.humans === 'mentions' && !isMentioned) return skip('not_mentioned');
   } else {
     if (!isMentioned) return skip('not_mentioned');
+    // A person spoke after this agent message: the agent answers the person, and the agent
+    // message is no longer part of the run the chain limit counts.
+    if (update.id < state.newestHumanUpdateId) return skip('superseded_by_human');
     if (state.agentChain >= state.policy.maxAgentChain) return skip('agent_chain_limit');
   }
 
