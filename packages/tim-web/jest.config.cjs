@@ -21,5 +21,5 @@ module.exports = {
       },
     ],
   },
-  testTimeout: 60_000,
+  testTimeout: 120_000,
 };

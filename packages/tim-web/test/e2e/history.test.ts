@@ -1,0 +1,70 @@
+import type { Page } from 'playwright-core';
+import type { TimClient } from '@tim/protocol';
+import { registerApiUser, seedMessages } from './support/api';
+import { messageTexts, openApp, registerInUi } from './support/browser';
+import { useE2eEnv } from './support/e2e-env';
+
+/** The window the client keeps (ChatController's default). */
+const WINDOW_SIZE = 300;
+
+async function openSpaceInUi(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name, exact: true }).click();
+  await page.getByRole('heading', { name, exact: true }).waitFor();
+  await page.getByTestId('message').first().waitFor();
+}
+
+/** Scrolls the timeline to its top and waits until an older page replaced the first message. */
+async function scrollUpOnePage(page: Page): Promise<void> {
+  const before = await page.getByTestId('message').first().innerText();
+  await page.getByTestId('timeline').evaluate((element) => element.scrollTo({ top: 0 }));
+  await page.waitForFunction(
+    (previous) => document.querySelector('[data-testid="message"]')?.textContent?.trim() !== previous.trim(),
+    before,
+  );
+}
+
+describe('history in the browser', () => {
+  const env = useE2eEnv();
+  let hal: TimClient;
+
+  beforeAll(async () => {
+    hal = await registerApiUser(env.server.baseUrl, 'hal');
+  });
+
+  it('loads older messages page by page as the reader scrolls up, back to the first', async () => {
+    await hal.createSpace({ id: 'history', name: 'history' });
+    for (let index = 1; index <= 250; index += 1) await hal.sendMessage('history', `h${index}`);
+    const page = await openApp(env.browser, env.server.baseUrl);
+    await registerInUi(page, 'ivy');
+    await openSpaceInUi(page, 'history');
+    expect((await messageTexts(page))[0]).toBe('h151');
+
+    for (let pages = 0; pages < 5 && !(await page.getByText('This is the beginning of the space.').isVisible()); pages += 1) {
+      await scrollUpOnePage(page);
+    }
+    expect(await messageTexts(page)).toEqual(Array.from({ length: 250 }, (_, index) => `h${index + 1}`));
+  });
+
+  it('keeps the DOM bounded in a space of 5000 messages, reading back and jumping to the newest', async () => {
+    await hal.createSpace({ id: 'flood', name: 'flood' });
+    await seedMessages(hal, { spaceId: 'flood', first: 1, count: 5000 });
+    const page = await openApp(env.browser, env.server.baseUrl);
+    await registerInUi(page, 'jo');
+    await openSpaceInUi(page, 'flood');
+    const messages = page.getByTestId('message');
+    expect(await messages.count()).toBeLessThanOrEqual(WINDOW_SIZE);
+
+    for (let pages = 0; pages < 6; pages += 1) {
+      await scrollUpOnePage(page);
+      expect(await messages.count()).toBeLessThanOrEqual(WINDOW_SIZE);
+    }
+    await hal.sendMessage('flood', 'the newest of all');
+    await page.getByTestId('new-messages').click();
+    await messages.filter({ hasText: 'the newest of all' }).waitFor();
+    expect(await messages.count()).toBeLessThanOrEqual(WINDOW_SIZE);
+
+    for (let index = 0; index < 40; index += 1) await hal.sendMessage('flood', `live ${index}`);
+    await messages.filter({ hasText: 'live 39' }).waitFor();
+    expect(await messages.count()).toBeLessThanOrEqual(WINDOW_SIZE);
+  });
+});
