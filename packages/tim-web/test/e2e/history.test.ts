@@ -39,6 +39,12 @@ describe('history in the browser', () => {
     await openSpaceInUi(page, 'history');
     expect((await messageTexts(page))[0]).toBe('h151');
 
+    // The message the reader was looking at stays in view while the older page lands above it.
+    await scrollUpOnePage(page);
+    const viewport = await page.getByTestId('timeline').boundingBox();
+    const anchor = await page.locator('[data-key="u151"]').boundingBox();
+    expect(anchor !== null && viewport !== null && anchor.y >= viewport.y && anchor.y < viewport.y + viewport.height).toBe(true);
+
     for (let pages = 0; pages < 5 && !(await page.getByText('This is the beginning of the space.').isVisible()); pages += 1) {
       await scrollUpOnePage(page);
     }

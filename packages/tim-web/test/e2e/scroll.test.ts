@@ -1,0 +1,46 @@
+import type { Page } from 'playwright-core';
+import { registerApiUser } from './support/api';
+import { openApp, registerInUi, sendInUi } from './support/browser';
+import { useE2eEnv } from './support/e2e-env';
+
+/** Waits until the timeline is scrolled to its end. */
+function waitAtBottom(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => {
+    const element = document.querySelector('[data-testid="timeline"]');
+    return element !== null && element.scrollHeight - element.scrollTop - element.clientHeight < 2;
+  });
+}
+
+describe('following the bottom of the timeline', () => {
+  const env = useE2eEnv();
+
+  it('sticks to the bottom only when the reader is there, else shows a new-messages marker', async () => {
+    const kit = await registerApiUser(env.server.baseUrl, 'kit');
+    for (let index = 1; index <= 60; index += 1) await kit.sendMessage('main', `earlier ${index}`);
+    const page = await openApp(env.browser, env.server.baseUrl, { width: 1000, height: 700 });
+    await registerInUi(page, 'lu');
+    const messages = page.getByTestId('message');
+    await messages.filter({ hasText: 'earlier 60' }).waitFor();
+    await waitAtBottom(page);
+
+    await kit.sendMessage('main', 'while you watch');
+    await messages.filter({ hasText: 'while you watch' }).waitFor();
+    await waitAtBottom(page);
+
+    const timeline = page.getByTestId('timeline');
+    await timeline.evaluate((element) => element.scrollTo({ top: 600 }));
+    await kit.sendMessage('main', 'while you read back 1');
+    await kit.sendMessage('main', 'while you read back 2');
+    await page.getByTestId('new-messages').getByText('2 new messages').waitFor();
+    expect(await timeline.evaluate((element) => element.scrollTop)).toBe(600);
+
+    await page.getByTestId('new-messages').click();
+    await waitAtBottom(page);
+    await page.getByTestId('new-messages').waitFor({ state: 'detached' });
+
+    await timeline.evaluate((element) => element.scrollTo({ top: 600 }));
+    await sendInUi(page, 'my own message brings me down');
+    await messages.filter({ hasText: 'my own message brings me down' }).waitFor();
+    await waitAtBottom(page);
+  });
+});
