@@ -1,37 +1,19 @@
-import type { TimClient } from '@tim/protocol';
 import type { AgentRunner } from '../../src/runner';
-import { startTestAgent, testPersona } from '../support/agents';
-import { startFakeOpenAi, type FakeAnswer, type FakeOpenAi } from '../support/fake-openai';
-import { createRecordingLogger, readMessages, startTim, waitForQuiet, type TestTim } from '../support/start-tim';
+import { useAgentSpace } from '../support/agents';
+import type { FakeAnswer } from '../support/fake-openai';
+import { createRecordingLogger, readMessages, waitForQuiet } from '../support/start-tim';
 
 describe('tim-agent when the LLM fails', () => {
-  let tim: TestTim;
-  let fake: FakeOpenAi;
-  let bob: TimClient;
+  const space = useAgentSpace();
   let jarvis: AgentRunner;
   let entries: Record<string, unknown>[];
 
   beforeEach(async () => {
-    tim = await startTim();
-    fake = await startFakeOpenAi();
-    bob = await tim.addHuman('bob');
     const recording = createRecordingLogger();
     entries = recording.entries;
-    const persona = await testPersona('jarvis', { openingMessage: undefined });
-    jarvis = await startTestAgent({
-      tim,
-      fake,
-      logger: recording.logger,
-      // One retry, a short timeout: every failure below ends within a second.
-      persona: { ...persona, llm: { ...persona.llm, timeoutMs: 300, maxRetries: 1 } },
-    });
-    await jarvis.whenSettled('main', 0);
-  });
-
-  afterEach(async () => {
-    await jarvis.stop();
-    await fake.close();
-    await tim.close();
+    // One retry, a short timeout: every failure below ends within a second.
+    const llm = { model: 'fake-model', temperature: 0, timeoutMs: 300, maxRetries: 1 };
+    jarvis = await space.start('jarvis', { overrides: { openingMessage: undefined, llm }, logger: recording.logger });
   });
 
   const failures: [string, FakeAnswer, number, string][] = [
@@ -43,6 +25,7 @@ describe('tim-agent when the LLM fails', () => {
   ];
 
   it.each(failures)('posts nothing on %s, logs the failure and answers the next message', async (_, failure, calls, kind) => {
+    const { bob, fake } = space;
     fake.script(() => failure);
     await bob.sendMessage('main', '@jarvis are you there?');
     await waitForQuiet(bob, [jarvis]);

@@ -1,38 +1,15 @@
 import { once } from 'node:events';
-import type { TimClient } from '@tim/protocol';
-import type { AgentRunner } from '../../src/runner';
-import { startTestAgent, testPersona } from '../support/agents';
-import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
-import { createGatedWebSocket, readMessages, startTim, waitForQuiet, type TestTim } from '../support/start-tim';
+import { useAgentSpace } from '../support/agents';
+import { createGatedWebSocket, readMessages, waitForQuiet } from '../support/start-tim';
 
 describe('tim-agent after a reconnect', () => {
-  let tim: TestTim;
-  let fake: FakeOpenAi;
-  let bob: TimClient;
-  let jarvis: AgentRunner;
-
-  beforeEach(async () => {
-    tim = await startTim();
-    fake = await startFakeOpenAi();
-    bob = await tim.addHuman('bob');
-  });
-
-  afterEach(async () => {
-    await jarvis.stop();
-    await fake.close();
-    await tim.close();
-  });
+  const space = useAgentSpace();
 
   it('reads the messages it missed as history and answers only new ones', async () => {
+    const { bob, fake } = space;
     await bob.sendMessage('main', '@jarvis this was said before you joined');
     const gated = createGatedWebSocket();
-    jarvis = await startTestAgent({
-      tim,
-      fake,
-      WebSocket: gated.WebSocket,
-      persona: await testPersona('jarvis', { openingMessage: undefined }),
-    });
-    await jarvis.whenSettled('main', 0);
+    const jarvis = await space.start('jarvis', { overrides: { openingMessage: undefined }, WebSocket: gated.WebSocket });
     fake.script(() => ({ kind: 'text', content: 'Fresh answer.' }));
 
     // Drop the connection and hold every reconnect back while bob asks.

@@ -1,47 +1,22 @@
-import type { TimClient } from '@tim/protocol';
-import type { AgentRunner } from '../../src/runner';
-import { answerPerAgent, callsBy, startTestAgent, testPersona } from '../support/agents';
-import { startFakeOpenAi, type FakeAnswer, type FakeOpenAi } from '../support/fake-openai';
-import { readMessages, recordActivity, startTim, subscribed, waitForQuiet, type TestTim } from '../support/start-tim';
+import { answerPerAgent, callsBy, useAgentSpace } from '../support/agents';
+import type { FakeAnswer } from '../support/fake-openai';
+import { readMessages, recordActivity, subscribed, waitForQuiet } from '../support/start-tim';
 
 describe('tim-agent replying in a real space', () => {
-  let tim: TestTim;
-  let fake: FakeOpenAi;
-  let bob: TimClient;
-  const runners: AgentRunner[] = [];
-
-  beforeEach(async () => {
-    tim = await startTim();
-    fake = await startFakeOpenAi();
-    bob = await tim.addHuman('bob');
-  });
-
-  afterEach(async () => {
-    await Promise.all(runners.splice(0).map((runner) => runner.stop()));
-    await fake.close();
-    await tim.close();
-  });
-
-  async function startAgents(...names: string[]): Promise<AgentRunner[]> {
-    const started = await Promise.all(
-      names.map(async (name) => startTestAgent({ tim, fake, persona: await testPersona(name, { openingMessage: undefined }) })),
-    );
-    runners.push(...started);
-    // Joined: an agent answers only what the space accepts after it subscribed.
-    await Promise.all(started.map((runner) => runner.whenSettled('main', 0)));
-    return started;
-  }
+  const space = useAgentSpace();
+  const quiet = { overrides: { openingMessage: undefined } };
 
   it('gives a human message exactly one reply, from the addressed agent, between thinking and idle', async () => {
+    const { bob, fake } = space;
     const live = bob.connect();
     const activity = recordActivity(live);
     live.subscribe('main');
     await subscribed(live);
-    const agents = await startAgents('jarvis', 'alice');
+    await Promise.all([space.start('jarvis', quiet), space.start('alice', quiet)]);
     fake.script(answerPerAgent({ alice: 'Sure, I will take the notes.', jarvis: 'Plan: none needed.' }));
 
     const asked = await bob.sendMessage('main', '@alice can you take the notes?');
-    await waitForQuiet(bob, agents);
+    await waitForQuiet(bob, space.agents);
 
     const replies = (await readMessages(bob)).filter((message) => message.id !== asked.message.id);
     expect(replies.map((message) => [message.sender.nick, message.content])).toEqual([['alice', 'Sure, I will take the notes.']]);
@@ -59,12 +34,13 @@ describe('tim-agent replying in a real space', () => {
   });
 
   it('answers a mentioning agent only while the agent chain is shorter than 2', async () => {
-    const agents = await startAgents('jarvis', 'alice');
+    const { bob, fake } = space;
+    await Promise.all([space.start('jarvis', quiet), space.start('alice', quiet)]);
     // The worst case for loops: each agent always addresses the other.
     fake.script(answerPerAgent({ jarvis: '@alice please take step 1.', alice: '@jarvis on it!' }));
 
     await bob.sendMessage('main', '@jarvis plan the release with alice');
-    await waitForQuiet(bob, agents);
+    await waitForQuiet(bob, space.agents);
 
     const messages = await readMessages(bob);
     expect(messages.map((message) => message.sender.nick)).toEqual(['bob', 'jarvis', 'alice']);
@@ -72,7 +48,8 @@ describe('tim-agent replying in a real space', () => {
   });
 
   it('folds messages that arrive while it generates into one next turn', async () => {
-    const agents = await startAgents('jarvis');
+    const { bob, fake } = space;
+    const jarvis = await space.start('jarvis', quiet);
     let finishFirst: (answer: FakeAnswer) => void = () => undefined;
     const firstAnswer = new Promise<FakeAnswer>((resolve) => {
       finishFirst = resolve;
@@ -84,9 +61,9 @@ describe('tim-agent replying in a real space', () => {
     await bob.sendMessage('main', '@jarvis second');
     await bob.sendMessage('main', '@jarvis third');
     const fourth = await bob.sendMessage('main', '@jarvis fourth');
-    await agents[0]?.whenSeen('main', fourth.updateId);
+    await jarvis.whenSeen('main', fourth.updateId);
     finishFirst({ kind: 'text', content: 'Answering the first.' });
-    await waitForQuiet(bob, agents);
+    await waitForQuiet(bob, space.agents);
 
     const jarvisSaid = (await readMessages(bob)).filter((message) => message.sender.nick === 'jarvis');
     expect(jarvisSaid.map((message) => message.content)).toEqual(['Answering the first.', 'Answering the rest.']);

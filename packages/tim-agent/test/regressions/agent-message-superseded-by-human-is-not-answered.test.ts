@@ -1,8 +1,6 @@
-import type { TimClient } from '@tim/protocol';
-import type { AgentRunner } from '../../src/runner';
-import { askingNick, callsBy, startTestAgent, testPersona } from '../support/agents';
-import { startFakeOpenAi, type FakeAnswer, type FakeOpenAi } from '../support/fake-openai';
-import { readMessages, startTim, waitForQuiet, type TestTim } from '../support/start-tim';
+import { askingNick, callsBy, useAgentSpace } from '../support/agents';
+import type { FakeAnswer } from '../support/fake-openai';
+import { readMessages, waitForQuiet } from '../support/start-tim';
 
 /*
  * Found in a manual run: alice had folded jarvis's "@alice …" into her next turn; a person then
@@ -10,30 +8,12 @@ import { readMessages, startTim, waitForQuiet, type TestTim } from '../support/s
  * turn came. An agent message with a human message after it is no longer answered.
  */
 describe('an agent message that a human spoke after', () => {
-  let tim: TestTim;
-  let fake: FakeOpenAi;
-  let bob: TimClient;
-  let agents: AgentRunner[] = [];
-
-  beforeEach(async () => {
-    tim = await startTim();
-    fake = await startFakeOpenAi();
-    bob = await tim.addHuman('bob');
-  });
-
-  afterEach(async () => {
-    await Promise.all(agents.map((agent) => agent.stop()));
-    await fake.close();
-    await tim.close();
-  });
+  const space = useAgentSpace();
 
   it('is not answered by the agent it mentioned, even from a folded turn', async () => {
-    const [alice, jarvis] = await Promise.all(
-      ['alice', 'jarvis'].map(async (name) => startTestAgent({ tim, fake, persona: await testPersona(name, { openingMessage: undefined }) })),
-    );
-    if (alice === undefined || jarvis === undefined) throw new Error('agents did not start');
-    agents = [alice, jarvis];
-    await Promise.all(agents.map((agent) => agent.whenSettled('main', 0)));
+    const { bob, fake } = space;
+    const quiet = { overrides: { openingMessage: undefined } };
+    const [alice, jarvis] = await Promise.all([space.start('alice', quiet), space.start('jarvis', quiet)]);
     let finishAlice: (answer: FakeAnswer) => void = () => undefined;
     const aliceAnswer = new Promise<FakeAnswer>((resolve) => {
       finishAlice = resolve;
@@ -54,7 +34,7 @@ describe('an agent message that a human spoke after', () => {
     const thanks = await bob.sendMessage('main', 'thanks all, never mind the ping');
     await alice.whenSeen('main', thanks.updateId);
     finishAlice({ kind: 'text', content: 'Task one done.' });
-    await waitForQuiet(bob, agents);
+    await waitForQuiet(bob, space.agents);
 
     expect((await readMessages(bob)).map((message) => `${message.sender.nick}: ${message.content}`)).toEqual([
       'bob: @alice take task one',

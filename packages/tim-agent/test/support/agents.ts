@@ -1,11 +1,12 @@
-import type { WebSocketConstructor } from '@tim/protocol';
+import type { Config } from '@tim/code';
+import type { TimClient, WebSocketConstructor } from '@tim/protocol';
 import { createOpenAiProvider } from '../../src/llm/openai-provider';
 import { createSilentLogger, type Logger } from '../../src/logger';
 import { loadPersona, resolvePersonaPath } from '../../src/persona/load-persona';
 import type { Persona } from '../../src/persona/persona-schema';
 import { startAgentRunner, type AgentRunner } from '../../src/runner';
-import type { FakeChatRequest, FakeOpenAi, FakeScript } from './fake-openai';
-import type { TestTim } from './start-tim';
+import { startFakeOpenAi, type FakeChatRequest, type FakeOpenAi, type FakeScript } from './fake-openai';
+import { startTim, type TestTim } from './start-tim';
 
 /**
  * A shipped persona (jarvis, alice) made fast for tests: no response delay, the fake model,
@@ -63,4 +64,43 @@ export function answerPerAgent(texts: Record<string, string>, totalTokens = 10):
 /** The fake LLM calls made on behalf of one agent. */
 export function callsBy(fake: FakeOpenAi, nick: string): FakeChatRequest[] {
   return fake.calls.filter((request) => askingNick(request) === nick);
+}
+
+/** What `useAgentSpace` sets up for each test. */
+export interface AgentSpace {
+  tim: TestTim;
+  fake: FakeOpenAi;
+  /** A human who registered before any agent started. */
+  bob: TimClient;
+  /** Runners started through `start`; all stopped after the test. */
+  agents: AgentRunner[];
+  /** Starts a shipped persona (see `testPersona`) and waits until it joined `main`. */
+  start(name: string, options?: { overrides?: Partial<Persona>; logger?: Logger; WebSocket?: WebSocketConstructor }): Promise<AgentRunner>;
+}
+
+/**
+ * Registers hooks that give each test a fresh tim-code, fake LLM and human `bob`, and close
+ * them (agents first) afterwards. Read the fields inside tests, not at describe time.
+ */
+export function useAgentSpace(config: Partial<Config> = {}): AgentSpace {
+  const space = { agents: [] as AgentRunner[] } as AgentSpace;
+  beforeEach(async () => {
+    space.tim = await startTim(config);
+    space.fake = await startFakeOpenAi();
+    space.bob = await space.tim.addHuman('bob');
+    space.agents = [];
+    space.start = async (name, options = {}) => {
+      const persona = await testPersona(name, options.overrides);
+      const runner = await startTestAgent({ tim: space.tim, fake: space.fake, persona, ...options });
+      space.agents.push(runner);
+      await runner.whenSettled('main', 0);
+      return runner;
+    };
+  });
+  afterEach(async () => {
+    await Promise.all(space.agents.splice(0).map((agent) => agent.stop()));
+    await space.fake.close();
+    await space.tim.close();
+  });
+  return space;
 }
