@@ -139,12 +139,14 @@ export class ChatController {
     const sub = this.#client.connect();
     this.#sub = sub;
     this.#unsubscribers.push(
-      sub.on('state', ({ next }) => {
+      sub.on('state', ({ previous, next }) => {
         if (next === 'closed' && !this.#disposed) {
           for (const listener of this.#signedOutListeners) listener();
         }
-        // A space that failed to load while the server was away loads once it is back.
+        // A space that failed to load while the server was away loads once it is back, and
+        // spaces created meanwhile show up.
         if (next === 'open' && !this.#loaded) void this.openSpace(this.#spaceId);
+        if (next === 'open' && previous === 'reconnecting') void this.refreshSpaces();
         this.#emit();
       }),
       sub.on('update', (update) => this.#onLiveUpdate(update)),

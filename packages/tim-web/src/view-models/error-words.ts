@@ -26,7 +26,8 @@ export function describeError(error: unknown): string {
     case 'unavailable':
       return 'The server is unavailable right now. Retry in a moment.';
     case 'unauthenticated':
-      return 'Your session has ended. Log in again.';
+      // A failed login answers 401 too, with the server's one sentence for nick and password.
+      return serverMessage ?? 'Your session has ended. Log in again.';
     case 'invalid_request':
       return serverMessage ?? 'The server did not accept that.';
     case 'internal':
