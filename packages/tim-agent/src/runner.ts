@@ -19,6 +19,7 @@ import {
   type SkipReason,
 } from './reply-policy/reply-policy';
 import { addTokens, pruneTurnStarts, tokensUsedOn, utcDay, type TokenBudget } from './reply-policy/reply-limits';
+import { createConditionWaiters } from './condition-waiters';
 import { createSpaceState, isSettled, type SpaceState } from './space-state';
 import { runTurn } from './turn';
 
@@ -75,16 +76,12 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
   const abort = new AbortController();
   const spaces = new Map(persona.spaces.map((spaceId) => [spaceId, createSpaceState(spaceId)]));
   const joinedSpaces = new Set<string>();
-  const settleListeners = new Set<() => void>();
+  const waiters = createConditionWaiters();
   let self: Timite | undefined;
   let turnStartsMs: number[] = [];
   let budget: TokenBudget = { day: utcDay(now()), tokens: 0 };
   let lastAnnouncedLimit: SkipReason | undefined;
   let isOpeningClaimed = false;
-
-  const notifySettled = (): void => {
-    for (const listener of [...settleListeners]) listener();
-  };
 
   const replyState = (space: SpaceState, me: Timite, overrides: Partial<ReplyState> = {}): ReplyState => ({
     selfId: me.id,
@@ -136,14 +133,14 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     space.seenThroughId = Math.max(space.seenThroughId, headId);
     space.joined = join(space, headId).finally(() => {
       joinedSpaces.add(spaceId);
-      notifySettled();
+      waiters.notify();
     });
   });
   subscription.on('update', (update) => {
     try {
       onUpdate(update);
     } catch (err) {
-      log.error('update handling failed', { updateId: update.id, error: describeError(err) });
+      log.error('update handling failed', { updateId: update.id, ...describeError(err) });
     }
   });
   for (const spaceId of persona.spaces) subscription.subscribe(spaceId);
@@ -184,7 +181,7 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
       space.pending.push(update);
       if (space.turns === undefined) startTurns(space);
     }
-    notifySettled();
+    waiters.notify();
   }
 
   function startTurns(space: SpaceState): void {
@@ -194,7 +191,7 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
       })
       .finally(() => {
         space.turns = undefined;
-        notifySettled();
+        waiters.notify();
       });
   }
 
@@ -266,32 +263,17 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     }
   }
 
-  function waitUntil(
-    spaceId: string,
-    timeoutMs: number,
-    what: string,
-    condition: (space: SpaceState) => boolean,
-  ): Promise<void> {
+  function waitUntil(spaceId: string, timeoutMs: number, what: string, condition: (space: SpaceState) => boolean): Promise<void> {
     const space = spaces.get(spaceId);
     if (space === undefined) return Promise.reject(new Error(`${persona.nick} does not join ${spaceId}`));
-    return new Promise<void>((resolve, reject) => {
-      const check = (): void => {
-        if (!condition(space)) return;
-        done();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        done();
+    return waiters.waitFor(
+      () => condition(space),
+      timeoutMs,
+      () => {
         const now = `seen through ${space.seenThroughId}, ${space.pending.length} pending, turn ${space.turns ? 'running' : 'idle'}`;
-        reject(new Error(`${persona.nick} not ${what} in ${spaceId} within ${timeoutMs} ms (${now})`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        settleListeners.delete(check);
-      };
-      settleListeners.add(check);
-      check();
-    });
+        return `${persona.nick} not ${what} in ${spaceId} within ${timeoutMs} ms (${now})`;
+      },
+    );
   }
 
   return {
