@@ -67,3 +67,33 @@ describe("tim-agent and the server's agent_turn_limit", () => {
     expect((await readMessages(bob)).map((message) => message.sender.nick)).toEqual(['bob', 'alice', 'bob', 'jarvis']);
   });
 });
+
+describe("tim-agent and the server's rate_limited", () => {
+  // Two messages per timite per minute: jarvis's opening and first reply spend its quota.
+  const space = useAgentSpace({ rateMessages: { points: 2, durationSeconds: 60 } });
+
+  it('honours Retry-After: no LLM call until it passed, logged once', async () => {
+    const { bob, fake } = space;
+    const carol = await space.tim.addHuman('carol');
+    const recording = createRecordingLogger();
+    await space.start('jarvis', { logger: recording.logger });
+    fake.script(() => ({ kind: 'text', content: 'On it.' }));
+
+    await bob.sendMessage('main', '@jarvis one');
+    await waitForQuiet(bob, space.agents);
+    await bob.sendMessage('main', '@jarvis two');
+    await waitForQuiet(bob, space.agents);
+    await carol.sendMessage('main', '@jarvis three');
+    await waitForQuiet(bob, space.agents);
+
+    // The second reply was refused; the third message came during the backoff: no call.
+    expect(fake.calls).toHaveLength(2);
+    expect((await readMessages(bob)).map((message) => message.sender.nick)).toEqual(['jarvis', 'bob', 'jarvis', 'bob', 'carol']);
+    const refusal = recording.entries.find((entry) => entry.message === 'turn skipped: the server refused the reply; backing off');
+    expect(refusal).toMatchObject({ code: 'rate_limited' });
+    expect(refusal?.seconds).toBeGreaterThan(0);
+    expect(refusal?.seconds).toBeLessThanOrEqual(60);
+    const limitLogs = recording.entries.filter((entry) => entry.message === 'limit reached: staying silent until it lifts');
+    expect(limitLogs).toEqual([expect.objectContaining({ reason: 'server_backoff' })]);
+  });
+});
