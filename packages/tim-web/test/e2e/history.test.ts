@@ -64,6 +64,24 @@ describe('history in the browser', () => {
       await scrollUpOnePage(page);
       expect(await messages.count()).toBeLessThanOrEqual(WINDOW_SIZE);
     }
+    // Reading forward again loads the next page below without jumping to the newest.
+    const lastBefore = await messages.last().getAttribute('aria-label');
+    const lastKey = await page.locator('[data-key]').last().getAttribute('data-key');
+    await page.getByTestId('timeline').evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await page.waitForFunction(
+      (previous) => [...document.querySelectorAll('[data-testid="message"]')].at(-1)?.getAttribute('aria-label') !== previous,
+      lastBefore,
+    );
+    const viewport = await page.getByTestId('timeline').boundingBox();
+    const previousLast = await page.locator(`[data-key="${lastKey}"]`).boundingBox();
+    const inView =
+      previousLast !== null &&
+      viewport !== null &&
+      previousLast.y + previousLast.height > viewport.y &&
+      previousLast.y < viewport.y + viewport.height;
+    expect(inView).toBe(true);
+    expect(await messages.count()).toBeLessThanOrEqual(WINDOW_SIZE);
+
     await hal.sendMessage('flood', 'the newest of all');
     await page.getByTestId('new-messages').click();
     await messages.filter({ hasText: 'the newest of all' }).waitFor();
