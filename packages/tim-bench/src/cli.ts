@@ -5,7 +5,7 @@ import { parseArgs } from './args';
 import { createChildRegistry, killChildrenOnExit } from './child-registry';
 import { describeMachine } from './machine';
 import { combineRuns, headlineJson, markdownReport } from './report';
-import { runScenario, type RunResult } from './run-scenario';
+import { failedRun, runScenario, type RunResult } from './run-scenario';
 import { FULL_SCENARIOS, QUICK_SCENARIO } from './scenarios';
 import { createTarget } from './targets/create-target';
 
@@ -31,10 +31,13 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       for (const name of args.targets) {
         process.stderr.write(`bench: run ${run}/${args.runs} ${scenario.id} ${name} … `);
-        const result = await runScenario({ scenario, target: createTarget(name), registry, cpuProfileDir });
+        const startedMs = Date.now();
+        const result = await runScenario({ scenario, target: createTarget(name), registry, cpuProfileDir }).catch(
+          (err: unknown) => failedRun({ scenario, target: name, message: err instanceof Error ? err.message : String(err) }),
+        );
         results.push(result);
         process.stderr.write(
-          `${result.cpuUsPerDelivery.toFixed(2)} µs/delivery, p99 ${result.p99Ms.toFixed(1)} ms, lost ${result.lost}${result.firstError === undefined ? '' : `, error: ${result.firstError}`}\n`,
+          `${result.cpuUsPerDelivery.toFixed(2)} µs/delivery, p99 ${result.p99Ms.toFixed(1)} ms, lost ${result.lost}, presence frames ${result.presenceFrames} (${((Date.now() - startedMs) / 1000).toFixed(1)} s)${result.firstError === undefined ? '' : `, error: ${result.firstError}`}\n`,
         );
       }
     }

@@ -62,9 +62,10 @@ export const WorkerReport = z.object({
   presenceFrames: z.number().int(),
   otherFrames: z.number().int(),
   histogram: z.array(z.tuple([z.number(), z.number()])),
-  maxLatencyMs: z.number(),
+  /** NaN when nothing was received (zod's number() refuses NaN). */
+  maxLatencyMs: z.number().or(z.nan()),
   /** Wall-clock ms of the last update received, NaN when none. */
-  lastDeliveryAtMs: z.number(),
+  lastDeliveryAtMs: z.number().or(z.nan()),
 });
 export type WorkerReport = z.infer<typeof WorkerReport>;
 

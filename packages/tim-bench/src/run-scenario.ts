@@ -2,12 +2,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ChildRegistry } from './child-registry';
 import type { WorkerReport } from './ipc';
 import { publish, type PublishResult } from './load/publisher';
-import { startWorkerPool } from './load/worker-pool';
+import { startWorkerPool, type WorkerPool } from './load/worker-pool';
 import { readProcessCpuMicros, readProcessMemory } from './process-stats';
 import { spaceIdsFor, type Scenario } from './scenarios';
 import { createLatencyHistogram } from './stats/latency-histogram';
 import { cpuMicrosPerDelivery, deliveriesPerSecond, memoryPerConnectionBytes } from './stats/summary-stats';
-import type { Target } from './targets/target';
+import type { RunningTarget, Target } from './targets/target';
 
 /** The figures of one target in one scenario, one run. */
 export interface RunResult {
@@ -47,6 +47,8 @@ export interface RunResult {
 const SETTLE_MS = 1500;
 const DRAIN_TIMEOUT_MS = 20_000;
 const CONNECT_TIMEOUT_MS = 60_000;
+/** A run that takes longer than this is abandoned, its processes killed. */
+const RUN_DEADLINE_MS = 180_000;
 const MB = 1024 * 1024;
 
 /**
@@ -63,59 +65,87 @@ export async function runScenario(options: {
   const { scenario, registry } = options;
   const running = await options.target.start({ registry, cpuProfileDir: options.cpuProfileDir });
   const workers = startWorkerPool({ count: 2, registry });
+  const progress = { phase: 'prepare', isPastDeadline: false };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      progress.isPastDeadline = true;
+      reject(new Error(`${scenario.id} on ${running.name} took over ${RUN_DEADLINE_MS / 1000} s (stuck in "${progress.phase}")`));
+    }, RUN_DEADLINE_MS);
+  });
+  const measuring = measure({ scenario, running, workers, progress });
+  // Once the deadline has won, stopping the children makes `measuring` fail too: say so.
+  measuring.catch((err: unknown) => {
+    if (progress.isPastDeadline) process.stderr.write(`bench: after the deadline: ${err instanceof Error ? err.message : String(err)}\n`);
+  });
   try {
-    const spaceIds = spaceIdsFor(scenario);
-    const prepared = await running.prepare({ spaceIds, subscribersPerSpace: scenario.subscribersPerSpace });
-    await delay(300);
-    const idle = await readProcessMemory(running.pid);
-
-    const cpuBeforeJoin = await readProcessCpuMicros(running.pid);
-    const connected = await workers.connect({
-      clientKind: running.clientKind,
-      url: running.subscriberUrl,
-      subscribers: prepared.subscribers,
-      concurrency: Number.isFinite(scenario.connectConcurrency) ? scenario.connectConcurrency : prepared.subscribers.length,
-      timeoutMs: CONNECT_TIMEOUT_MS,
-    });
-    const joinServerCpuMs = ((await readProcessCpuMicros(running.pid)) - cpuBeforeJoin) / 1000;
-    await delay(SETTLE_MS);
-    const withConnections = await readProcessMemory(running.pid);
-    const connectedCount = connected.reduce((sum, reply) => sum + reply.connected, 0);
-
-    const cpuBefore = await readProcessCpuMicros(running.pid);
-    const published: PublishResult | undefined =
-      scenario.load.kind === 'join'
-        ? undefined
-        : await publish({
-            baseUrl: running.baseUrl,
-            headers: prepared.publishHeaders,
-            spaceIds,
-            contentBytes: scenario.contentBytes,
-            load: scenario.load,
-            maxInFlight: scenario.load.kind === 'burst' ? 8 : 64,
-          });
-    const reports = await workers.collect(published?.finalIds ?? {}, DRAIN_TIMEOUT_MS);
-    const serverCpuMicros = (await readProcessCpuMicros(running.pid)) - cpuBefore;
-    const end = await readProcessMemory(running.pid);
-
-    return summarize({
-      scenario,
-      target: running.name,
-      reports,
-      published,
-      serverCpuMicros,
-      connectedCount,
-      connectFailed: connected.reduce((sum, reply) => sum + reply.failed, 0),
-      firstError: connected.find((reply) => reply.firstError !== undefined)?.firstError ?? published?.firstError,
-      identities: prepared.identities,
-      joinMs: Math.max(...connected.map((reply) => reply.elapsedMs)),
-      joinServerCpuMs,
-      memory: { idle: idle.rssBytes, connected: withConnections.rssBytes, peak: end.peakRssBytes },
-    });
+    return await Promise.race([measuring, deadline]);
   } finally {
+    clearTimeout(timer);
     await workers.close();
     await running.close();
   }
+}
+
+async function measure(input: {
+  scenario: Scenario;
+  running: RunningTarget;
+  workers: WorkerPool;
+  progress: { phase: string };
+}): Promise<RunResult> {
+  const { scenario, running, workers, progress } = input;
+  const spaceIds = spaceIdsFor(scenario);
+  const prepared = await running.prepare({ spaceIds, subscribersPerSpace: scenario.subscribersPerSpace });
+  await delay(300);
+  const idle = await readProcessMemory(running.pid);
+
+  progress.phase = 'connect';
+  const cpuBeforeJoin = await readProcessCpuMicros(running.pid);
+  const connected = await workers.connect({
+    clientKind: running.clientKind,
+    url: running.subscriberUrl,
+    subscribers: prepared.subscribers,
+    concurrency: Number.isFinite(scenario.connectConcurrency) ? scenario.connectConcurrency : prepared.subscribers.length,
+    timeoutMs: CONNECT_TIMEOUT_MS,
+  });
+  const joinServerCpuMs = ((await readProcessCpuMicros(running.pid)) - cpuBeforeJoin) / 1000;
+  await delay(SETTLE_MS);
+  const withConnections = await readProcessMemory(running.pid);
+  const connectedCount = connected.reduce((sum, reply) => sum + reply.connected, 0);
+
+  progress.phase = 'publish';
+  const cpuBefore = await readProcessCpuMicros(running.pid);
+  const published: PublishResult | undefined =
+    scenario.load.kind === 'join'
+      ? undefined
+      : await publish({
+          baseUrl: running.baseUrl,
+          headers: prepared.publishHeaders,
+          spaceIds,
+          contentBytes: scenario.contentBytes,
+          load: scenario.load,
+          maxInFlight: scenario.load.kind === 'burst' ? 8 : 64,
+        });
+  progress.phase = 'collect';
+  const reports = await workers.collect(published?.finalIds ?? {}, DRAIN_TIMEOUT_MS);
+  const serverCpuMicros = (await readProcessCpuMicros(running.pid)) - cpuBefore;
+  const end = await readProcessMemory(running.pid);
+  progress.phase = 'stop';
+
+  return summarize({
+    scenario,
+    target: running.name,
+    reports,
+    published,
+    serverCpuMicros,
+    connectedCount,
+    connectFailed: connected.reduce((sum, reply) => sum + reply.failed, 0),
+    firstError: connected.find((reply) => reply.firstError !== undefined)?.firstError ?? published?.firstError,
+    identities: prepared.identities,
+    joinMs: Math.max(...connected.map((reply) => reply.elapsedMs)),
+    joinServerCpuMs,
+    memory: { idle: idle.rssBytes, connected: withConnections.rssBytes, peak: end.peakRssBytes },
+  });
 }
 
 function summarize(input: {
@@ -177,5 +207,41 @@ function summarize(input: {
     presenceFrames: sum((report) => report.presenceFrames),
     otherFrames: sum((report) => report.otherFrames),
     firstError: input.firstError,
+  };
+}
+
+/** The row of a run that failed: no figures, the error instead. */
+export function failedRun(options: { scenario: Scenario; target: string; message: string }): RunResult {
+  const { scenario } = options;
+  return {
+    scenarioId: scenario.id,
+    target: options.target,
+    subscribers: scenario.spaces * scenario.subscribersPerSpace,
+    connected: 0,
+    connectFailed: 0,
+    identities: 0,
+    published: 0,
+    publishFailed: 0,
+    publishLate: 0,
+    deliveries: 0,
+    lost: Number.NaN,
+    duplicates: Number.NaN,
+    gaps: Number.NaN,
+    unexpectedCloses: 0,
+    serverCpuMs: Number.NaN,
+    cpuUsPerDelivery: Number.NaN,
+    deliveriesPerSec: Number.NaN,
+    p50Ms: Number.NaN,
+    p95Ms: Number.NaN,
+    p99Ms: Number.NaN,
+    maxMs: Number.NaN,
+    memPerConnectionKB: Number.NaN,
+    idleRssMB: Number.NaN,
+    peakRssMB: Number.NaN,
+    joinMs: Number.NaN,
+    joinServerCpuMs: Number.NaN,
+    presenceFrames: 0,
+    otherFrames: 0,
+    firstError: options.message,
   };
 }

@@ -22,7 +22,7 @@ export const QUICK_SCENARIO: Scenario = {
   spaces: 1,
   subscribersPerSpace: 1000,
   contentBytes: 100,
-  load: { kind: 'rate', messagesPerSecond: 50, durationMs: 4000 },
+  load: { kind: 'rate', messagesPerSecond: 50, durationMs: 3000 },
   connectConcurrency: 100,
 };
 

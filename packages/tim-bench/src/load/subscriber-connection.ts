@@ -40,72 +40,68 @@ function openWebSocketSubscriber(options: OpenSubscriberOptions): Promise<Subscr
   let hasSeenUpdate = false;
   const subscribe = () => ws.send(JSON.stringify({ type: 'subscribe', spaceId: spec.spaceId }));
 
-  return new Promise<SubscriberConnection>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`not subscribed to ${spec.spaceId} within ${options.timeoutMs} ms`)), options.timeoutMs);
-    const fail = (err: Error): void => {
-      clearTimeout(timer);
-      isClosing = true;
-      ws.terminate();
-      reject(err);
-    };
-    ws.on('open', () => (spec.key === undefined ? subscribe() : ws.send(JSON.stringify({ type: 'auth', key: spec.key }))));
-    ws.on('error', (err) => {
-      if (!isSubscribed) fail(err);
-    });
-    ws.on('close', (code) => {
-      if (!isSubscribed) fail(new Error(`closed with ${code} before subscribing`));
-      else if (!isClosing) events.onUnexpectedClose();
-    });
-    ws.on('message', (data) => {
-      try {
-        handleFrame(JSON.parse(data.toString()));
-      } catch {
-        // A malformed frame is counted, not fatal: the report shows it as an "other" frame.
-        events.onOther();
-      }
-    });
-    const handleFrame = (frame: unknown): void => {
-      if (isRecord(frame) && frame.type === 'update') {
-        const update = hasSeenUpdate ? readUpdateFast(frame) : readUpdateStrict(frame);
-        hasSeenUpdate = true;
-        if (update === undefined) events.onOther();
-        else events.onUpdate(update);
-        return;
-      }
-      const parsed = ServerFrame.safeParse(frame);
-      if (!parsed.success) {
-        events.onOther();
-        return;
-      }
-      switch (parsed.data.type) {
-        case 'ready':
-          subscribe();
-          return;
-        case 'subscribed':
-          isSubscribed = true;
-          clearTimeout(timer);
-          events.onSubscribed(parsed.data.headId);
-          resolve({ close: () => close() });
-          return;
-        case 'presence':
-          events.onPresence();
-          return;
-        case 'error':
-          if (!isSubscribed) fail(new Error(`error frame ${parsed.data.code}: ${parsed.data.message ?? ''}`));
-          else events.onOther();
-          return;
-        case 'update':
-        case 'unsubscribed':
-        case 'activity':
-          events.onOther();
-          return;
-      }
-    };
-    const close = (): void => {
-      isClosing = true;
-      ws.terminate();
-    };
+  const { promise, succeed, fail } = createSubscribeAttempt(options, () => {
+    isClosing = true;
+    ws.terminate();
   });
+  ws.on('open', () => (spec.key === undefined ? subscribe() : ws.send(JSON.stringify({ type: 'auth', key: spec.key }))));
+  ws.on('error', (err) => {
+    if (!isSubscribed) fail(err);
+  });
+  ws.on('close', (code) => {
+    if (!isSubscribed) fail(new Error(`closed with ${code} before subscribing`));
+    else if (!isClosing) events.onUnexpectedClose();
+  });
+  ws.on('message', (data) => {
+    try {
+      handleFrame(JSON.parse(data.toString()));
+    } catch {
+      // A malformed frame is counted, not fatal: the report shows it as an "other" frame.
+      events.onOther();
+    }
+  });
+  const handleFrame = (frame: unknown): void => {
+    if (isRecord(frame) && frame.type === 'update') {
+      const update = hasSeenUpdate ? readUpdateFast(frame) : readUpdateStrict(frame);
+      hasSeenUpdate = true;
+      if (update === undefined) events.onOther();
+      else events.onUpdate(update);
+      return;
+    }
+    const parsed = ServerFrame.safeParse(frame);
+    if (!parsed.success) {
+      events.onOther();
+      return;
+    }
+    switch (parsed.data.type) {
+      case 'ready':
+        subscribe();
+        return;
+      case 'subscribed':
+        isSubscribed = true;
+        events.onSubscribed(parsed.data.headId);
+        succeed({ close: () => close() });
+        return;
+      case 'presence':
+        events.onPresence();
+        return;
+      case 'error':
+        if (!isSubscribed) fail(new Error(`error frame ${parsed.data.code}: ${parsed.data.message ?? ''}`));
+        else events.onOther();
+        return;
+      case 'update':
+      case 'unsubscribed':
+      case 'activity':
+        events.onOther();
+        return;
+    }
+  };
+  const close = (): void => {
+    isClosing = true;
+    ws.terminate();
+  };
+
+  return promise;
 }
 
 function readUpdateStrictOrUndefined(frame: unknown): UpdateFields | undefined {
@@ -129,41 +125,59 @@ function openSocketIoSubscriber(options: OpenSubscriberOptions): Promise<Subscri
   let isClosing = false;
   let hasSeenUpdate = false;
 
-  return new Promise<SubscriberConnection>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`not subscribed to ${spec.spaceId} within ${options.timeoutMs} ms`)), options.timeoutMs);
-    const fail = (err: Error): void => {
-      clearTimeout(timer);
-      isClosing = true;
-      socket.disconnect();
-      reject(err);
-    };
-    socket.on('connect_error', (err) => fail(err));
-    socket.on('disconnect', () => {
-      if (isSubscribed && !isClosing) events.onUnexpectedClose();
-    });
-    socket.on('update', (frame: unknown) => {
-      const update = hasSeenUpdate ? readUpdateFast(frame) : readUpdateStrictOrUndefined(frame);
-      hasSeenUpdate = true;
-      if (update === undefined) events.onOther();
-      else events.onUpdate(update);
-    });
-    socket.on('connect', () => {
-      socket.emit('subscribe', spec.spaceId, (ack: unknown) => {
-        const subscribed = SubscribedFrame.safeParse(ack);
-        if (!subscribed.success) {
-          fail(new Error('malformed subscribe acknowledgement'));
-          return;
-        }
-        isSubscribed = true;
-        clearTimeout(timer);
-        events.onSubscribed(subscribed.data.headId);
-        resolve({
-          close: () => {
-            isClosing = true;
-            socket.disconnect();
-          },
-        });
+  const { promise, succeed, fail } = createSubscribeAttempt(options, () => {
+    isClosing = true;
+    socket.disconnect();
+  });
+  socket.on('connect_error', (err) => fail(err));
+  socket.on('disconnect', () => {
+    if (isSubscribed && !isClosing) events.onUnexpectedClose();
+  });
+  socket.on('update', (frame: unknown) => {
+    const update = hasSeenUpdate ? readUpdateFast(frame) : readUpdateStrictOrUndefined(frame);
+    hasSeenUpdate = true;
+    if (update === undefined) events.onOther();
+    else events.onUpdate(update);
+  });
+  socket.on('connect', () => {
+    socket.emit('subscribe', spec.spaceId, (ack: unknown) => {
+      const subscribed = SubscribedFrame.safeParse(ack);
+      if (!subscribed.success) {
+        fail(new Error('malformed subscribe acknowledgement'));
+        return;
+      }
+      isSubscribed = true;
+      events.onSubscribed(subscribed.data.headId);
+      succeed({
+        close: () => {
+          isClosing = true;
+          socket.disconnect();
+        },
       });
     });
   });
+
+  return promise;
+}
+
+/** A subscribe attempt that settles once: subscribed, failed, or timed out (then `abort`). */
+function createSubscribeAttempt(options: OpenSubscriberOptions, abort: () => void) {
+  let settle: { resolve: (connection: SubscriberConnection) => void; reject: (err: Error) => void } | undefined;
+  const promise = new Promise<SubscriberConnection>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const timer = setTimeout(
+    () => fail(new Error(`not subscribed to ${options.spec.spaceId} within ${options.timeoutMs} ms`)),
+    options.timeoutMs,
+  );
+  const fail = (err: Error): void => {
+    clearTimeout(timer);
+    abort();
+    settle?.reject(err);
+  };
+  const succeed = (connection: SubscriberConnection): void => {
+    clearTimeout(timer);
+    settle?.resolve(connection);
+  };
+  return { promise, succeed, fail };
 }
