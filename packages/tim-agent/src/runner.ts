@@ -161,6 +161,12 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     if (opening === undefined || opening.space !== space.spaceId || isOpeningClaimed) return;
     // Claimed before sending: the opening is posted at most once per run, whatever happens.
     isOpeningClaimed = true;
+    // After a restart nobody may have spoken since this agent last did; another opening would
+    // only repeat itself (and feed the agent run).
+    if (space.known.agentRun().some((message) => message.sender.id === self?.id)) {
+      log.info('opening message skipped: nobody spoke since this agent last did', { spaceId: space.spaceId });
+      return;
+    }
     try {
       const posted = await client.sendMessage(space.spaceId, opening.content);
       space.known.add(posted.updateId, posted.message);

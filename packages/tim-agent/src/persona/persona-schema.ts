@@ -66,7 +66,7 @@ export const PersonaFile = z
     responseDelayMs: z.number().int().min(0).max(60_000).default(1000),
     /** Messages of the space's history given to the model. @default 20 */
     historyMessages: z.number().int().min(1).max(DEFAULT_LIMITS.pageMax).default(20),
-    /** Posted once per run, after the agent first joined its spaces. */
+    /** Posted once per run after joining; skipped when nobody spoke since the agent's own last message. */
     openingMessage: OpeningMessage.optional(),
     replyPolicy: ReplyPolicyConfig.default({ humans: 'mentions', maxAgentChain: 2 }),
     limits: PersonaLimits.default({ repliesPerMinute: 6, dailyTokenBudget: 200_000 }),

@@ -42,6 +42,17 @@ describe('KnownMessages', () => {
     expect(known.agentChain()).toBe(2);
   });
 
+  it('gives the current agent run, oldest first', () => {
+    const known = new KnownMessages();
+    expect(known.agentRun()).toEqual([]);
+    known.add(1, message(AGENT, 10));
+    known.add(2, message(HUMAN, 20));
+    expect(known.agentRun()).toEqual([]);
+    known.add(4, message(AGENT, 40));
+    known.add(3, message(AGENT, 30));
+    expect(known.agentRun().map((m) => m.id)).toEqual([30, 40]);
+  });
+
   it('keeps only the newest messages up to its capacity', () => {
     const known = new KnownMessages(2);
     known.add(1, message(HUMAN, 10));

@@ -33,7 +33,17 @@ export class KnownMessages {
 
   /** Agent messages after the newest human message (all of them when no human message is known). */
   agentChain(): number {
-    return agentChainOf([...this.byUpdateId.entries()].sort(([a], [b]) => a - b).map(([, message]) => message));
+    return agentChainOf(this.inOrder());
+  }
+
+  /** The messages after the newest human message, oldest first: the current agent run. */
+  agentRun(): Message[] {
+    const messages = this.inOrder();
+    return messages.slice(messages.length - agentChainOf(messages));
+  }
+
+  private inOrder(): Message[] {
+    return [...this.byUpdateId.entries()].sort(([a], [b]) => a - b).map(([, message]) => message);
   }
 }
 

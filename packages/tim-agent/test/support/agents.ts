@@ -28,12 +28,14 @@ export interface StartTestAgentOptions {
   persona: Persona;
   logger?: Logger;
   WebSocket?: WebSocketConstructor;
+  /** An agent token issued earlier (to restart an agent); by default one is provisioned. */
+  token?: string;
 }
 
 /** Provisions the persona's agent on the test server and runs it against the fake LLM. */
 export async function startTestAgent(options: StartTestAgentOptions): Promise<AgentRunner> {
   const { persona } = options;
-  const token = await options.tim.addAgent(persona.nick);
+  const token = options.token ?? (await options.tim.addAgent(persona.nick));
   return startAgentRunner({
     persona,
     baseUrl: options.tim.baseUrl,
@@ -75,7 +77,10 @@ export interface AgentSpace {
   /** Runners started through `start`; all stopped after the test. */
   agents: AgentRunner[];
   /** Starts a shipped persona (see `testPersona`) and waits until it joined `main`. */
-  start(name: string, options?: { overrides?: Partial<Persona>; logger?: Logger; WebSocket?: WebSocketConstructor }): Promise<AgentRunner>;
+  start(
+    name: string,
+    options?: { overrides?: Partial<Persona>; logger?: Logger; WebSocket?: WebSocketConstructor; token?: string },
+  ): Promise<AgentRunner>;
 }
 
 /**
