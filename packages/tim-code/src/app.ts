@@ -9,6 +9,7 @@ import { createSessions } from './domain/sessions';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { createHub } from './realtime/hub';
+import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
 import { createPresence } from './realtime/presence';
 import type { Storage } from './storage/storage';
 import { createHttpApp } from './transport/http/http-app';
@@ -25,6 +26,8 @@ export interface CreateAppOptions {
   logger: Logger;
   /** The clock for sessions and timestamps. @default () => new Date() */
   now?: () => Date;
+  /** Where rate-limit budgets are counted. @default in this process's memory, from config */
+  rateLimits?: RateLimits;
 }
 
 /** Read-only sizes of the app's registries; all zero when nobody is connected. */
@@ -83,6 +86,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     accounts,
     presence,
     send,
+    rateLimits: options.rateLimits ?? createRateLimits(config),
     metrics,
     logger,
     now,

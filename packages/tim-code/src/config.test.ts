@@ -43,6 +43,21 @@ describe('loadConfig', () => {
     expect(result.config.allowedOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
   });
 
+  it('reads TIM_TRUST_PROXY as off, a hop count, or a list of trusted peers, and refuses anything else', () => {
+    const trustOf = (value: string | undefined) => {
+      const result = loadConfig({ TIM_TRUST_PROXY: value });
+      return result.ok ? result.config.trustProxy : result.errors;
+    };
+    expect(trustOf(undefined)).toBe(false);
+    expect(trustOf('false')).toBe(false);
+    expect(trustOf('1')).toBe(1);
+    expect(trustOf('loopback, 10.0.0.0/8,::1')).toEqual(['loopback', '10.0.0.0/8', '::1']);
+    for (const bad of ['proxy.example', '10.0.0.0/33', 'true-ish', '1.2.3']) {
+      const errors = trustOf(bad);
+      expect(Array.isArray(errors) && typeof errors[0] === 'string' && errors[0].startsWith('TIM_TRUST_PROXY:')).toBe(true);
+    }
+  });
+
   it('reports one clear line per bad value, naming the variable', () => {
     const result = loadConfig({
       TIM_PORT: '99999',

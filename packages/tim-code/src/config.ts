@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '@tim/protocol';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ export interface Rate {
 }
 
 export type LogFormat = 'json' | 'pretty';
+export type TrustProxy = boolean | number | string[];
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 export interface Config {
@@ -36,6 +38,12 @@ export interface Config {
   sessionTtlMs: number;
   /** A built web client served at / (SPA fallback to index.html); absent: API only. */
   webDir: string | undefined;
+  /**
+   * Which peers may tell the client's address in X-Forwarded-For (Express's `trust proxy`):
+   * false (the default) uses the socket's peer, a number trusts that many hops, a list trusts
+   * those addresses, subnets or the names loopback, linklocal, uniquelocal.
+   */
+  trustProxy: TrustProxy;
   /** Time a new socket has to authenticate, in ms. @default 10000 */
   authTimeoutMs: number;
   /** Largest WebSocket frame in bytes; larger closes with 1009. @default 65536 */
@@ -103,6 +111,36 @@ const origin = z.string().transform((text, ctx) => {
   return z.NEVER;
 });
 
+const TRUSTED_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isTrustedPeer(item: string): boolean {
+  if (TRUSTED_NAMES.has(item)) return true;
+  const [address = '', prefix, ...rest] = item.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (version === 4 ? 32 : 128);
+}
+
+/** `false`, `true`, a hop count, or a comma-separated list of addresses, subnets and names. */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((text, ctx): TrustProxy => {
+    const trimmed = text.trim();
+    if (trimmed === 'false') return false;
+    if (trimmed === 'true') return true;
+    if (/^\d+$/.test(trimmed)) return Number(trimmed);
+    const items = trimmed.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    if (items.length > 0 && items.every(isTrustedPeer)) return items;
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected false, true, a hop count, or addresses/subnets/loopback/linklocal/uniquelocal, got "${text}"`,
+    });
+    return z.NEVER;
+  });
+
 function envSchema(nodeEnv: string | undefined) {
   return z.object({
     TIM_HOST: z.string().min(1).default('127.0.0.1'),
@@ -122,6 +160,7 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_SLOW_CONSUMER_BYTES: integer(DEFAULT_LIMITS.slowConsumerBytes, 1024),
     TIM_MAX_AGENT_STREAK: integer(DEFAULT_LIMITS.maxAgentStreak, 1),
     TIM_SESSION_TTL_MS: integer(DEFAULT_LIMITS.sessionTtlMs, 1000),
+    TIM_TRUST_PROXY: trustProxy,
     TIM_WEB_DIR: z
       .string()
       .optional()
@@ -162,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       maxAgentStreak: env_.TIM_MAX_AGENT_STREAK,
       sessionTtlMs: env_.TIM_SESSION_TTL_MS,
       webDir: env_.TIM_WEB_DIR === undefined ? undefined : resolve(env_.TIM_WEB_DIR),
+      trustProxy: env_.TIM_TRUST_PROXY,
       authTimeoutMs: DEFAULT_LIMITS.authTimeoutMs,
       maxFrameBytes: DEFAULT_LIMITS.wsFrameBytes,
       maxSubscriptionsPerConnection: DEFAULT_LIMITS.subscriptionsPerConnection,

@@ -31,6 +31,12 @@ export function createMetrics(sources: MetricsSources) {
     messagesAccepted: new Counter({ name: 'tim_messages_accepted_total', help: 'Messages stored and acknowledged.', registers }),
     updatesDelivered: new Counter({ name: 'tim_updates_delivered_total', help: 'Update frames handed to subscribers.', registers }),
     slowConsumerCloses: new Counter({ name: 'tim_slow_consumer_closes_total', help: 'Sockets closed with 4008.', registers }),
+    rateLimited: new Counter({
+      name: 'tim_rate_limited_total',
+      help: 'Requests refused with 429 rate_limited, by limit.',
+      labelNames: ['limit'] as const,
+      registers,
+    }),
     sendLatency: new Histogram({
       name: 'tim_send_latency_seconds',
       help: 'Time from a send request to its acknowledgement.',

@@ -5,6 +5,8 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 
 /** One limit: every call to `consume` spends a point of `key`'s budget for the window. */
 export interface RateLimit {
+  /** Names the limit in metrics: `messages`, `login-nick`, `login-address`, `register-address`. */
+  readonly name: string;
   consume(key: string): Promise<RateDecision>;
 }
 
@@ -27,8 +29,9 @@ export interface RateLimits {
  * Wraps any rate-limiter-flexible limiter. Memory today; `RateLimiterRedis` (same options
  * plus `storeClient`) is the drop-in for several processes sharing one budget.
  */
-export function fromRateLimiter(limiter: RateLimiterAbstract): RateLimit {
+export function fromRateLimiter(name: string, limiter: RateLimiterAbstract): RateLimit {
   return {
+    name,
     async consume(key) {
       try {
         await limiter.consume(key);
@@ -44,7 +47,7 @@ export function fromRateLimiter(limiter: RateLimiterAbstract): RateLimit {
 }
 
 export const createMemoryRateLimit: RateLimitFactory = (name, rate) =>
-  fromRateLimiter(new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.durationSeconds }));
+  fromRateLimiter(name, new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.durationSeconds }));
 
 export function createRateLimits(
   config: Pick<Config, 'rateMessages' | 'rateLogin' | 'rateRegister'>,

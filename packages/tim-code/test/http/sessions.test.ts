@@ -1,5 +1,5 @@
 import { api, register } from '../support/http';
-import { startServer, type TestServer } from '../support/start-server';
+import { startServer, UNLIMITED_RATES, type TestServer } from '../support/start-server';
 
 const TTL_MS = 60_000;
 
@@ -7,7 +7,7 @@ describe('session keys', () => {
   let server: TestServer;
   let nowMs = Date.parse('2030-01-01T00:00:00Z');
   beforeAll(async () => {
-    server = await startServer({ config: { sessionTtlMs: TTL_MS }, now: () => new Date(nowMs) });
+    server = await startServer({ config: { sessionTtlMs: TTL_MS, ...UNLIMITED_RATES }, now: () => new Date(nowMs) });
   });
   afterAll(async () => {
     await server.close();

@@ -32,7 +32,8 @@ describe('crash durability', () => {
   });
 
   it('keeps every acknowledged message across kill -9 and continues ids without reuse', async () => {
-    const first = await spawnServer({ TIM_DATA_DIR: dataDir });
+    // The message rate limit is raised: this test is about durability, not abuse.
+    const first = await spawnServer({ TIM_DATA_DIR: dataDir, TIM_RATE_MESSAGES: '1000000/1s' });
     running.push(first);
     const registered = await post(first, '/register', { nick: 'ada', password: 'password-ada' });
     const { session } = AuthResponse.parse(registered.body);

@@ -1,5 +1,5 @@
 import { register, send, type Member } from '../support/http';
-import { startServer, type TestServer } from '../support/start-server';
+import { startServer, UNLIMITED_RATES, type TestServer } from '../support/start-server';
 import { collectUpdateIds, TestSocket } from '../support/ws';
 
 /*
@@ -13,7 +13,7 @@ const JOINERS = 12;
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer({ config: { maxConnectionsPerTimite: JOINERS } });
+  server = await startServer({ config: { maxConnectionsPerTimite: JOINERS, ...UNLIMITED_RATES } });
 });
 afterAll(async () => {
   await server.close();

@@ -32,6 +32,16 @@ export async function makeTempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'tim-code-test-'));
 }
 
+/**
+ * Rate limits far above anything a test sends, for tests about something else (fan-out,
+ * sessions, durability); the limits themselves are tested with their defaults or tight values.
+ */
+export const UNLIMITED_RATES: Pick<Config, 'rateMessages' | 'rateLogin' | 'rateRegister'> = {
+  rateMessages: { points: 1_000_000, durationSeconds: 1 },
+  rateLogin: { points: 1_000_000, durationSeconds: 1 },
+  rateRegister: { points: 1_000_000, durationSeconds: 1 },
+};
+
 /** A real server on a free port with SQLite in a fresh temp dir. */
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   const dataDir = await makeTempDir();

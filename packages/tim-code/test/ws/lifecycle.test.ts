@@ -1,6 +1,6 @@
 import { CLOSE_SLOW_CONSUMER } from '@tim/protocol';
 import { register, send } from '../support/http';
-import { startServer, waitFor, type TestServer } from '../support/start-server';
+import { startServer, UNLIMITED_RATES, waitFor, type TestServer } from '../support/start-server';
 import { collectUpdateIds, TestSocket } from '../support/ws';
 
 describe('heartbeat', () => {
@@ -34,7 +34,7 @@ describe('heartbeat', () => {
 describe('slow consumer', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ config: { slowConsumerBytes: 64 * 1024 } });
+    server = await startServer({ config: { slowConsumerBytes: 64 * 1024, ...UNLIMITED_RATES } });
   });
   afterAll(async () => {
     await server.close();

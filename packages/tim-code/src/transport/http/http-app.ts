@@ -7,10 +7,12 @@ import type { SendMessageDeps } from '../../domain/send-message';
 import type { Sessions } from '../../domain/sessions';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
+import type { RateLimits } from '../../rate-limit/rate-limits';
 import type { Presence } from '../../realtime/presence';
 import type { Storage } from '../../storage/storage';
 import { requireSession } from './authenticate';
 import { requireJsonBody } from './body';
+import { corsForOrigins, securityHeaders } from './cross-origin';
 import { errorMiddleware, notFound } from './error-middleware';
 import { assignRequestId } from './request-context';
 import { authRoutes } from './routes/auth';
@@ -28,6 +30,7 @@ export interface HttpDeps {
   accounts: Accounts;
   presence: Presence;
   send: SendMessageDeps;
+  rateLimits: RateLimits;
   metrics: Metrics;
   logger: Logger;
   now: () => Date;
@@ -39,7 +42,10 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(assignRequestId);
+  app.use(securityHeaders());
+  app.use(corsForOrigins(deps.config.allowedOrigins));
   app.use(healthRoutes(deps));
 
   const api = express.Router();

@@ -1,0 +1,117 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { register, type Member } from '../support/http';
+import { makeTempDir, startServer, type TestServer } from '../support/start-server';
+import { TestSocket } from '../support/ws';
+
+const ALLOWED = 'http://localhost:5173';
+const FOREIGN = 'https://evil.example';
+
+let server: TestServer;
+let ada: Member;
+
+beforeAll(async () => {
+  server = await startServer({ config: { allowedOrigins: [ALLOWED] } });
+  ada = await register(server, 'ada');
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function preflight(origin: string): Promise<Response> {
+  return fetch(`${server.baseUrl}/api/v1/spaces/main/messages`, {
+    method: 'OPTIONS',
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type',
+    },
+  });
+}
+
+function getSpaces(origin: string): Promise<Response> {
+  return fetch(`${server.baseUrl}/api/v1/spaces`, { headers: { origin, authorization: `Bearer ${ada.key}` } });
+}
+
+describe('CORS (TIM_ALLOWED_ORIGINS)', () => {
+  it('answers a preflight from an allowed origin with that origin, the method and the headers', async () => {
+    const answer = await preflight(ALLOWED);
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    expect(answer.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(answer.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    expect(answer.headers.get('vary')?.toLowerCase()).toContain('origin');
+  });
+
+  it('lets an allowed origin read answers, including Retry-After and X-Request-Id', async () => {
+    const answer = await getSpaces(ALLOWED);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    const exposed = answer.headers.get('access-control-expose-headers')?.toLowerCase() ?? '';
+    expect(exposed).toContain('retry-after');
+    expect(exposed).toContain('x-request-id');
+  });
+
+  it('gives a disallowed origin no Access-Control-Allow-Origin, on the preflight or the answer', async () => {
+    const pre = await preflight(FOREIGN);
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull();
+    expect(pre.headers.get('access-control-allow-headers')).toBeNull();
+    const answer = await getSpaces(FOREIGN);
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('covers the web client’s dev origin by default', async () => {
+    const defaults = await startServer();
+    try {
+      const answer = await fetch(`${defaults.baseUrl}/healthz`, { headers: { origin: 'http://localhost:5173' } });
+      expect(answer.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    } finally {
+      await defaults.close();
+    }
+  });
+});
+
+describe('WebSocket Origin check', () => {
+  it('refuses an upgrade from a disallowed origin with 403 and registers no connection', async () => {
+    const before = server.app.stats().connections;
+    await expect(TestSocket.open(server.wsUrl, { origin: FOREIGN })).rejects.toThrow('403');
+    expect(server.app.stats().connections).toBe(before);
+    const allowed = await TestSocket.open(server.wsUrl, { origin: ALLOWED });
+    await allowed.close();
+  });
+});
+
+describe('security headers (helmet)', () => {
+  it('are set on API answers, error answers included', async () => {
+    for (const path of ['/api/v1/spaces', '/api/v1/nowhere']) {
+      const answer = await fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${ada.key}` } });
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(answer.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+});
+
+describe('serving the built web client (TIM_WEB_DIR)', () => {
+  it('serves the page and accepts its WebSocket on the same origin without any allowlist entry', async () => {
+    const root = await makeTempDir();
+    const webDir = join(root, 'web');
+    await mkdir(webDir);
+    await writeFile(join(webDir, 'index.html'), '<!doctype html><title>Tim</title>');
+    const served = await startServer({ config: { webDir, allowedOrigins: [] } });
+    try {
+      const page = await fetch(`${served.baseUrl}/`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>Tim</title>');
+      expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
+      const socket = await TestSocket.open(served.wsUrl, { origin: served.baseUrl });
+      await socket.close();
+      await expect(TestSocket.open(served.wsUrl, { origin: FOREIGN })).rejects.toThrow('403');
+    } finally {
+      await served.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
