@@ -11,10 +11,12 @@ export interface BenchArgs {
   cpuProfileDir?: string;
   /** File for every run's raw figures as JSON. */
   outFile?: string;
+  /** Report from these `--out` files instead of running. */
+  fromFiles?: string[];
 }
 
 const QUICK_TARGETS: TargetName[] = ['ceiling', 'socketio', 'tim'];
-const USAGE = `usage: pnpm bench [--quick] [--targets ${TARGET_NAMES.join(',')}] [--runs N] [--scenarios id,id] [--cpu-prof DIR] [--out FILE]`;
+const USAGE = `usage: pnpm bench [--quick] [--targets ${TARGET_NAMES.join(',')}] [--runs N] [--scenarios id,id] [--cpu-prof DIR] [--out FILE] [--from FILE,FILE]`;
 
 /** Parses the command line; throws with the usage line on anything it does not know. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -48,6 +50,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case '--cpu-prof':
         args.cpuProfileDir = valueAfter(index, arg);
+        index += 1;
+        break;
+      case '--from':
+        args.fromFiles = valueAfter(index, arg).split(',');
         index += 1;
         break;
       case '--out':

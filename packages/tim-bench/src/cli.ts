@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from './args';
+import { parseArgs, type BenchArgs } from './args';
 import { createChildRegistry, killChildrenOnExit } from './child-registry';
-import { describeMachine } from './machine';
+import { describeMachine, type MachineInfo } from './machine';
 import { combineRuns, headlineJson, markdownReport } from './report';
-import { failedRun, runScenario, type RunResult } from './run-scenario';
-import { FULL_SCENARIOS, QUICK_SCENARIO } from './scenarios';
+import { ResultsFile, type RunResult } from './run-result';
+import { failedRun, runScenario } from './run-scenario';
+import { FULL_SCENARIOS, QUICK_SCENARIO, type Scenario } from './scenarios';
 import { createTarget } from './targets/create-target';
 
 /**
@@ -16,13 +17,27 @@ import { createTarget } from './targets/create-target';
  */
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const registry = createChildRegistry();
-  killChildrenOnExit(registry);
   const machine = describeMachine();
   const scenarios = args.isQuick
     ? [QUICK_SCENARIO]
     : FULL_SCENARIOS.filter((scenario) => args.scenarioIds === undefined || args.scenarioIds.includes(scenario.id));
   if (scenarios.length === 0) throw new Error(`no scenario matches ${args.scenarioIds?.join(',')}`);
+  const { results, machine: measuredOn } =
+    args.fromFiles === undefined ? { results: await runAll(args, scenarios), machine } : await readResults(args.fromFiles);
+
+  if (args.outFile !== undefined) await writeFile(args.outFile, `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  const combined = combineRuns(results);
+  const measured = scenarios.filter((scenario) => results.some((result) => result.scenarioId === scenario.id));
+  const runs = Math.max(...combined.map((result) => result.runs));
+  const output = args.isQuick
+    ? headlineJson({ scenario: QUICK_SCENARIO, combined, machine: measuredOn, runs })
+    : markdownReport({ scenarios: measured, combined, machine: measuredOn, runs });
+  process.stdout.write(`${output}\n`);
+}
+
+async function runAll(args: BenchArgs, scenarios: Scenario[]): Promise<RunResult[]> {
+  const registry = createChildRegistry();
+  killChildrenOnExit(registry);
   const cpuProfileDir = args.cpuProfileDir === undefined ? undefined : resolve(args.cpuProfileDir);
   if (cpuProfileDir !== undefined) await mkdir(cpuProfileDir, { recursive: true });
 
@@ -42,13 +57,15 @@ async function main(): Promise<void> {
       }
     }
   }
+  return results;
+}
 
-  if (args.outFile !== undefined) await writeFile(args.outFile, `${JSON.stringify({ machine, results }, null, 2)}\n`);
-  const combined = combineRuns(results);
-  const output = args.isQuick
-    ? headlineJson({ scenario: QUICK_SCENARIO, combined, machine, runs: args.runs })
-    : markdownReport({ scenarios, combined, machine, runs: args.runs });
-  process.stdout.write(`${output}\n`);
+/** Several `--out` files as one set of runs (measured on the first file's machine). */
+async function readResults(files: string[]): Promise<{ results: RunResult[]; machine: MachineInfo }> {
+  const parsed = await Promise.all(files.map(async (file) => ResultsFile.parse(JSON.parse(await readFile(file, 'utf8')))));
+  const first = parsed[0];
+  if (first === undefined) throw new Error('--from needs at least one file');
+  return { results: parsed.flatMap((file) => file.results), machine: first.machine };
 }
 
 main().then(

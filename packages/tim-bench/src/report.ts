@@ -1,5 +1,5 @@
 import type { MachineInfo } from './machine';
-import type { RunResult } from './run-scenario';
+import type { RunResult } from './run-result';
 import type { Scenario } from './scenarios';
 import { median, ratio } from './stats/summary-stats';
 

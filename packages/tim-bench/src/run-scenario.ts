@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ChildRegistry } from './child-registry';
 import type { WorkerReport } from './ipc';
+import type { RunResult } from './run-result';
 import { publish, type PublishResult } from './load/publisher';
 import { startWorkerPool, type WorkerPool } from './load/worker-pool';
 import { readProcessCpuMicros, readProcessMemory } from './process-stats';
@@ -9,44 +10,10 @@ import { createLatencyHistogram } from './stats/latency-histogram';
 import { cpuMicrosPerDelivery, deliveriesPerSecond, memoryPerConnectionBytes } from './stats/summary-stats';
 import type { RunningTarget, Target } from './targets/target';
 
-/** The figures of one target in one scenario, one run. */
-export interface RunResult {
-  scenarioId: string;
-  target: string;
-  subscribers: number;
-  connected: number;
-  connectFailed: number;
-  /** Distinct identities (tim timites) behind the subscribers. */
-  identities: number;
-  published: number;
-  publishFailed: number;
-  publishLate: number;
-  deliveries: number;
-  lost: number;
-  duplicates: number;
-  gaps: number;
-  unexpectedCloses: number;
-  serverCpuMs: number;
-  cpuUsPerDelivery: number;
-  deliveriesPerSec: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  memPerConnectionKB: number;
-  idleRssMB: number;
-  peakRssMB: number;
-  joinMs: number;
-  joinServerCpuMs: number;
-  presenceFrames: number;
-  otherFrames: number;
-  firstError?: string;
-}
-
 /** Settling time after connecting, before reading the connected RSS, in ms. */
-const SETTLE_MS = 1500;
+const SETTLE_MS = 1000;
 const DRAIN_TIMEOUT_MS = 20_000;
-const CONNECT_TIMEOUT_MS = 60_000;
+const CONNECT_TIMEOUT_MS = 30_000;
 /** A run that takes longer than this is abandoned, its processes killed. */
 const RUN_DEADLINE_MS = 180_000;
 const MB = 1024 * 1024;

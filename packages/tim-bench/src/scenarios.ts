@@ -26,7 +26,7 @@ export const QUICK_SCENARIO: Scenario = {
   connectConcurrency: 100,
 };
 
-const RATE_MS = 6000;
+const RATE_MS = 5000;
 
 /** How cost grows with subscribers, spaces, content size, burst load and a join storm. */
 export const FULL_SCENARIOS: Scenario[] = [
