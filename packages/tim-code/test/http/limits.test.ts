@@ -136,6 +136,22 @@ describe('request bodies', () => {
   });
 });
 
+describe('query strings', () => {
+  it('answer 400 naming the parameter for a wrong type, a value out of range or an unknown name', async () => {
+    for (const [query, name] of [
+      ['after=abc', 'after'],
+      ['before=-3', 'before'],
+      ['limit=501', 'limit'],
+      ['limit=1e400', 'limit'],
+      ['color=red', 'color'],
+    ] as const) {
+      const answer = await api(server, 'GET', `/spaces/main/updates?${query}`, { key: ada.key });
+      expect({ query, status: answer.status }).toEqual({ query, status: 400 });
+      expect(errorOf(answer.body).message).toContain(name);
+    }
+  });
+});
+
 describe('nick and space id formats', () => {
   it('refuses nicks outside 1–32 of [A-Za-z0-9_.-] naming the field, and accepts the edges', async () => {
     for (const nick of ['', 'has space', 'émile', 'at@sign', 'x'.repeat(33), 'semi;colon']) {
