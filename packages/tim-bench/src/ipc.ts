@@ -66,6 +66,8 @@ export const WorkerReport = z.object({
   maxLatencyMs: z.number().or(z.nan()),
   /** Wall-clock ms of the last update received, NaN when none. */
   lastDeliveryAtMs: z.number().or(z.nan()),
+  /** This worker's own CPU time from the end of connecting to this report, in µs. */
+  cpuMicros: z.number(),
 });
 export type WorkerReport = z.infer<typeof WorkerReport>;
 

@@ -27,6 +27,8 @@ export const RunResult = z.object({
   unexpectedCloses: Figure,
   serverCpuMs: Figure,
   cpuUsPerDelivery: Figure,
+  /** The two subscriber workers' CPU per delivery: the load generator's share of the machine. */
+  clientCpuUsPerDelivery: Figure.optional().transform((value) => value ?? Number.NaN),
   deliveriesPerSec: Figure,
   p50Ms: Figure,
   p95Ms: Figure,

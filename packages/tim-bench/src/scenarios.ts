@@ -39,6 +39,15 @@ export const FULL_SCENARIOS: Scenario[] = [
     load: { kind: 'rate', messagesPerSecond: 50, durationMs: RATE_MS },
     connectConcurrency: 100,
   },
+  {
+    id: 'fanout-1000-light',
+    label: '1 space × 1000 subscribers, 10 msg/s, 100 B (latency below saturation)',
+    spaces: 1,
+    subscribersPerSpace: 1000,
+    contentBytes: 100,
+    load: { kind: 'rate', messagesPerSecond: 10, durationMs: RATE_MS },
+    connectConcurrency: 100,
+  },
   { ...QUICK_SCENARIO, load: { kind: 'rate', messagesPerSecond: 50, durationMs: RATE_MS } },
   {
     id: 'fanout-5000',

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { io } from 'socket.io-client';
 import { ServerFrame, SubscribedFrame } from '@tim/protocol';
 import type { ClientKind, SubscriberSpec } from '../ipc';
-import { isRecord, readUpdateFast, readUpdateStrict, type UpdateFields } from './read-update';
+import { isRecord, readUpdateFast, readUpdateFromText, readUpdateStrict, type UpdateFields } from './read-update';
 
 /** Called synchronously, so no frame that follows `subscribed` in the same chunk is missed. */
 export interface SubscriberEvents {
@@ -53,8 +53,14 @@ function openWebSocketSubscriber(options: OpenSubscriberOptions): Promise<Subscr
     else if (!isClosing) events.onUnexpectedClose();
   });
   ws.on('message', (data) => {
+    const text = data.toString();
+    const update = hasSeenUpdate ? readUpdateFromText(text) : undefined;
+    if (update !== undefined) {
+      events.onUpdate(update);
+      return;
+    }
     try {
-      handleFrame(JSON.parse(data.toString()));
+      handleFrame(JSON.parse(text));
     } catch {
       // A malformed frame is counted, not fatal: the report shows it as an "other" frame.
       events.onOther();

@@ -24,6 +24,7 @@ function runWorker(): void {
   const histogram = createLatencyHistogram();
   const totals = { presenceFrames: 0, otherFrames: 0, unexpectedCloses: 0, lastDeliveryAtMs: Number.NaN, drained: 0 };
   let onAllDrained: (() => void) | undefined;
+  let cpuAtConnected = process.cpuUsage();
 
   const reply = (message: WorkerReply): void => {
     process.send?.(message);
@@ -87,6 +88,7 @@ function runWorker(): void {
       }
     };
     await Promise.all(Array.from({ length: Math.min(command.concurrency, command.subscribers.length) }, lane));
+    cpuAtConnected = process.cpuUsage();
     reply({ type: 'connected', connected: subscribers.length, failed, firstError, elapsedMs: nowMs() - startedMs });
   };
 
@@ -124,6 +126,7 @@ function runWorker(): void {
       histogram: histogram.toPairs(),
       maxLatencyMs: histogram.maxMs,
       lastDeliveryAtMs: totals.lastDeliveryAtMs,
+      cpuMicros: cpuMicrosSince(cpuAtConnected),
     };
     for (const { checker, finalId } of subscribers) {
       if (checker === undefined) continue;
@@ -151,6 +154,11 @@ function runWorker(): void {
   process.on('message', (raw) => {
     handle(raw).catch((err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
   });
+}
+
+function cpuMicrosSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return user + system;
 }
 
 exitWithParent();

@@ -26,6 +26,15 @@ describe('createLatencyHistogram', () => {
     expect(left.maxMs).toBe(both.maxMs);
   });
 
+  it('keeps latencies beyond the dense range (60 s) in order', () => {
+    const histogram = createLatencyHistogram();
+    histogram.record(5);
+    histogram.record(90_000);
+    histogram.record(70_000);
+    expect(histogram.percentile(50)).toBeCloseTo(70_000.1, 3);
+    expect(histogram.percentile(100)).toBe(90_000);
+  });
+
   it('clamps negative latencies (clock skew between processes) to zero and is NaN when empty', () => {
     const histogram = createLatencyHistogram();
     expect(histogram.percentile(50)).toBeNaN();

@@ -1,7 +1,7 @@
 /**
- * Latencies as a sparse histogram of 0.1 ms buckets, so the two subscriber workers can send
- * hundreds of thousands of samples to the harness as a few hundred pairs and be merged exactly
- * (to the bucket width).
+ * Latencies as a histogram of 0.1 ms buckets, sent as sparse pairs, so the two subscriber
+ * workers can send hundreds of thousands of samples to the harness as a few hundred pairs and
+ * be merged exactly (to the bucket width).
  */
 
 /** Bucket width in ms. */
@@ -20,14 +20,28 @@ export interface LatencyHistogram {
   toPairs(): HistogramPairs;
 }
 
+/** Buckets below this are counted in a typed array (record() is on the hot path); above, in a map. */
+const DENSE_BUCKETS = 600_000;
+
 export function createLatencyHistogram(): LatencyHistogram {
-  const counts = new Map<number, number>();
+  const dense = new Uint32Array(DENSE_BUCKETS);
+  const sparse = new Map<number, number>();
   let count = 0;
   let maxMs = Number.NaN;
 
   const add = (bucket: number, n: number): void => {
-    counts.set(bucket, (counts.get(bucket) ?? 0) + n);
+    if (bucket < DENSE_BUCKETS) dense[bucket] = (dense[bucket] ?? 0) + n;
+    else sparse.set(bucket, (sparse.get(bucket) ?? 0) + n);
     count += n;
+  };
+
+  const toPairs = (): HistogramPairs => {
+    const pairs: HistogramPairs = [];
+    dense.forEach((n, bucket) => {
+      if (n > 0) pairs.push([bucket, n]);
+    });
+    for (const bucket of [...sparse.keys()].sort((a, b) => a - b)) pairs.push([bucket, sparse.get(bucket) ?? 0]);
+    return pairs;
   };
 
   return {
@@ -50,16 +64,13 @@ export function createLatencyHistogram(): LatencyHistogram {
     percentile(p) {
       if (count === 0) return Number.NaN;
       const rank = Math.max(1, Math.ceil((p / 100) * count));
-      const buckets = [...counts.keys()].sort((a, b) => a - b);
       let seen = 0;
-      for (const bucket of buckets) {
-        seen += counts.get(bucket) ?? 0;
+      for (const [bucket, n] of toPairs()) {
+        seen += n;
         if (seen >= rank) return Math.min((bucket + 1) * LATENCY_BUCKET_MS, maxMs);
       }
       return maxMs;
     },
-    toPairs() {
-      return [...counts.entries()];
-    },
+    toPairs,
   };
 }
