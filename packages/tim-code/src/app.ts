@@ -78,6 +78,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     onPublishError: onBackgroundError('publish failed'),
   };
 
+  const rateLimits = options.rateLimits ?? createRateLimits(config);
   const httpApp = createHttpApp({
     config,
     storage,
@@ -86,14 +87,14 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     accounts,
     presence,
     send,
-    rateLimits: options.rateLimits ?? createRateLimits(config),
+    rateLimits,
     metrics,
     logger,
     now,
     onLogout: (keyHash) => registry.closeSession(keyHash, CLOSE_UNAUTHENTICATED, 'Logged out.'),
   });
   const server = createServer(httpApp);
-  const sockets = attachWebSockets(server, { config, storage, bus, sessions, hub, presence, registry, metrics, logger });
+  const sockets = attachWebSockets(server, { config, storage, bus, sessions, hub, presence, registry, rateLimits, metrics, logger });
   const stopCleanup = sessions.startCleanup(config.sessionCleanupMs, onBackgroundError('session cleanup failed'));
 
   await new Promise<void>((resolve, reject) => {

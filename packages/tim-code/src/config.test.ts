@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       rateMessages: { points: 20, durationSeconds: 10 },
       rateLogin: { points: 10, durationSeconds: 60 },
       rateRegister: { points: 20, durationSeconds: 3600 },
+      rateActivity: { points: 60, durationSeconds: 10 },
+      trustProxy: false,
       slowConsumerBytes: 1_048_576,
       maxAgentStreak: 10,
       webDir: undefined,

@@ -30,6 +30,8 @@ export interface Config {
   rateMessages: Rate;
   rateLogin: Rate;
   rateRegister: Rate;
+  /** Activity frames (typing, thinking, idle) per timite; each is fanned out to a whole space. */
+  rateActivity: Rate;
   /** Unsent bytes per socket before it is closed with 4008. @default 1048576 */
   slowConsumerBytes: number;
   /** Consecutive agent messages per space before agent_turn_limit. @default 10 */
@@ -57,6 +59,9 @@ export interface Config {
   /** How long shutdown waits for sockets to finish closing, in ms. @default 5000 */
   shutdownGraceMs: number;
 }
+
+/** Far above what a client that throttles its typing notices sends; an extension of protocol v1. */
+export const DEFAULT_RATE_ACTIVITY = '60/10s';
 
 export const DEFAULT_ALLOWED_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 
@@ -157,6 +162,7 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_RATE_MESSAGES: rate(DEFAULT_LIMITS.rateMessages),
     TIM_RATE_LOGIN: rate(DEFAULT_LIMITS.rateLogin),
     TIM_RATE_REGISTER: rate(DEFAULT_LIMITS.rateRegister),
+    TIM_RATE_ACTIVITY: rate(DEFAULT_RATE_ACTIVITY),
     TIM_SLOW_CONSUMER_BYTES: integer(DEFAULT_LIMITS.slowConsumerBytes, 1024),
     TIM_MAX_AGENT_STREAK: integer(DEFAULT_LIMITS.maxAgentStreak, 1),
     TIM_SESSION_TTL_MS: integer(DEFAULT_LIMITS.sessionTtlMs, 1000),
@@ -197,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       rateMessages: env_.TIM_RATE_MESSAGES,
       rateLogin: env_.TIM_RATE_LOGIN,
       rateRegister: env_.TIM_RATE_REGISTER,
+      rateActivity: env_.TIM_RATE_ACTIVITY,
       slowConsumerBytes: env_.TIM_SLOW_CONSUMER_BYTES,
       maxAgentStreak: env_.TIM_MAX_AGENT_STREAK,
       sessionTtlMs: env_.TIM_SESSION_TTL_MS,

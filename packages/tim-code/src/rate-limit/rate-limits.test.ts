@@ -4,6 +4,7 @@ const rates = {
   rateMessages: { points: 2, durationSeconds: 10 },
   rateLogin: { points: 1, durationSeconds: 60 },
   rateRegister: { points: 1, durationSeconds: 3600 },
+  rateActivity: { points: 1, durationSeconds: 10 },
 };
 
 describe('createRateLimits', () => {

@@ -23,6 +23,8 @@ export interface RateLimits {
   loginPerAddress: RateLimit;
   /** Keyed by client address. */
   registerPerAddress: RateLimit;
+  /** Keyed by timite id: WebSocket activity frames, each fanned out to a whole space. */
+  activity: RateLimit;
 }
 
 /**
@@ -50,7 +52,7 @@ export const createMemoryRateLimit: RateLimitFactory = (name, rate) =>
   fromRateLimiter(name, new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.durationSeconds }));
 
 export function createRateLimits(
-  config: Pick<Config, 'rateMessages' | 'rateLogin' | 'rateRegister'>,
+  config: Pick<Config, 'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity'>,
   createLimit: RateLimitFactory = createMemoryRateLimit,
 ): RateLimits {
   return {
@@ -58,5 +60,6 @@ export function createRateLimits(
     loginPerNick: createLimit('login-nick', config.rateLogin),
     loginPerAddress: createLimit('login-address', config.rateLogin),
     registerPerAddress: createLimit('register-address', config.rateRegister),
+    activity: createLimit('activity', config.rateActivity),
   };
 }

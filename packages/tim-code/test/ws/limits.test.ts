@@ -142,3 +142,35 @@ describe('auth timeout', () => {
     await waitFor(() => server.app.stats().connections === 0, 'every connection to be released');
   });
 });
+
+describe('activity frames per timite (TIM_RATE_ACTIVITY)', () => {
+  it('answers rate_limited past the budget without fanning out, keeps the connection usable, and leaves other timites alone', async () => {
+    const limited = await startServer({ config: { rateActivity: { points: 3, durationSeconds: 60 } } });
+    try {
+      const [sender, listener] = await Promise.all([register(limited, 'sender'), register(limited, 'listener')]);
+      const sending = await TestSocket.connect(limited.wsUrl, sender.key);
+      const listening = await TestSocket.connect(limited.wsUrl, listener.key);
+      await sending.subscribe('main');
+      await listening.subscribe('main');
+
+      for (let i = 0; i < 3; i += 1) {
+        sending.send({ type: 'activity', spaceId: 'main', activity: 'typing' });
+        await nextFrame(listening, { type: 'activity', timite: { nick: 'sender' } });
+      }
+      sending.send({ type: 'activity', spaceId: 'main', activity: 'typing' });
+      const refused = ErrorFrame.parse(await nextFrame(sending, { type: 'error' }));
+      expect(refused).toMatchObject({ code: 'rate_limited', spaceId: 'main' });
+
+      // The listener's own activity still reaches the sender, and nothing more came from the sender.
+      listening.send({ type: 'activity', spaceId: 'main', activity: 'thinking' });
+      await nextFrame(sending, { type: 'activity', timite: { nick: 'listener' } });
+      expect(listening.inbox.filter((frame) => frame.type === 'activity')).toEqual([]);
+      const sent = await send(limited, sender, 'messages are counted apart');
+      expect(sent.status).toBe(201);
+      await nextFrame(sending, { type: 'update', update: { id: sent.body.updateId } });
+      await Promise.all([sending.close(), listening.close()]);
+    } finally {
+      await limited.close();
+    }
+  });
+});

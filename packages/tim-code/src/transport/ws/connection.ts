@@ -15,6 +15,7 @@ import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { HubSubscription, Hub } from '../../realtime/hub';
 import { toOutboundFrame, type OutboundFrame } from '../../realtime/outbound-frame';
+import type { RateLimits } from '../../rate-limit/rate-limits';
 import type { Presence } from '../../realtime/presence';
 import type { Storage } from '../../storage/storage';
 import type { ConnectionRegistry } from './connection-registry';
@@ -30,6 +31,7 @@ export interface ConnectionDeps {
   hub: Hub;
   presence: Presence;
   registry: ConnectionRegistry<Connection>;
+  rateLimits: RateLimits;
   metrics: Metrics;
   logger: Logger;
 }

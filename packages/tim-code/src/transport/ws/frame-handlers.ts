@@ -29,7 +29,7 @@ export function parseClientFrame(text: string | undefined): ParsedFrame {
 
 export function sendError(
   connection: Connection,
-  error: { code: ErrorCode; message: string; spaceId?: SpaceId },
+  error: { code: ErrorCode; message: string; spaceId?: SpaceId; details?: unknown },
 ): void {
   connection.send({ type: 'error', ...error });
 }
@@ -87,6 +87,19 @@ async function activity(connection: Connection, frame: ActivityFrame): Promise<v
   if (timite === undefined) return;
   if (!connection.subscriptions.has(spaceId)) {
     sendError(connection, { code: 'invalid_request', message: `Subscribe to "${spaceId}" before sending activity there.`, spaceId });
+    return;
+  }
+  // Every activity frame is fanned out to the whole space: a flood would cost everyone.
+  const { rateLimits, metrics } = connection.deps;
+  const decision = await rateLimits.activity.consume(String(timite.id));
+  if (!decision.allowed) {
+    metrics.rateLimited.inc({ limit: rateLimits.activity.name });
+    sendError(connection, {
+      code: 'rate_limited',
+      message: `Too many activity frames; try again in ${decision.retryAfterSeconds} s.`,
+      spaceId,
+      details: { retryAfterSeconds: decision.retryAfterSeconds },
+    });
     return;
   }
   await connection.deps.bus.publish(spaceId, {
