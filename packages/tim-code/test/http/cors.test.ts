@@ -105,7 +105,10 @@ describe('serving the built web client (TIM_WEB_DIR)', () => {
       const page = await fetch(`${served.baseUrl}/`, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<title>Tim</title>');
-      expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("connect-src 'self'");
+      // Would send a plain-HTTP LAN page's assets to an HTTPS port that does not exist.
+      expect(csp).not.toContain('upgrade-insecure-requests');
       const socket = await TestSocket.open(served.wsUrl, { origin: served.baseUrl });
       await socket.close();
       await expect(TestSocket.open(served.wsUrl, { origin: FOREIGN })).rejects.toThrow('403');

@@ -20,8 +20,12 @@ export function corsForOrigins(allowedOrigins: readonly string[]): RequestHandle
 /**
  * helmet's defaults (nosniff, frame and referrer policies, HSTS, a same-origin CSP for the
  * served web client) plus `connect-src 'self'`, which admits the page's own API and
- * WebSocket and nothing else.
+ * WebSocket and nothing else. `upgrade-insecure-requests` is left out: on a server reached
+ * over plain HTTP by a LAN address it would send the page's own assets to an HTTPS port
+ * that does not exist; behind TLS every URL the page uses is relative anyway.
  */
 export function securityHeaders(): RequestHandler {
-  return helmet({ contentSecurityPolicy: { directives: { connectSrc: ["'self'"] } } });
+  return helmet({
+    contentSecurityPolicy: { directives: { connectSrc: ["'self'"], upgradeInsecureRequests: null } },
+  });
 }
