@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 /**
  * Every process the harness starts is registered here, so that an exit, a signal or an
@@ -6,22 +7,31 @@ import type { ChildProcess } from 'node:child_process';
  */
 export interface ChildRegistry {
   add(child: ChildProcess): void;
-  /** Kills every registered child still running (SIGKILL: synchronous, safe in 'exit'). */
+  /** A temporary directory a child writes into, removed by `killAll` if still there. */
+  addTempDir(path: string): void;
+  /** Kills every registered child still running and removes the temporary directories
+   * (SIGKILL and rmSync: synchronous, safe in 'exit'). */
   killAll(): void;
 }
 
 export function createChildRegistry(): ChildRegistry {
   const children = new Set<ChildProcess>();
+  const tempDirs = new Set<string>();
   return {
     add(child) {
       children.add(child);
       child.once('exit', () => children.delete(child));
+    },
+    addTempDir(path) {
+      tempDirs.add(path);
     },
     killAll() {
       for (const child of children) {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
       children.clear();
+      for (const path of tempDirs) rmSync(path, { recursive: true, force: true });
+      tempDirs.clear();
     },
   };
 }

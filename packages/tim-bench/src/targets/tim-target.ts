@@ -39,6 +39,7 @@ export function createTimTarget(): Target {
     name: 'tim',
     async start(context: TargetContext): Promise<RunningTarget> {
       const dataDir = await mkdtemp(join(tmpdir(), 'tim-bench-'));
+      context.registry.addTempDir(dataDir);
       const cliPath = join(dirname(require.resolve('@tim/code/package.json')), 'dist', 'cli.js');
       const server = await forkServer({
         modulePath: cliPath,
