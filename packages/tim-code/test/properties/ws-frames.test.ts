@@ -3,7 +3,7 @@ import {
   CLOSE_UNAUTHENTICATED,
   ErrorCode,
   ErrorFrame,
-  ServerFrame,
+  type ServerFrame,
 } from '@tim/protocol';
 import fc from 'fast-check';
 import { register, send, type Member } from '../support/http';
