@@ -23,7 +23,12 @@ fi
 
 pnpm install --frozen-lockfile >&2 || { echo "pnpm install failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 
+# Strict types and lint are part of the suite: a failure counts as one failed check each.
+static_failures=0
+pnpm exec turbo run typecheck --continue >&2 || { echo "typecheck failed" >&2; static_failures=$((static_failures + 1)); }
+pnpm exec turbo run lint --continue >&2 || { echo "lint failed" >&2; static_failures=$((static_failures + 1)); }
+
 rm -f packages/*/jest-results.json
 # One package at a time: the suites start real servers and browsers on a 2-core machine.
 pnpm exec turbo run test --concurrency=1 --continue -- --json --outputFile=jest-results.json >&2
-node scripts/summarize-jest.mjs packages/*/
+node scripts/summarize-jest.mjs --extra-failures "$static_failures" packages/*/
