@@ -53,7 +53,7 @@ function recorder(timiteId: number, receiveOwnMessages = true) {
   return {
     frames,
     updateIds: () => frames.flatMap((frame) => (frame.type === 'update' ? [frame.update.id] : [])),
-    subscriber: { timiteId, receiveOwnMessages, deliver: (frame: { text: string }) => frames.push(JSON.parse(frame.text) as ServerFrame) },
+    subscriber: { timiteId, receiveOwnMessages, deliver: (frame: { data: Buffer }) => frames.push(JSON.parse(frame.data.toString()) as ServerFrame) },
   };
 }
 

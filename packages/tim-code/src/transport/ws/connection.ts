@@ -7,6 +7,7 @@ import {
   type SpaceId,
   type Timite,
 } from '@tim/protocol';
+import { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import type { Bus } from '../../bus/bus';
 import type { Config } from '../../config';
@@ -21,7 +22,8 @@ import type { Storage } from '../../storage/storage';
 import type { ConnectionRegistry } from './connection-registry';
 import { handleFrame, parseClientFrame, sendError } from './frame-handlers';
 import { startHeartbeat } from './heartbeat';
-import { createOutboundQueue, type OutboundQueue } from './outbound-queue';
+import type { FlushScheduler } from './flush-scheduler';
+import { createOutboundQueue, type CorkableStream, type OutboundQueue } from './outbound-queue';
 
 export interface ConnectionDeps {
   config: Config;
@@ -34,6 +36,8 @@ export interface ConnectionDeps {
   rateLimits: RateLimits;
   metrics: Metrics;
   logger: Logger;
+  /** Shared by the app's connections: one flush per socket per task. */
+  flushScheduler: FlushScheduler;
 }
 
 export interface ConnectionSubscription {
@@ -73,6 +77,8 @@ export class Connection {
     const { config, metrics, logger } = deps;
     this.queue = createOutboundQueue({
       socket,
+      stream: underlyingStream(socket),
+      scheduler: deps.flushScheduler,
       maxBacklogBytes: config.slowConsumerBytes,
       onOverflow: (backlogBytes) => {
         metrics.slowConsumerCloses.inc();
@@ -123,6 +129,8 @@ export class Connection {
 
   /** Releases at once, then says goodbye with a close code. */
   close(code: number, reason: string): void {
+    // Frames already queued (e.g. the error frame that explains this close) go out first.
+    if (this.state !== 'closed') this.queue.flush();
     this.release(reason);
     try {
       this.socket.close(code, reason);
@@ -214,6 +222,16 @@ export class Connection {
     this.state = 'ready';
     this.send({ type: 'ready', timite: authenticated.timite });
   }
+}
+
+/**
+ * ws keeps its net.Socket private; corking it is the only way to merge several ws frames into
+ * one write without changing them. Checked at runtime, so a ws release that renames the field
+ * degrades to one write per frame instead of failing.
+ */
+function underlyingStream(ws: WebSocket): CorkableStream | undefined {
+  const candidate: unknown = Reflect.get(ws, '_socket');
+  return candidate instanceof Socket ? candidate : undefined;
 }
 
 function rawToString(data: RawData): string {

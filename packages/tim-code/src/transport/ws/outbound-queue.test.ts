@@ -1,59 +1,116 @@
 import { toOutboundFrame } from '../../realtime/outbound-frame';
+import type { Flushable, FlushScheduler } from './flush-scheduler';
 import { createOutboundQueue, type OutboundSocket } from './outbound-queue';
 
-/** A socket whose buffer only drains when the test says so. */
+/** A socket whose buffer only drains when the test says so; it records cork batches. */
 function createFakeSocket() {
-  const pending: Array<{ text: string; callback: (err?: Error) => void }> = [];
+  const pending: Array<{ bytes: number; callback: ((err?: Error) => void) | undefined }> = [];
   const sent: string[] = [];
+  const batches: number[] = [];
+  let corked = false;
   let throwOnSend = false;
-  const socket: OutboundSocket & { drainOne(): void; failNext(): void } = {
+  const socket: OutboundSocket = {
     get bufferedAmount() {
-      return pending.reduce((sum, entry) => sum + Buffer.byteLength(entry.text), 0);
+      return pending.reduce((sum, entry) => sum + entry.bytes, 0);
     },
-    send(text, callback) {
+    send(data, _options, callback) {
       if (throwOnSend) throw new Error('socket is gone');
-      pending.push({ text, callback });
-      sent.push(text);
+      pending.push({ bytes: data.length, callback });
+      sent.push(data.toString());
+      if (corked) batches[batches.length - 1] = (batches.at(-1) ?? 0) + 1;
     },
-    drainOne() {
-      pending.shift()?.callback();
+  };
+  const stream = {
+    cork() {
+      corked = true;
+      batches.push(0);
+    },
+    uncork() {
+      corked = false;
+    },
+  };
+  return {
+    socket,
+    stream,
+    sent,
+    batches,
+    callbacks: () => pending.filter((entry) => entry.callback !== undefined).length,
+    /** The kernel takes everything buffered; callbacks run in write order. */
+    drainAll() {
+      for (const entry of pending.splice(0, pending.length)) entry.callback?.();
     },
     failNext() {
       throwOnSend = true;
     },
   };
-  return { socket, sent };
+}
+
+/** Flushes when the test says so, like a microtask that has not run yet. */
+function createManualScheduler() {
+  const due: Flushable[] = [];
+  const scheduler: FlushScheduler & { run(): void } = {
+    schedule(target) {
+      due.push(target);
+    },
+    run() {
+      for (const target of due.splice(0, due.length)) target.flush();
+    },
+  };
+  return scheduler;
 }
 
 const frame = (n: number) => toOutboundFrame({ type: 'subscribed', spaceId: 'main', headId: n });
+const headIds = (sent: string[]) => sent.map((text) => (JSON.parse(text) as { headId: number }).headId);
 
 describe('createOutboundQueue', () => {
-  it('holds frames while the socket buffer is above the high-water mark and sends them in order as it drains', () => {
-    const { socket, sent } = createFakeSocket();
-    const queue = createOutboundQueue({ socket, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, onOverflow: jest.fn(), onSendError: jest.fn() });
+  it('writes the frames of one task in one corked batch with one callback, after the task', () => {
+    const fake = createFakeSocket();
+    const scheduler = createManualScheduler();
+    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, onOverflow: jest.fn(), onSendError: jest.fn() });
     for (let n = 1; n <= 3; n += 1) queue.enqueue(frame(n));
-    expect(sent).toHaveLength(1);
-    socket.drainOne();
-    socket.drainOne();
-    expect(sent.map((text) => JSON.parse(text).headId)).toEqual([1, 2, 3]);
+    expect(fake.sent).toHaveLength(0);
+    scheduler.run();
+    expect(headIds(fake.sent)).toEqual([1, 2, 3]);
+    expect(fake.batches).toEqual([3]);
+    expect(fake.callbacks()).toBe(1);
+  });
+
+  it('holds frames while the socket buffer is above the high-water mark and sends them in order as it drains', () => {
+    const fake = createFakeSocket();
+    const scheduler = createManualScheduler();
+    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, onOverflow: jest.fn(), onSendError: jest.fn() });
+    for (let n = 1; n <= 3; n += 1) queue.enqueue(frame(n));
+    scheduler.run();
+    expect(fake.sent).toHaveLength(1);
+    for (let round = 0; round < 2; round += 1) {
+      fake.drainAll();
+      scheduler.run();
+    }
+    expect(headIds(fake.sent)).toEqual([1, 2, 3]);
   });
 
   it('reports overflow once the backlog, including the socket buffer, passes the limit, and drops the rest', () => {
-    const { socket } = createFakeSocket();
+    const fake = createFakeSocket();
+    const scheduler = createManualScheduler();
     const onOverflow = jest.fn();
-    const queue = createOutboundQueue({ socket, maxBacklogBytes: 200, socketHighWaterBytes: 1, onOverflow, onSendError: jest.fn() });
-    for (let n = 1; n <= 10; n += 1) queue.enqueue(frame(n));
+    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 200, socketHighWaterBytes: 1, onOverflow, onSendError: jest.fn() });
+    queue.enqueue(frame(1));
+    scheduler.run();
+    for (let n = 2; n <= 10; n += 1) queue.enqueue(frame(n));
     expect(onOverflow).toHaveBeenCalledTimes(1);
     expect(queue.queuedBytes).toBe(0);
   });
 
   it('turns a throwing send into one onSendError and stops, without throwing to the caller', () => {
-    const { socket } = createFakeSocket();
+    const fake = createFakeSocket();
+    const scheduler = createManualScheduler();
     const onSendError = jest.fn();
-    const queue = createOutboundQueue({ socket, maxBacklogBytes: 10_000, onOverflow: jest.fn(), onSendError });
-    socket.failNext();
-    expect(() => queue.enqueue(frame(1))).not.toThrow();
+    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, onOverflow: jest.fn(), onSendError });
+    fake.failNext();
+    queue.enqueue(frame(1));
+    expect(() => scheduler.run()).not.toThrow();
     queue.enqueue(frame(2));
+    scheduler.run();
     expect(onSendError).toHaveBeenCalledTimes(1);
   });
 });

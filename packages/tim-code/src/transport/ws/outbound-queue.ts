@@ -1,13 +1,24 @@
 import type { OutboundFrame } from '../../realtime/outbound-frame';
+import type { FlushScheduler } from './flush-scheduler';
 
 /** The part of a `ws` WebSocket the queue uses. */
 export interface OutboundSocket {
   readonly bufferedAmount: number;
-  send(data: string, callback: (err?: Error) => void): void;
+  send(data: Buffer, options: { binary: false }, callback?: (err?: Error) => void): void;
+}
+
+/** The TCP socket under the WebSocket: corked, the frames of one flush leave in one write. */
+export interface CorkableStream {
+  cork(): void;
+  uncork(): void;
 }
 
 export interface OutboundQueueOptions {
   socket: OutboundSocket;
+  /** The socket's underlying stream, when reachable; without it frames are written one by one. */
+  stream?: CorkableStream;
+  /** Runs `flush` after the current task, once however many frames arrive in it. */
+  scheduler: FlushScheduler;
   /** Backlog (queued here + the socket's own buffer) past which the peer is a slow consumer. */
   maxBacklogBytes: number;
   /** Frames stay here while the socket already buffers this much. @default 65536 */
@@ -21,65 +32,72 @@ export interface OutboundQueueOptions {
 export interface OutboundQueue {
   /** Never throws and never waits: a frame is queued, sent, or the queue stops. */
   enqueue(frame: OutboundFrame): void;
+  /** Writes what the socket buffer has room for; called by the scheduler. Never throws. */
+  flush(): void;
   /** Drops everything queued; later frames are ignored. */
   stop(): void;
   readonly queuedBytes: number;
 }
 
+const SEND_OPTIONS = { binary: false } as const;
+const MAX_HEADER_BYTES = 14;
+
 /**
  * One connection's bounded outbound queue. The hub hands the same frame to many queues; each
  * queue only feeds its own socket, so a slow or dead peer costs nobody else anything.
+ * Frames are not written on enqueue: the queue asks the scheduler for one flush per task and
+ * then writes everything due at once, corked, with one callback for the whole batch.
  */
 export function createOutboundQueue(options: OutboundQueueOptions): OutboundQueue {
-  const { socket, maxBacklogBytes, onOverflow, onSendError } = options;
+  const { socket, stream, scheduler, maxBacklogBytes, onOverflow, onSendError } = options;
   const highWater = options.socketHighWaterBytes ?? 64 * 1024;
   const frames: OutboundFrame[] = [];
   let head = 0;
   let queuedBytes = 0;
-  let stopped = false;
+  let isStopped = false;
+  let isFlushScheduled = false;
 
   function stop(): void {
-    stopped = true;
+    isStopped = true;
     frames.length = 0;
     head = 0;
     queuedBytes = 0;
   }
 
   function fail(err: unknown): void {
-    if (stopped) return;
+    if (isStopped) return;
     stop();
     onSendError(err);
   }
 
-  const afterSend = (err?: Error): void => {
+  // One callback per batch, on its last frame: it reports errors and, when frames had to stay
+  // queued above the high-water mark, writes more once the socket took the batch.
+  const afterBatch = (err?: Error): void => {
     if (err !== undefined && err !== null) fail(err);
-    else flush();
+    else if (head < frames.length) requestFlush();
   };
 
-  function flush(): void {
-    while (!stopped && head < frames.length && socket.bufferedAmount < highWater) {
+  function requestFlush(): void {
+    if (isFlushScheduled || isStopped) return;
+    isFlushScheduled = true;
+    scheduler.schedule(queue);
+  }
+
+  function writeBatch(): void {
+    while (!isStopped && head < frames.length && socket.bufferedAmount < highWater) {
       const frame = frames[head] as OutboundFrame;
       head += 1;
       queuedBytes -= frame.bytes;
-      try {
-        socket.send(frame.text, afterSend);
-      } catch (err) {
-        fail(err);
-        return;
-      }
-    }
-    if (head === frames.length) {
-      frames.length = 0;
-      head = 0;
-    } else if (head > 1024) {
-      frames.splice(0, head);
-      head = 0;
+      // Errs towards a callback: when the loop stops above the high-water mark, the frame that
+      // took it there always carries one (a ws frame header is at most 14 bytes).
+      const isLast = head === frames.length || socket.bufferedAmount + frame.bytes + MAX_HEADER_BYTES >= highWater;
+      socket.send(frame.data, SEND_OPTIONS, isLast ? afterBatch : undefined);
     }
   }
 
-  return {
+  const queue: OutboundQueue = {
     enqueue(frame) {
-      if (stopped) return;
+      if (isStopped) return;
       frames.push(frame);
       queuedBytes += frame.bytes;
       const backlogBytes = queuedBytes + socket.bufferedAmount;
@@ -88,11 +106,33 @@ export function createOutboundQueue(options: OutboundQueueOptions): OutboundQueu
         onOverflow(backlogBytes);
         return;
       }
-      flush();
+      requestFlush();
     },
+
+    flush() {
+      isFlushScheduled = false;
+      stream?.cork();
+      try {
+        writeBatch();
+      } catch (err) {
+        fail(err);
+      } finally {
+        stream?.uncork();
+      }
+      if (head === frames.length) {
+        frames.length = 0;
+        head = 0;
+      } else if (head > 1024) {
+        frames.splice(0, head);
+        head = 0;
+      }
+    },
+
     stop,
+
     get queuedBytes() {
       return queuedBytes;
     },
   };
+  return queue;
 }

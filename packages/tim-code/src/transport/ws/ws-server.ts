@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WS_PATH } from '@tim/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Connection, type ConnectionDeps } from './connection';
+import { createFlushScheduler } from './flush-scheduler';
 import { isOriginAllowed } from './origin-check';
 
 function refuseUpgrade(socket: Duplex, status: number, statusText: string, code: string, message: string): void {
@@ -15,7 +16,8 @@ function refuseUpgrade(socket: Duplex, status: number, statusText: string, code:
 }
 
 /** Takes over the HTTP server's upgrades on WS_PATH; one Connection per accepted socket. */
-export function attachWebSockets(server: Server, deps: ConnectionDeps) {
+export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, 'flushScheduler'>) {
+  const deps: ConnectionDeps = { ...appDeps, flushScheduler: createFlushScheduler() };
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes, clientTracking: false });
   let accepting = true;
   /** Raw sockets still open, so shutdown can cut the ones that ignore the close frame. */
