@@ -14,7 +14,9 @@ function createManualBus() {
   const held: Update[] = [];
   const bus: Bus = {
     async publish(_spaceId, event) {
+      // Ephemeral events are not held: they go to the listeners at once.
       if (event.kind === 'update') held.push(event.update);
+      else for (const listener of listeners) listener(event);
     },
     async subscribe(_spaceId, listener) {
       listeners.add(listener);
@@ -57,13 +59,13 @@ function recorder(timiteId: number, receiveOwnMessages = true) {
   };
 }
 
-async function setup() {
+async function setup(options: { presenceFanoutMaxSubscriptions?: number } = {}) {
   const storage = createMemoryStorage();
   const created = await storage.createTimite({ nick: 'ada', kind: 'human', passwordHash: null });
   if (!created.created) throw new Error('no timite');
   const manual = createManualBus();
   const errors: unknown[] = [];
-  const hub = createHub({ storage, bus: manual.bus, onDelivered: () => undefined, onError: (err) => errors.push(err) });
+  const hub = createHub({ storage, bus: manual.bus, onDelivered: () => undefined, onError: (err) => errors.push(err), ...options });
   return { storage, manual, hub, senderId: created.timite.id, errors };
 }
 
@@ -108,6 +110,23 @@ describe('createHub', () => {
     expect(replaying.updateIds()).toEqual([2, 3, 4]);
     expect(own.updateIds()).toEqual([]);
     manual.held.length = 0;
+  });
+
+  it('sends presence only to spaces with at most presenceFanoutMaxSubscriptions subscriptions', async () => {
+    const { manual, hub } = await setup({ presenceFanoutMaxSubscriptions: 2 });
+    const timite = { id: 7, nick: 'eve', kind: 'human' as const };
+    const presenceCount = (watcher: ReturnType<typeof recorder>) => watcher.frames.filter((frame) => frame.type === 'presence').length;
+    const watchers = [recorder(1), recorder(2), recorder(3)];
+    const [first, second, third] = watchers.map((watcher) => hub.subscribe('main', watcher.subscriber));
+    if (first === undefined || second === undefined || third === undefined) throw new Error('no subscriptions');
+    await Promise.all([first.live, second.live, third.live]);
+    await manual.bus.publish('main', { kind: 'ephemeral', event: { type: 'presence', spaceId: 'main', timite, state: 'online' } });
+    expect(watchers.map(presenceCount)).toEqual([0, 0, 0]);
+    third.close();
+    await manual.bus.publish('main', { kind: 'ephemeral', event: { type: 'presence', spaceId: 'main', timite, state: 'offline' } });
+    expect(watchers.map(presenceCount)).toEqual([1, 1, 0]);
+    await manual.bus.publish('main', { kind: 'ephemeral', event: { type: 'activity', spaceId: 'main', timite, activity: 'typing' } });
+    expect(watchers.map((watcher) => watcher.frames.filter((frame) => frame.type === 'activity').length)).toEqual([1, 1, 0]);
   });
 
   it('releases the bus subscription with the last subscriber', async () => {

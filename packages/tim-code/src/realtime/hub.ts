@@ -32,6 +32,13 @@ import { toOutboundFrame, type OutboundFrame } from './outbound-frame';
 /** Updates read from storage per page, for replay and for filling gaps. */
 const PAGE_LIMIT = 500;
 
+/**
+ * Presence events reach a space's subscribers only while it has at most this many here.
+ * Every presence change costs one frame per subscriber, so N timites joining a space would
+ * cost N² frames; above the bound clients of the space read GET /presence instead.
+ */
+export const DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS = 500;
+
 /** One recipient of a space's frames: in practice a WebSocket connection. */
 export interface HubSubscriber {
   readonly timiteId: number;
@@ -56,6 +63,11 @@ export interface HubOptions {
   onDelivered: (count: number) => void;
   /** A background failure (a gap fill, a bus unsubscribe): logged, never thrown. */
   onError: (err: unknown, spaceId: SpaceId) => void;
+  /**
+   * Presence events are dropped in spaces with more local subscriptions than this, so a join
+   * storm costs frames linear in the joiners. @default 500
+   */
+  presenceFanoutMaxSubscriptions?: number;
 }
 
 type SubscriptionState = 'catching-up' | 'live' | 'closed';
@@ -84,8 +96,9 @@ function isOwnMessage(update: Update, timiteId: number): boolean {
   return update.event.type === 'message' && update.event.message.sender.id === timiteId;
 }
 
-export function createHub({ storage, bus, onDelivered, onError }: HubOptions) {
+export function createHub({ storage, bus, onDelivered, onError, ...options }: HubOptions) {
   const channels = new Map<SpaceId, Channel>();
+  const presenceFanoutMax = options.presenceFanoutMaxSubscriptions ?? DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS;
 
   function sendUpdate(subscription: Subscription, update: Update, frame: OutboundFrame): boolean {
     const { subscriber } = subscription;
@@ -150,6 +163,7 @@ export function createHub({ storage, bus, onDelivered, onError }: HubOptions) {
   }
 
   function onEphemeral(channel: Channel, event: EphemeralEvent): void {
+    if (event.type === 'presence' && channel.subscriptions.size > presenceFanoutMax) return;
     const frame = toOutboundFrame(event);
     for (const subscription of channel.subscriptions) {
       // Activity goes to everyone but the timite who is active.
