@@ -31,6 +31,16 @@ const TIM_ENV = {
   TIM_RATE_REGISTER: '1000000/1s',
 };
 
+/**
+ * The tim-code package to run: the workspace's by default, or a snapshot of a build named by
+ * TIM_BENCH_CODE_DIR (a copy of packages/tim-code with dist/ and node_modules/), so that a
+ * long run measures one build even while the workspace is rebuilt.
+ */
+function timCodeDir(): string {
+  const override = process.env.TIM_BENCH_CODE_DIR;
+  return override !== undefined && override !== '' ? override : dirname(require.resolve('@tim/code/package.json'));
+}
+
 /** Registrations in flight at once while preparing (password hashing is the slow part). */
 const REGISTER_CONCURRENCY = 4;
 
@@ -40,7 +50,7 @@ export function createTimTarget(): Target {
     async start(context: TargetContext): Promise<RunningTarget> {
       const dataDir = await mkdtemp(join(tmpdir(), 'tim-bench-'));
       context.registry.addTempDir(dataDir);
-      const cliPath = join(dirname(require.resolve('@tim/code/package.json')), 'dist', 'cli.js');
+      const cliPath = join(timCodeDir(), 'dist', 'cli.js');
       const server = await forkServer({
         modulePath: cliPath,
         args: ['serve'],
