@@ -219,6 +219,7 @@ export class Connection {
     }
     this.timite = authenticated.timite;
     this.keyHash = authenticated.keyHash;
+    registry.addAuthenticated(this);
     this.state = 'ready';
     this.send({ type: 'ready', timite: authenticated.timite });
   }

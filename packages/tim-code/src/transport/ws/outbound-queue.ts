@@ -46,7 +46,7 @@ const MAX_HEADER_BYTES = 14;
  * One connection's bounded outbound queue. The hub hands the same frame to many queues; each
  * queue only feeds its own socket, so a slow or dead peer costs nobody else anything.
  * Frames are not written on enqueue: the queue asks the scheduler for one flush per task and
- * then writes everything due at once, corked, with one callback for the whole batch.
+ * then writes everything due at once, corked.
  */
 export function createOutboundQueue(options: OutboundQueueOptions): OutboundQueue {
   const { socket, stream, scheduler, maxBacklogBytes, onOverflow, onSendError } = options;
@@ -70,8 +70,9 @@ export function createOutboundQueue(options: OutboundQueueOptions): OutboundQueu
     onSendError(err);
   }
 
-  // One callback per batch, on its last frame: it reports errors and, when frames had to stay
-  // queued above the high-water mark, writes more once the socket took the batch.
+  // A callback only when frames have to stay queued above the high-water mark: it writes
+  // more once the socket took the batch. A batch that fits needs none (each costs a tick);
+  // a socket that fails to write emits 'error' and 'close', which release the connection.
   const afterBatch = (err?: Error): void => {
     if (err !== undefined && err !== null) fail(err);
     else if (head < frames.length) requestFlush();
@@ -88,10 +89,10 @@ export function createOutboundQueue(options: OutboundQueueOptions): OutboundQueu
       const frame = frames[head] as OutboundFrame;
       head += 1;
       queuedBytes -= frame.bytes;
-      // Errs towards a callback: when the loop stops above the high-water mark, the frame that
-      // took it there always carries one (a ws frame header is at most 14 bytes).
-      const isLast = head === frames.length || socket.bufferedAmount + frame.bytes + MAX_HEADER_BYTES >= highWater;
-      socket.send(frame.data, SEND_OPTIONS, isLast ? afterBatch : undefined);
+      // Errs towards a callback: when the loop stops above the high-water mark with frames
+      // left, the frame that took it there carries one (a ws frame header is at most 14 bytes).
+      const isStopping = head < frames.length && socket.bufferedAmount + frame.bytes + MAX_HEADER_BYTES >= highWater;
+      socket.send(frame.data, SEND_OPTIONS, isStopping ? afterBatch : undefined);
     }
   }
 
