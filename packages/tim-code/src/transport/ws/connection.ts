@@ -64,7 +64,8 @@ export class Connection {
   private state: ConnectionState = 'awaiting-auth';
   private readonly queue: OutboundQueue;
   private readonly stopHeartbeat: () => void;
-  private readonly authTimer: NodeJS.Timeout;
+  /** Dropped once cleared: a finished timer should not stay alive per idle connection. */
+  private authTimer: NodeJS.Timeout | undefined;
   /** Frames are handled one after another, in arrival order. */
   private frameChain: Promise<void> = Promise.resolve();
 
@@ -90,8 +91,9 @@ export class Connection {
         this.terminate('send failed');
       },
     });
-    this.authTimer = setTimeout(() => this.close(CLOSE_AUTH_TIMEOUT, 'No auth frame in time.'), config.authTimeoutMs);
-    this.authTimer.unref();
+    const authTimer = setTimeout(() => this.close(CLOSE_AUTH_TIMEOUT, 'No auth frame in time.'), config.authTimeoutMs);
+    authTimer.unref();
+    this.authTimer = authTimer;
     this.stopHeartbeat = startHeartbeat(socket, {
       intervalMs: config.heartbeatMs,
       onDead: () => this.terminate('missed heartbeats'),
@@ -150,6 +152,7 @@ export class Connection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.authTimer);
+    this.authTimer = undefined;
     this.stopHeartbeat();
     this.queue.stop();
     for (const spaceId of [...this.subscriptions.keys()]) this.dropSubscription(spaceId);
@@ -211,6 +214,7 @@ export class Connection {
       return;
     }
     clearTimeout(this.authTimer);
+    this.authTimer = undefined;
     const { config, registry } = this.deps;
     if (registry.countForTimite(authenticated.timite.id) >= config.maxConnectionsPerTimite) {
       sendError(this, { code: 'limit_exceeded', message: `At most ${config.maxConnectionsPerTimite} connections per timite.` });

@@ -49,91 +49,107 @@ const MAX_HEADER_BYTES = 14;
  * then writes everything due at once, corked.
  */
 export function createOutboundQueue(options: OutboundQueueOptions): OutboundQueue {
-  const { socket, stream, scheduler, maxBacklogBytes, onOverflow, onSendError } = options;
-  const highWater = options.socketHighWaterBytes ?? 64 * 1024;
-  const frames: OutboundFrame[] = [];
-  let head = 0;
-  let queuedBytes = 0;
-  let isStopped = false;
-  let isFlushScheduled = false;
+  return new BoundedOutboundQueue(options);
+}
 
-  function stop(): void {
-    isStopped = true;
-    frames.length = 0;
-    head = 0;
-    queuedBytes = 0;
+// A class rather than closures: one object per connection instead of ten functions and their
+// context, which matters at thousands of idle connections.
+class BoundedOutboundQueue implements OutboundQueue {
+  private readonly socket: OutboundSocket;
+  private readonly stream: CorkableStream | undefined;
+  private readonly options: OutboundQueueOptions;
+  private readonly highWater: number;
+  private readonly frames: OutboundFrame[] = [];
+  private head = 0;
+  private queued = 0;
+  private isStopped = false;
+  private isFlushScheduled = false;
+  /** Made on first need: most sockets never fill their buffer. */
+  private afterBatch: ((err?: Error) => void) | undefined;
+
+  constructor(options: OutboundQueueOptions) {
+    this.options = options;
+    this.socket = options.socket;
+    this.stream = options.stream;
+    this.highWater = options.socketHighWaterBytes ?? 64 * 1024;
   }
 
-  function fail(err: unknown): void {
-    if (isStopped) return;
-    stop();
-    onSendError(err);
+  get queuedBytes(): number {
+    return this.queued;
   }
 
-  // A callback only when frames have to stay queued above the high-water mark: it writes
-  // more once the socket took the batch. A batch that fits needs none (each costs a tick);
-  // a socket that fails to write emits 'error' and 'close', which release the connection.
-  const afterBatch = (err?: Error): void => {
-    if (err !== undefined && err !== null) fail(err);
-    else if (head < frames.length) requestFlush();
-  };
-
-  function requestFlush(): void {
-    if (isFlushScheduled || isStopped) return;
-    isFlushScheduled = true;
-    scheduler.schedule(queue);
+  enqueue(frame: OutboundFrame): void {
+    if (this.isStopped) return;
+    this.frames.push(frame);
+    this.queued += frame.bytes;
+    const backlogBytes = this.queued + this.socket.bufferedAmount;
+    if (backlogBytes > this.options.maxBacklogBytes) {
+      this.stop();
+      this.options.onOverflow(backlogBytes);
+      return;
+    }
+    this.requestFlush();
   }
 
-  function writeBatch(): void {
-    while (!isStopped && head < frames.length && socket.bufferedAmount < highWater) {
-      const frame = frames[head] as OutboundFrame;
-      head += 1;
-      queuedBytes -= frame.bytes;
-      // Errs towards a callback: when the loop stops above the high-water mark with frames
-      // left, the frame that took it there carries one (a ws frame header is at most 14 bytes).
-      const isStopping = head < frames.length && socket.bufferedAmount + frame.bytes + MAX_HEADER_BYTES >= highWater;
-      socket.send(frame.data, SEND_OPTIONS, isStopping ? afterBatch : undefined);
+  flush(): void {
+    this.isFlushScheduled = false;
+    this.stream?.cork();
+    try {
+      this.writeBatch();
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.stream?.uncork();
+    }
+    if (this.head === this.frames.length) {
+      this.frames.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024) {
+      this.frames.splice(0, this.head);
+      this.head = 0;
     }
   }
 
-  const queue: OutboundQueue = {
-    enqueue(frame) {
-      if (isStopped) return;
-      frames.push(frame);
-      queuedBytes += frame.bytes;
-      const backlogBytes = queuedBytes + socket.bufferedAmount;
-      if (backlogBytes > maxBacklogBytes) {
-        stop();
-        onOverflow(backlogBytes);
-        return;
-      }
-      requestFlush();
-    },
+  stop(): void {
+    this.isStopped = true;
+    this.frames.length = 0;
+    this.head = 0;
+    this.queued = 0;
+  }
 
-    flush() {
-      isFlushScheduled = false;
-      stream?.cork();
-      try {
-        writeBatch();
-      } catch (err) {
-        fail(err);
-      } finally {
-        stream?.uncork();
-      }
-      if (head === frames.length) {
-        frames.length = 0;
-        head = 0;
-      } else if (head > 1024) {
-        frames.splice(0, head);
-        head = 0;
-      }
-    },
+  private fail(err: unknown): void {
+    if (this.isStopped) return;
+    this.stop();
+    this.options.onSendError(err);
+  }
 
-    stop,
+  private requestFlush(): void {
+    if (this.isFlushScheduled || this.isStopped) return;
+    this.isFlushScheduled = true;
+    this.options.scheduler.schedule(this);
+  }
 
-    get queuedBytes() {
-      return queuedBytes;
-    },
-  };
-  return queue;
+  private writeBatch(): void {
+    const { socket, frames, highWater } = this;
+    while (!this.isStopped && this.head < frames.length && socket.bufferedAmount < highWater) {
+      const frame = frames[this.head] as OutboundFrame;
+      this.head += 1;
+      this.queued -= frame.bytes;
+      // A callback only when frames have to stay queued above the high-water mark: it writes
+      // more once the socket took the batch. A batch that fits needs none (each costs a tick);
+      // a socket that fails to write emits 'error' and 'close', which release the connection.
+      // Errs towards a callback: the frame that takes the buffer over the mark carries one
+      // (a ws frame header is at most 14 bytes).
+      const isStopping = this.head < frames.length && socket.bufferedAmount + frame.bytes + MAX_HEADER_BYTES >= highWater;
+      socket.send(frame.data, SEND_OPTIONS, isStopping ? this.callbackAfterBatch() : undefined);
+    }
+  }
+
+  private callbackAfterBatch(): (err?: Error) => void {
+    this.afterBatch ??= (err?: Error): void => {
+      if (err !== undefined && err !== null) this.fail(err);
+      else if (this.head < this.frames.length) this.requestFlush();
+    };
+    return this.afterBatch;
+  }
 }
