@@ -276,7 +276,9 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
     channel.subscriptions.add(subscription);
     const headId = channel.deliveredHead;
     subscription.subscriber.deliver(toOutboundFrame({ type: 'subscribed', spaceId: channel.spaceId, headId }));
-    await catchUp(channel, subscription, options.after ?? headId);
+    // A cursor past the head (a client that kept it across a data reset) resumes at the head,
+    // so the live updates after headId still reach it, as the protocol promises.
+    await catchUp(channel, subscription, Math.min(options.after ?? headId, headId));
   }
 
   return {

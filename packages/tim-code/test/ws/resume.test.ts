@@ -31,4 +31,14 @@ describe('resume with after', () => {
     expect(second.takeUpdateIds('main')).toEqual([]);
     await second.close();
   });
+
+  it('treats a cursor past the head as the head: later updates still arrive', async () => {
+    const [reader, writer] = await Promise.all([register(server, 'stale'), register(server, 'poster')]);
+    const socket = await TestSocket.connect(server.wsUrl, reader.key);
+    const headId = await socket.subscribe('main', { after: 1_000_000 });
+    const next = await send(server, writer, 'after a stale cursor');
+    expect(next.body.updateId).toBe(headId + 1);
+    expect(await collectUpdateIds(socket, 'main', 1)).toEqual([headId + 1]);
+    await socket.close();
+  });
 });
