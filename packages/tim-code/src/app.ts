@@ -67,6 +67,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     bus,
     onDelivered: (count) => metrics.updatesDelivered.inc(count),
     onError: onBackgroundError('hub failure'),
+    presenceFanoutMaxSubscriptions: config.presenceFanoutMaxSubscriptions,
   });
   const sessions = createSessions({ storage, ttlMs: config.sessionTtlMs, now });
   const accounts = createAccounts({ storage, sessions, decoyHash: createDecoyHash() });

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       slowConsumerBytes: 1_048_576,
       maxAgentStreak: 10,
+      presenceFanoutMaxSubscriptions: 500,
       webDir: undefined,
     });
     expect(result.config.dataDir.endsWith('.tim')).toBe(true);

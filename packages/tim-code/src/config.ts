@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '@tim/protocol';
 import { z } from 'zod';
+import { DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS } from './realtime/hub';
 
 /** A rate limit as `points` per `durationSeconds`, parsed from `20/10s`. */
 export interface Rate {
@@ -38,6 +39,11 @@ export interface Config {
   maxAgentStreak: number;
   /** Session lifetime in ms. @default 30 days */
   sessionTtlMs: number;
+  /**
+   * Presence events reach a space only while it has at most this many subscriptions here;
+   * past it, N joins would cost N² frames, and clients read GET /presence instead. @default 500
+   */
+  presenceFanoutMaxSubscriptions: number;
   /** A built web client served at / (SPA fallback to index.html); absent: API only. */
   webDir: string | undefined;
   /**
@@ -166,6 +172,7 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_SLOW_CONSUMER_BYTES: integer(DEFAULT_LIMITS.slowConsumerBytes, 1024),
     TIM_MAX_AGENT_STREAK: integer(DEFAULT_LIMITS.maxAgentStreak, 1),
     TIM_SESSION_TTL_MS: integer(DEFAULT_LIMITS.sessionTtlMs, 1000),
+    TIM_PRESENCE_MAX_SUBSCRIBERS: integer(DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS, 0),
     TIM_TRUST_PROXY: trustProxy,
     TIM_WEB_DIR: z
       .string()
@@ -207,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       slowConsumerBytes: env_.TIM_SLOW_CONSUMER_BYTES,
       maxAgentStreak: env_.TIM_MAX_AGENT_STREAK,
       sessionTtlMs: env_.TIM_SESSION_TTL_MS,
+      presenceFanoutMaxSubscriptions: env_.TIM_PRESENCE_MAX_SUBSCRIBERS,
       webDir: env_.TIM_WEB_DIR === undefined ? undefined : resolve(env_.TIM_WEB_DIR),
       trustProxy: env_.TIM_TRUST_PROXY,
       authTimeoutMs: DEFAULT_LIMITS.authTimeoutMs,
