@@ -6,8 +6,19 @@ import { median, ratio } from './stats/summary-stats';
 /** Loss and error counters: the worst run is reported, never a median that could hide one. */
 const WORST_OF_RUNS = new Set<keyof RunResult>(['lost', 'duplicates', 'gaps', 'unexpectedCloses', 'connectFailed', 'publishFailed', 'otherFrames']);
 
+/** The largest finite value (a failed run has no count); NaN when no run has one. */
+function worst(values: readonly number[]): number {
+  const finite = values.filter((value) => Number.isFinite(value));
+  return finite.length === 0 ? Number.NaN : Math.max(...finite);
+}
+
 /** One (scenario, target) over all runs: medians of the figures, worst of the counters. */
-export type CombinedResult = RunResult & { runs: number };
+export type CombinedResult = RunResult & {
+  runs: number;
+  /** Spread of the server CPU per delivery over the runs: how noisy the machine was. */
+  cpuUsPerDeliveryMin: number;
+  cpuUsPerDeliveryMax: number;
+};
 
 export function combineRuns(results: readonly RunResult[]): CombinedResult[] {
   const groups = new Map<string, RunResult[]>();
@@ -17,11 +28,17 @@ export function combineRuns(results: readonly RunResult[]): CombinedResult[] {
   }
   return [...groups.values()].map((group) => {
     const first = group[0] as RunResult;
-    const combined: CombinedResult = { ...first, runs: group.length };
+    const costs = group.map((result) => result.cpuUsPerDelivery).filter((value) => Number.isFinite(value));
+    const combined: CombinedResult = {
+      ...first,
+      runs: group.length,
+      cpuUsPerDeliveryMin: costs.length === 0 ? Number.NaN : Math.min(...costs),
+      cpuUsPerDeliveryMax: costs.length === 0 ? Number.NaN : Math.max(...costs),
+    };
     for (const key of Object.keys(first) as Array<keyof RunResult>) {
       if (typeof first[key] !== 'number') continue;
       const values = group.map((result) => result[key] as number);
-      (combined as unknown as Record<string, number>)[key] = WORST_OF_RUNS.has(key) ? Math.max(...values) : median(values);
+      (combined as unknown as Record<string, number>)[key] = WORST_OF_RUNS.has(key) ? worst(values) : median(values);
     }
     combined.firstError = group.find((result) => result.firstError !== undefined)?.firstError;
     return combined;
@@ -38,6 +55,7 @@ export function headlineJson(options: { scenario: Scenario; combined: CombinedRe
       result.target,
       {
         cpuUsPerDelivery: round(result.cpuUsPerDelivery, 2),
+        cpuUsPerDeliveryRange: [round(result.cpuUsPerDeliveryMin, 2), round(result.cpuUsPerDeliveryMax, 2)],
         clientCpuUsPerDelivery: round(result.clientCpuUsPerDelivery, 2),
         deliveriesPerSec: round(result.deliveriesPerSec, 0),
         p50Ms: round(result.p50Ms),
@@ -68,18 +86,25 @@ export function headlineJson(options: { scenario: Scenario; combined: CombinedRe
 
 const cell = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
+/** The median server CPU per delivery with its range over the runs, e.g. `15.92 (11.7–16.5)`. */
+function spreadCell(result: CombinedResult): string {
+  if (!Number.isFinite(result.cpuUsPerDelivery)) return '–';
+  if (result.runs < 2) return cell(result.cpuUsPerDelivery, 2);
+  return `${cell(result.cpuUsPerDelivery, 2)} (${cell(result.cpuUsPerDeliveryMin, 1)}–${cell(result.cpuUsPerDeliveryMax, 1)})`;
+}
+
 /** The full run's markdown: one table of figures, one of tim's ratios. */
 export function markdownReport(options: { scenarios: Scenario[]; combined: CombinedResult[]; machine: MachineInfo; runs: number }): string {
   const lines = [
     `Machine: ${options.machine.cpus} CPUs (${options.machine.cpuModel}), Node ${options.machine.node}, load average ${options.machine.loadAverage1m.toFixed(2)} at start; medians of ${options.runs} run(s), loss counters are the worst run.`,
     '',
-    '| scenario | target | conns | msgs | delivered | lost | dup/out of order | server CPU µs/delivery | client CPU µs/delivery | deliveries/s | p50 ms | p95 ms | p99 ms | max ms | KB/conn | peak RSS MB | join ms | join server CPU ms | presence frames |',
+    '| scenario | target | conns | msgs | delivered | lost | dup/out of order | server CPU µs/delivery (min–max) | client CPU µs/delivery | deliveries/s | p50 ms | p95 ms | p99 ms | max ms | KB/conn | peak RSS MB | join ms | join server CPU ms | presence frames |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const scenario of options.scenarios) {
     for (const result of options.combined.filter((entry) => entry.scenarioId === scenario.id)) {
       lines.push(
-        `| ${scenario.id} | ${result.target} | ${result.connected} | ${result.published} | ${result.deliveries} | ${cell(result.lost, 0)} | ${cell(result.duplicates, 0)}/${cell(result.gaps, 0)} | ${cell(result.cpuUsPerDelivery, 2)} | ${cell(result.clientCpuUsPerDelivery, 2)} | ${cell(result.deliveriesPerSec, 0)} | ${cell(result.p50Ms)} | ${cell(result.p95Ms)} | ${cell(result.p99Ms)} | ${cell(result.maxMs)} | ${cell(result.memPerConnectionKB)} | ${cell(result.peakRssMB)} | ${cell(result.joinMs, 0)} | ${cell(result.joinServerCpuMs, 0)} | ${result.presenceFrames} |`,
+        `| ${scenario.id} | ${result.target} | ${result.connected} | ${result.published} | ${result.deliveries} | ${cell(result.lost, 0)} | ${cell(result.duplicates, 0)}/${cell(result.gaps, 0)} | ${spreadCell(result)} | ${cell(result.clientCpuUsPerDelivery, 2)} | ${cell(result.deliveriesPerSec, 0)} | ${cell(result.p50Ms)} | ${cell(result.p95Ms)} | ${cell(result.p99Ms)} | ${cell(result.maxMs)} | ${cell(result.memPerConnectionKB)} | ${cell(result.peakRssMB)} | ${cell(result.joinMs, 0)} | ${cell(result.joinServerCpuMs, 0)} | ${result.presenceFrames} |`,
       );
     }
   }
