@@ -155,12 +155,17 @@ describe('createHub', () => {
         const joined: Array<{ watcher: ReturnType<typeof recorder>; after: number | undefined }> = [];
         const pending: Array<Promise<void>> = [];
         let head = 0;
+        // A real client's cursor is an id it was given, so at most the stored head.
+        let storedHead = 0;
         for (const command of steps) {
           switch (command.kind) {
             case 'append': {
               // Not awaited: appends, deliveries and joins overlap as they do in the server.
               pending.push(
-                append(storage, senderId, head).then((update) => manual.bus.publish('main', { kind: 'update', update })),
+                append(storage, senderId, head).then((update) => {
+                  storedHead = Math.max(storedHead, update.id);
+                  return manual.bus.publish('main', { kind: 'update', update });
+                }),
               );
               head += 1;
               break;
@@ -173,7 +178,7 @@ describe('createHub', () => {
               break;
             case 'join': {
               const watcher = recorder(99);
-              const after = command.after === undefined ? undefined : command.after % (head + 1);
+              const after = command.after === undefined ? undefined : command.after % (storedHead + 1);
               pending.push(hub.subscribe('main', watcher.subscriber, after === undefined ? {} : { after }).live);
               joined.push({ watcher, after });
               break;

@@ -276,9 +276,14 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
     channel.subscriptions.add(subscription);
     const headId = channel.deliveredHead;
     subscription.subscriber.deliver(toOutboundFrame({ type: 'subscribed', spaceId: channel.spaceId, headId }));
-    // A cursor past the head (a client that kept it across a data reset) resumes at the head,
-    // so the live updates after headId still reach it, as the protocol promises.
-    await catchUp(channel, subscription, Math.min(options.after ?? headId, headId));
+    let from = options.after ?? headId;
+    if (from > headId) {
+      // Past what the hub has delivered: updates still on their way over the bus, or a cursor
+      // kept across a data reset. Past storage's head it is the latter: resume at that head,
+      // so the updates that come later still reach the subscriber.
+      from = Math.min(from, await storage.headId(channel.spaceId));
+    }
+    await catchUp(channel, subscription, from);
   }
 
   return {
