@@ -1,3 +1,4 @@
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { TARGET_NAMES, type TargetName } from './targets/target';
 
 export interface BenchArgs {
@@ -20,52 +21,36 @@ const USAGE = `usage: pnpm bench [--quick] [--targets ${TARGET_NAMES.join(',')}]
 
 /** Parses the command line; throws with the usage line on anything it does not know. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { isQuick: false, targets: [...TARGET_NAMES], runs: 1 };
-  let hasTargets = false;
-  const rest = argv.filter((arg) => arg !== '--');
-  const valueAfter = (index: number, flag: string): string => {
-    const value = rest[index + 1];
-    if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
-    return value;
-  };
-  for (let index = 0; index < rest.length; index += 1) {
-    const arg = rest[index];
-    switch (arg) {
-      case '--quick':
-        args.isQuick = true;
-        break;
-      case '--targets':
-        args.targets = valueAfter(index, arg).split(',').map((name) => parseTarget(name));
-        hasTargets = true;
-        index += 1;
-        break;
-      case '--runs':
-        args.runs = Number(valueAfter(index, arg));
-        if (!Number.isInteger(args.runs) || args.runs < 1 || args.runs > 20) throw new Error(`--runs takes 1–20\n${USAGE}`);
-        index += 1;
-        break;
-      case '--scenarios':
-        args.scenarioIds = valueAfter(index, arg).split(',');
-        index += 1;
-        break;
-      case '--cpu-prof':
-        args.cpuProfileDir = valueAfter(index, arg);
-        index += 1;
-        break;
-      case '--from':
-        args.fromFiles = valueAfter(index, arg).split(',');
-        index += 1;
-        break;
-      case '--out':
-        args.outFile = valueAfter(index, arg);
-        index += 1;
-        break;
-      default:
-        throw new Error(`unknown argument "${arg}"\n${USAGE}`);
-    }
+  let values;
+  try {
+    ({ values } = parseNodeArgs({
+      args: argv.filter((arg) => arg !== '--'),
+      strict: true,
+      options: {
+        quick: { type: 'boolean', default: false },
+        targets: { type: 'string' },
+        runs: { type: 'string', default: '1' },
+        scenarios: { type: 'string' },
+        'cpu-prof': { type: 'string' },
+        out: { type: 'string' },
+        from: { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`, { cause: err });
   }
-  if (args.isQuick && !hasTargets) args.targets = QUICK_TARGETS;
-  return args;
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new Error(`--runs takes 1–20\n${USAGE}`);
+  const defaultTargets = values.quick ? QUICK_TARGETS : [...TARGET_NAMES];
+  return {
+    isQuick: values.quick,
+    targets: values.targets === undefined ? defaultTargets : values.targets.split(',').map(parseTarget),
+    runs,
+    scenarioIds: values.scenarios?.split(','),
+    cpuProfileDir: values['cpu-prof'],
+    outFile: values.out,
+    fromFiles: values.from?.split(','),
+  };
 }
 
 function parseTarget(name: string): TargetName {
