@@ -8,7 +8,7 @@ import {
   type Timite,
 } from '@tim/protocol';
 import { Socket } from 'node:net';
-import type { RawData, WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import type { Bus } from '../../bus/bus';
 import type { Config } from '../../config';
 import type { Authenticated, Sessions } from '../../domain/sessions';
@@ -21,9 +21,9 @@ import type { Presence } from '../../realtime/presence';
 import type { Storage } from '../../storage/storage';
 import type { ConnectionRegistry } from './connection-registry';
 import { handleFrame, parseClientFrame, sendError } from './frame-handlers';
-import { startHeartbeat } from './heartbeat';
+import type { Heartbeat, HeartbeatPeer } from './heartbeat';
 import type { FlushScheduler } from './flush-scheduler';
-import { createOutboundQueue, type CorkableStream, type OutboundQueue } from './outbound-queue';
+import { createOutboundQueue, type CorkableStream, type OutboundQueue, type OutboundQueueListener } from './outbound-queue';
 
 export interface ConnectionDeps {
   config: Config;
@@ -38,6 +38,40 @@ export interface ConnectionDeps {
   logger: Logger;
   /** Shared by the app's connections: one flush per socket per task. */
   flushScheduler: FlushScheduler;
+  /** Shared by the app's connections: one timer pings them all. */
+  heartbeat: Heartbeat;
+}
+
+/**
+ * ws's WebSocket with a link to the Connection that owns it. The server creates its sockets
+ * from this class, so every socket shares one set of listener functions instead of carrying
+ * its own closures: at thousands of idle connections, that is memory.
+ */
+export class TimWebSocket extends WebSocket {
+  connection: Connection | undefined;
+}
+
+/** ws types listeners' `this` as its own WebSocket; the server only makes TimWebSockets. */
+function connectionOf(socket: WebSocket): Connection | undefined {
+  return socket instanceof TimWebSocket ? socket.connection : undefined;
+}
+
+function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  connectionOf(this)?.onMessage(data, isBinary);
+}
+
+function onSocketClose(this: WebSocket): void {
+  connectionOf(this)?.release('socket closed');
+}
+
+function onSocketError(this: WebSocket, err: Error): void {
+  const connection = connectionOf(this);
+  connection?.deps.logger.debug('socket error', { connectionId: connection.id, error: err.message });
+}
+
+function onSocketPong(this: WebSocket): void {
+  const connection = connectionOf(this);
+  if (connection !== undefined) connection.unansweredPings = 0;
 }
 
 export interface ConnectionSubscription {
@@ -56,51 +90,42 @@ type ConnectionState = 'awaiting-auth' | 'authenticating' | 'ready' | 'closed';
  * slow consumer, logout, shutdown — goes through `release`, which gives back its
  * subscriptions, presence and registry entry exactly once.
  */
-export class Connection {
+export class Connection implements HeartbeatPeer, OutboundQueueListener {
   readonly id: string;
   readonly subscriptions = new Map<SpaceId, ConnectionSubscription>();
   timite: Timite | undefined;
   keyHash: string | undefined;
+  unansweredPings = 0;
   private state: ConnectionState = 'awaiting-auth';
   private readonly queue: OutboundQueue;
-  private readonly stopHeartbeat: () => void;
   /** Dropped once cleared: a finished timer should not stay alive per idle connection. */
   private authTimer: NodeJS.Timeout | undefined;
   /** Frames are handled one after another, in arrival order. */
   private frameChain: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly socket: WebSocket,
+    private readonly socket: TimWebSocket,
     readonly deps: ConnectionDeps,
     id: string,
   ) {
     this.id = id;
-    const { config, metrics, logger } = deps;
+    const { config } = deps;
     this.queue = createOutboundQueue({
       socket,
       stream: underlyingStream(socket),
       scheduler: deps.flushScheduler,
       maxBacklogBytes: config.slowConsumerBytes,
-      onOverflow: (backlogBytes) => {
-        metrics.slowConsumerCloses.inc();
-        logger.info('closing slow consumer', { connectionId: id, backlogBytes });
-        this.close(CLOSE_SLOW_CONSUMER, 'Too far behind; resume with after.');
-      },
-      onSendError: (err) => {
-        logger.info('send to socket failed; dropping connection', { connectionId: id, error: String(err) });
-        this.terminate('send failed');
-      },
+      listener: this,
     });
     const authTimer = setTimeout(() => this.close(CLOSE_AUTH_TIMEOUT, 'No auth frame in time.'), config.authTimeoutMs);
     authTimer.unref();
     this.authTimer = authTimer;
-    this.stopHeartbeat = startHeartbeat(socket, {
-      intervalMs: config.heartbeatMs,
-      onDead: () => this.terminate('missed heartbeats'),
-    });
-    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    socket.on('close', () => this.release('socket closed'));
-    socket.on('error', (err) => logger.debug('socket error', { connectionId: id, error: err.message }));
+    socket.connection = this;
+    socket.on('message', onSocketMessage);
+    socket.on('close', onSocketClose);
+    socket.on('error', onSocketError);
+    socket.on('pong', onSocketPong);
+    deps.heartbeat.watch(this);
     deps.registry.add(this);
   }
 
@@ -121,9 +146,9 @@ export class Connection {
   }
 
   /** Queues a frame for this peer only; never throws. */
-  deliver = (frame: OutboundFrame): void => {
+  deliver(frame: OutboundFrame): void {
     if (this.state !== 'closed') this.queue.enqueue(frame);
-  };
+  }
 
   send(frame: ServerFrame): void {
     this.deliver(toOutboundFrame(frame));
@@ -153,7 +178,7 @@ export class Connection {
     this.state = 'closed';
     clearTimeout(this.authTimer);
     this.authTimer = undefined;
-    this.stopHeartbeat();
+    this.deps.heartbeat.unwatch(this);
     this.queue.stop();
     for (const spaceId of [...this.subscriptions.keys()]) this.dropSubscription(spaceId);
     this.deps.registry.remove(this);
@@ -169,7 +194,31 @@ export class Connection {
     if (entry.joined && this.timite !== undefined) this.deps.presence.leave(spaceId, this.timite.id);
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
+  ping(): void {
+    try {
+      this.socket.ping();
+    } catch {
+      // A socket that cannot be pinged is closing; its close event releases it.
+    }
+  }
+
+  onHeartbeatMissed(): void {
+    this.terminate('missed heartbeats');
+  }
+
+  onQueueOverflow(backlogBytes: number): void {
+    this.deps.metrics.slowConsumerCloses.inc();
+    this.deps.logger.info('closing slow consumer', { connectionId: this.id, backlogBytes });
+    this.close(CLOSE_SLOW_CONSUMER, 'Too far behind; resume with after.');
+  }
+
+  onQueueSendError(err: unknown): void {
+    this.deps.logger.info('send to socket failed; dropping connection', { connectionId: this.id, error: String(err) });
+    this.terminate('send failed');
+  }
+
+  /** Called by the socket's shared listener. */
+  onMessage(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return;
     const text = isBinary ? undefined : rawToString(data);
     this.frameChain = this.frameChain

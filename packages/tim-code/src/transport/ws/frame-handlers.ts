@@ -6,6 +6,8 @@ import {
   type SubscribeFrame,
   type UnsubscribeFrame,
 } from '@tim/protocol';
+import type { HubSubscriber } from '../../realtime/hub';
+import type { OutboundFrame } from '../../realtime/outbound-frame';
 import type { Connection } from './connection';
 
 export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; message: string };
@@ -34,6 +36,19 @@ export function sendError(
   connection.send({ type: 'error', ...error });
 }
 
+/** The hub's recipient for one subscription of a connection. */
+class SubscriptionDelivery implements HubSubscriber {
+  constructor(
+    private readonly connection: Connection,
+    readonly timiteId: number,
+    readonly receiveOwnMessages: boolean,
+  ) {}
+
+  deliver(frame: OutboundFrame): void {
+    this.connection.deliver(frame);
+  }
+}
+
 async function subscribe(connection: Connection, frame: SubscribeFrame): Promise<void> {
   const { spaceId } = frame;
   const { config, storage, hub, presence, logger } = connection.deps;
@@ -53,11 +68,9 @@ async function subscribe(connection: Connection, frame: SubscribeFrame): Promise
   }
   const timite = connection.timite;
   if (timite === undefined) return;
-  const handle = hub.subscribe(
-    spaceId,
-    { timiteId: timite.id, receiveOwnMessages: frame.receiveOwnMessages ?? true, deliver: connection.deliver },
-    { after: frame.after },
-  );
+  const handle = hub.subscribe(spaceId, new SubscriptionDelivery(connection, timite.id, frame.receiveOwnMessages ?? true), {
+    after: frame.after,
+  });
   const entry = { handle, joined: false };
   connection.subscriptions.set(spaceId, entry);
   // Not awaited here: the replay may be long, and later frames need not wait for it.

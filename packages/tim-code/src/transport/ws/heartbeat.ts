@@ -1,28 +1,59 @@
-/** The part of a `ws` WebSocket the heartbeat uses. */
-export interface HeartbeatSocket {
+/** What the heartbeat needs of a connection. */
+export interface HeartbeatPeer {
+  /** Pings sent since the last pong. The heartbeat counts up; the peer resets it on pong. */
+  unansweredPings: number;
   ping(): void;
-  on(event: 'pong', listener: () => void): unknown;
+  /** Two pings went unanswered; the peer is no longer watched. */
+  onHeartbeatMissed(): void;
 }
 
-/** Pings a socket every `intervalMs`; after two pings without a pong, calls `onDead` once. */
-export function startHeartbeat(socket: HeartbeatSocket, options: { intervalMs: number; onDead: () => void }): () => void {
-  let unanswered = 0;
-  socket.on('pong', () => {
-    unanswered = 0;
-  });
-  const timer = setInterval(() => {
-    if (unanswered >= 2) {
-      clearInterval(timer);
-      options.onDead();
-      return;
+export interface Heartbeat {
+  watch(peer: HeartbeatPeer): void;
+  unwatch(peer: HeartbeatPeer): void;
+  stop(): void;
+}
+
+/** Pings after which an unanswered peer is given up. */
+const MAX_UNANSWERED_PINGS = 2;
+
+/**
+ * One timer for all of an app's connections instead of one per connection (a timer, its
+ * closure and context cost about half a kilobyte on each of thousands of idle sockets).
+ * Peers are spread over `slices` groups and one group is visited every intervalMs/slices, so
+ * every peer is pinged once per interval without thousands of pings leaving in one burst.
+ */
+export function createHeartbeat(options: { intervalMs: number; slices?: number }): Heartbeat {
+  const groups: Array<Set<HeartbeatPeer>> = Array.from({ length: options.slices ?? 10 }, () => new Set());
+  let nextGroup = 0;
+  let dueGroup = 0;
+
+  const visit = (): void => {
+    const group = groups[dueGroup] as Set<HeartbeatPeer>;
+    dueGroup = (dueGroup + 1) % groups.length;
+    for (const peer of group) {
+      if (peer.unansweredPings >= MAX_UNANSWERED_PINGS) {
+        group.delete(peer);
+        peer.onHeartbeatMissed();
+        continue;
+      }
+      peer.unansweredPings += 1;
+      peer.ping();
     }
-    unanswered += 1;
-    try {
-      socket.ping();
-    } catch {
-      // A socket that cannot be pinged is closing; its close event releases it.
-    }
-  }, options.intervalMs);
+  };
+  const timer = setInterval(visit, Math.max(1, Math.floor(options.intervalMs / groups.length)));
   timer.unref();
-  return () => clearInterval(timer);
+
+  return {
+    watch(peer) {
+      (groups[nextGroup] as Set<HeartbeatPeer>).add(peer);
+      nextGroup = (nextGroup + 1) % groups.length;
+    },
+    unwatch(peer) {
+      for (const group of groups) if (group.delete(peer)) return;
+    },
+    stop() {
+      clearInterval(timer);
+      for (const group of groups) group.clear();
+    },
+  };
 }

@@ -66,7 +66,7 @@ describe('createOutboundQueue', () => {
   it('writes the frames of one task in one corked batch, after the task, without write callbacks', () => {
     const fake = createFakeSocket();
     const scheduler = createManualScheduler();
-    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, onOverflow: jest.fn(), onSendError: jest.fn() });
+    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
     for (let n = 1; n <= 3; n += 1) queue.enqueue(frame(n));
     expect(fake.sent).toHaveLength(0);
     scheduler.run();
@@ -78,7 +78,7 @@ describe('createOutboundQueue', () => {
   it('holds frames while the socket buffer is above the high-water mark and sends them in order as it drains', () => {
     const fake = createFakeSocket();
     const scheduler = createManualScheduler();
-    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, onOverflow: jest.fn(), onSendError: jest.fn() });
+    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
     for (let n = 1; n <= 3; n += 1) queue.enqueue(frame(n));
     scheduler.run();
     expect(fake.sent).toHaveLength(1);
@@ -93,7 +93,7 @@ describe('createOutboundQueue', () => {
     const fake = createFakeSocket();
     const scheduler = createManualScheduler();
     const onOverflow = jest.fn();
-    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 200, socketHighWaterBytes: 1, onOverflow, onSendError: jest.fn() });
+    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 200, socketHighWaterBytes: 1, listener: { onQueueOverflow: onOverflow, onQueueSendError: jest.fn() } });
     queue.enqueue(frame(1));
     scheduler.run();
     for (let n = 2; n <= 10; n += 1) queue.enqueue(frame(n));
@@ -105,7 +105,7 @@ describe('createOutboundQueue', () => {
     const fake = createFakeSocket();
     const scheduler = createManualScheduler();
     const onSendError = jest.fn();
-    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, onOverflow: jest.fn(), onSendError });
+    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, listener: { onQueueOverflow: jest.fn(), onQueueSendError: onSendError } });
     fake.failNext();
     queue.enqueue(frame(1));
     expect(() => scheduler.run()).not.toThrow();

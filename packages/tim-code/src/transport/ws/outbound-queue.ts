@@ -23,10 +23,16 @@ export interface OutboundQueueOptions {
   maxBacklogBytes: number;
   /** Frames stay here while the socket already buffers this much. @default 65536 */
   socketHighWaterBytes?: number;
+  /** Told when the queue stops by itself. */
+  listener: OutboundQueueListener;
+}
+
+/** An object rather than two callbacks: the connection is the listener, no closures per socket. */
+export interface OutboundQueueListener {
   /** The backlog passed maxBacklogBytes; the queue has stopped and dropped its frames. */
-  onOverflow: (backlogBytes: number) => void;
+  onQueueOverflow(backlogBytes: number): void;
   /** The socket refused a frame (threw or reported an error); the queue has stopped. */
-  onSendError: (err: unknown) => void;
+  onQueueSendError(err: unknown): void;
 }
 
 export interface OutboundQueue {
@@ -57,7 +63,9 @@ export function createOutboundQueue(options: OutboundQueueOptions): OutboundQueu
 class BoundedOutboundQueue implements OutboundQueue {
   private readonly socket: OutboundSocket;
   private readonly stream: CorkableStream | undefined;
-  private readonly options: OutboundQueueOptions;
+  private readonly scheduler: FlushScheduler;
+  private readonly listener: OutboundQueueListener;
+  private readonly maxBacklog: number;
   private readonly highWater: number;
   private readonly frames: OutboundFrame[] = [];
   private head = 0;
@@ -68,9 +76,11 @@ class BoundedOutboundQueue implements OutboundQueue {
   private afterBatch: ((err?: Error) => void) | undefined;
 
   constructor(options: OutboundQueueOptions) {
-    this.options = options;
     this.socket = options.socket;
     this.stream = options.stream;
+    this.scheduler = options.scheduler;
+    this.listener = options.listener;
+    this.maxBacklog = options.maxBacklogBytes;
     this.highWater = options.socketHighWaterBytes ?? 64 * 1024;
   }
 
@@ -83,9 +93,9 @@ class BoundedOutboundQueue implements OutboundQueue {
     this.frames.push(frame);
     this.queued += frame.bytes;
     const backlogBytes = this.queued + this.socket.bufferedAmount;
-    if (backlogBytes > this.options.maxBacklogBytes) {
+    if (backlogBytes > this.maxBacklog) {
       this.stop();
-      this.options.onOverflow(backlogBytes);
+      this.listener.onQueueOverflow(backlogBytes);
       return;
     }
     this.requestFlush();
@@ -120,13 +130,13 @@ class BoundedOutboundQueue implements OutboundQueue {
   private fail(err: unknown): void {
     if (this.isStopped) return;
     this.stop();
-    this.options.onSendError(err);
+    this.listener.onQueueSendError(err);
   }
 
   private requestFlush(): void {
     if (this.isFlushScheduled || this.isStopped) return;
     this.isFlushScheduled = true;
-    this.options.scheduler.schedule(this);
+    this.scheduler.schedule(this);
   }
 
   private writeBatch(): void {

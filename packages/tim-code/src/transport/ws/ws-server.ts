@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WS_PATH } from '@tim/protocol';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { Connection, type ConnectionDeps } from './connection';
+import { WebSocketServer } from 'ws';
+import { Connection, TimWebSocket, type ConnectionDeps } from './connection';
 import { createFlushScheduler } from './flush-scheduler';
+import { createHeartbeat } from './heartbeat';
 import { isOriginAllowed } from './origin-check';
 
 function refuseUpgrade(socket: Duplex, status: number, statusText: string, code: string, message: string): void {
@@ -16,12 +16,23 @@ function refuseUpgrade(socket: Duplex, status: number, statusText: string, code:
 }
 
 /** Takes over the HTTP server's upgrades on WS_PATH; one Connection per accepted socket. */
-export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, 'flushScheduler'>) {
-  const deps: ConnectionDeps = { ...appDeps, flushScheduler: createFlushScheduler() };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.maxFrameBytes, clientTracking: false });
+export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, 'flushScheduler' | 'heartbeat'>) {
+  const deps: ConnectionDeps = {
+    ...appDeps,
+    flushScheduler: createFlushScheduler(),
+    heartbeat: createHeartbeat({ intervalMs: appDeps.config.heartbeatMs }),
+  };
+  const wss = new WebSocketServer<typeof TimWebSocket>({
+    noServer: true,
+    maxPayload: deps.config.maxFrameBytes,
+    clientTracking: false,
+    WebSocket: TimWebSocket,
+  });
   let accepting = true;
   /** Raw sockets still open, so shutdown can cut the ones that ignore the close frame. */
-  const open = new Set<WebSocket>();
+  const open = new Set<TimWebSocket>();
+  /** Names connections in logs; unique within this process (a flat short string, unlike a UUID). */
+  let connectionCount = 0;
 
   function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (err) => deps.logger.debug('upgrade socket error', { error: err.message }));
@@ -45,7 +56,8 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
       }
       open.add(ws);
       ws.once('close', () => open.delete(ws));
-      new Connection(ws, deps, randomUUID());
+      connectionCount += 1;
+      new Connection(ws, deps, String(connectionCount));
     });
   }
 
@@ -59,6 +71,7 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
     /** Waits up to graceMs for the sockets to finish closing, then terminates the rest. */
     async close(graceMs: number): Promise<void> {
       accepting = false;
+      deps.heartbeat.stop();
       server.off('upgrade', onUpgrade);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(finish, graceMs);
