@@ -33,6 +33,11 @@ export const CollectCommand = z.object({
   /** The last update id the publisher got acknowledged, per space. */
   finalIds: z.record(z.string(), z.number().int().nonnegative()),
   timeoutMs: z.number().int().positive(),
+  /**
+   * After reporting, start the latency histogram, the delivery count and the CPU reading
+   * afresh (the report was of the warm-up). Order and loss checks go on across it.
+   */
+  resetAfter: z.boolean(),
 });
 export type CollectCommand = z.infer<typeof CollectCommand>;
 

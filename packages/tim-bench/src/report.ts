@@ -62,6 +62,7 @@ export function headlineJson(options: { scenario: Scenario; combined: CombinedRe
         p95Ms: round(result.p95Ms),
         p99Ms: round(result.p99Ms),
         maxMs: round(result.maxMs),
+        warmupMaxMs: round(result.warmupMaxMs),
         lost: result.lost,
         duplicates: result.duplicates,
         outOfOrder: result.gaps,
@@ -98,13 +99,13 @@ export function markdownReport(options: { scenarios: Scenario[]; combined: Combi
   const lines = [
     `Machine: ${options.machine.cpus} CPUs (${options.machine.cpuModel}), Node ${options.machine.node}, load average ${options.machine.loadAverage1m.toFixed(2)} at start; medians of ${options.runs} run(s), loss counters are the worst run.`,
     '',
-    '| scenario | target | conns | msgs | delivered | lost | dup/out of order | server CPU µs/delivery (min–max) | client CPU µs/delivery | deliveries/s | p50 ms | p95 ms | p99 ms | max ms | KB/conn | peak RSS MB | join ms | join server CPU ms | presence frames |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | target | conns | msgs | delivered | lost | dup/out of order | server CPU µs/delivery (min–max) | client CPU µs/delivery | deliveries/s | p50 ms | p95 ms | p99 ms | max ms | warm-up max ms | KB/conn | peak RSS MB | join ms | join server CPU ms | presence frames |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const scenario of options.scenarios) {
     for (const result of options.combined.filter((entry) => entry.scenarioId === scenario.id)) {
       lines.push(
-        `| ${scenario.id} | ${result.target} | ${result.connected} | ${result.published} | ${result.deliveries} | ${cell(result.lost, 0)} | ${cell(result.duplicates, 0)}/${cell(result.gaps, 0)} | ${spreadCell(result)} | ${cell(result.clientCpuUsPerDelivery, 2)} | ${cell(result.deliveriesPerSec, 0)} | ${cell(result.p50Ms)} | ${cell(result.p95Ms)} | ${cell(result.p99Ms)} | ${cell(result.maxMs)} | ${cell(result.memPerConnectionKB)} | ${cell(result.peakRssMB)} | ${cell(result.joinMs, 0)} | ${cell(result.joinServerCpuMs, 0)} | ${result.presenceFrames} |`,
+        `| ${scenario.id} | ${result.target} | ${result.connected} | ${result.published} | ${result.deliveries} | ${cell(result.lost, 0)} | ${cell(result.duplicates, 0)}/${cell(result.gaps, 0)} | ${spreadCell(result)} | ${cell(result.clientCpuUsPerDelivery, 2)} | ${cell(result.deliveriesPerSec, 0)} | ${cell(result.p50Ms)} | ${cell(result.p95Ms)} | ${cell(result.p99Ms)} | ${cell(result.maxMs)} | ${cell(result.warmupMaxMs)} | ${cell(result.memPerConnectionKB)} | ${cell(result.peakRssMB)} | ${cell(result.joinMs, 0)} | ${cell(result.joinServerCpuMs, 0)} | ${result.presenceFrames} |`,
       );
     }
   }

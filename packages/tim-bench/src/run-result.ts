@@ -34,6 +34,10 @@ export const RunResult = z.object({
   p95Ms: Figure,
   p99Ms: Figure,
   maxMs: Figure,
+  /** Messages published (and checked) before the measured load; not in the figures above. */
+  warmupMessages: Figure.optional().transform((value) => value ?? 0),
+  /** The highest latency during the warm-up: what the first messages after a start took. */
+  warmupMaxMs: Figure.optional().transform((value) => value ?? Number.NaN),
   memPerConnectionKB: Figure,
   idleRssMB: Figure,
   peakRssMB: Figure,

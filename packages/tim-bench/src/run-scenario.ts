@@ -2,10 +2,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ChildRegistry } from './child-registry';
 import type { WorkerReport } from './ipc';
 import type { RunResult } from './run-result';
-import { publish, type PublishResult } from './load/publisher';
+import { publish, type PublishLoad, type PublishResult } from './load/publisher';
 import { startWorkerPool, type WorkerPool } from './load/worker-pool';
 import { readProcessCpuMicros, readProcessMemory } from './process-stats';
-import { spaceIdsFor, type Scenario } from './scenarios';
+import { spaceIdsFor, warmupFor, type Scenario } from './scenarios';
 import { createLatencyHistogram } from './stats/latency-histogram';
 import { cpuMicrosPerDelivery, deliveriesPerSecond, memoryPerConnectionBytes } from './stats/summary-stats';
 import type { RunningTarget, Target } from './targets/target';
@@ -80,21 +80,31 @@ async function measure(input: {
   const withConnections = await readProcessMemory(running.pid);
   const connectedCount = connected.reduce((sum, reply) => sum + reply.connected, 0);
 
+  const { load } = scenario;
+  const publishLoad = (publishing: PublishLoad) =>
+    publish({
+      baseUrl: running.baseUrl,
+      headers: prepared.publishHeaders,
+      spaceIds,
+      contentBytes: scenario.contentBytes,
+      load: publishing,
+      maxInFlight: publishing.kind === 'burst' ? 8 : 64,
+    });
+
+  let warmup: { messages: number; maxLatencyMs: number } | undefined;
+  if (load.kind !== 'join') {
+    progress.phase = 'warm-up';
+    const warmed = await publishLoad(warmupFor(load));
+    if (warmed.failed > 0) throw new Error(`warm-up: ${warmed.failed} messages failed: ${warmed.firstError ?? ''}`);
+    const warmReports = await workers.collect(warmed.finalIds, { timeoutMs: DRAIN_TIMEOUT_MS, resetAfter: true });
+    warmup = { messages: warmed.acknowledged, maxLatencyMs: Math.max(...warmReports.map((report) => report.maxLatencyMs)) };
+  }
+
   progress.phase = 'publish';
   const cpuBefore = await readProcessCpuMicros(running.pid);
-  const published: PublishResult | undefined =
-    scenario.load.kind === 'join'
-      ? undefined
-      : await publish({
-          baseUrl: running.baseUrl,
-          headers: prepared.publishHeaders,
-          spaceIds,
-          contentBytes: scenario.contentBytes,
-          load: scenario.load,
-          maxInFlight: scenario.load.kind === 'burst' ? 8 : 64,
-        });
+  const published: PublishResult | undefined = load.kind === 'join' ? undefined : await publishLoad(load);
   progress.phase = 'collect';
-  const reports = await workers.collect(published?.finalIds ?? {}, DRAIN_TIMEOUT_MS);
+  const reports = await workers.collect(published?.finalIds ?? {}, { timeoutMs: DRAIN_TIMEOUT_MS, resetAfter: false });
   const serverCpuMicros = (await readProcessCpuMicros(running.pid)) - cpuBefore;
   const end = await readProcessMemory(running.pid);
   progress.phase = 'stop';
@@ -112,6 +122,7 @@ async function measure(input: {
     joinMs: Math.max(...connected.map((reply) => reply.elapsedMs)),
     joinServerCpuMs,
     memory: { idle: idle.rssBytes, connected: withConnections.rssBytes, peak: end.peakRssBytes },
+    warmup,
   });
 }
 
@@ -128,6 +139,7 @@ function summarize(input: {
   joinMs: number;
   joinServerCpuMs: number;
   memory: { idle: number; connected: number; peak: number };
+  warmup: { messages: number; maxLatencyMs: number } | undefined;
 }): RunResult {
   const { reports, published, scenario } = input;
   const histogram = createLatencyHistogram();
@@ -162,6 +174,8 @@ function summarize(input: {
     p95Ms: histogram.percentile(95),
     p99Ms: histogram.percentile(99),
     maxMs: histogram.maxMs,
+    warmupMessages: input.warmup?.messages ?? 0,
+    warmupMaxMs: input.warmup?.maxLatencyMs ?? Number.NaN,
     memPerConnectionKB:
       memoryPerConnectionBytes({
         idleRssBytes: input.memory.idle,
@@ -204,6 +218,8 @@ export function failedRun(options: { scenario: Scenario; target: string; message
     p95Ms: Number.NaN,
     p99Ms: Number.NaN,
     maxMs: Number.NaN,
+    warmupMessages: 0,
+    warmupMaxMs: Number.NaN,
     memPerConnectionKB: Number.NaN,
     idleRssMB: Number.NaN,
     peakRssMB: Number.NaN,

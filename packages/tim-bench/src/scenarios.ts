@@ -96,6 +96,23 @@ export const FULL_SCENARIOS: Scenario[] = [
   },
 ];
 
+/** Messages of a warm-up at least, so that every process's hot paths are compiled by V8. */
+const WARMUP_MIN_MESSAGES = 20;
+
+/**
+ * What is published before the measured load: the same load for a second (at least 20
+ * messages), or a 100-message burst. The first dozen messages after a process starts run
+ * through V8's interpreter and compiler, in the servers and in the subscriber workers, and
+ * took 50–130 ms each where later ones take 10–30 ms: measured, that start would be most of
+ * p99. The warm-up's updates are still checked for loss and order; its latency is reported
+ * apart (`warmupMaxMs`).
+ */
+export function warmupFor(load: PublishLoad): PublishLoad {
+  if (load.kind === 'burst') return { kind: 'burst', messages: 100 };
+  const durationMs = Math.max(1000, (WARMUP_MIN_MESSAGES / load.messagesPerSecond) * 1000);
+  return { kind: 'rate', messagesPerSecond: load.messagesPerSecond, durationMs };
+}
+
 /** `main` for a single space (it always exists on tim), `bench-N` otherwise. */
 export function spaceIdsFor(scenario: Scenario): string[] {
   if (scenario.spaces === 1) return [MAIN_SPACE_ID];

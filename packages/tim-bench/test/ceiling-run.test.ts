@@ -22,6 +22,9 @@ describe('runScenario against the ceiling', () => {
 
     expect(result.connected).toBe(6);
     expect(result.published).toBe(50);
+    // The warm-up (100 msg/s for 1 s) is checked for loss and order but not counted here.
+    expect(result.warmupMessages).toBe(100);
+    expect(result.warmupMaxMs).toBeGreaterThan(0);
     expect(result.deliveries).toBe(6 * 50);
     expect({ lost: result.lost, duplicates: result.duplicates, gaps: result.gaps, otherFrames: result.otherFrames }).toEqual({
       lost: 0,

@@ -21,7 +21,9 @@ interface Subscriber {
 
 function runWorker(): void {
   const subscribers: Subscriber[] = [];
-  const histogram = createLatencyHistogram();
+  let histogram = createLatencyHistogram();
+  /** Deliveries before the last reset: the warm-up's, not reported again. */
+  let deliveriesBeforeReset = 0;
   const totals = { presenceFrames: 0, otherFrames: 0, unexpectedCloses: 0, lastDeliveryAtMs: Number.NaN, drained: 0 };
   let onAllDrained: (() => void) | undefined;
   let cpuAtConnected = process.cpuUsage();
@@ -110,12 +112,19 @@ function runWorker(): void {
       onAllDrained = undefined;
     }
     reply({ type: 'collected', report: buildReport() });
+    if (command.resetAfter) {
+      histogram = createLatencyHistogram();
+      deliveriesBeforeReset = receivedSoFar();
+      cpuAtConnected = process.cpuUsage();
+    }
   };
+
+  const receivedSoFar = (): number => subscribers.reduce((sum, { checker }) => sum + (checker?.counts.received ?? 0), 0);
 
   const buildReport = (): WorkerReport => {
     const report: WorkerReport = {
       subscribers: subscribers.length,
-      deliveries: 0,
+      deliveries: receivedSoFar() - deliveriesBeforeReset,
       duplicates: 0,
       gaps: 0,
       lost: 0,
@@ -130,7 +139,6 @@ function runWorker(): void {
     };
     for (const { checker, finalId } of subscribers) {
       if (checker === undefined) continue;
-      report.deliveries += checker.counts.received;
       report.duplicates += checker.counts.duplicates;
       report.gaps += checker.counts.gaps;
       report.lost += checker.lostUpTo(finalId);

@@ -21,8 +21,11 @@ export interface WorkerPool {
     concurrency: number;
     timeoutMs: number;
   }): Promise<ConnectedReply[]>;
-  /** Waits until every subscriber has every acknowledged update (or the timeout), then reports. */
-  collect(finalIds: Record<string, number>, timeoutMs: number): Promise<WorkerReport[]>;
+  /**
+   * Waits until every subscriber has every acknowledged update (or the timeout), then reports.
+   * With `resetAfter`, the workers then start their latency, delivery and CPU figures afresh.
+   */
+  collect(finalIds: Record<string, number>, options: { timeoutMs: number; resetAfter: boolean }): Promise<WorkerReport[]>;
   close(): Promise<void>;
 }
 
@@ -49,9 +52,9 @@ export function startWorkerPool(options: { count: number; registry: ChildRegistr
         ),
       );
     },
-    async collect(finalIds, timeoutMs) {
+    async collect(finalIds, { timeoutMs, resetAfter }) {
       const replies = await Promise.all(
-        workers.map((worker) => request(worker, { type: 'collect', finalIds, timeoutMs }, timeoutMs + 30_000)),
+        workers.map((worker) => request(worker, { type: 'collect', finalIds, timeoutMs, resetAfter }, timeoutMs + 30_000)),
       );
       return replies.map((reply) => expectType(reply, 'collected').report);
     },
