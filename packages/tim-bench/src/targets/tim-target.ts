@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import {
   API_PREFIX,
   AuthResponse,
@@ -41,6 +44,20 @@ function timCodeDir(): string {
   return override !== undefined && override !== '' ? override : dirname(require.resolve('@tim/code/package.json'));
 }
 
+const ServerNodeFlagsModule = z.object({ SERVER_NODE_FLAGS: z.array(z.string()) });
+
+/**
+ * The node flags the measured build runs with in production (`pnpm start`), read from that
+ * build itself so a snapshot is measured as it would run. Builds from before the flags
+ * existed ran without any.
+ */
+async function serverNodeFlags(codeDir: string): Promise<string[]> {
+  const modulePath = join(codeDir, 'dist', 'server-node-flags.js');
+  if (!existsSync(modulePath)) return [];
+  const loaded: unknown = await import(pathToFileURL(modulePath).href);
+  return ServerNodeFlagsModule.parse(loaded).SERVER_NODE_FLAGS;
+}
+
 /** Registrations in flight at once while preparing (password hashing is the slow part). */
 const REGISTER_CONCURRENCY = 4;
 
@@ -50,12 +67,12 @@ export function createTimTarget(): Target {
     async start(context: TargetContext): Promise<RunningTarget> {
       const dataDir = await mkdtemp(join(tmpdir(), 'tim-bench-'));
       context.registry.addTempDir(dataDir);
-      const cliPath = join(timCodeDir(), 'dist', 'cli.js');
+      const codeDir = timCodeDir();
       const server = await forkServer({
-        modulePath: cliPath,
+        modulePath: join(codeDir, 'dist', 'cli.js'),
         args: ['serve'],
         env: { ...process.env, ...TIM_ENV, TIM_DATA_DIR: dataDir },
-        execArgv: ['--require', builtModulePath('targets/exit-with-parent-preload.js'), ...cpuProfileArgs(context, 'tim')],
+        execArgv: [...(await serverNodeFlags(codeDir)), '--require', builtModulePath('targets/exit-with-parent-preload.js'), ...cpuProfileArgs(context, 'tim')],
         registry: context.registry,
       }).catch(async (err: unknown) => {
         await rm(dataDir, { recursive: true, force: true });
