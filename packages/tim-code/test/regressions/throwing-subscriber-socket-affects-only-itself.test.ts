@@ -1,10 +1,10 @@
-import WebSocket from 'ws';
+import { Socket } from 'node:net';
 import { register, send } from '../support/http';
 import { startServer, waitFor, type TestServer } from '../support/start-server';
 import { collectUpdateIds, TestSocket } from '../support/ws';
 
 /*
- * A fault in one subscriber's delivery (its ws.send throws) must cost that subscriber its
+ * A fault in one subscriber's delivery (its socket's write throws) must cost that subscriber its
  * connection and nothing else: the sender still gets 201 and the others still receive.
  */
 let server: TestServer;
@@ -26,11 +26,10 @@ describe('a subscriber whose socket throws on send', () => {
 
     // The server-side socket of the victim is the one whose remote port is the victim's local port.
     const victimPort = (victim.ws as unknown as { _socket: { localPort: number } })._socket.localPort;
-    const originalSend = WebSocket.prototype.send;
-    jest.spyOn(WebSocket.prototype, 'send').mockImplementation(function (this: WebSocket, ...args: Parameters<WebSocket['send']>) {
-      const socket = (this as unknown as { _socket?: { remotePort?: number } })._socket;
-      if (socket?.remotePort === victimPort) throw new Error('injected delivery fault');
-      return originalSend.apply(this, args);
+    const originalWrite = Socket.prototype.write;
+    jest.spyOn(Socket.prototype, 'write').mockImplementation(function (this: Socket, ...args: Parameters<Socket['write']>) {
+      if (this.remotePort === victimPort) throw new Error('injected delivery fault');
+      return originalWrite.apply(this, args);
     });
 
     const ids: number[] = [];

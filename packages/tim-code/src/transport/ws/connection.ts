@@ -7,7 +7,6 @@ import {
   type SpaceId,
   type Timite,
 } from '@tim/protocol';
-import { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import type { Bus } from '../../bus/bus';
 import type { Config } from '../../config';
@@ -23,7 +22,8 @@ import type { ConnectionRegistry } from './connection-registry';
 import { handleFrame, parseClientFrame, sendError } from './frame-handlers';
 import type { Heartbeat, HeartbeatPeer } from './heartbeat';
 import type { FlushScheduler } from './flush-scheduler';
-import { createOutboundQueue, type CorkableStream, type OutboundQueue, type OutboundQueueListener } from './outbound-queue';
+import { createFrameSink } from './frame-sink';
+import { createOutboundQueue, type OutboundQueue, type OutboundQueueListener } from './outbound-queue';
 
 export interface ConnectionDeps {
   config: Config;
@@ -111,8 +111,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     this.id = id;
     const { config } = deps;
     this.queue = createOutboundQueue({
-      socket,
-      stream: underlyingStream(socket),
+      sink: createFrameSink(socket),
       scheduler: deps.flushScheduler,
       maxBacklogBytes: config.slowConsumerBytes,
       listener: this,
@@ -276,16 +275,6 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     this.state = 'ready';
     this.send({ type: 'ready', timite: authenticated.timite });
   }
-}
-
-/**
- * ws keeps its net.Socket private; corking it is the only way to merge several ws frames into
- * one write without changing them. Checked at runtime, so a ws release that renames the field
- * degrades to one write per frame instead of failing.
- */
-function underlyingStream(ws: WebSocket): CorkableStream | undefined {
-  const candidate: unknown = Reflect.get(ws, '_socket');
-  return candidate instanceof Socket ? candidate : undefined;
 }
 
 function rawToString(data: RawData): string {

@@ -1,26 +1,24 @@
 import { toOutboundFrame } from '../../realtime/outbound-frame';
 import type { Flushable, FlushScheduler } from './flush-scheduler';
-import { createOutboundQueue, type OutboundSocket } from './outbound-queue';
+import { createOutboundQueue, type FrameSink } from './outbound-queue';
 
-/** A socket whose buffer only drains when the test says so; it records cork batches. */
-function createFakeSocket() {
-  const pending: Array<{ bytes: number; callback: ((err?: Error) => void) | undefined }> = [];
+/** A sink whose buffer only drains when the test says so; it records cork batches. */
+function createFakeSink() {
+  const pending: Array<{ bytes: number; callback: ((err?: Error | null) => void) | undefined }> = [];
   const sent: string[] = [];
   const batches: number[] = [];
   let corked = false;
   let throwOnSend = false;
-  const socket: OutboundSocket = {
+  const sink: FrameSink = {
     get bufferedAmount() {
       return pending.reduce((sum, entry) => sum + entry.bytes, 0);
     },
-    send(data, _options, callback) {
+    writeFrame(frame, callback) {
       if (throwOnSend) throw new Error('socket is gone');
-      pending.push({ bytes: data.length, callback });
-      sent.push(data.toString());
+      pending.push({ bytes: frame.wire.length, callback });
+      sent.push(frame.data.toString());
       if (corked) batches[batches.length - 1] = (batches.at(-1) ?? 0) + 1;
     },
-  };
-  const stream = {
     cork() {
       corked = true;
       batches.push(0);
@@ -30,8 +28,7 @@ function createFakeSocket() {
     },
   };
   return {
-    socket,
-    stream,
+    sink,
     sent,
     batches,
     callbacks: () => pending.filter((entry) => entry.callback !== undefined).length,
@@ -64,9 +61,9 @@ const headIds = (sent: string[]) => sent.map((text) => (JSON.parse(text) as { he
 
 describe('createOutboundQueue', () => {
   it('writes the frames of one task in one corked batch, after the task, without write callbacks', () => {
-    const fake = createFakeSocket();
+    const fake = createFakeSink();
     const scheduler = createManualScheduler();
-    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
+    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 10_000, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
     for (let n = 1; n <= 3; n += 1) queue.enqueue(frame(n));
     expect(fake.sent).toHaveLength(0);
     scheduler.run();
@@ -76,9 +73,9 @@ describe('createOutboundQueue', () => {
   });
 
   it('holds frames while the socket buffer is above the high-water mark and sends them in order as it drains', () => {
-    const fake = createFakeSocket();
+    const fake = createFakeSink();
     const scheduler = createManualScheduler();
-    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
+    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
     for (let n = 1; n <= 3; n += 1) queue.enqueue(frame(n));
     scheduler.run();
     expect(fake.sent).toHaveLength(1);
@@ -90,10 +87,10 @@ describe('createOutboundQueue', () => {
   });
 
   it('reports overflow once the backlog, including the socket buffer, passes the limit, and drops the rest', () => {
-    const fake = createFakeSocket();
+    const fake = createFakeSink();
     const scheduler = createManualScheduler();
     const onOverflow = jest.fn();
-    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 200, socketHighWaterBytes: 1, listener: { onQueueOverflow: onOverflow, onQueueSendError: jest.fn() } });
+    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 200, socketHighWaterBytes: 1, listener: { onQueueOverflow: onOverflow, onQueueSendError: jest.fn() } });
     queue.enqueue(frame(1));
     scheduler.run();
     for (let n = 2; n <= 10; n += 1) queue.enqueue(frame(n));
@@ -102,10 +99,10 @@ describe('createOutboundQueue', () => {
   });
 
   it('turns a throwing send into one onSendError and stops, without throwing to the caller', () => {
-    const fake = createFakeSocket();
+    const fake = createFakeSink();
     const scheduler = createManualScheduler();
     const onSendError = jest.fn();
-    const queue = createOutboundQueue({ ...fake, scheduler, maxBacklogBytes: 10_000, listener: { onQueueOverflow: jest.fn(), onQueueSendError: onSendError } });
+    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 10_000, listener: { onQueueOverflow: jest.fn(), onQueueSendError: onSendError } });
     fake.failNext();
     queue.enqueue(frame(1));
     expect(() => scheduler.run()).not.toThrow();

@@ -1,22 +1,19 @@
 import type { OutboundFrame } from '../../realtime/outbound-frame';
 import type { FlushScheduler } from './flush-scheduler';
 
-/** The part of a `ws` WebSocket the queue uses. */
-export interface OutboundSocket {
+/** Where a connection's frames go: its WebSocket (see frame-sink.ts). */
+export interface FrameSink {
+  /** Bytes written but not yet taken by the kernel. */
   readonly bufferedAmount: number;
-  send(data: Buffer, options: { binary: false }, callback?: (err?: Error) => void): void;
-}
-
-/** The TCP socket under the WebSocket: corked, the frames of one flush leave in one write. */
-export interface CorkableStream {
+  /** Writes one frame without waiting; the callback, when given, runs once it left or failed. */
+  writeFrame(frame: OutboundFrame, callback?: (err?: Error | null) => void): void;
+  /** Between cork and uncork, written frames are held and leave in one write. */
   cork(): void;
   uncork(): void;
 }
 
 export interface OutboundQueueOptions {
-  socket: OutboundSocket;
-  /** The socket's underlying stream, when reachable; without it frames are written one by one. */
-  stream?: CorkableStream;
+  sink: FrameSink;
   /** Runs `flush` after the current task, once however many frames arrive in it. */
   scheduler: FlushScheduler;
   /** Backlog (queued here + the socket's own buffer) past which the peer is a slow consumer. */
@@ -45,8 +42,6 @@ export interface OutboundQueue {
   readonly queuedBytes: number;
 }
 
-const SEND_OPTIONS = { binary: false } as const;
-const MAX_HEADER_BYTES = 14;
 
 /**
  * One connection's bounded outbound queue. The hub hands the same frame to many queues; each
@@ -61,8 +56,7 @@ export function createOutboundQueue(options: OutboundQueueOptions): OutboundQueu
 // A class rather than closures: one object per connection instead of ten functions and their
 // context, which matters at thousands of idle connections.
 class BoundedOutboundQueue implements OutboundQueue {
-  private readonly socket: OutboundSocket;
-  private readonly stream: CorkableStream | undefined;
+  private readonly sink: FrameSink;
   private readonly scheduler: FlushScheduler;
   private readonly listener: OutboundQueueListener;
   private readonly maxBacklog: number;
@@ -73,11 +67,10 @@ class BoundedOutboundQueue implements OutboundQueue {
   private isStopped = false;
   private isFlushScheduled = false;
   /** Made on first need: most sockets never fill their buffer. */
-  private afterBatch: ((err?: Error) => void) | undefined;
+  private afterBatch: ((err?: Error | null) => void) | undefined;
 
   constructor(options: OutboundQueueOptions) {
-    this.socket = options.socket;
-    this.stream = options.stream;
+    this.sink = options.sink;
     this.scheduler = options.scheduler;
     this.listener = options.listener;
     this.maxBacklog = options.maxBacklogBytes;
@@ -92,7 +85,7 @@ class BoundedOutboundQueue implements OutboundQueue {
     if (this.isStopped) return;
     this.frames.push(frame);
     this.queued += frame.bytes;
-    const backlogBytes = this.queued + this.socket.bufferedAmount;
+    const backlogBytes = this.queued + this.sink.bufferedAmount;
     if (backlogBytes > this.maxBacklog) {
       this.stop();
       this.listener.onQueueOverflow(backlogBytes);
@@ -103,13 +96,15 @@ class BoundedOutboundQueue implements OutboundQueue {
 
   flush(): void {
     this.isFlushScheduled = false;
-    this.stream?.cork();
+    // Corking only pays for two frames or more: one frame is one write either way.
+    const isBatch = this.frames.length - this.head > 1;
+    if (isBatch) this.sink.cork();
     try {
       this.writeBatch();
     } catch (err) {
       this.fail(err);
     } finally {
-      this.stream?.uncork();
+      if (isBatch) this.sink.uncork();
     }
     if (this.head === this.frames.length) {
       this.frames.length = 0;
@@ -140,23 +135,22 @@ class BoundedOutboundQueue implements OutboundQueue {
   }
 
   private writeBatch(): void {
-    const { socket, frames, highWater } = this;
-    while (!this.isStopped && this.head < frames.length && socket.bufferedAmount < highWater) {
+    const { sink, frames, highWater } = this;
+    while (!this.isStopped && this.head < frames.length && sink.bufferedAmount < highWater) {
       const frame = frames[this.head] as OutboundFrame;
       this.head += 1;
       this.queued -= frame.bytes;
       // A callback only when frames have to stay queued above the high-water mark: it writes
       // more once the socket took the batch. A batch that fits needs none (each costs a tick);
       // a socket that fails to write emits 'error' and 'close', which release the connection.
-      // Errs towards a callback: the frame that takes the buffer over the mark carries one
-      // (a ws frame header is at most 14 bytes).
-      const isStopping = this.head < frames.length && socket.bufferedAmount + frame.bytes + MAX_HEADER_BYTES >= highWater;
-      socket.send(frame.data, SEND_OPTIONS, isStopping ? this.callbackAfterBatch() : undefined);
+      // The frame that takes the buffer over the mark carries one.
+      const isStopping = this.head < frames.length && sink.bufferedAmount + frame.wire.length >= highWater;
+      sink.writeFrame(frame, isStopping ? this.callbackAfterBatch() : undefined);
     }
   }
 
-  private callbackAfterBatch(): (err?: Error) => void {
-    this.afterBatch ??= (err?: Error): void => {
+  private callbackAfterBatch(): (err?: Error | null) => void {
+    this.afterBatch ??= (err?: Error | null): void => {
       if (err !== undefined && err !== null) this.fail(err);
       else if (this.head < this.frames.length) this.requestFlush();
     };
