@@ -37,6 +37,8 @@ export interface AppStats {
   presenceEntries: number;
   hubSpaces: number;
   hubSubscriptions: number;
+  /** Frames received over WebSockets and not yet handled, over all connections. */
+  pendingFrames: number;
 }
 
 export interface App {
@@ -134,6 +136,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       presenceEntries: presence.entryCount(),
       hubSpaces: hub.stats().spaces,
       hubSubscriptions: hub.stats().subscriptions,
+      pendingFrames: registry.pendingFrames(),
     }),
     close: () => (closing ??= close()),
   };

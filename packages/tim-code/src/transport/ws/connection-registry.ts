@@ -4,6 +4,8 @@ export interface RegisteredConnection {
   readonly timiteId: number | undefined;
   readonly keyHash: string | undefined;
   readonly subscriptionCount: number;
+  /** Frames received and not yet handled. */
+  readonly pendingFrames: number;
   close(code: number, reason: string): void;
 }
 
@@ -45,6 +47,11 @@ export function createConnectionRegistry<C extends RegisteredConnection>() {
     },
     get size(): number {
       return all.size;
+    },
+    pendingFrames(): number {
+      let count = 0;
+      for (const connection of all) count += connection.pendingFrames;
+      return count;
     },
     subscriptionCount(): number {
       let count = 0;

@@ -83,6 +83,15 @@ export interface ConnectionSubscription {
 /** RFC 6455: the server hit an unexpected condition. */
 const CLOSE_INTERNAL_ERROR = 1011;
 
+/**
+ * Frames received but not yet handled, past which the socket is no longer read until the
+ * backlog is down to RESUME_READING_AT: a peer that floods frames meets TCP backpressure
+ * instead of growing the server's memory. Frames already in the chunk being parsed still
+ * arrive, so the backlog is bounded by this plus one chunk's frames.
+ */
+export const MAX_PENDING_FRAMES = 64;
+const RESUME_READING_AT = 16;
+
 type ConnectionState = 'awaiting-auth' | 'authenticating' | 'ready' | 'closed';
 
 /**
@@ -102,6 +111,8 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
   private authTimer: NodeJS.Timeout | undefined;
   /** Frames are handled one after another, in arrival order. */
   private frameChain: Promise<void> = Promise.resolve();
+  /** Frames in frameChain not yet handled. */
+  pendingFrames = 0;
 
   constructor(
     private readonly socket: TimWebSocket,
@@ -220,12 +231,20 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
   onMessage(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return;
     const text = isBinary ? undefined : rawToString(data);
+    this.pendingFrames += 1;
+    if (this.pendingFrames === MAX_PENDING_FRAMES) this.socket.pause();
     this.frameChain = this.frameChain
       .then(() => this.handleText(text))
       .catch((err: unknown) => {
         this.deps.logger.error('frame handler failed', { connectionId: this.id, error: err instanceof Error ? err.stack : String(err) });
         if (this.state !== 'closed') sendError(this, { code: 'internal', message: 'Something went wrong on our side.' });
-      });
+      })
+      .then(() => this.frameHandled());
+  }
+
+  private frameHandled(): void {
+    this.pendingFrames -= 1;
+    if (this.socket.isPaused && this.pendingFrames <= RESUME_READING_AT && this.state !== 'closed') this.socket.resume();
   }
 
   private async handleText(text: string | undefined): Promise<void> {
