@@ -2,11 +2,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app';
+import type { Bus } from './bus/bus';
 import { createLocalBus } from './bus/local-bus';
+import { createRedisBus, redactedUrl } from './bus/redis-bus';
 import { loadConfig, type Config } from './config';
 import { addAgent, listAgents, revokeAgent } from './domain/agents';
 import { isTimError } from './domain/tim-error';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { createSqliteStorage } from './storage/sqlite/sqlite-storage';
 import type { Storage } from './storage/storage';
 
@@ -32,10 +34,23 @@ function openStorage(config: Config): Storage {
   return createSqliteStorage({ file: join(config.dataDir, 'tim.db') });
 }
 
+/** Redis when TIM_REDIS_URL is set (several processes, one database), else in-process. */
+async function openBus(config: Config, logger: Logger): Promise<Bus> {
+  const onListenerError = (err: unknown) => logger.error('bus listener failed', { error: String(err) });
+  if (config.redisUrl === undefined) return createLocalBus({ onListenerError });
+  const bus = await createRedisBus({
+    url: config.redisUrl,
+    onListenerError,
+    onError: (err) => logger.warn('redis bus', { error: err instanceof Error ? err.message : String(err) }),
+  });
+  logger.info('bus: redis', { url: redactedUrl(config.redisUrl) });
+  return bus;
+}
+
 async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const storage = openStorage(config);
-  const bus = createLocalBus({ onListenerError: (err) => logger.error('bus listener failed', { error: String(err) }) });
+  const bus = await openBus(config, logger);
   const app = await createApp({ config, storage, bus, logger });
   logger.info(`listening on ${app.url}`);
   process.stdout.write(`listening on ${app.url}\n`);

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       maxAgentStreak: 10,
       presenceFanoutMaxSubscriptions: 500,
       webDir: undefined,
+      redisUrl: undefined,
     });
     expect(result.config.dataDir.endsWith('.tim')).toBe(true);
   });
@@ -61,6 +62,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads TIM_REDIS_URL as a redis:// or rediss:// URL', () => {
+    for (const url of ['redis://127.0.0.1:6379', 'rediss://user:secret@redis.example:6380/2']) {
+      const result = loadConfig({ TIM_REDIS_URL: url });
+      expect(result.ok && result.config.redisUrl).toBe(url);
+    }
+  });
+
   it('reports one clear line per bad value, naming the variable', () => {
     const result = loadConfig({
       TIM_PORT: '99999',
@@ -68,11 +76,12 @@ describe('loadConfig', () => {
       TIM_RATE_MESSAGES: '20 per 10s',
       TIM_HEARTBEAT_MS: 'soon',
       TIM_WEB_DIR: '/no/such/dir',
+      TIM_REDIS_URL: '127.0.0.1:6379',
     });
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;
-    expect(errors).toHaveLength(5);
-    for (const name of ['TIM_PORT', 'TIM_LOG_LEVEL', 'TIM_RATE_MESSAGES', 'TIM_HEARTBEAT_MS', 'TIM_WEB_DIR']) {
+    expect(errors).toHaveLength(6);
+    for (const name of ['TIM_PORT', 'TIM_LOG_LEVEL', 'TIM_RATE_MESSAGES', 'TIM_HEARTBEAT_MS', 'TIM_WEB_DIR', 'TIM_REDIS_URL']) {
       expect(errors.filter((line) => line.startsWith(`${name}:`))).toHaveLength(1);
     }
   });

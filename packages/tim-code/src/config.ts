@@ -47,6 +47,11 @@ export interface Config {
   /** A built web client served at / (SPA fallback to index.html); absent: API only. */
   webDir: string | undefined;
   /**
+   * Redis for the bus between tim-code processes that share one database; absent: the
+   * in-process bus (one process).
+   */
+  redisUrl: string | undefined;
+  /**
    * Which peers may tell the client's address in X-Forwarded-For (Express's `trust proxy`):
    * false (the default) uses the socket's peer, a number trusts that many hops, a list trusts
    * those addresses, subnets or the names loopback, linklocal, uniquelocal.
@@ -174,6 +179,12 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_SESSION_TTL_MS: integer(DEFAULT_LIMITS.sessionTtlMs, 1000),
     TIM_PRESENCE_MAX_SUBSCRIBERS: integer(DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS, 0),
     TIM_TRUST_PROXY: trustProxy,
+    TIM_REDIS_URL: z
+      .string()
+      .optional()
+      .refine((url) => url === undefined || /^rediss?:\/\/[^\s]+$/.test(url), {
+        message: 'expected a redis:// or rediss:// URL',
+      }),
     TIM_WEB_DIR: z
       .string()
       .optional()
@@ -216,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       sessionTtlMs: env_.TIM_SESSION_TTL_MS,
       presenceFanoutMaxSubscriptions: env_.TIM_PRESENCE_MAX_SUBSCRIBERS,
       webDir: env_.TIM_WEB_DIR === undefined ? undefined : resolve(env_.TIM_WEB_DIR),
+      redisUrl: env_.TIM_REDIS_URL,
       trustProxy: env_.TIM_TRUST_PROXY,
       authTimeoutMs: DEFAULT_LIMITS.authTimeoutMs,
       maxFrameBytes: DEFAULT_LIMITS.wsFrameBytes,

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { API_PREFIX, AuthResponse, SendMessageResponse, UpdatesResponse } from '@tim/protocol';
 import { makeTempDir } from '../support/start-server';
-import { spawnServer, type ServerProcess } from '../support/server-process';
+import { postToServer as post, spawnServer, type ServerProcess } from '../support/server-process';
 
 /*
  * An acknowledged message survives a crash of the server process: kill -9 right after the
@@ -9,13 +9,6 @@ import { spawnServer, type ServerProcess } from '../support/server-process';
  * continuing after the last one, never reused.
  */
 const MESSAGES = 60;
-
-async function post(server: ServerProcess, path: string, body: unknown, key?: string): Promise<{ status: number; body: unknown }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
-  const response = await fetch(`${server.baseUrl}${API_PREFIX}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-}
 
 describe('crash durability', () => {
   let dataDir: string;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { WS_PATH } from '@tim/protocol';
+import { API_PREFIX, WS_PATH } from '@tim/protocol';
 import { SERVER_NODE_FLAGS } from '../../src/server-node-flags';
 
 /** The built CLI; turbo's test task builds first, by hand run `pnpm --filter @tim/code build`. */
@@ -51,4 +51,12 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 15_000): Pr
       resolve({ child, baseUrl, wsUrl: `${baseUrl.replace(/^http/, 'ws')}${WS_PATH}`, exited, stderr: () => stderr });
     });
   });
+}
+
+/** POSTs JSON to a spawned server's API (`path` relative to /api/v1), with a session key if given. */
+export async function postToServer(server: ServerProcess, path: string, body: unknown, key?: string): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
+  const response = await fetch(`${server.baseUrl}${API_PREFIX}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
 }

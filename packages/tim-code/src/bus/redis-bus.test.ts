@@ -1,0 +1,142 @@
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Update } from '@tim/protocol';
+import { Redis } from 'ioredis';
+import { TEST_REDIS_URL, uniqueChannelPrefix } from '../../test/support/redis';
+import type { BusEvent } from './bus';
+import { describeBusContract } from './bus.contract';
+import { createRedisBus } from './redis-bus';
+
+describeBusContract('redis', async () => {
+  const bus = await createRedisBus({ url: TEST_REDIS_URL, channelPrefix: uniqueChannelPrefix(), onListenerError: () => undefined });
+  return { bus, cleanup: () => bus.close() };
+});
+
+function messageUpdate(id: number): BusEvent {
+  const at = new Date(0).toISOString();
+  const update: Update = {
+    id,
+    spaceId: 'main',
+    at,
+    event: {
+      type: 'message',
+      message: { id, spaceId: 'main', sender: { id: 1, nick: 'ada', kind: 'human' }, content: `message ${id}`, mentions: [], createdAt: at },
+    },
+  };
+  return { kind: 'update', update };
+}
+
+function nextEvent(): { listener: (event: BusEvent) => void; received: Promise<BusEvent> } {
+  let resolve: (event: BusEvent) => void = () => undefined;
+  const received = new Promise<BusEvent>((r) => (resolve = r));
+  return { listener: (event) => resolve(event), received };
+}
+
+describe('createRedisBus', () => {
+  it('carries events between two buses, as between two processes', async () => {
+    const channelPrefix = uniqueChannelPrefix();
+    const [here, there] = await Promise.all([
+      createRedisBus({ url: TEST_REDIS_URL, channelPrefix }),
+      createRedisBus({ url: TEST_REDIS_URL, channelPrefix }),
+    ]);
+    try {
+      const { listener, received } = nextEvent();
+      await there.subscribe('main', listener);
+      await here.publish('main', messageUpdate(1));
+      expect(await received).toEqual(messageUpdate(1));
+    } finally {
+      await Promise.all([here.close(), there.close()]);
+    }
+  });
+
+  it('drops a message that is not a bus event, says so, and keeps delivering', async () => {
+    const channelPrefix = uniqueChannelPrefix();
+    const errors: unknown[] = [];
+    const bus = await createRedisBus({ url: TEST_REDIS_URL, channelPrefix, onError: (err) => errors.push(err) });
+    const intruder = new Redis(TEST_REDIS_URL);
+    try {
+      const received: BusEvent[] = [];
+      const second = nextEvent();
+      await bus.subscribe('main', (event) => received.push(event));
+      await bus.subscribe('main', second.listener);
+      await intruder.publish(`${channelPrefix}main`, '{"kind":"update","update":{"id":"not a number"}}');
+      await intruder.publish(`${channelPrefix}main`, 'not json');
+      await bus.publish('main', messageUpdate(2));
+      expect(await second.received).toEqual(messageUpdate(2));
+      expect(received).toEqual([messageUpdate(2)]);
+      expect(errors).toHaveLength(2);
+      expect(String(errors[0])).toContain('dropped a malformed message');
+    } finally {
+      intruder.disconnect();
+      await bus.close();
+    }
+  });
+
+  it('fails to start with a sentence naming the server, without its password, when Redis is not there', async () => {
+    const attempt = createRedisBus({ url: 'redis://:s3cret@127.0.0.1:1', onError: () => undefined });
+    await expect(attempt).rejects.toThrow(/Could not connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
+    await expect(attempt).rejects.not.toThrow(/s3cret/);
+  });
+});
+
+/** A TCP relay to Redis that the test can cut and restore, standing for a network failure. */
+async function startRelay(target: URL): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const listen = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const stop = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+  return { url: `redis://127.0.0.1:${port}`, cut: stop, restore: listen, close: stop };
+}
+
+describe('createRedisBus when the connection to Redis is lost', () => {
+  it('answers ping with an error within a second, and after reconnecting resubscribes and delivers again', async () => {
+    const relay = await startRelay(new URL(TEST_REDIS_URL));
+    const channelPrefix = uniqueChannelPrefix();
+    const bus = await createRedisBus({ url: relay.url, channelPrefix, onError: () => undefined });
+    const direct = await createRedisBus({ url: TEST_REDIS_URL, channelPrefix });
+    try {
+      const received: number[] = [];
+      await bus.subscribe('main', (event) => {
+        if (event.kind === 'update') received.push(event.update.id);
+      });
+
+      await relay.cut();
+      await waitUntil(async () => (await bus.ping().then(() => 'ok', () => 'down')) === 'down');
+
+      await relay.restore();
+      await waitUntil(async () => (await bus.ping().then(() => 'ok', () => 'down')) === 'ok');
+      // ioredis resubscribes after the reconnect; keep publishing until the channel is back.
+      let id = 0;
+      await waitUntil(async () => {
+        id += 1;
+        await direct.publish('main', messageUpdate(id));
+        return received.length > 0;
+      });
+      expect(received.every((seen, index) => index === 0 || seen > (received[index - 1] ?? 0))).toBe(true);
+    } finally {
+      await Promise.all([bus.close(), direct.close()]);
+      await relay.close();
+    }
+  }, 20_000);
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
