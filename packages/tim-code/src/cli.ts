@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { createApp } from './app';
 import type { Bus } from './bus/bus';
 import { createLocalBus } from './bus/local-bus';
-import { createRedisBus, redactedUrl } from './bus/redis-bus';
+import { createRedisBus } from './bus/redis-bus';
+import { redactedUrl } from './redacted-url';
 import { loadConfig, type Config } from './config';
 import { addAgent, listAgents, revokeAgent } from './domain/agents';
 import { isTimError } from './domain/tim-error';
 import { createLogger, type Logger } from './logger';
+import { createPostgresStorage } from './storage/postgres/postgres-storage';
 import { createSqliteStorage } from './storage/sqlite/sqlite-storage';
 import type { Storage } from './storage/storage';
 
@@ -29,7 +31,14 @@ function readConfig(): Config {
   process.exit(EXIT_USAGE);
 }
 
-function openStorage(config: Config): Storage {
+/** PostgreSQL when TIM_DATABASE_URL is set, else SQLite in TIM_DATA_DIR. */
+async function openStorage(config: Config, logger?: Logger): Promise<Storage> {
+  if (config.databaseUrl !== undefined) {
+    return createPostgresStorage({
+      connectionString: config.databaseUrl,
+      onError: (err) => logger?.warn('postgres pool', { error: err instanceof Error ? err.message : String(err) }),
+    });
+  }
   mkdirSync(config.dataDir, { recursive: true });
   return createSqliteStorage({ file: join(config.dataDir, 'tim.db') });
 }
@@ -49,7 +58,7 @@ async function openBus(config: Config, logger: Logger): Promise<Bus> {
 
 async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
-  const storage = openStorage(config);
+  const storage = await openStorage(config, logger);
   const bus = await openBus(config, logger);
   const app = await createApp({ config, storage, bus, logger });
   logger.info(`listening on ${app.url}`);
@@ -91,7 +100,7 @@ async function serve(config: Config): Promise<void> {
 
 async function agent(config: Config, args: string[]): Promise<number> {
   const [action, nick] = args;
-  const storage = openStorage(config);
+  const storage = await openStorage(config);
   try {
     if (action === 'add' && nick !== undefined) {
       const { timite, token } = await addAgent(storage, nick, new Date());

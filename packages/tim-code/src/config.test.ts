@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       presenceFanoutMaxSubscriptions: 500,
       webDir: undefined,
       redisUrl: undefined,
+      databaseUrl: undefined,
     });
     expect(result.config.dataDir.endsWith('.tim')).toBe(true);
   });
@@ -62,6 +63,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads TIM_DATABASE_URL as a postgres:// or postgresql:// URL', () => {
+    for (const url of ['postgres://postgres@127.0.0.1:5432/test', 'postgresql://tim:secret@db.example/tim']) {
+      const result = loadConfig({ TIM_DATABASE_URL: url });
+      expect(result.ok && result.config.databaseUrl).toBe(url);
+    }
+  });
+
   it('reads TIM_REDIS_URL as a redis:// or rediss:// URL', () => {
     for (const url of ['redis://127.0.0.1:6379', 'rediss://user:secret@redis.example:6380/2']) {
       const result = loadConfig({ TIM_REDIS_URL: url });
@@ -77,11 +85,12 @@ describe('loadConfig', () => {
       TIM_HEARTBEAT_MS: 'soon',
       TIM_WEB_DIR: '/no/such/dir',
       TIM_REDIS_URL: '127.0.0.1:6379',
+      TIM_DATABASE_URL: 'mysql://db/tim',
     });
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;
-    expect(errors).toHaveLength(6);
-    for (const name of ['TIM_PORT', 'TIM_LOG_LEVEL', 'TIM_RATE_MESSAGES', 'TIM_HEARTBEAT_MS', 'TIM_WEB_DIR', 'TIM_REDIS_URL']) {
+    expect(errors).toHaveLength(7);
+    for (const name of ['TIM_PORT', 'TIM_LOG_LEVEL', 'TIM_RATE_MESSAGES', 'TIM_HEARTBEAT_MS', 'TIM_WEB_DIR', 'TIM_REDIS_URL', 'TIM_DATABASE_URL']) {
       expect(errors.filter((line) => line.startsWith(`${name}:`))).toHaveLength(1);
     }
   });

@@ -22,6 +22,8 @@ export interface Config {
   port: number;
   /** Where the SQLite database lives. @default './.tim' */
   dataDir: string;
+  /** PostgreSQL instead of SQLite, for processes on several machines; absent: SQLite in dataDir. */
+  databaseUrl: string | undefined;
   /** Origins allowed to open WebSockets besides the server's own. */
   allowedOrigins: string[];
   logLevel: LogLevel;
@@ -179,6 +181,12 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_SESSION_TTL_MS: integer(DEFAULT_LIMITS.sessionTtlMs, 1000),
     TIM_PRESENCE_MAX_SUBSCRIBERS: integer(DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS, 0),
     TIM_TRUST_PROXY: trustProxy,
+    TIM_DATABASE_URL: z
+      .string()
+      .optional()
+      .refine((url) => url === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(url), {
+        message: 'expected a postgres:// or postgresql:// URL',
+      }),
     TIM_REDIS_URL: z
       .string()
       .optional()
@@ -214,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       host: env_.TIM_HOST,
       port: env_.TIM_PORT,
       dataDir: resolve(env_.TIM_DATA_DIR),
+      databaseUrl: env_.TIM_DATABASE_URL,
       allowedOrigins: env_.TIM_ALLOWED_ORIGINS,
       logLevel: env_.TIM_LOG_LEVEL,
       logFormat: env_.TIM_LOG_FORMAT,

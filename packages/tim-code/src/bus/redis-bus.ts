@@ -1,6 +1,7 @@
 import { EphemeralEvent, Update, type SpaceId } from '@tim/protocol';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { redactedUrl } from '../redacted-url';
 import type { Bus, BusEvent, BusListener, Unsubscribe } from './bus';
 
 /** A bus event as it crosses Redis: parsed on arrival, like anything from another process. */
@@ -158,16 +159,5 @@ async function answerWithin<T>(promise: Promise<T>, ms: number, message: string)
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(an unparsable URL)';
   }
 }

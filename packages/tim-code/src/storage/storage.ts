@@ -67,9 +67,9 @@ export type UpdateRange =
 export type CreateSpaceResult = { created: true; space: Space } | { created: false; reason: 'id_taken' };
 
 /**
- * Everything tim-code persists. Implementations: SQLite (default), memory (tests), and later
- * PostgreSQL; all pass `storage.contract.ts`. Methods are async so that a networked database
- * fits the same shape.
+ * Everything tim-code persists. Implementations: SQLite (default), PostgreSQL (several
+ * machines) and memory (tests); all pass `storage.contract.ts`. Methods are async so that a
+ * networked database fits the same shape.
  */
 export interface Storage {
   createTimite(input: NewTimite): Promise<CreateTimiteResult>;

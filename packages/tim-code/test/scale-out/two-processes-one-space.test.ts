@@ -1,63 +1,95 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { AuthResponse, SendMessageResponse } from '@tim/protocol';
+import { Pool } from 'pg';
+import { TEST_DATABASE_URL, uniqueSchemaName } from '../support/postgres';
 import { TEST_REDIS_URL } from '../support/redis';
 import { postToServer as post, spawnServer, type ServerProcess } from '../support/server-process';
 import { makeTempDir } from '../support/start-server';
 import { collectUpdateIds, TestSocket } from '../support/ws';
 
 /*
- * Scale-out: two tim-code processes on one database (the same SQLite file, in WAL mode) with
- * Redis between them (TIM_REDIS_URL). A subscriber of either process gets every message sent
- * through either, exactly once, in the order of the ids the database gave them.
+ * Scale-out: two tim-code processes on one database with Redis between them
+ * (TIM_REDIS_URL). A subscriber of either process gets every message sent through either,
+ * exactly once, in the order of the ids the database gave them. The database is one SQLite
+ * file shared on one machine, or PostgreSQL (TIM_DATABASE_URL).
  */
 const MESSAGES = 40;
 
-describe('two tim-code processes, one database, Redis between them', () => {
-  let dataDir: string;
-  const running: ServerProcess[] = [];
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    dataDir = await makeTempDir();
-  });
-  afterAll(async () => {
-    await Promise.all(sockets.map((socket) => socket.close()));
-    for (const server of running) {
-      server.child.kill('SIGTERM');
-      await server.exited;
+const running: ServerProcess[] = [];
+const sockets: TestSocket[] = [];
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+  for (const server of running.splice(0)) {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+});
+
+async function expectBothProcessesDeliverEverything(env: Record<string, string>): Promise<void> {
+  const first = await spawnServer(env);
+  running.push(first);
+  const second = await spawnServer(env);
+  running.push(second);
+
+  const registered = await post(first, '/register', { nick: 'ada', password: 'password-ada' });
+  const { session } = AuthResponse.parse(registered.body);
+  // A space of its own, so its Redis channel is this test's alone however many runs share Redis.
+  const spaceId = `scale-${randomBytes(4).toString('hex')}`;
+  expect((await post(second, '/spaces', { id: spaceId, name: 'Scale-out' }, session.key)).status).toBe(201);
+
+  // Sessions live in the database: the key from the first process works on the second.
+  for (const server of [first, second]) {
+    const socket = await TestSocket.connect(server.wsUrl, session.key);
+    sockets.push(socket);
+    await socket.subscribe(spaceId);
+  }
+
+  // Alternating between the processes, all in flight at once.
+  const answers = await Promise.all(
+    Array.from({ length: MESSAGES }, (_, n) =>
+      post(n % 2 === 0 ? first : second, `/spaces/${spaceId}/messages`, { content: `message ${n}` }, session.key),
+    ),
+  );
+  expect(answers.map((answer) => answer.status)).toEqual(Array(MESSAGES).fill(201));
+  const ids = answers.map((answer) => SendMessageResponse.parse(answer.body).updateId).sort((x, y) => x - y);
+  expect(ids).toEqual(Array.from({ length: MESSAGES }, (_, n) => n + 1));
+
+  for (const socket of sockets) expect(await collectUpdateIds(socket, spaceId, MESSAGES)).toEqual(ids);
+  for (const server of [first, second]) expect((await fetch(`${server.baseUrl}/readyz`)).status).toBe(200);
+}
+
+describe('two tim-code processes with Redis between them', () => {
+  it('on one SQLite file: every message sent through either reaches the subscribers of both, once and in order', async () => {
+    const dataDir = await makeTempDir();
+    try {
+      await expectBothProcessesDeliverEverything({ TIM_DATA_DIR: dataDir, TIM_REDIS_URL: TEST_REDIS_URL, TIM_RATE_MESSAGES: '1000000/1s' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
     }
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
-  it('delivers every message sent through either process to the subscribers of both, once and in order', async () => {
-    const env = { TIM_DATA_DIR: dataDir, TIM_REDIS_URL: TEST_REDIS_URL, TIM_RATE_MESSAGES: '1000000/1s' };
-    const first = await spawnServer(env);
-    running.push(first);
-    const second = await spawnServer(env);
-    running.push(second);
-
-    const registered = await post(first, '/register', { nick: 'ada', password: 'password-ada' });
-    const { session } = AuthResponse.parse(registered.body);
-    // A space of its own, so its Redis channel is this test's alone however many runs share Redis.
-    const spaceId = `scale-${randomBytes(4).toString('hex')}`;
-    expect((await post(second, '/spaces', { id: spaceId, name: 'Scale-out' }, session.key)).status).toBe(201);
-
-    // Sessions live in the database: the key from the first process works on the second.
-    for (const server of [first, second]) {
-      const socket = await TestSocket.connect(server.wsUrl, session.key);
-      sockets.push(socket);
-      await socket.subscribe(spaceId);
+  it('on one PostgreSQL database: the same', async () => {
+    const database = uniqueSchemaName();
+    const admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+    await admin.query(`CREATE DATABASE ${database}`);
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${database}`;
+    try {
+      // TIM_DATA_DIR points nowhere useful on purpose: with a database URL, nothing is written there.
+      await expectBothProcessesDeliverEverything({
+        TIM_DATA_DIR: '/nonexistent/tim',
+        TIM_DATABASE_URL: url.toString(),
+        TIM_REDIS_URL: TEST_REDIS_URL,
+        TIM_RATE_MESSAGES: '1000000/1s',
+      });
+    } finally {
+      for (const server of running.splice(0)) {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+      await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
+      await admin.end();
     }
-
-    // Alternating between the processes, all in flight at once.
-    const answers = await Promise.all(
-      Array.from({ length: MESSAGES }, (_, n) => post(n % 2 === 0 ? first : second, `/spaces/${spaceId}/messages`, { content: `message ${n}` }, session.key)),
-    );
-    expect(answers.map((answer) => answer.status)).toEqual(Array(MESSAGES).fill(201));
-    const ids = answers.map((answer) => SendMessageResponse.parse(answer.body).updateId).sort((x, y) => x - y);
-    expect(ids).toEqual(Array.from({ length: MESSAGES }, (_, n) => n + 1));
-
-    for (const socket of sockets) expect(await collectUpdateIds(socket, spaceId, MESSAGES)).toEqual(ids);
-    for (const server of [first, second]) expect((await fetch(`${server.baseUrl}/readyz`)).status).toBe(200);
   }, 60_000);
 });

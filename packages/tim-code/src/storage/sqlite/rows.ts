@@ -1,7 +1,7 @@
 import { TimiteId, TimiteKind } from '@tim/protocol';
 import type { Space, Timite, Update } from '@tim/protocol';
 import { z } from 'zod';
-import { toMessageUpdate } from '../append-rules';
+import { messageColumnsToUpdate } from '../message-columns';
 import type { SessionRecord, TimiteRecord } from '../storage';
 import type { MessageRow, SessionRow, SpaceRow, TimiteRow } from './statements';
 
@@ -33,14 +33,5 @@ export function toSpace(row: SpaceRow): Space {
 }
 
 export function toUpdate(row: MessageRow): Update {
-  return toMessageUpdate({
-    updateId: row.update_id,
-    messageId: row.message_id,
-    spaceId: row.space_id,
-    sender: toTimite({ id: row.sender_id, nick: row.sender_nick, kind: row.sender_kind }),
-    content: row.content,
-    mentions: Mentions.parse(JSON.parse(row.mentions)),
-    createdAt: new Date(row.created_at),
-    clientMsgId: row.client_msg_id ?? undefined,
-  });
+  return messageColumnsToUpdate({ ...row, sender_kind: TimiteKind.parse(row.sender_kind), mentions: Mentions.parse(JSON.parse(row.mentions)) });
 }

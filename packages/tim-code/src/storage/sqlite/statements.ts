@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { SELECT_MESSAGES } from '../message-columns';
 
 export interface TimiteRow {
   id: number;
@@ -43,10 +44,6 @@ export interface MessageRow {
 
 const TIMITE_COLUMNS = 'id, nick, kind, password_hash, revoked';
 
-const SELECT_MESSAGES = `
-  SELECT m.id AS message_id, m.space_id, m.update_id, m.content, m.mentions, m.client_msg_id, m.created_at,
-         t.id AS sender_id, t.nick AS sender_nick, t.kind AS sender_kind
-  FROM messages m JOIN timites t ON t.id = m.sender_id`;
 
 export interface MessageParams {
   spaceId: string;

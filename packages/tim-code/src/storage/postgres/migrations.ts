@@ -1,0 +1,86 @@
+import type { PoolClient } from 'pg';
+
+/**
+ * The PostgreSQL schema, as numbered steps: step i brings the schema from version i to i + 1.
+ * Append new steps; never edit or reorder a step that has shipped. Times are bigint
+ * milliseconds since the epoch (UTC), as in the SQLite schema.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE timites (
+    id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    nick text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('human', 'agent')),
+    password_hash text,
+    revoked boolean NOT NULL DEFAULT false
+  );
+  -- Nicks are unique case-insensitively (they are ASCII, which lower() folds).
+  CREATE UNIQUE INDEX timites_by_nick ON timites (lower(nick));
+
+  CREATE TABLE sessions (
+    key_hash text PRIMARY KEY,
+    timite_id integer NOT NULL REFERENCES timites (id),
+    created_at bigint NOT NULL,
+    -- NULL for agent tokens, which live until revoked.
+    expires_at bigint
+  );
+  CREATE INDEX sessions_by_timite ON sessions (timite_id);
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at) WHERE expires_at IS NOT NULL;
+
+  CREATE TABLE spaces (
+    -- Creation order, for listing.
+    seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    id text PRIMARY KEY,
+    name text NOT NULL,
+    created_at bigint NOT NULL,
+    -- The newest update id; an append locks this row and takes head_id + 1.
+    head_id integer NOT NULL DEFAULT 0,
+    -- The length of the space's trailing run of agent messages (the agent loop guard).
+    agent_streak integer NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE messages (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    space_id text NOT NULL REFERENCES spaces (id),
+    update_id integer NOT NULL,
+    sender_id integer NOT NULL REFERENCES timites (id),
+    content text NOT NULL,
+    mentions integer[] NOT NULL,
+    client_msg_id text,
+    created_at bigint NOT NULL,
+    UNIQUE (space_id, update_id)
+  );
+  -- NULLs are distinct in a unique index, so messages without a clientMsgId never collide.
+  CREATE UNIQUE INDEX messages_by_client_msg_id ON messages (sender_id, client_msg_id);
+  `,
+];
+
+/** Any constant: the advisory lock that keeps two processes from migrating at once. */
+export const MIGRATION_LOCK = 0x74696d; // "tim"
+
+/**
+ * Brings the schema to the newest version in one transaction, under an advisory lock, so
+ * two processes starting together migrate one after the other and a failure changes nothing.
+ */
+export async function applyMigrations(client: PoolClient): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)');
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_version');
+    const version = rows[0]?.version ?? 0;
+    if (version > MIGRATIONS.length) {
+      throw new Error(`The database has schema version ${version}; this tim-code knows up to ${MIGRATIONS.length}.`);
+    }
+    for (const [index, sql] of MIGRATIONS.entries()) {
+      if (index < version) continue;
+      await client.query(sql);
+    }
+    if (rows.length === 0) await client.query('INSERT INTO schema_version (version) VALUES ($1)', [MIGRATIONS.length]);
+    else await client.query('UPDATE schema_version SET version = $1', [MIGRATIONS.length]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  }
+}

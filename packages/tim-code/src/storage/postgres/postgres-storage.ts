@@ -1,0 +1,251 @@
+import { MAIN_SPACE_ID } from '@tim/protocol';
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import type { z } from 'zod';
+import { redactedUrl } from '../../redacted-url';
+import { planAppend, toCreatedUpdate } from '../append-rules';
+import { SELECT_MESSAGES } from '../message-columns';
+import type { AppendResult, NewMessage, Storage } from '../storage';
+import { applyMigrations, MIGRATION_LOCK } from './migrations';
+import { MessageRow, SessionRow, SpaceCountersRow, SpaceRow, TimiteRow, toSessionRecord, toSpace, toTimite, toTimiteRecord, toUpdate } from './rows';
+
+export interface PostgresStorageOptions {
+  /** `postgres://user[:password]@host:port/database` */
+  connectionString: string;
+  /** A schema of its own (created when missing) instead of the connection's default. */
+  schema?: string;
+  /** Connections in the pool. @default 10 */
+  maxConnections?: number;
+  /** An idle pooled connection failed (the pool replaces it); never thrown. */
+  onError?: (err: unknown) => void;
+}
+
+const TIMITE_COLUMNS = 'id, nick, kind, password_hash, revoked';
+/** SQLSTATE unique_violation. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Storage in PostgreSQL, for several tim-code processes (on several machines) sharing one
+ * database. An append locks its space's row (SELECT … FOR UPDATE) for the transaction, so
+ * update ids stay one gapless sequence per space whichever process appends; a commit returns
+ * once PostgreSQL has made it durable.
+ */
+export async function createPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
+  const { schema } = options;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Not a schema name: "${schema}".`);
+  if (schema !== undefined) {
+    const setup = new Pool({ connectionString: options.connectionString, max: 1 });
+    try {
+      // IF NOT EXISTS still races between two sessions; the migration lock orders them.
+      const client = await setup.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = new Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    // A database that does not answer fails the request (and /readyz) instead of hanging it.
+    connectionTimeoutMillis: 5000,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  pool.on('error', options.onError ?? ((err) => process.emitWarning(`postgres pool: ${String(err)}`)));
+  try {
+    const client = await pool.connect().catch((err: unknown) => {
+      throw new Error(`Could not connect to PostgreSQL at ${redactedUrl(options.connectionString)}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
+    });
+    try {
+      await applyMigrations(client);
+    } finally {
+      client.release();
+    }
+    await pool.query('INSERT INTO spaces (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [MAIN_SPACE_ID, Date.now()]);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+
+  async function rows<S extends z.ZodType>(schemaOfRow: S, text: string, values: unknown[], client?: PoolClient): Promise<Array<z.infer<S>>> {
+    const result = await (client ?? pool).query<QueryResultRow>(text, values);
+    return result.rows.map((row) => schemaOfRow.parse(row) as z.infer<S>);
+  }
+
+  async function first<S extends z.ZodType>(schemaOfRow: S, text: string, values: unknown[], client?: PoolClient): Promise<z.infer<S> | undefined> {
+    return (await rows(schemaOfRow, text, values, client))[0];
+  }
+
+  async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async function appendOnce(input: NewMessage): Promise<AppendResult> {
+    return inTransaction(async (client) => {
+      const counters = await first(SpaceCountersRow, 'SELECT head_id, agent_streak FROM spaces WHERE id = $1 FOR UPDATE', [input.spaceId], client);
+      const original =
+        input.clientMsgId === undefined
+          ? undefined
+          : await first(MessageRow, `${SELECT_MESSAGES} WHERE m.sender_id = $1 AND m.client_msg_id = $2`, [input.senderId, input.clientMsgId], client);
+      const sender = await first(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE id = $1`, [input.senderId], client);
+      const plan = planAppend(input, {
+        space: counters === undefined ? undefined : { headId: counters.head_id, agentStreak: counters.agent_streak },
+        original: original === undefined ? undefined : toUpdate(original),
+        sender: sender === undefined ? undefined : toTimite(sender),
+      });
+      if (plan.action === 'answer') return plan.result;
+      const inserted = await client.query<{ id: string }>(
+        `INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [input.spaceId, plan.updateId, input.senderId, input.content, input.mentions, input.clientMsgId ?? null, input.createdAt.getTime()],
+      );
+      await client.query('UPDATE spaces SET head_id = $2, agent_streak = $3 WHERE id = $1', [input.spaceId, plan.updateId, plan.agentStreak]);
+      return { outcome: 'created', update: toCreatedUpdate(input, plan, Number(inserted.rows[0]?.id)) };
+    });
+  }
+
+  return {
+    async createTimite(input) {
+      const row = await first(
+        TimiteRow,
+        `INSERT INTO timites (nick, kind, password_hash) VALUES ($1, $2, $3)
+         ON CONFLICT ((lower(nick))) DO NOTHING RETURNING ${TIMITE_COLUMNS}`,
+        [input.nick, input.kind, input.passwordHash],
+      );
+      return row === undefined ? { created: false, reason: 'nick_taken' } : { created: true, timite: toTimite(row) };
+    },
+
+    async findTimiteByNick(nick) {
+      const row = await first(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE lower(nick) = lower($1)`, [nick]);
+      return row === undefined ? undefined : toTimiteRecord(row);
+    },
+
+    async listTimites(kind) {
+      const found =
+        kind === undefined
+          ? await rows(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites ORDER BY id`, [])
+          : await rows(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE kind = $1 ORDER BY id`, [kind]);
+      return found.map(toTimite);
+    },
+
+    async revokeAgent(nick) {
+      return inTransaction(async (client) => {
+        const row = await first(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE lower(nick) = lower($1) FOR UPDATE`, [nick], client);
+        if (row === undefined || row.kind !== 'agent') return false;
+        await client.query('UPDATE timites SET revoked = true WHERE id = $1', [row.id]);
+        await client.query('DELETE FROM sessions WHERE timite_id = $1', [row.id]);
+        return true;
+      });
+    },
+
+    async createSession(input) {
+      await pool.query('INSERT INTO sessions (key_hash, timite_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+        input.keyHash,
+        input.timiteId,
+        input.createdAt.getTime(),
+        input.expiresAt === null ? null : input.expiresAt.getTime(),
+      ]);
+    },
+
+    async findSession(keyHash, now) {
+      const row = await first(
+        SessionRow,
+        `SELECT s.created_at, s.expires_at, t.id AS timite_id, t.nick, t.kind
+         FROM sessions s JOIN timites t ON t.id = s.timite_id
+         WHERE s.key_hash = $1 AND (s.expires_at IS NULL OR s.expires_at > $2) AND NOT t.revoked`,
+        [keyHash, now.getTime()],
+      );
+      return row === undefined ? undefined : toSessionRecord(row);
+    },
+
+    async deleteSession(keyHash) {
+      await pool.query('DELETE FROM sessions WHERE key_hash = $1', [keyHash]);
+    },
+
+    async deleteExpiredSessions(now) {
+      const result = await pool.query('DELETE FROM sessions WHERE expires_at <= $1', [now.getTime()]);
+      return result.rowCount ?? 0;
+    },
+
+    async createSpace(input) {
+      const result = await pool.query('INSERT INTO spaces (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
+        input.id,
+        input.name,
+        input.createdAt.getTime(),
+      ]);
+      if (result.rowCount === 0) return { created: false, reason: 'id_taken' };
+      return { created: true, space: { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() } };
+    },
+
+    async getSpace(id) {
+      const row = await first(SpaceRow, 'SELECT id, name, created_at FROM spaces WHERE id = $1', [id]);
+      return row === undefined ? undefined : toSpace(row);
+    },
+
+    async listSpaces() {
+      return (await rows(SpaceRow, 'SELECT id, name, created_at FROM spaces ORDER BY seq', [])).map(toSpace);
+    },
+
+    async appendMessage(input) {
+      try {
+        return await appendOnce(input);
+      } catch (err) {
+        // The same sender's clientMsgId appended concurrently to two spaces: the space locks do
+        // not order the two, the unique index does. Run again: the other one is now visible.
+        if (isUniqueViolation(err)) return appendOnce(input);
+        throw err;
+      }
+    },
+
+    async readUpdates(spaceId, range) {
+      const found =
+        'after' in range
+          ? await rows(MessageRow, `${SELECT_MESSAGES} WHERE m.space_id = $1 AND m.update_id > $2 ORDER BY m.update_id LIMIT $3`, [
+              spaceId,
+              range.after,
+              range.limit,
+            ])
+          : await rows(
+              MessageRow,
+              `SELECT * FROM (${SELECT_MESSAGES} WHERE m.space_id = $1 AND m.update_id < $2 ORDER BY m.update_id DESC LIMIT $3) page
+               ORDER BY update_id`,
+              [spaceId, range.before, range.limit],
+            );
+      return found.map(toUpdate);
+    },
+
+    async headId(spaceId) {
+      return (await first(SpaceCountersRow, 'SELECT head_id, agent_streak FROM spaces WHERE id = $1', [spaceId]))?.head_id ?? 0;
+    },
+
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+
+    async close() {
+      if (!pool.ended) await pool.end();
+    },
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === UNIQUE_VIOLATION;
+}
