@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { createApp } from './app';
 import type { Bus } from './bus/bus';
 import { createLocalBus } from './bus/local-bus';
 import { createRedisBus } from './bus/redis-bus';
-import { redactedUrl } from './redacted-url';
 import { loadConfig, type Config } from './config';
 import { addAgent, listAgents, revokeAgent } from './domain/agents';
 import { isTimError } from './domain/tim-error';
 import { createLogger, type Logger } from './logger';
+import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
+import { createRedisRateLimitFactory } from './rate-limit/redis-rate-limit';
+import { redactedUrl } from './redacted-url';
 import { createPostgresStorage } from './storage/postgres/postgres-storage';
 import { createSqliteStorage } from './storage/sqlite/sqlite-storage';
 import type { Storage } from './storage/storage';
@@ -49,6 +52,7 @@ async function openBus(config: Config, logger: Logger): Promise<Bus> {
   if (config.redisUrl === undefined) return createLocalBus({ onListenerError });
   const bus = await createRedisBus({
     url: config.redisUrl,
+    channelPrefix: `${config.redisPrefix}space:`,
     onListenerError,
     onError: (err) => logger.warn('redis bus', { error: err instanceof Error ? err.message : String(err) }),
   });
@@ -56,11 +60,26 @@ async function openBus(config: Config, logger: Logger): Promise<Bus> {
   return bus;
 }
 
+/** With Redis, the processes count rate limits together; without, each in its own memory. */
+async function openRateLimits(config: Config, logger: Logger): Promise<{ rateLimits: RateLimits | undefined; close: () => Promise<void> }> {
+  if (config.redisUrl === undefined) return { rateLimits: undefined, close: async () => undefined };
+  const client = new Redis(config.redisUrl, { lazyConnect: true });
+  client.on('error', (err: Error) => logger.warn('redis rate limits', { error: err.message }));
+  await client.connect();
+  return {
+    rateLimits: createRateLimits(config, createRedisRateLimitFactory(client, { keyPrefix: `${config.redisPrefix}rate:` })),
+    close: async () => {
+      await client.quit();
+    },
+  };
+}
+
 async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const storage = await openStorage(config, logger);
   const bus = await openBus(config, logger);
-  const app = await createApp({ config, storage, bus, logger });
+  const limits = await openRateLimits(config, logger);
+  const app = await createApp({ config, storage, bus, logger, rateLimits: limits.rateLimits });
   logger.info(`listening on ${app.url}`);
   process.stdout.write(`listening on ${app.url}\n`);
 
@@ -76,6 +95,7 @@ async function serve(config: Config): Promise<void> {
     deadline.unref();
     (async () => {
       await app.close();
+      await limits.close();
       await bus.close();
       await storage.close();
     })().then(

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       presenceFanoutMaxSubscriptions: 500,
       webDir: undefined,
       redisUrl: undefined,
+      redisPrefix: 'tim:',
       databaseUrl: undefined,
     });
     expect(result.config.dataDir.endsWith('.tim')).toBe(true);

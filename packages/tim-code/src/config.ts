@@ -53,6 +53,8 @@ export interface Config {
    * in-process bus (one process).
    */
   redisUrl: string | undefined;
+  /** Start of every Redis key and channel name, so that deployments can share a Redis. @default 'tim:' */
+  redisPrefix: string;
   /**
    * Which peers may tell the client's address in X-Forwarded-For (Express's `trust proxy`):
    * false (the default) uses the socket's peer, a number trusts that many hops, a list trusts
@@ -193,6 +195,10 @@ function envSchema(nodeEnv: string | undefined) {
       .refine((url) => url === undefined || /^rediss?:\/\/[^\s]+$/.test(url), {
         message: 'expected a redis:// or rediss:// URL',
       }),
+    TIM_REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'expected 1–64 of A-Z a-z 0-9 : _ . -')
+      .default('tim:'),
     TIM_WEB_DIR: z
       .string()
       .optional()
@@ -237,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       presenceFanoutMaxSubscriptions: env_.TIM_PRESENCE_MAX_SUBSCRIBERS,
       webDir: env_.TIM_WEB_DIR === undefined ? undefined : resolve(env_.TIM_WEB_DIR),
       redisUrl: env_.TIM_REDIS_URL,
+      redisPrefix: env_.TIM_REDIS_PREFIX,
       trustProxy: env_.TIM_TRUST_PROXY,
       authTimeoutMs: DEFAULT_LIMITS.authTimeoutMs,
       maxFrameBytes: DEFAULT_LIMITS.wsFrameBytes,

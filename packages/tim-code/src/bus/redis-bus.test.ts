@@ -1,13 +1,13 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Update } from '@tim/protocol';
 import { Redis } from 'ioredis';
-import { TEST_REDIS_URL, uniqueChannelPrefix } from '../../test/support/redis';
+import { TEST_REDIS_URL, uniqueRedisPrefix } from '../../test/support/redis';
 import type { BusEvent } from './bus';
 import { describeBusContract } from './bus.contract';
 import { createRedisBus } from './redis-bus';
 
 describeBusContract('redis', async () => {
-  const bus = await createRedisBus({ url: TEST_REDIS_URL, channelPrefix: uniqueChannelPrefix(), onListenerError: () => undefined });
+  const bus = await createRedisBus({ url: TEST_REDIS_URL, channelPrefix: uniqueRedisPrefix(), onListenerError: () => undefined });
   return { bus, cleanup: () => bus.close() };
 });
 
@@ -33,7 +33,7 @@ function nextEvent(): { listener: (event: BusEvent) => void; received: Promise<B
 
 describe('createRedisBus', () => {
   it('carries events between two buses, as between two processes', async () => {
-    const channelPrefix = uniqueChannelPrefix();
+    const channelPrefix = uniqueRedisPrefix();
     const [here, there] = await Promise.all([
       createRedisBus({ url: TEST_REDIS_URL, channelPrefix }),
       createRedisBus({ url: TEST_REDIS_URL, channelPrefix }),
@@ -49,7 +49,7 @@ describe('createRedisBus', () => {
   });
 
   it('drops a message that is not a bus event, says so, and keeps delivering', async () => {
-    const channelPrefix = uniqueChannelPrefix();
+    const channelPrefix = uniqueRedisPrefix();
     const errors: unknown[] = [];
     const bus = await createRedisBus({ url: TEST_REDIS_URL, channelPrefix, onError: (err) => errors.push(err) });
     const intruder = new Redis(TEST_REDIS_URL);
@@ -104,7 +104,7 @@ async function startRelay(target: URL): Promise<{ url: string; cut(): Promise<vo
 describe('createRedisBus when the connection to Redis is lost', () => {
   it('answers ping with an error within a second, and after reconnecting resubscribes and delivers again', async () => {
     const relay = await startRelay(new URL(TEST_REDIS_URL));
-    const channelPrefix = uniqueChannelPrefix();
+    const channelPrefix = uniqueRedisPrefix();
     const bus = await createRedisBus({ url: relay.url, channelPrefix, onError: () => undefined });
     const direct = await createRedisBus({ url: TEST_REDIS_URL, channelPrefix });
     try {

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { AuthResponse, SendMessageResponse } from '@tim/protocol';
 import { Pool } from 'pg';
 import { TEST_DATABASE_URL, uniqueSchemaName } from '../support/postgres';
-import { TEST_REDIS_URL } from '../support/redis';
+import { TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
 import { postToServer as post, spawnServer, type ServerProcess } from '../support/server-process';
 import { makeTempDir } from '../support/start-server';
 import { collectUpdateIds, TestSocket } from '../support/ws';
@@ -34,7 +34,7 @@ async function expectBothProcessesDeliverEverything(env: Record<string, string>)
 
   const registered = await post(first, '/register', { nick: 'ada', password: 'password-ada' });
   const { session } = AuthResponse.parse(registered.body);
-  // A space of its own, so its Redis channel is this test's alone however many runs share Redis.
+  // A space created through the second process and used through both.
   const spaceId = `scale-${randomBytes(4).toString('hex')}`;
   expect((await post(second, '/spaces', { id: spaceId, name: 'Scale-out' }, session.key)).status).toBe(201);
 
@@ -63,7 +63,12 @@ describe('two tim-code processes with Redis between them', () => {
   it('on one SQLite file: every message sent through either reaches the subscribers of both, once and in order', async () => {
     const dataDir = await makeTempDir();
     try {
-      await expectBothProcessesDeliverEverything({ TIM_DATA_DIR: dataDir, TIM_REDIS_URL: TEST_REDIS_URL, TIM_RATE_MESSAGES: '1000000/1s' });
+      await expectBothProcessesDeliverEverything({
+        TIM_DATA_DIR: dataDir,
+        TIM_REDIS_URL: TEST_REDIS_URL,
+        TIM_REDIS_PREFIX: uniqueRedisPrefix(),
+        TIM_RATE_MESSAGES: '1000000/1s',
+      });
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
@@ -81,6 +86,7 @@ describe('two tim-code processes with Redis between them', () => {
         TIM_DATA_DIR: '/nonexistent/tim',
         TIM_DATABASE_URL: url.toString(),
         TIM_REDIS_URL: TEST_REDIS_URL,
+        TIM_REDIS_PREFIX: uniqueRedisPrefix(),
         TIM_RATE_MESSAGES: '1000000/1s',
       });
     } finally {
@@ -90,6 +96,28 @@ describe('two tim-code processes with Redis between them', () => {
       }
       await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
       await admin.end();
+    }
+  }, 60_000);
+});
+
+describe('two tim-code processes with Redis between them, rate limits', () => {
+  it('give a timite one message budget across both processes', async () => {
+    const dataDir = await makeTempDir();
+    try {
+      // A prefix of its own: rate counters in Redis outlive the processes (and other runs use timite 1 too).
+      const env = { TIM_DATA_DIR: dataDir, TIM_REDIS_URL: TEST_REDIS_URL, TIM_REDIS_PREFIX: uniqueRedisPrefix(), TIM_RATE_MESSAGES: '4/1m' };
+      const first = await spawnServer(env);
+      running.push(first);
+      const second = await spawnServer(env);
+      running.push(second);
+      const { session } = AuthResponse.parse((await post(first, '/register', { nick: 'ada', password: 'password-ada' })).body);
+      const statuses: number[] = [];
+      for (let n = 0; n < 6; n += 1) {
+        statuses.push((await post(n % 2 === 0 ? first : second, '/spaces/main/messages', { content: `message ${n}` }, session.key)).status);
+      }
+      expect(statuses).toEqual([201, 201, 201, 201, 429, 429]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 });

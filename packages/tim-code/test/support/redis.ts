@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
  */
 export const TEST_REDIS_URL = process.env.TIM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A channel prefix of its own per test, so tests sharing one Redis never see each other. */
-export function uniqueChannelPrefix(): string {
+/** A key and channel prefix of its own per test, so tests sharing one Redis never see each other. */
+export function uniqueRedisPrefix(): string {
   return `tim-test:${randomBytes(6).toString('hex')}:`;
 }
