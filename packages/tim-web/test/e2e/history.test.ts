@@ -23,6 +23,29 @@ async function scrollUpOnePage(page: Page): Promise<void> {
   );
 }
 
+/** The first and last message keys in the window, and whether a page is still loading. */
+function windowState(page: Page): Promise<string> {
+  return page.getByTestId('timeline').evaluate((element) => {
+    const keys = [...element.querySelectorAll('[data-key]')].map((node) => node.getAttribute('data-key'));
+    return JSON.stringify([keys[0], keys.at(-1), element.textContent?.includes('Loading older messages') ?? false]);
+  });
+}
+
+/**
+ * Waits until no page is loading and the window has stayed the same for a moment: a page
+ * the reader's scrolling asked for may still land after the first message changed.
+ */
+async function waitForSettledWindow(page: Page): Promise<void> {
+  let previous = '';
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const current = await windowState(page);
+    if (current === previous && !current.endsWith('true]')) return;
+    previous = current;
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`The timeline did not settle: ${previous}`);
+}
+
 describe('history in the browser', () => {
   const env = useE2eEnv();
   let hal: TimClient;
@@ -65,12 +88,12 @@ describe('history in the browser', () => {
       expect(await messages.count()).toBeLessThanOrEqual(WINDOW_SIZE);
     }
     // Reading forward again loads the next page below without jumping to the newest.
-    const lastBefore = await messages.last().getAttribute('aria-label');
+    await waitForSettledWindow(page);
     const lastKey = await page.locator('[data-key]').last().getAttribute('data-key');
     await page.getByTestId('timeline').evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
     await page.waitForFunction(
-      (previous) => [...document.querySelectorAll('[data-testid="message"]')].at(-1)?.getAttribute('aria-label') !== previous,
-      lastBefore,
+      (previous) => [...document.querySelectorAll('[data-key]')].at(-1)?.getAttribute('data-key') !== previous,
+      lastKey,
     );
     const viewport = await page.getByTestId('timeline').boundingBox();
     const previousLast = await page.locator(`[data-key="${lastKey}"]`).boundingBox();
