@@ -11,6 +11,16 @@ function waitAtBottom(page: Page): Promise<unknown> {
   });
 }
 
+/**
+ * Scrolls the timeline and waits two animation frames: a browser dispatches scroll events
+ * before running frame callbacks, so the app has seen the scroll when this resolves. Without
+ * it, an update could arrive before the app knew the reader had left the bottom.
+ */
+async function scrollTimelineTo(page: Page, top: number): Promise<void> {
+  await page.getByTestId('timeline').evaluate((element, to) => element.scrollTo({ top: to }), top);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
 describe('following the bottom of the timeline', () => {
   const env = useE2eEnv();
 
@@ -28,7 +38,7 @@ describe('following the bottom of the timeline', () => {
     await waitAtBottom(page);
 
     const timeline = page.getByTestId('timeline');
-    await timeline.evaluate((element) => element.scrollTo({ top: 600 }));
+    await scrollTimelineTo(page, 600);
     await kit.sendMessage('main', 'while you read back 1');
     await kit.sendMessage('main', 'while you read back 2');
     await page.getByTestId('new-messages').getByText('2 new messages').waitFor();
@@ -38,7 +48,7 @@ describe('following the bottom of the timeline', () => {
     await waitAtBottom(page);
     await page.getByTestId('new-messages').waitFor({ state: 'detached' });
 
-    await timeline.evaluate((element) => element.scrollTo({ top: 600 }));
+    await scrollTimelineTo(page, 600);
     await sendInUi(page, 'my own message brings me down');
     await messages.filter({ hasText: 'my own message brings me down' }).waitFor();
     await waitAtBottom(page);
