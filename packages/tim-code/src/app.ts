@@ -11,6 +11,7 @@ import { createMetrics } from './metrics';
 import { createHub } from './realtime/hub';
 import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
 import { createPresence } from './realtime/presence';
+import type { PresenceDirectory } from './realtime/presence-directory';
 import type { Storage } from './storage/storage';
 import { createHttpApp } from './transport/http/http-app';
 import type { Connection } from './transport/ws/connection';
@@ -28,6 +29,8 @@ export interface CreateAppOptions {
   now?: () => Date;
   /** Where rate-limit budgets are counted. @default in this process's memory, from config */
   rateLimits?: RateLimits;
+  /** Who is online on other processes; absent: this process only. Owned by the caller. */
+  presenceDirectory?: PresenceDirectory;
 }
 
 /** Read-only sizes of the app's registries; all zero when nobody is connected. */
@@ -62,6 +65,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     publish: (spaceId, event) => {
       bus.publish(spaceId, { kind: 'ephemeral', event }).catch(onBackgroundError('presence publish failed'));
     },
+    directory: options.presenceDirectory,
+    onError: onBackgroundError('presence directory failed'),
   });
   const metrics = createMetrics({ openConnections: () => registry.size, subscriptions: () => registry.subscriptionCount() });
   const hub = createHub({

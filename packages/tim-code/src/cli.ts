@@ -12,6 +12,8 @@ import { isTimError } from './domain/tim-error';
 import { createLogger, type Logger } from './logger';
 import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
 import { createRedisRateLimitFactory } from './rate-limit/redis-rate-limit';
+import type { PresenceDirectory } from './realtime/presence-directory';
+import { createRedisPresenceDirectory } from './realtime/redis-presence-directory';
 import { redactedUrl } from './redacted-url';
 import { createPostgresStorage } from './storage/postgres/postgres-storage';
 import { createSqliteStorage } from './storage/sqlite/sqlite-storage';
@@ -60,15 +62,31 @@ async function openBus(config: Config, logger: Logger): Promise<Bus> {
   return bus;
 }
 
-/** With Redis, the processes count rate limits together; without, each in its own memory. */
-async function openRateLimits(config: Config, logger: Logger): Promise<{ rateLimits: RateLimits | undefined; close: () => Promise<void> }> {
-  if (config.redisUrl === undefined) return { rateLimits: undefined, close: async () => undefined };
+interface SharedState {
+  rateLimits: RateLimits | undefined;
+  presenceDirectory: PresenceDirectory | undefined;
+  close: () => Promise<void>;
+}
+
+/**
+ * With Redis, the processes count rate limits together and know who is online on each other;
+ * without, each process on its own.
+ */
+async function openSharedState(config: Config, logger: Logger): Promise<SharedState> {
+  if (config.redisUrl === undefined) return { rateLimits: undefined, presenceDirectory: undefined, close: async () => undefined };
   const client = new Redis(config.redisUrl, { lazyConnect: true });
-  client.on('error', (err: Error) => logger.warn('redis rate limits', { error: err.message }));
+  client.on('error', (err: Error) => logger.warn('redis', { error: err.message }));
   await client.connect();
+  const presenceDirectory = await createRedisPresenceDirectory({
+    client,
+    keyPrefix: config.redisPrefix,
+    onError: (err) => logger.warn('presence liveness', { error: err instanceof Error ? err.message : String(err) }),
+  });
   return {
     rateLimits: createRateLimits(config, createRedisRateLimitFactory(client, { keyPrefix: `${config.redisPrefix}rate:` })),
+    presenceDirectory,
     close: async () => {
+      await presenceDirectory.close();
       await client.quit();
     },
   };
@@ -78,8 +96,8 @@ async function serve(config: Config): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const storage = await openStorage(config, logger);
   const bus = await openBus(config, logger);
-  const limits = await openRateLimits(config, logger);
-  const app = await createApp({ config, storage, bus, logger, rateLimits: limits.rateLimits });
+  const shared = await openSharedState(config, logger);
+  const app = await createApp({ config, storage, bus, logger, rateLimits: shared.rateLimits, presenceDirectory: shared.presenceDirectory });
   logger.info(`listening on ${app.url}`);
   process.stdout.write(`listening on ${app.url}\n`);
 
@@ -95,7 +113,7 @@ async function serve(config: Config): Promise<void> {
     deadline.unref();
     (async () => {
       await app.close();
-      await limits.close();
+      await shared.close();
       await bus.close();
       await storage.close();
     })().then(

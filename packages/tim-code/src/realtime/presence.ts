@@ -1,16 +1,37 @@
 import type { EphemeralEvent, SpaceId, Timite } from '@tim/protocol';
+import { createLocalPresenceDirectory, type PresenceDirectory } from './presence-directory';
 
 export interface PresenceOptions {
   /** Publishes an online/offline event; called only when a timite's state changes. */
   publish: (spaceId: SpaceId, event: EphemeralEvent) => void;
+  /** Other processes' view; the default knows only this one. */
+  directory?: PresenceDirectory;
+  /** The directory failed; the event is published anyway (a duplicate beats a missing one). */
+  onError?: (err: unknown) => void;
 }
 
 /**
- * Who is online where, in this process: a timite is online in a space while it holds at
- * least one subscription there, from any number of connections.
+ * Who is online where: a timite is online in a space while it holds at least one
+ * subscription there, from any number of connections (and, with a shared directory, on any
+ * process). This process's subscriptions are counted here; the directory is asked only when a
+ * timite's first arrives or last departs.
  */
-export function createPresence({ publish }: PresenceOptions) {
+export function createPresence({ publish, ...options }: PresenceOptions) {
+  const directory = options.directory ?? createLocalPresenceDirectory();
+  const onError = options.onError ?? ((err: unknown) => process.emitWarning(`presence directory: ${String(err)}`));
   const bySpace = new Map<SpaceId, Map<number, { timite: Timite; subscriptions: number }>>();
+
+  const announce = (decided: Promise<boolean>, spaceId: SpaceId, timite: Timite, state: 'online' | 'offline'): void => {
+    decided
+      .catch((err: unknown) => {
+        onError(err);
+        return true;
+      })
+      .then((changed) => {
+        if (changed) publish(spaceId, { type: 'presence', spaceId, timite, state });
+      })
+      .catch(onError);
+  };
 
   return {
     join(spaceId: SpaceId, timite: Timite): void {
@@ -25,7 +46,7 @@ export function createPresence({ publish }: PresenceOptions) {
         return;
       }
       members.set(timite.id, { timite, subscriptions: 1 });
-      publish(spaceId, { type: 'presence', spaceId, timite, state: 'online' });
+      announce(directory.arrived(spaceId, timite), spaceId, timite, 'online');
     },
 
     leave(spaceId: SpaceId, timiteId: number): void {
@@ -36,14 +57,21 @@ export function createPresence({ publish }: PresenceOptions) {
       if (entry.subscriptions > 0) return;
       members.delete(timiteId);
       if (members.size === 0) bySpace.delete(spaceId);
-      publish(spaceId, { type: 'presence', spaceId, timite: entry.timite, state: 'offline' });
+      announce(directory.departed(spaceId, entry.timite), spaceId, entry.timite, 'offline');
     },
 
-    online(spaceId: SpaceId): Timite[] {
-      return [...(bySpace.get(spaceId)?.values() ?? [])].map((entry) => entry.timite);
+    /** Online in the space, on every process the directory knows; this process's alone if it fails. */
+    async online(spaceId: SpaceId): Promise<Timite[]> {
+      const here = [...(bySpace.get(spaceId)?.values() ?? [])].map((entry) => entry.timite);
+      try {
+        return await directory.online(spaceId, here);
+      } catch (err) {
+        onError(err);
+        return here;
+      }
     },
 
-    /** Number of (space, timite) entries: 0 when nobody is subscribed anywhere. */
+    /** Number of (space, timite) entries on this process: 0 when nobody is subscribed here. */
     entryCount(): number {
       let count = 0;
       for (const members of bySpace.values()) count += members.size;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { AuthResponse, SendMessageResponse } from '@tim/protocol';
+import { API_PREFIX, AuthResponse, PresenceResponse, SendMessageResponse } from '@tim/protocol';
 import { Pool } from 'pg';
 import { TEST_DATABASE_URL, uniqueSchemaName } from '../support/postgres';
 import { TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
 import { postToServer as post, spawnServer, type ServerProcess } from '../support/server-process';
 import { makeTempDir } from '../support/start-server';
-import { collectUpdateIds, TestSocket } from '../support/ws';
+import { collectUpdateIds, nextFrame, TestSocket } from '../support/ws';
 
 /*
  * Scale-out: two tim-code processes on one database with Redis between them
@@ -116,6 +116,45 @@ describe('two tim-code processes with Redis between them, rate limits', () => {
         statuses.push((await post(n % 2 === 0 ? first : second, '/spaces/main/messages', { content: `message ${n}` }, session.key)).status);
       }
       expect(statuses).toEqual([201, 201, 201, 201, 429, 429]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('two tim-code processes with Redis between them, presence', () => {
+  it('is one view: either process lists who is online on both, and online/offline come once per real change', async () => {
+    const dataDir = await makeTempDir();
+    try {
+      const env = { TIM_DATA_DIR: dataDir, TIM_REDIS_URL: TEST_REDIS_URL, TIM_REDIS_PREFIX: uniqueRedisPrefix() };
+      const first = await spawnServer(env);
+      running.push(first);
+      const second = await spawnServer(env);
+      running.push(second);
+      const ada = AuthResponse.parse((await post(first, '/register', { nick: 'ada', password: 'password-ada' })).body);
+      const bob = AuthResponse.parse((await post(first, '/register', { nick: 'bob', password: 'password-bob' })).body);
+
+      const watcher = await TestSocket.connect(second.wsUrl, ada.session.key);
+      sockets.push(watcher);
+      await watcher.subscribe('main');
+      const bobHere = await TestSocket.connect(first.wsUrl, bob.session.key);
+      await bobHere.subscribe('main');
+      await nextFrame(watcher, { type: 'presence', timite: { nick: 'bob' }, state: 'online' });
+
+      const listed = await fetch(`${second.baseUrl}${API_PREFIX}/spaces/main/presence`, {
+        headers: { authorization: `Bearer ${ada.session.key}` },
+      });
+      const nicks = PresenceResponse.parse(await listed.json()).timites.map((timite) => timite.nick);
+      expect(nicks.sort()).toEqual(['ada', 'bob']);
+
+      // Bob on both processes, then leaving one: still online, no event; leaving the other: offline.
+      const bobThere = await TestSocket.connect(second.wsUrl, bob.session.key);
+      await bobThere.subscribe('main');
+      await bobHere.close();
+      await bobThere.close();
+      await nextFrame(watcher, { type: 'presence', timite: { nick: 'bob' }, state: 'offline' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(watcher.inbox.filter((frame) => frame.type === 'presence' && frame.timite.nick === 'bob')).toEqual([]);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -40,7 +40,7 @@ export function timelineRoutes(deps: { storage: Storage; presence: Presence; req
 
   router.get('/spaces/:spaceId/presence', deps.requireSession, async (req, res) => {
     const spaceId = await existingSpace(req.params['spaceId']);
-    const body: PresenceResponse = { timites: presence.online(spaceId) };
+    const body: PresenceResponse = { timites: await presence.online(spaceId) };
     res.json(body);
   });
 
