@@ -3,8 +3,15 @@ export { loadConfig, parseRate, DEFAULT_ALLOWED_ORIGINS, type Config, type LoadC
 export { createLogger, createSilentLogger, type Logger } from './logger';
 export type { Bus, BusEvent, BusListener, Unsubscribe } from './bus/bus';
 export { createLocalBus, type LocalBusOptions } from './bus/local-bus';
+export { createRedisBus, type RedisBusOptions } from './bus/redis-bus';
 export type { Storage } from './storage/storage';
 export { createSqliteStorage, type SqliteStorageOptions } from './storage/sqlite/sqlite-storage';
+export { createPostgresStorage, type PostgresStorageOptions } from './storage/postgres/postgres-storage';
 export { createMemoryStorage } from './storage/memory/memory-storage';
+export { createRateLimits, createMemoryRateLimit, type RateLimit, type RateLimitFactory, type RateLimits } from './rate-limit/rate-limits';
+export { createRedisRateLimitFactory } from './rate-limit/redis-rate-limit';
+export { createLocalPresenceDirectory, type PresenceDirectory } from './realtime/presence-directory';
+export { createRedisPresenceDirectory, type RedisPresenceDirectoryOptions } from './realtime/redis-presence-directory';
+export { SERVER_NODE_FLAGS } from './server-node-flags';
 export { addAgent, listAgents, revokeAgent, type AgentListing } from './domain/agents';
 export { TimError } from './domain/tim-error';
