@@ -44,7 +44,6 @@ export interface MessageRow {
 
 const TIMITE_COLUMNS = 'id, nick, kind, password_hash, revoked';
 
-
 export interface MessageParams {
   spaceId: string;
   updateId: number;

@@ -42,7 +42,6 @@ export interface OutboundQueue {
   readonly queuedBytes: number;
 }
 
-
 /**
  * One connection's bounded outbound queue. The hub hands the same frame to many queues; each
  * queue only feeds its own socket, so a slow or dead peer costs nobody else anything.
