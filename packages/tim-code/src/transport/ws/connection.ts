@@ -112,7 +112,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
   /** Frames are handled one after another, in arrival order. */
   private frameChain: Promise<void> = Promise.resolve();
   /** Frames in frameChain not yet handled. */
-  pendingFrames = 0;
+  private pending = 0;
 
   constructor(
     private readonly socket: TimWebSocket,
@@ -141,6 +141,10 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
 
   get timiteId(): number | undefined {
     return this.timite?.id;
+  }
+
+  get pendingFrames(): number {
+    return this.pending;
   }
 
   get subscriptionCount(): number {
@@ -231,8 +235,8 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
   onMessage(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return;
     const text = isBinary ? undefined : rawToString(data);
-    this.pendingFrames += 1;
-    if (this.pendingFrames === MAX_PENDING_FRAMES) this.socket.pause();
+    this.pending += 1;
+    if (this.pending === MAX_PENDING_FRAMES) this.socket.pause();
     this.frameChain = this.frameChain
       .then(() => this.handleText(text))
       .catch((err: unknown) => {
@@ -243,8 +247,8 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
   }
 
   private frameHandled(): void {
-    this.pendingFrames -= 1;
-    if (this.socket.isPaused && this.pendingFrames <= RESUME_READING_AT && this.state !== 'closed') this.socket.resume();
+    this.pending -= 1;
+    if (this.socket.isPaused && this.pending <= RESUME_READING_AT && this.state !== 'closed') this.socket.resume();
   }
 
   private async handleText(text: string | undefined): Promise<void> {

@@ -1,0 +1,79 @@
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { toOutboundFrame } from '../../realtime/outbound-frame';
+import { createFrameSink } from './frame-sink';
+
+const frame = toOutboundFrame({ type: 'subscribed', spaceId: 'main', headId: 7 });
+
+describe('createFrameSink', () => {
+  let server: WebSocketServer;
+  let url: string;
+  beforeAll(async () => {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  async function connectedPair(): Promise<{ client: WebSocket; serverSide: WebSocket }> {
+    const client = new WebSocket(url);
+    const serverSide = await new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+    await new Promise((resolve) => (client.readyState === WebSocket.OPEN ? resolve(undefined) : client.once('open', resolve)));
+    return { client, serverSide };
+  }
+
+  // A ws client reads each of the three header lengths back, so the framing is ws's own.
+  it.each([10, 300, 70_000])('delivers a frame of a %i-character message as the client reads it', async (messageLength) => {
+    const { client, serverSide } = await connectedPair();
+    const sized = toOutboundFrame({ type: 'error', code: 'invalid_request', message: 'é'.repeat(messageLength / 2) });
+    const received = new Promise<{ text: string; isBinary: boolean }>((resolve) =>
+      client.once('message', (data: Buffer, isBinary) => resolve({ text: data.toString('utf8'), isBinary })),
+    );
+    createFrameSink(serverSide).writeFrame(sized);
+    expect(await received).toEqual({ text: sized.data.toString('utf8'), isBinary: false });
+    client.terminate();
+  });
+
+  it('writes the pre-built frame to the socket under the WebSocket, corked frames in one go', async () => {
+    const { client, serverSide } = await connectedPair();
+    const received: string[] = [];
+    const both = new Promise<void>((resolve) =>
+      client.on('message', (data: Buffer) => {
+        received.push(data.toString('utf8'));
+        if (received.length === 2) resolve();
+      }),
+    );
+    const sink = createFrameSink(serverSide);
+    sink.cork();
+    sink.writeFrame(frame);
+    sink.writeFrame(frame);
+    sink.uncork();
+    await both;
+    expect(received).toEqual([frame.data.toString('utf8'), frame.data.toString('utf8')]);
+    client.terminate();
+  });
+
+  it('refuses frames once the WebSocket is closing, telling the callback and writing nothing', async () => {
+    const { client, serverSide } = await connectedPair();
+    const received: unknown[] = [];
+    client.on('message', (data) => received.push(data));
+    const sink = createFrameSink(serverSide);
+    serverSide.close(1000, 'bye');
+    const refusal = await new Promise<Error | null | undefined>((resolve) => sink.writeFrame(frame, resolve));
+    expect(String(refusal)).toContain('not open');
+    await new Promise((resolve) => client.once('close', resolve));
+    expect(received).toEqual([]);
+  });
+
+  it('goes through send when ws keeps no TCP socket where the sink looks for it', () => {
+    const sent: Array<{ data: Buffer; binary: boolean }> = [];
+    const stand = { bufferedAmount: 0, send: (data: Buffer, options: { binary: boolean }) => sent.push({ data, binary: options.binary }) };
+    const sink = createFrameSink(stand as unknown as WebSocket);
+    sink.cork();
+    sink.writeFrame(frame);
+    sink.uncork();
+    expect(sent).toEqual([{ data: frame.data, binary: false }]);
+  });
+});
