@@ -50,6 +50,40 @@ describe('subscribe', () => {
     expect(await collectUpdateIds(socket, 'main', 2)).toEqual([before.body.updateId, live.body.updateId]);
     await socket.close();
   });
+
+  it('restarts a subscription the connection already holds from the new cursor, without a repeat', async () => {
+    const socket = await TestSocket.connect(server.wsUrl, cy.key);
+    await socket.subscribe('main');
+    await nextFrame(socket, { type: 'presence', timite: { nick: 'cy' }, state: 'online' });
+    const sent: number[] = [];
+    for (let n = 0; n < 4; n += 1) sent.push((await send(server, bob, `before restart ${n}`)).body.updateId);
+    expect(await collectUpdateIds(socket, 'main', 4)).toEqual(sent);
+
+    const headId = await socket.subscribe('main', { after: sent[1] });
+    expect(headId).toBe(sent[3]);
+    const live = await send(server, bob, 'after restart');
+    expect(await collectUpdateIds(socket, 'main', 3)).toEqual([sent[2], sent[3], live.body.updateId]);
+    // A later answer shows nothing else was queued: no error, no second copy, no presence churn.
+    socket.send({ type: 'unsubscribe', spaceId: 'main' });
+    await nextFrame(socket, { type: 'unsubscribed' });
+    expect(socket.inbox).toEqual([]);
+    expect(server.app.stats()).toMatchObject({ subscriptions: 0 });
+    await socket.close();
+  });
+
+  it('restarts without counting as a new subscription, so a connection at the cap may restart', async () => {
+    const small = await startServer({ config: { maxSubscriptionsPerConnection: 2 } });
+    const dee = await register(small, 'dee');
+    await api(small, 'POST', '/spaces', { key: dee.key, body: { id: 'second', name: 'Second' } });
+    const socket = await TestSocket.connect(small.wsUrl, dee.key);
+    await socket.subscribe('main');
+    await socket.subscribe('second');
+    expect(await socket.subscribe('main', { after: 0 })).toBe(0);
+    expect(socket.inbox.filter((frame) => frame.type === 'error')).toEqual([]);
+    expect(small.app.stats()).toMatchObject({ subscriptions: 2, hubSubscriptions: 2 });
+    await socket.close();
+    await small.close();
+  });
 });
 
 describe('presence and activity', () => {
@@ -70,6 +104,15 @@ describe('presence and activity', () => {
     await bobSecond.close();
     await nextFrame(watcher, { type: 'presence', timite: { nick: 'bob' }, state: 'offline' });
     // One offline for two connections: the first close changed nothing.
+    expect(watcher.inbox.filter((frame) => frame.type === 'presence' && frame.timite.nick === 'bob')).toEqual([]);
+
+    // Restarting a subscription is not leaving: no offline, no second online.
+    const bobAgain = await TestSocket.connect(server.wsUrl, bob.key);
+    await bobAgain.subscribe('lobby');
+    await nextFrame(watcher, { type: 'presence', timite: { nick: 'bob' }, state: 'online' });
+    await bobAgain.subscribe('lobby', { after: 0 });
+    await bobAgain.close();
+    await nextFrame(watcher, { type: 'presence', timite: { nick: 'bob' }, state: 'offline' });
     expect(watcher.inbox.filter((frame) => frame.type === 'presence' && frame.timite.nick === 'bob')).toEqual([]);
     await watcher.close();
     await waitFor(() => server.app.stats().presenceEntries === 0, 'presence to empty');

@@ -49,14 +49,15 @@ class SubscriptionDelivery implements HubSubscriber {
   }
 }
 
+/**
+ * Subscribes, or restarts a subscription the connection already holds from the new cursor: the
+ * old one stops delivering in the same tick as the new one starts, and presence, already
+ * joined, is kept rather than left and joined again.
+ */
 async function subscribe(connection: Connection, frame: SubscribeFrame): Promise<void> {
   const { spaceId } = frame;
   const { config, storage, hub, presence, logger } = connection.deps;
-  if (connection.subscriptions.has(spaceId)) {
-    sendError(connection, { code: 'invalid_request', message: `Already subscribed to "${spaceId}"; unsubscribe first.`, spaceId });
-    return;
-  }
-  if (connection.subscriptions.size >= config.maxSubscriptionsPerConnection) {
+  if (!connection.subscriptions.has(spaceId) && connection.subscriptions.size >= config.maxSubscriptionsPerConnection) {
     sendError(connection, { code: 'limit_exceeded', message: `At most ${config.maxSubscriptionsPerConnection} subscriptions per connection.`, spaceId });
     return;
   }
@@ -71,12 +72,14 @@ async function subscribe(connection: Connection, frame: SubscribeFrame): Promise
   const handle = hub.subscribe(spaceId, new SubscriptionDelivery(connection, timite.id, frame.receiveOwnMessages ?? true), {
     after: frame.after,
   });
-  const entry = { handle, joined: false };
+  const previous = connection.subscriptions.get(spaceId);
+  previous?.handle.close();
+  const entry = { handle, joined: previous?.joined ?? false };
   connection.subscriptions.set(spaceId, entry);
   // Not awaited here: the replay may be long, and later frames need not wait for it.
   handle.live.then(
     () => {
-      if (connection.subscriptions.get(spaceId) !== entry) return;
+      if (connection.subscriptions.get(spaceId) !== entry || entry.joined) return;
       entry.joined = true;
       presence.join(spaceId, timite);
     },
