@@ -14,6 +14,7 @@ const SERVER_FRAME_TYPES: Record<ServerFrame['type'], true> = {
   presence: true,
   activity: true,
   error: true,
+  pong: true,
 };
 const UPDATE_EVENT_TYPES: Record<UpdateEvent['type'], true> = { message: true };
 

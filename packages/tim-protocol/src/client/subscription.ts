@@ -257,6 +257,8 @@ export class TimSubscription {
         const message = frame.message ?? `The server answered '${code}'.`;
         return this.emitter.emit('error', new TimClientError(code, message, { details, ...(spaceId ? { spaceId } : {}) }));
       }
+      case 'pong':
+        return;
     }
   }
 

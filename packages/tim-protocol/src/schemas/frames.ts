@@ -40,11 +40,24 @@ export const ActivityFrame = z.strictObject({
 });
 export type ActivityFrame = z.infer<typeof ActivityFrame>;
 
+/**
+ * Extension of v1: an application-level ping, answered by a `pong` to the sender alone.
+ * Browsers cannot see WebSocket ping/pong control frames, so this is how they notice a dead
+ * or frozen server.
+ */
+export const PingFrame = z.strictObject({
+  type: z.literal('ping'),
+  /** Echoed in the pong. */
+  id: z.string().min(1).max(64).optional(),
+});
+export type PingFrame = z.infer<typeof PingFrame>;
+
 export const ClientFrame = z.discriminatedUnion('type', [
   AuthFrame,
   SubscribeFrame,
   UnsubscribeFrame,
   ActivityFrame,
+  PingFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -53,6 +66,11 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 export const ReadyFrame = z.object({
   type: z.literal('ready'),
   timite: Timite,
+  /**
+   * Extension of v1: the server's heartbeat interval in ms, the pace of the client's pings.
+   * Absent from servers that predate ping frames.
+   */
+  heartbeatMs: z.number().int().positive().optional(),
 });
 export type ReadyFrame = z.infer<typeof ReadyFrame>;
 
@@ -87,6 +105,13 @@ export const ErrorFrame = z.object({
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 
+/** Extension of v1: the answer to a `ping`, with its `id` when it had one. */
+export const PongFrame = z.object({
+  type: z.literal('pong'),
+  id: z.string().optional(),
+});
+export type PongFrame = z.infer<typeof PongFrame>;
+
 export const ServerFrame = z.discriminatedUnion('type', [
   ReadyFrame,
   SubscribedFrame,
@@ -95,5 +120,6 @@ export const ServerFrame = z.discriminatedUnion('type', [
   PresenceEvent,
   ActivityEvent,
   ErrorFrame,
+  PongFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
