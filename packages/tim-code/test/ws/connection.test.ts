@@ -3,6 +3,7 @@ import {
   CLOSE_MESSAGE_TOO_BIG,
   CLOSE_TOO_MANY_CONNECTIONS,
   CLOSE_UNAUTHENTICATED,
+  DEFAULT_LIMITS,
 } from '@tim/protocol';
 import { api, register, type Member } from '../support/http';
 import { startServer, waitFor, type TestServer } from '../support/start-server';
@@ -24,7 +25,7 @@ describe('GET /api/v1/ws: authentication', () => {
   it('answers ready with the timite for a valid key', async () => {
     const socket = await TestSocket.open(server.wsUrl);
     socket.send({ type: 'auth', key: ada.key });
-    expect(await nextFrame(socket, { type: 'ready' })).toEqual({ type: 'ready', timite: ada.timite });
+    expect(await nextFrame(socket, { type: 'ready' })).toEqual({ type: 'ready', timite: ada.timite, heartbeatMs: DEFAULT_LIMITS.heartbeatMs });
     await socket.close();
   });
 

@@ -1,7 +1,7 @@
 import { CLOSE_SLOW_CONSUMER } from '@tim/protocol';
 import { register, send } from '../support/http';
 import { startServer, UNLIMITED_RATES, waitFor, type TestServer } from '../support/start-server';
-import { collectUpdateIds, TestSocket } from '../support/ws';
+import { collectUpdateIds, nextFrame, TestSocket } from '../support/ws';
 
 describe('heartbeat', () => {
   let server: TestServer;
@@ -28,6 +28,54 @@ describe('heartbeat', () => {
     const sent = await send(server, ada, 'still alive');
     expect(await collectUpdateIds(alive, 'main', 1)).toEqual([sent.body.updateId]);
     await alive.close();
+  });
+});
+
+describe('application-level ping', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // One activity frame per hour: if pings were counted against it, the activity below would be refused.
+    server = await startServer({ config: { heartbeatMs: 1000, rateActivity: { points: 1, durationSeconds: 3600 } } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('announces the heartbeat interval in ready', async () => {
+    const ada = await register(server, 'ada');
+    const socket = await TestSocket.open(server.wsUrl);
+    socket.send({ type: 'auth', key: ada.key });
+    expect(await nextFrame(socket, { type: 'ready' })).toEqual({ type: 'ready', timite: ada.timite, heartbeatMs: 1000 });
+    await socket.close();
+  });
+
+  it('answers each ping with a pong to the sender alone, echoing its id, outside the activity rate limit', async () => {
+    const [ada, bob] = await Promise.all([register(server, 'pinger'), register(server, 'watcher')]);
+    const pinger = await TestSocket.connect(server.wsUrl, ada.key);
+    const watcher = await TestSocket.connect(server.wsUrl, bob.key);
+    await pinger.subscribe('main');
+    await watcher.subscribe('main');
+
+    for (const id of ['1', '2', '3']) pinger.send({ type: 'ping', id });
+    pinger.send({ type: 'ping' });
+    for (const id of ['1', '2', '3']) expect(await nextFrame(pinger, { type: 'pong' })).toEqual({ type: 'pong', id });
+    expect(await nextFrame(pinger, { type: 'pong' })).toEqual({ type: 'pong' });
+
+    pinger.send({ type: 'activity', spaceId: 'main', activity: 'typing' });
+    await nextFrame(watcher, { type: 'activity', timite: { id: ada.timite.id } });
+    expect(watcher.inbox.filter((frame) => frame.type === 'pong')).toEqual([]);
+    expect(pinger.inbox.filter((frame) => frame.type === 'error')).toEqual([]);
+    await Promise.all([pinger.close(), watcher.close()]);
+  });
+
+  it('refuses a ping with an invalid id and stays open', async () => {
+    const ada = await register(server, 'sloppy');
+    const socket = await TestSocket.connect(server.wsUrl, ada.key);
+    socket.send({ type: 'ping', id: '' });
+    await nextFrame(socket, { type: 'error', code: 'invalid_request' });
+    socket.send({ type: 'ping', id: 'x' });
+    expect(await nextFrame(socket, { type: 'pong' })).toEqual({ type: 'pong', id: 'x' });
+    await socket.close();
   });
 });
 

@@ -296,7 +296,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     this.keyHash = authenticated.keyHash;
     registry.addAuthenticated(this);
     this.state = 'ready';
-    this.send({ type: 'ready', timite: authenticated.timite });
+    this.send({ type: 'ready', timite: authenticated.timite, heartbeatMs: config.heartbeatMs });
   }
 }
 

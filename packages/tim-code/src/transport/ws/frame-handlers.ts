@@ -2,6 +2,7 @@ import {
   ClientFrame,
   type ActivityFrame,
   type ErrorCode,
+  type PingFrame,
   type SpaceId,
   type SubscribeFrame,
   type UnsubscribeFrame,
@@ -124,6 +125,14 @@ async function activity(connection: Connection, frame: ActivityFrame): Promise<v
   });
 }
 
+/**
+ * Not rate limited: a pong is small and goes to the sender alone, and a flood of pings meets
+ * the same inbound backpressure as any other frame.
+ */
+function ping(connection: Connection, frame: PingFrame): void {
+  connection.send({ type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }) });
+}
+
 /** Frames after authentication. Exhaustive: a new frame type does not compile until handled. */
 export async function handleFrame(connection: Connection, frame: ClientFrame): Promise<void> {
   switch (frame.type) {
@@ -138,6 +147,9 @@ export async function handleFrame(connection: Connection, frame: ClientFrame): P
       return;
     case 'activity':
       await activity(connection, frame);
+      return;
+    case 'ping':
+      ping(connection, frame);
       return;
     default: {
       const unhandled: never = frame;
