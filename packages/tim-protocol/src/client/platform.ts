@@ -35,12 +35,20 @@ export type TimerHandle = unknown;
 export interface Timers {
   setTimeout(callback: () => void, delayMs: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /** The clock these timers run on, in ms; a test's virtual timers bring their own. @default Date.now */
+  now?(): number;
 }
 
 export const GLOBAL_TIMERS: Timers = {
   setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as number | undefined),
+  now: () => Date.now(),
 };
+
+/** The current time on the timers' clock, in ms. */
+export function readClock(timers: Timers): number {
+  return timers.now?.() ?? Date.now();
+}
 
 /** The text of a message event, or undefined for binary data (the protocol is JSON text). */
 export function readMessageText(event: unknown): string | undefined {

@@ -4,6 +4,7 @@ import type { TimSubscription } from './subscription';
 import { TimClient, type TimClientOptions } from './tim-client';
 import { collect, manualTimers, nextEvent, nextState, trackTimers } from './test-support/client-events';
 import { ADA, makeUpdate, startFakePeer, type FakeConnection, type FakePeer } from './test-support/fake-peer';
+import { startSilentTcpServer } from './test-support/silent-tcp-server';
 
 let peer: FakePeer;
 let sub: TimSubscription | undefined;
@@ -176,9 +177,28 @@ describe('TimSubscription', () => {
     expect(await silent.closed).toBe(1000);
 
     expect(timers.fire(50)).toBe(1);
-    await (await peer.nextConnection()).authenticate();
+    await (await peer.nextConnection()).authenticate(ADA, { heartbeatMs: 1000 });
     await nextState(sub, 'open');
-    expect(timers.pendingDelays()).toEqual([]);
+    // The ready timer is gone; what is left is the heartbeat's first ping.
+    expect(timers.pendingDelays()).toEqual([1000]);
+  });
+
+  it('drops a connection that never answers the upgrade (a frozen server accepts TCP) and retries', async () => {
+    const timers = manualTimers();
+    const frozen = await startSilentTcpServer();
+    try {
+      const client = new TimClient({ baseUrl: frozen.baseUrl, key: 'key-ada', WebSocket, timers, readyTimeoutMs: 5000, random: () => 0 });
+      sub = client.connect();
+      await frozen.nextConnection();
+      const retried = nextEvent(sub, 'retry');
+      expect(timers.fire(5000)).toBe(1);
+      expect(await retried).toMatchObject({ attempt: 1, reason: "no 'ready' within 5000 ms" });
+      expect(timers.fire(0)).toBe(1);
+      await frozen.nextConnection();
+    } finally {
+      sub?.close();
+      await frozen.close();
+    }
   });
 
   it('ignores unknown frame types and skips unknown update kinds, which still advance the cursor', async () => {
@@ -255,11 +275,64 @@ describe('TimSubscription', () => {
     expect(() => sub.subscribe('Not A Slug')).toThrow(expect.objectContaining({ code: 'invalid_request' }));
   });
 
+  it('pings at the interval the server announced, gives a silent server up after two intervals and resumes after the last update', async () => {
+    const sub = connect();
+    sub.subscribe('main');
+    const delivered = collect(sub, 'update');
+    const frozen = await peer.nextConnection();
+    await frozen.authenticate(ADA, { heartbeatMs: 50 });
+    await frozen.nextFrame('subscribe');
+    frozen.send({ type: 'subscribed', spaceId: 'main', headId: 0 });
+    frozen.sendUpdates('main', [1, 2]);
+    expect(await frozen.nextFrame('ping')).toEqual({ type: 'ping' });
+
+    // From here the peer answers nothing, as a SIGSTOPped server does.
+    const reconnecting = await nextEvent(sub, 'state', (change) => change.next === 'reconnecting');
+    expect(reconnecting).toEqual({ previous: 'open', next: 'reconnecting', reason: 'no frame from the server in 100 ms' });
+    expect(await frozen.closed).toBe(1000);
+    const resumed = await acceptMain(2);
+    expect(resumed.after).toBe(2);
+    const thirdDelivered = nextEvent(sub, 'update', updateWithId(3));
+    resumed.connection.sendUpdates('main', [2, 3]);
+    await thirdDelivered;
+    expect(delivered.map((update) => update.id)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps a connection whose server answers its pings', async () => {
+    const sub = connect();
+    const retries = collect(sub, 'retry');
+    const connection = await peer.nextConnection();
+    await connection.authenticate(ADA, { heartbeatMs: 100 });
+    for (let round = 0; round < 5; round += 1) {
+      await connection.nextFrame('ping');
+      connection.send({ type: 'pong' });
+    }
+    expect(sub.state).toBe('open');
+    expect(retries).toEqual([]);
+    expect(peer.connectionCount()).toBe(1);
+  });
+
+  it('pings a server that announces no interval at fallbackHeartbeatMs and takes its invalid_request answer as a sign of life', async () => {
+    const sub = connect({ fallbackHeartbeatMs: 100 });
+    const retries = collect(sub, 'retry');
+    const errors = collect(sub, 'error');
+    const connection = await peer.nextConnection();
+    await connection.authenticate();
+    for (let round = 0; round < 5; round += 1) {
+      await connection.nextFrame('ping');
+      // What a server from before ping frames answers to one.
+      connection.send({ type: 'error', code: 'invalid_request', message: 'Not a valid frame. type: Invalid input.' });
+    }
+    expect(sub.state).toBe('open');
+    expect(retries).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('close() while open sends a normal close and leaves no timer behind', async () => {
     const timers = trackTimers();
     const sub = connect({ timers });
     const connection = await peer.nextConnection();
-    await connection.authenticate();
+    await connection.authenticate(ADA, { heartbeatMs: 60_000 });
     await nextState(sub, 'open');
     sub.close();
     sub.close();

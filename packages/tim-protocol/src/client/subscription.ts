@@ -6,10 +6,11 @@ import type {
   Update,
   UpdateEnvelope,
 } from '../schemas/entities';
-import { ActivityFrame, SubscribeFrame, type ClientFrame, type ServerFrame } from '../schemas/frames';
+import { ActivityFrame, SubscribeFrame, type ClientFrame, type ReadyFrame, type ServerFrame } from '../schemas/frames';
 import { CLOSE_UNAUTHENTICATED } from '../schemas/limits';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { Emitter, type Unsubscribe } from './emitter';
+import { SILENT_INTERVALS, startHeartbeat, type Heartbeat } from './heartbeat';
 import { parseOutgoing } from './parse';
 import {
   WS_CONNECTING,
@@ -73,6 +74,8 @@ export interface TimSubscriptionOptions {
   timers: Timers;
   random: () => number;
   readyTimeoutMs: number;
+  /** Ping interval when the server's 'ready' announces none, in ms. */
+  fallbackHeartbeatMs: number;
 }
 
 interface SpaceSubscription {
@@ -103,6 +106,9 @@ export class TimSubscription {
   private attempt = 0;
   private retryTimer: TimerHandle | undefined;
   private readyTimer: TimerHandle | undefined;
+  private heartbeat: Heartbeat | undefined;
+  /** Whether the server's 'ready' announced heartbeatMs, so it knows ping frames. */
+  private isPingKnown = false;
 
   constructor(private readonly options: TimSubscriptionOptions) {
     this.open();
@@ -179,7 +185,9 @@ export class TimSubscription {
       if (socket === this.socket) this.send({ type: 'auth', key });
     };
     socket.onmessage = (event: unknown) => {
-      if (socket === this.socket) this.receive(readMessageText(event));
+      if (socket !== this.socket) return;
+      this.heartbeat?.heard();
+      this.receive(readMessageText(event));
     };
     socket.onerror = (event: unknown) => {
       if (socket === this.socket) this.lastSocketError = readErrorMessage(event);
@@ -193,7 +201,7 @@ export class TimSubscription {
     };
   }
 
-  /** The one way a connection ends: server close, ready timeout, `close()`, missing key. */
+  /** The one way a connection ends: server close, ready timeout, silence, `close()`, missing key. */
   private disconnect(reason: string, { reconnect }: { reconnect: boolean }): void {
     if (this.stateValue === 'closed') return;
     this.clearTimers();
@@ -232,7 +240,7 @@ export class TimSubscription {
   private handleFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'ready':
-        return this.handleReady(frame.timite);
+        return this.handleReady(frame);
       case 'subscribed': {
         const space = this.spaces.get(frame.spaceId);
         if (space === undefined) return;
@@ -250,6 +258,10 @@ export class TimSubscription {
         return this.emitter.emit('activity', frame);
       case 'error': {
         const { code, spaceId, details } = frame;
+        // A server from before ping frames answers a ping with invalid_request; that answer is
+        // its sign of life, not the caller's business. Nothing else this client sends earns an
+        // invalid_request without a spaceId: its frames are checked before they leave.
+        if (!this.isPingKnown && code === 'invalid_request' && spaceId === undefined) return;
         const space = spaceId === undefined ? undefined : this.spaces.get(spaceId);
         if (spaceId !== undefined && space?.isConfirmed === false && SUBSCRIBE_REFUSALS.has(code)) {
           this.spaces.delete(spaceId);
@@ -262,11 +274,19 @@ export class TimSubscription {
     }
   }
 
-  private handleReady(timite: Timite): void {
+  private handleReady({ timite, heartbeatMs }: ReadyFrame): void {
     if (this.stateValue === 'open') return;
     this.clearTimers();
     this.attempt = 0;
     this.timiteValue = timite;
+    this.isPingKnown = heartbeatMs !== undefined;
+    const intervalMs = heartbeatMs ?? this.options.fallbackHeartbeatMs;
+    this.heartbeat = startHeartbeat({
+      intervalMs,
+      timers: this.options.timers,
+      sendPing: () => this.send({ type: 'ping' }),
+      onSilence: () => this.disconnect(`no frame from the server in ${SILENT_INTERVALS * intervalMs} ms`, { reconnect: true }),
+    });
     this.setState('open', 'ready');
     for (const [spaceId, space] of this.spaces) this.sendSubscribe(spaceId, space);
     this.emitter.emit('ready', timite);
@@ -299,7 +319,9 @@ export class TimSubscription {
   private clearTimers(): void {
     if (this.readyTimer !== undefined) this.options.timers.clearTimeout(this.readyTimer);
     if (this.retryTimer !== undefined) this.options.timers.clearTimeout(this.retryTimer);
+    this.heartbeat?.stop();
     this.readyTimer = undefined;
     this.retryTimer = undefined;
+    this.heartbeat = undefined;
   }
 }

@@ -15,6 +15,7 @@ import {
   UpdatesResponse,
   WS_PATH,
 } from '../schemas/http';
+import { DEFAULT_LIMITS } from '../schemas/limits';
 import type { z } from 'zod';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff';
 import { requestJson } from './http-request';
@@ -38,8 +39,16 @@ export interface TimClientOptions {
   timers?: Timers;
   /** Source of the backoff jitter, uniform in [0, 1). @default Math.random */
   random?: () => number;
-  /** Time a connection has to answer 'ready' before it is dropped and retried, in ms. @default 15000 */
+  /**
+   * Time a connection has to answer 'ready' before it is dropped and retried, in ms; it also
+   * bounds a connection attempt to a frozen server, which accepts TCP but never answers. @default 15000
+   */
   readyTimeoutMs?: number;
+  /**
+   * Ping interval, in ms, for a server whose 'ready' announces no `heartbeatMs` (one from before
+   * ping frames); otherwise the server's interval is used. @default 30000
+   */
+  fallbackHeartbeatMs?: number;
   /** Retries of `sendMessage` after a network failure, with the same `clientMsgId`. @default 2 */
   sendRetries?: number;
 }
@@ -74,6 +83,7 @@ export class TimClient {
   private readonly timers: Timers;
   private readonly random: () => number;
   private readonly readyTimeoutMs: number;
+  private readonly fallbackHeartbeatMs: number;
   private readonly sendRetries: number;
 
   constructor(options: TimClientOptions) {
@@ -91,6 +101,7 @@ export class TimClient {
     this.timers = options.timers ?? GLOBAL_TIMERS;
     this.random = options.random ?? Math.random;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+    this.fallbackHeartbeatMs = options.fallbackHeartbeatMs ?? DEFAULT_LIMITS.heartbeatMs;
     this.sendRetries = options.sendRetries ?? 2;
   }
 
@@ -199,6 +210,7 @@ export class TimClient {
       timers: this.timers,
       random: this.random,
       readyTimeoutMs: this.readyTimeoutMs,
+      fallbackHeartbeatMs: this.fallbackHeartbeatMs,
     });
   }
 

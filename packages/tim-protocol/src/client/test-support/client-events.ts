@@ -82,3 +82,49 @@ export function manualTimers(): Timers & { fire(delayMs: number): number; pendin
     pendingDelays: () => [...pending.values()].map((timer) => timer.delayMs),
   };
 }
+
+/**
+ * A clock and timers that move only when the test says: `advance(ms)` runs every timer that
+ * falls due on the way, in due order, at its due time; `jump(ms)` moves the clock without
+ * running any, as a throttled tab or a suspended laptop sees time pass.
+ */
+export function virtualTime(): Timers & { now(): number; advance(ms: number): void; jump(ms: number): void; pendingCount(): number } {
+  let nowMs = 0;
+  let nextHandle = 1;
+  type Pending = [handle: number, timer: { callback: () => void; dueMs: number }];
+  const pending = new Map<Pending[0], Pending[1]>();
+  /** The timer due first by untilMs; among equals, the one set first. */
+  const earliestDue = (untilMs: number): Pending | undefined => {
+    let earliest: Pending | undefined;
+    for (const entry of pending) {
+      const isSooner = earliest === undefined || entry[1].dueMs < earliest[1].dueMs;
+      if (entry[1].dueMs <= untilMs && isSooner) earliest = entry;
+    }
+    return earliest;
+  };
+  return {
+    now: () => nowMs,
+    setTimeout(callback, delayMs) {
+      const handle = nextHandle;
+      nextHandle += 1;
+      pending.set(handle, { callback, dueMs: nowMs + Math.max(0, delayMs) });
+      return handle;
+    },
+    clearTimeout(handle) {
+      pending.delete(handle as number);
+    },
+    advance(ms) {
+      const untilMs = nowMs + ms;
+      for (let due = earliestDue(untilMs); due !== undefined; due = earliestDue(untilMs)) {
+        pending.delete(due[0]);
+        nowMs = Math.max(nowMs, due[1].dueMs);
+        due[1].callback();
+      }
+      nowMs = untilMs;
+    },
+    jump(ms) {
+      nowMs += ms;
+    },
+    pendingCount: () => pending.size,
+  };
+}

@@ -49,10 +49,10 @@ export class FakeConnection {
     return frame as Extract<ClientFrame, { type: T }>;
   }
 
-  /** Awaits the auth frame and answers 'ready'. */
-  async authenticate(timite: Timite = ADA): Promise<AuthFrame> {
+  /** Awaits the auth frame and answers 'ready', announcing `heartbeatMs` when given (as servers with ping frames do). */
+  async authenticate(timite: Timite = ADA, { heartbeatMs }: { heartbeatMs?: number } = {}): Promise<AuthFrame> {
     const auth = await this.nextFrame('auth');
-    this.send({ type: 'ready', timite });
+    this.send({ type: 'ready', timite, ...(heartbeatMs === undefined ? {} : { heartbeatMs }) });
     return auth;
   }
 
