@@ -25,13 +25,25 @@ export interface TimServer {
   close(): Promise<void>;
   /** Provisions an agent with `tim-code agent add` and returns its token. */
   addAgent(nick: string): Promise<string>;
+  /**
+   * Freezes the process (SIGSTOP): its sockets stay open and the kernel still accepts TCP
+   * connections, but nothing answers, as with a hung or half-open server.
+   */
+  freeze(): void;
+  /** Lets a frozen process run again (SIGCONT). */
+  thaw(): void;
+}
+
+export interface StartTimServerOptions {
+  /** Extra environment for the server, e.g. `{ TIM_HEARTBEAT_MS: '1000' }`. */
+  env?: Record<string, string>;
 }
 
 /**
  * Runs the real tim-code CLI serving the built web client (TIM_WEB_DIR), on a free port and a
  * temporary data directory. Rate limits are raised so tests can seed thousands of messages.
  */
-export async function startTimServer(): Promise<TimServer> {
+export async function startTimServer(options: StartTimServerOptions = {}): Promise<TimServer> {
   for (const [path, build] of [
     [CLI, 'pnpm --filter @tim/code build'],
     [join(WEB_DIR, 'index.html'), 'pnpm --filter @tim/web build'],
@@ -48,6 +60,7 @@ export async function startTimServer(): Promise<TimServer> {
     TIM_RATE_MESSAGES: '100000/1s',
     TIM_RATE_REGISTER: '1000/1m',
     TIM_RATE_LOGIN: '1000/1m',
+    ...options.env,
   };
   let { child, baseUrl } = await spawnServer({ ...env, TIM_PORT: '0' });
   const port = new URL(baseUrl).port;
@@ -69,6 +82,8 @@ export async function startTimServer(): Promise<TimServer> {
       if (token === undefined || token === '') throw new Error(`tim-code agent add ${nick} printed no token:\n${stdout}`);
       return token;
     },
+    freeze: () => signal(child, 'SIGSTOP'),
+    thaw: () => signal(child, 'SIGCONT'),
   };
 }
 
@@ -100,8 +115,14 @@ function spawnServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; bas
   });
 }
 
+function signal(child: ChildProcess, name: 'SIGSTOP' | 'SIGCONT'): void {
+  if (!child.kill(name)) throw new Error(`Could not send ${name} to tim-code (pid ${child.pid}).`);
+}
+
 function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  // A frozen process would hold SIGTERM until the grace period ends in SIGKILL.
+  child.kill('SIGCONT');
   return new Promise((resolvePromise) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
     child.once('exit', () => {
