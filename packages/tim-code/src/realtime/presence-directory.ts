@@ -1,5 +1,16 @@
 import type { SpaceId, Timite } from '@tim/protocol';
 
+/** A timite holding at least one subscription in a space on this process. */
+export interface HeldPresence {
+  spaceId: SpaceId;
+  timite: Timite;
+}
+
+/** A change of a timite's state in a space that no arrival or departure here announced. */
+export interface PresenceChange extends HeldPresence {
+  state: 'online' | 'offline';
+}
+
 /**
  * Who is online across processes. A process's Presence counts its own subscriptions and
  * asks the directory only when a timite arrives in or departs from a space here; the answer
@@ -13,6 +24,13 @@ export interface PresenceDirectory {
   departed(spaceId: SpaceId, timite: Timite): Promise<boolean>;
   /** Online in the space on any process, given those online here; by timite id. */
   online(spaceId: SpaceId, here: Timite[]): Promise<Timite[]>;
+  /**
+   * Settles what no arrival or departure told: takes over the memberships of processes that
+   * stopped renewing their liveness (crashed), and restores this process's own (`held`, read
+   * only then) if it was itself taken for gone. Returns the changes for the caller to announce;
+   * across processes, each change is returned to exactly one caller.
+   */
+  sweep(held: () => HeldPresence[]): Promise<PresenceChange[]>;
   close(): Promise<void>;
 }
 
@@ -22,6 +40,7 @@ export function createLocalPresenceDirectory(): PresenceDirectory {
     arrived: async () => true,
     departed: async () => true,
     online: async (_spaceId, here) => here,
+    sweep: async () => [],
     close: async () => undefined,
   };
 }

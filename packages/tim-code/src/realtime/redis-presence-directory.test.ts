@@ -1,16 +1,18 @@
 import type { Timite } from '@tim/protocol';
-import { Redis } from 'ioredis';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '../../test/support/redis';
-import { createLocalPresenceDirectory, type PresenceDirectory } from './presence-directory';
+import type { Redis } from 'ioredis';
+import { openCrashableDirectory, type CrashableDirectory } from '../../test/support/presence-processes';
+import { connectTestRedis, uniqueRedisPrefix } from '../../test/support/redis';
+import { createLocalPresenceDirectory, type PresenceChange, type PresenceDirectory } from './presence-directory';
 import { createRedisPresenceDirectory } from './redis-presence-directory';
 
 const ada: Timite = { id: 1, nick: 'ada', kind: 'human' };
 const bob: Timite = { id: 2, nick: 'bob', kind: 'human' };
+const carol: Timite = { id: 3, nick: 'carol', kind: 'agent' };
+const nothingHeld = () => [];
 
 let client: Redis;
 beforeAll(async () => {
-  client = new Redis(TEST_REDIS_URL, { lazyConnect: true });
-  await client.connect();
+  client = await connectTestRedis();
 });
 afterAll(async () => {
   await client.quit();
@@ -27,6 +29,21 @@ async function redisDirectory(keyPrefix: string): Promise<PresenceDirectory> {
   return directory;
 }
 
+const crashables: CrashableDirectory[] = [];
+afterEach(async () => {
+  await Promise.all(crashables.splice(0).map((crashable) => crashable.close()));
+});
+
+async function crashableDirectory(keyPrefix: string, livenessMs?: number): Promise<CrashableDirectory> {
+  const crashable = await openCrashableDirectory(client, keyPrefix, livenessMs);
+  crashables.push(crashable);
+  return crashable;
+}
+
+function byPair(changes: PresenceChange[]): PresenceChange[] {
+  return [...changes].sort((a, b) => a.spaceId.localeCompare(b.spaceId) || a.timite.id - b.timite.id);
+}
+
 /** A process on its own sees every arrival and departure as a change, whatever the store. */
 describe.each([
   ['local', async () => createLocalPresenceDirectory()],
@@ -38,6 +55,7 @@ describe.each([
     expect(await directory.online('main', [ada])).toEqual([ada]);
     expect(await directory.departed('main', ada)).toBe(true);
     expect(await directory.online('main', [])).toEqual([]);
+    expect(await directory.sweep(nothingHeld)).toEqual([]);
   });
 });
 
@@ -73,5 +91,122 @@ describe('createRedisPresenceDirectory across processes', () => {
     expect(await client.del(`${keyPrefix}process:${crashedProcess ?? ''}`)).toBe(1);
     expect(await alive.online('main', [])).toEqual([]);
     expect(await alive.arrived('main', ada)).toBe(true);
+  });
+});
+
+describe('createRedisPresenceDirectory sweeping after a process crashed', () => {
+  it('reports offline exactly the timites only the crashed process held, once', async () => {
+    const keyPrefix = uniqueRedisPrefix();
+    const alive = await redisDirectory(keyPrefix);
+    const crashed = await crashableDirectory(keyPrefix);
+    await crashed.directory.arrived('main', ada);
+    await crashed.directory.arrived('main', bob);
+    await crashed.directory.arrived('other', ada);
+    await alive.arrived('main', bob);
+    expect(await alive.sweep(nothingHeld)).toEqual([]);
+
+    crashed.crash();
+    await crashed.lapse();
+    expect(byPair(await alive.sweep(nothingHeld))).toEqual([
+      { spaceId: 'main', timite: ada, state: 'offline' },
+      { spaceId: 'other', timite: ada, state: 'offline' },
+    ]);
+    expect(await alive.sweep(nothingHeld)).toEqual([]);
+    expect(await alive.online('main', [bob])).toEqual([bob]);
+    expect(await alive.online('other', [])).toEqual([]);
+  });
+
+  it('notices the lapse once the liveness key expires by itself', async () => {
+    const keyPrefix = uniqueRedisPrefix();
+    const alive = await redisDirectory(keyPrefix);
+    const crashed = await crashableDirectory(keyPrefix, 300);
+    await crashed.directory.arrived('main', ada);
+    crashed.crash();
+    let changes = await alive.sweep(nothingHeld);
+    // Polls until the key expires; the test's timeout bounds the wait.
+    while (changes.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      changes = await alive.sweep(nothingHeld);
+    }
+    expect(changes).toEqual([{ spaceId: 'main', timite: ada, state: 'offline' }]);
+    expect(await client.exists(crashed.livenessKey)).toBe(0);
+  });
+
+  it('gives each offline to exactly one of several survivors sweeping at once', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const keyPrefix = uniqueRedisPrefix();
+      const survivors = [await redisDirectory(keyPrefix), await redisDirectory(keyPrefix), await redisDirectory(keyPrefix)];
+      const crashed = await crashableDirectory(keyPrefix);
+      for (const timite of [ada, bob, carol]) await crashed.directory.arrived('main', timite);
+      await survivors[1]?.arrived('main', carol);
+      crashed.crash();
+      await crashed.lapse();
+      const changes = (await Promise.all(survivors.map((survivor) => survivor.sweep(nothingHeld)))).flat();
+      expect(byPair(changes)).toEqual([
+        { spaceId: 'main', timite: ada, state: 'offline' },
+        { spaceId: 'main', timite: bob, state: 'offline' },
+      ]);
+    }
+  });
+
+  it('reports a timite once when every process that held it crashed', async () => {
+    const keyPrefix = uniqueRedisPrefix();
+    const alive = await redisDirectory(keyPrefix);
+    const crashedOne = await crashableDirectory(keyPrefix);
+    const crashedTwo = await crashableDirectory(keyPrefix);
+    await crashedOne.directory.arrived('main', ada);
+    await crashedTwo.directory.arrived('main', ada);
+    for (const crashed of [crashedOne, crashedTwo]) {
+      crashed.crash();
+      await crashed.lapse();
+    }
+    expect(await alive.sweep(nothingHeld)).toEqual([{ spaceId: 'main', timite: ada, state: 'offline' }]);
+    expect(await alive.sweep(nothingHeld)).toEqual([]);
+  });
+
+  it('leaves the offline to a departure that already announced it', async () => {
+    const keyPrefix = uniqueRedisPrefix();
+    const alive = await redisDirectory(keyPrefix);
+    const crashed = await crashableDirectory(keyPrefix);
+    await crashed.directory.arrived('main', ada);
+    await alive.arrived('main', ada);
+    crashed.crash();
+    await crashed.lapse();
+    expect(await alive.departed('main', ada)).toBe(true);
+    expect(await alive.sweep(nothingHeld)).toEqual([]);
+  });
+
+  it('still reports the offline when presence was listed between the lapse and the sweep', async () => {
+    const keyPrefix = uniqueRedisPrefix();
+    const alive = await redisDirectory(keyPrefix);
+    const crashed = await crashableDirectory(keyPrefix);
+    await crashed.directory.arrived('main', ada);
+    crashed.crash();
+    await crashed.lapse();
+    expect(await alive.online('main', [])).toEqual([]);
+    expect(await alive.sweep(nothingHeld)).toEqual([{ spaceId: 'main', timite: ada, state: 'offline' }]);
+  });
+
+  it('takes back the memberships of a process wrongly taken for gone, reporting them online again', async () => {
+    const keyPrefix = uniqueRedisPrefix();
+    const alive = await redisDirectory(keyPrefix);
+    // Stalled, not crashed: its liveness lapsed, then it runs again.
+    const stalled = await crashableDirectory(keyPrefix);
+    await stalled.directory.arrived('main', ada);
+    await stalled.directory.arrived('main', bob);
+    await alive.arrived('main', bob);
+    await stalled.lapse();
+    expect(await alive.sweep(nothingHeld)).toEqual([{ spaceId: 'main', timite: ada, state: 'offline' }]);
+
+    const held = [
+      { spaceId: 'main', timite: ada },
+      { spaceId: 'main', timite: bob },
+    ];
+    expect(await stalled.directory.sweep(() => held)).toEqual([{ spaceId: 'main', timite: ada, state: 'online' }]);
+    expect(await alive.online('main', [])).toEqual([ada, bob]);
+    expect(await stalled.directory.sweep(() => held)).toEqual([]);
+    // Its memberships are its own again: its departures count.
+    expect(await alive.departed('main', bob)).toBe(false);
+    expect(await stalled.directory.departed('main', ada)).toBe(true);
   });
 });
