@@ -104,6 +104,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const server = createServer(httpApp);
   const sockets = attachWebSockets(server, { config, storage, bus, sessions, hub, presence, registry, rateLimits, metrics, logger });
   const stopCleanup = sessions.startCleanup(config.sessionCleanupMs, onBackgroundError('session cleanup failed'));
+  const stopPresenceSweeps = presence.startSweeps(config.presenceSweepMs);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -119,6 +120,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     stopCleanup();
+    stopPresenceSweeps();
     sockets.stopAccepting();
     const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();

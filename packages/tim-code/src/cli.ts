@@ -80,6 +80,7 @@ async function openSharedState(config: Config, logger: Logger): Promise<SharedSt
   const presenceDirectory = await createRedisPresenceDirectory({
     client,
     keyPrefix: config.redisPrefix,
+    livenessMs: config.presenceLivenessMs,
     onError: (err) => logger.warn('presence liveness', { error: err instanceof Error ? err.message : String(err) }),
   });
   return {

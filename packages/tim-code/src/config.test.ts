@@ -29,6 +29,8 @@ describe('loadConfig', () => {
       slowConsumerBytes: 1_048_576,
       maxAgentStreak: 10,
       presenceFanoutMaxSubscriptions: 500,
+      presenceLivenessMs: 30_000,
+      presenceSweepMs: 10_000,
       webDir: undefined,
       redisUrl: undefined,
       redisPrefix: 'tim:',
@@ -76,6 +78,20 @@ describe('loadConfig', () => {
       const result = loadConfig({ TIM_REDIS_URL: url });
       expect(result.ok && result.config.redisUrl).toBe(url);
     }
+  });
+
+  it('reads the presence liveness and sweep intervals, and refuses a sweep slower than the liveness', () => {
+    const result = loadConfig({ TIM_PRESENCE_LIVENESS_MS: '2000', TIM_PRESENCE_SWEEP_MS: '250' });
+    expect(result.ok && [result.config.presenceLivenessMs, result.config.presenceSweepMs]).toEqual([2000, 250]);
+    const errorsOf = (env: NodeJS.ProcessEnv) => {
+      const loaded = loadConfig(env);
+      return loaded.ok ? [] : loaded.errors;
+    };
+    expect(errorsOf({ TIM_PRESENCE_LIVENESS_MS: '999' })).toEqual(['TIM_PRESENCE_LIVENESS_MS: expected a whole number from 1000 to 600000, got "999"']);
+    expect(errorsOf({ TIM_PRESENCE_SWEEP_MS: '1.5' })).toEqual(['TIM_PRESENCE_SWEEP_MS: expected a whole number from 100 to 600000, got "1.5"']);
+    expect(errorsOf({ TIM_PRESENCE_LIVENESS_MS: '5000', TIM_PRESENCE_SWEEP_MS: '6000' })).toEqual([
+      'TIM_PRESENCE_SWEEP_MS: expected at most TIM_PRESENCE_LIVENESS_MS (5000), got "6000"',
+    ]);
   });
 
   it('reports one clear line per bad value, naming the variable', () => {

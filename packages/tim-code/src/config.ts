@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '@tim/protocol';
 import { z } from 'zod';
 import { DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS } from './realtime/hub';
+import { DEFAULT_PRESENCE_SWEEP_MS } from './realtime/presence';
+import { DEFAULT_PRESENCE_LIVENESS_MS } from './realtime/redis-presence-directory';
 
 /** A rate limit as `points` per `durationSeconds`, parsed from `20/10s`. */
 export interface Rate {
@@ -46,6 +48,16 @@ export interface Config {
    * past it, N joins would cost N² frames, and clients read GET /presence instead. @default 500
    */
   presenceFanoutMaxSubscriptions: number;
+  /**
+   * With Redis: a process that has not renewed its presence liveness for this long counts as
+   * crashed, in ms. @default 30000
+   */
+  presenceLivenessMs: number;
+  /**
+   * How often a process looks for crashed ones, to send offline events for the timites they
+   * held, in ms; at most presenceLivenessMs. @default 10000
+   */
+  presenceSweepMs: number;
   /** A built web client served at / (SPA fallback to index.html); absent: API only. */
   webDir: string | undefined;
   /**
@@ -120,6 +132,9 @@ const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =
       return value;
     });
 
+/** Ten minutes: longer presence timings only delay offline events. */
+const MAX_PRESENCE_MS = 600_000;
+
 const origin = z.string().transform((text, ctx) => {
   try {
     const url = new URL(text);
@@ -182,6 +197,8 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_MAX_AGENT_STREAK: integer(DEFAULT_LIMITS.maxAgentStreak, 1),
     TIM_SESSION_TTL_MS: integer(DEFAULT_LIMITS.sessionTtlMs, 1000),
     TIM_PRESENCE_MAX_SUBSCRIBERS: integer(DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS, 0),
+    TIM_PRESENCE_LIVENESS_MS: integer(DEFAULT_PRESENCE_LIVENESS_MS, 1000, MAX_PRESENCE_MS),
+    TIM_PRESENCE_SWEEP_MS: integer(DEFAULT_PRESENCE_SWEEP_MS, 100, MAX_PRESENCE_MS),
     TIM_TRUST_PROXY: trustProxy,
     TIM_DATABASE_URL: z
       .string()
@@ -222,6 +239,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
     };
   }
   const env_ = result.data;
+  if (env_.TIM_PRESENCE_SWEEP_MS > env_.TIM_PRESENCE_LIVENESS_MS) {
+    return {
+      ok: false,
+      errors: [
+        `TIM_PRESENCE_SWEEP_MS: expected at most TIM_PRESENCE_LIVENESS_MS (${env_.TIM_PRESENCE_LIVENESS_MS}), got "${env_.TIM_PRESENCE_SWEEP_MS}"`,
+      ],
+    };
+  }
   return {
     ok: true,
     config: {
@@ -241,6 +266,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       maxAgentStreak: env_.TIM_MAX_AGENT_STREAK,
       sessionTtlMs: env_.TIM_SESSION_TTL_MS,
       presenceFanoutMaxSubscriptions: env_.TIM_PRESENCE_MAX_SUBSCRIBERS,
+      presenceLivenessMs: env_.TIM_PRESENCE_LIVENESS_MS,
+      presenceSweepMs: env_.TIM_PRESENCE_SWEEP_MS,
       webDir: env_.TIM_WEB_DIR === undefined ? undefined : resolve(env_.TIM_WEB_DIR),
       redisUrl: env_.TIM_REDIS_URL,
       redisPrefix: env_.TIM_REDIS_PREFIX,

@@ -1,5 +1,8 @@
 import type { EphemeralEvent, SpaceId, Timite } from '@tim/protocol';
-import { createLocalPresenceDirectory, type PresenceDirectory } from './presence-directory';
+import { createLocalPresenceDirectory, type HeldPresence, type PresenceDirectory } from './presence-directory';
+
+/** How often a process looks for crashed ones whose timites must go offline. */
+export const DEFAULT_PRESENCE_SWEEP_MS = 10_000;
 
 export interface PresenceOptions {
   /** Publishes an online/offline event; called only when a timite's state changes. */
@@ -20,6 +23,14 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
   const directory = options.directory ?? createLocalPresenceDirectory();
   const onError = options.onError ?? ((err: unknown) => process.emitWarning(`presence directory: ${String(err)}`));
   const bySpace = new Map<SpaceId, Map<number, { timite: Timite; subscriptions: number }>>();
+
+  const held = (): HeldPresence[] =>
+    [...bySpace].flatMap(([spaceId, members]) => [...members.values()].map(({ timite }) => ({ spaceId, timite })));
+
+  /** Announces the changes no arrival or departure here told: see PresenceDirectory.sweep. */
+  const sweep = async (): Promise<void> => {
+    for (const { spaceId, timite, state } of await directory.sweep(held)) publish(spaceId, { type: 'presence', spaceId, timite, state });
+  };
 
   const announce = (decided: Promise<boolean>, spaceId: SpaceId, timite: Timite, state: 'online' | 'offline'): void => {
     decided
@@ -69,6 +80,24 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
         onError(err);
         return here;
       }
+    },
+
+    sweep,
+
+    /** Sweeps every `intervalMs`, never two at once, until the returned function is called. */
+    startSweeps(intervalMs: number): () => void {
+      let sweeping = false;
+      const timer = setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        sweep()
+          .catch(onError)
+          .finally(() => {
+            sweeping = false;
+          });
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
     },
 
     /** Number of (space, timite) entries on this process: 0 when nobody is subscribed here. */
