@@ -54,19 +54,32 @@ export type CreateSpaceRequest = z.infer<typeof CreateSpaceRequest>;
 export const SpaceResponse = z.object({ space: Space });
 export type SpaceResponse = z.infer<typeof SpaceResponse>;
 
-/** Message content as stored: trimmed, 1–4000 code points. */
-export const MessageContent = z
-  .string()
-  .trim()
-  .min(1, { error: 'A message cannot be empty.' })
-  .refine((content) => codePointLength(content) <= DEFAULT_LIMITS.messageChars, {
-    error: `A message is at most ${DEFAULT_LIMITS.messageChars} characters.`,
-  });
+/** Message content as stored: trimmed, 1–`maxChars` code points. */
+export function createMessageContent(maxChars: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, { error: 'A message cannot be empty.' })
+    .refine((content) => codePointLength(content) <= maxChars, {
+      error: `A message is at most ${maxChars} characters.`,
+    });
+}
 
-export const SendMessageRequest = z.strictObject({
-  content: MessageContent,
-  clientMsgId: ClientMsgId.optional(),
-});
+/** Content within the protocol's default limit, which clients check before sending. */
+export const MessageContent = createMessageContent(DEFAULT_LIMITS.messageChars);
+
+/**
+ * A send body for a server whose content limit is `maxContentChars` (`TIM_MAX_CONTENT_CHARS`);
+ * servers check with their own, clients with the default below.
+ */
+export function createSendMessageRequest(maxContentChars: number) {
+  return z.strictObject({
+    content: createMessageContent(maxContentChars),
+    clientMsgId: ClientMsgId.optional(),
+  });
+}
+
+export const SendMessageRequest = createSendMessageRequest(DEFAULT_LIMITS.messageChars);
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 
 export const SendMessageResponse = z.object({
