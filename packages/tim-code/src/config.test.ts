@@ -35,6 +35,13 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       redisPrefix: 'tim:',
       databaseUrl: undefined,
+      maxContentChars: 4000,
+      maxBodyBytes: 16_384,
+      maxFrameBytes: 65_536,
+      maxSubscriptionsPerConnection: 50,
+      maxConnectionsPerTimite: 20,
+      maxUnauthenticatedPerAddress: 100,
+      authTimeoutMs: 10_000,
     });
     expect(result.config.dataDir.endsWith('.tim')).toBe(true);
   });
@@ -92,6 +99,60 @@ describe('loadConfig', () => {
     expect(errorsOf({ TIM_PRESENCE_LIVENESS_MS: '5000', TIM_PRESENCE_SWEEP_MS: '6000' })).toEqual([
       'TIM_PRESENCE_SWEEP_MS: expected at most TIM_PRESENCE_LIVENESS_MS (5000), got "6000"',
     ]);
+  });
+
+  it('reads every limit from its variable', () => {
+    const result = loadConfig({
+      TIM_MAX_CONTENT_CHARS: '500',
+      TIM_MAX_BODY_BYTES: '4096',
+      TIM_MAX_FRAME_BYTES: '2048',
+      TIM_MAX_SUBSCRIPTIONS_PER_CONNECTION: '3',
+      TIM_MAX_CONNECTIONS_PER_TIMITE: '2',
+      TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: '5',
+      TIM_AUTH_TIMEOUT_MS: '1500',
+    });
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.config).toMatchObject({
+      maxContentChars: 500,
+      maxBodyBytes: 4096,
+      maxFrameBytes: 2048,
+      maxSubscriptionsPerConnection: 3,
+      maxConnectionsPerTimite: 2,
+      maxUnauthenticatedPerAddress: 5,
+      authTimeoutMs: 1500,
+    });
+  });
+
+  it('refuses limits out of range, one line each naming the variable and the range', () => {
+    const bad = {
+      TIM_MAX_CONTENT_CHARS: '0',
+      TIM_MAX_BODY_BYTES: '100',
+      TIM_MAX_FRAME_BYTES: '16MiB',
+      TIM_MAX_SUBSCRIPTIONS_PER_CONNECTION: '-1',
+      TIM_MAX_CONNECTIONS_PER_TIMITE: '2.5',
+      TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: '0',
+      TIM_AUTH_TIMEOUT_MS: '10',
+    };
+    const result = loadConfig(bad);
+    const errors = result.ok ? [] : result.errors;
+    expect(errors).toHaveLength(Object.keys(bad).length);
+    for (const [name, value] of Object.entries(bad)) {
+      expect(errors.filter((line) => line.startsWith(`${name}: expected a whole number from `) && line.endsWith(`got "${value}"`))).toHaveLength(1);
+    }
+  });
+
+  it('refuses a body limit that cannot hold a message of the content limit, naming both and the smallest that fits', () => {
+    const tooSmall = loadConfig({ TIM_MAX_CONTENT_CHARS: '8000' });
+    expect(tooSmall.ok).toBe(false);
+    const errors = tooSmall.ok ? [] : tooSmall.errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^TIM_MAX_BODY_BYTES: .*16384.*TIM_MAX_CONTENT_CHARS.*8000.*32256/);
+
+    const fits = loadConfig({ TIM_MAX_CONTENT_CHARS: '8000', TIM_MAX_BODY_BYTES: '32256' });
+    expect(fits.ok && fits.config.maxBodyBytes).toBe(32_256);
+    // The defaults themselves fit: 4000 four-byte characters and a clientMsgId in 16 KiB.
+    expect(loadConfig({ TIM_MAX_BODY_BYTES: '16256' }).ok).toBe(true);
+    expect(loadConfig({ TIM_MAX_BODY_BYTES: '16255' }).ok).toBe(false);
   });
 
   it('reports one clear line per bad value, naming the variable', () => {

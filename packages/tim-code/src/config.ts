@@ -75,12 +75,21 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Time a new socket has to authenticate, in ms. @default 10000 */
   authTimeoutMs: number;
+  /** Message content in Unicode code points after trimming; more answers 400. @default 4000 */
+  maxContentChars: number;
+  /** HTTP request body in bytes; larger answers 413. At least {@link smallestBodyBytesFor} the content limit. @default 16384 */
+  maxBodyBytes: number;
   /** Largest WebSocket frame in bytes; larger closes with 1009. @default 65536 */
   maxFrameBytes: number;
   /** @default 50 */
   maxSubscriptionsPerConnection: number;
   /** @default 20 */
   maxConnectionsPerTimite: number;
+  /**
+   * Sockets from one client address (as `trustProxy` reads it) that have not authenticated
+   * yet; past it the upgrade is refused with 429. @default 100
+   */
+  maxUnauthenticatedPerAddress: number;
   /** How often expired sessions are deleted, in ms. @default 3600000 */
   sessionCleanupMs: number;
   /** How long shutdown waits for sockets to finish closing, in ms. @default 5000 */
@@ -89,6 +98,21 @@ export interface Config {
 
 /** Far above what a client that throttles its typing notices sends; an extension of protocol v1. */
 export const DEFAULT_RATE_ACTIVITY = '60/10s';
+
+/** Unauthenticated sockets per client address: far above one client's handshakes, far below a file-descriptor flood. */
+export const DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS = 100;
+
+/** UTF-8 takes at most 4 bytes per code point (JSON.stringify does not escape non-ASCII). */
+const BODY_BYTES_PER_CONTENT_CHAR = 4;
+/** The rest of a send body: `{"content":"","clientMsgId":"…"}` with a 64-character clientMsgId, and room to spare. */
+const BODY_BYTES_BESIDES_CONTENT = 256;
+
+/** The smallest body limit that holds every message of `maxContentChars` code points. */
+export function smallestBodyBytesFor(maxContentChars: number): number {
+  return maxContentChars * BODY_BYTES_PER_CONTENT_CHAR + BODY_BYTES_BESIDES_CONTENT;
+}
+
+const MIB = 1024 * 1024;
 
 export const DEFAULT_ALLOWED_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 
@@ -199,6 +223,13 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_PRESENCE_MAX_SUBSCRIBERS: integer(DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS, 0),
     TIM_PRESENCE_LIVENESS_MS: integer(DEFAULT_PRESENCE_LIVENESS_MS, 1000, MAX_PRESENCE_MS),
     TIM_PRESENCE_SWEEP_MS: integer(DEFAULT_PRESENCE_SWEEP_MS, 100, MAX_PRESENCE_MS),
+    TIM_MAX_CONTENT_CHARS: integer(DEFAULT_LIMITS.messageChars, 1, 100_000),
+    TIM_MAX_BODY_BYTES: integer(DEFAULT_LIMITS.httpBodyBytes, 1024, 16 * MIB),
+    TIM_MAX_FRAME_BYTES: integer(DEFAULT_LIMITS.wsFrameBytes, 1024, 16 * MIB),
+    TIM_MAX_SUBSCRIPTIONS_PER_CONNECTION: integer(DEFAULT_LIMITS.subscriptionsPerConnection, 1, 10_000),
+    TIM_MAX_CONNECTIONS_PER_TIMITE: integer(DEFAULT_LIMITS.connectionsPerTimite, 1, 10_000),
+    TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: integer(DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS, 1, 100_000),
+    TIM_AUTH_TIMEOUT_MS: integer(DEFAULT_LIMITS.authTimeoutMs, 100, 600_000),
     TIM_TRUST_PROXY: trustProxy,
     TIM_DATABASE_URL: z
       .string()
@@ -239,14 +270,21 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
     };
   }
   const env_ = result.data;
+  const relationErrors: string[] = [];
   if (env_.TIM_PRESENCE_SWEEP_MS > env_.TIM_PRESENCE_LIVENESS_MS) {
-    return {
-      ok: false,
-      errors: [
-        `TIM_PRESENCE_SWEEP_MS: expected at most TIM_PRESENCE_LIVENESS_MS (${env_.TIM_PRESENCE_LIVENESS_MS}), got "${env_.TIM_PRESENCE_SWEEP_MS}"`,
-      ],
-    };
+    relationErrors.push(
+      `TIM_PRESENCE_SWEEP_MS: expected at most TIM_PRESENCE_LIVENESS_MS (${env_.TIM_PRESENCE_LIVENESS_MS}), got "${env_.TIM_PRESENCE_SWEEP_MS}"`,
+    );
   }
+  const smallestBodyBytes = smallestBodyBytesFor(env_.TIM_MAX_CONTENT_CHARS);
+  if (env_.TIM_MAX_BODY_BYTES < smallestBodyBytes) {
+    relationErrors.push(
+      `TIM_MAX_BODY_BYTES: ${env_.TIM_MAX_BODY_BYTES} bytes cannot hold a message of TIM_MAX_CONTENT_CHARS=${env_.TIM_MAX_CONTENT_CHARS} ` +
+        `characters (up to ${BODY_BYTES_PER_CONTENT_CHAR} bytes each in UTF-8, plus ${BODY_BYTES_BESIDES_CONTENT} for the rest of the body): ` +
+        `set it to at least ${smallestBodyBytes}, or lower TIM_MAX_CONTENT_CHARS`,
+    );
+  }
+  if (relationErrors.length > 0) return { ok: false, errors: relationErrors };
   return {
     ok: true,
     config: {
@@ -272,10 +310,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       redisUrl: env_.TIM_REDIS_URL,
       redisPrefix: env_.TIM_REDIS_PREFIX,
       trustProxy: env_.TIM_TRUST_PROXY,
-      authTimeoutMs: DEFAULT_LIMITS.authTimeoutMs,
-      maxFrameBytes: DEFAULT_LIMITS.wsFrameBytes,
-      maxSubscriptionsPerConnection: DEFAULT_LIMITS.subscriptionsPerConnection,
-      maxConnectionsPerTimite: DEFAULT_LIMITS.connectionsPerTimite,
+      authTimeoutMs: env_.TIM_AUTH_TIMEOUT_MS,
+      maxContentChars: env_.TIM_MAX_CONTENT_CHARS,
+      maxBodyBytes: env_.TIM_MAX_BODY_BYTES,
+      maxFrameBytes: env_.TIM_MAX_FRAME_BYTES,
+      maxSubscriptionsPerConnection: env_.TIM_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerTimite: env_.TIM_MAX_CONNECTIONS_PER_TIMITE,
+      maxUnauthenticatedPerAddress: env_.TIM_MAX_UNAUTHENTICATED_PER_ADDRESS,
       sessionCleanupMs: 60 * 60 * 1000,
       shutdownGraceMs: 5000,
     },

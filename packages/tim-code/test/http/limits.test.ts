@@ -66,6 +66,53 @@ describe('message content', () => {
   });
 });
 
+describe('configured content and body limits (TIM_MAX_CONTENT_CHARS, TIM_MAX_BODY_BYTES)', () => {
+  let limited: TestServer;
+  let carol: Member;
+  beforeAll(async () => {
+    limited = await startServer({ env: { TIM_MAX_CONTENT_CHARS: '100', TIM_MAX_BODY_BYTES: '2048' } });
+    carol = await register(limited, 'carol');
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+
+  it('refuses content over TIM_MAX_CONTENT_CHARS with 400 invalid_request naming the limit, and accepts exactly it', async () => {
+    const tooLong = await send(limited, carol, '😀'.repeat(101));
+    expect(tooLong.status).toBe(400);
+    expect(errorOf(tooLong.body)).toMatchObject({
+      code: 'invalid_request',
+      message: 'Field "content": A message is at most 100 characters.',
+    });
+    const exactly = await send(limited, carol, '😀'.repeat(100));
+    expect(exactly.status).toBe(201);
+    expect(exactly.body.updateId).toBe(1);
+  });
+
+  it('answers 413 for a body over TIM_MAX_BODY_BYTES and accepts one of exactly that size', async () => {
+    const json = JSON.stringify({ content: 'padded with JSON whitespace' });
+    const padded = (bytes: number) => json + ' '.repeat(bytes - Buffer.byteLength(json));
+    const over = await api(limited, 'POST', '/spaces/main/messages', { key: carol.key, body: padded(2049) });
+    expect(over.status).toBe(413);
+    expect(errorOf(over.body).code).toBe('payload_too_large');
+    const exactly = await api(limited, 'POST', '/spaces/main/messages', { key: carol.key, body: padded(2048) });
+    expect(exactly.status).toBe(201);
+  });
+
+  it('accepts content past the protocol default once TIM_MAX_CONTENT_CHARS and TIM_MAX_BODY_BYTES are raised', async () => {
+    const raised = await startServer({ env: { TIM_MAX_CONTENT_CHARS: '5000', TIM_MAX_BODY_BYTES: '20256' } });
+    try {
+      const dave = await register(raised, 'dave');
+      const answer = await send(raised, dave, '😀'.repeat(5000));
+      expect(answer.status).toBe(201);
+      expect(answer.body.message.content).toBe('😀'.repeat(5000));
+      expect((await send(raised, dave, 'x'.repeat(5001))).status).toBe(400);
+    } finally {
+      await raised.close();
+    }
+  });
+});
+
 describe('request bodies', () => {
   it('answers 413 for a body over 16 KiB, stores nothing, and the next send works', async () => {
     const before = await headId();

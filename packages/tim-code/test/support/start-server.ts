@@ -10,6 +10,8 @@ import { createSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
 import type { Storage } from '../../src/storage/storage';
 
 export interface StartServerOptions {
+  /** TIM_* variables read by loadConfig, as at a real start; refused values throw. */
+  env?: Record<string, string>;
   config?: Partial<Config>;
   /** Wraps the real SQLite storage, e.g. to inject a fault into one method. */
   wrapStorage?: (storage: Storage) => Storage;
@@ -46,7 +48,7 @@ export const UNLIMITED_RATES: Pick<Config, 'rateMessages' | 'rateLogin' | 'rateR
 /** A real server on a free port with SQLite in a fresh temp dir. */
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   const dataDir = await makeTempDir();
-  const loaded = loadConfig({ TIM_PORT: '0', TIM_DATA_DIR: dataDir });
+  const loaded = loadConfig({ ...options.env, TIM_PORT: '0', TIM_DATA_DIR: dataDir });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const config: Config = { ...loaded.config, ...options.config };
   const sqlite = createSqliteStorage({ file: join(dataDir, 'tim.db') });

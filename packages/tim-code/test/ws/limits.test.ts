@@ -2,7 +2,6 @@ import {
   CLOSE_AUTH_TIMEOUT,
   CLOSE_MESSAGE_TOO_BIG,
   CLOSE_TOO_MANY_CONNECTIONS,
-  DEFAULT_LIMITS,
   ErrorFrame,
 } from '@tim/protocol';
 import { api, register, send, type Member } from '../support/http';
@@ -12,8 +11,12 @@ import { nextFrame, TestSocket } from '../support/ws';
 /*
  * Each WebSocket limit is checked for its answer and for what it must leave alone: the same
  * connection's subscriptions (for recoverable errors), other connections of the same timite,
- * and other timites.
+ * and other timites. The server reads its limits from TIM_* variables, as at a real start, at
+ * values other than the defaults: this proves each variable reaches the code that enforces it.
  */
+
+/** TIM_MAX_FRAME_BYTES here; the default is 64 KiB. */
+const FRAME_BYTES = 4096;
 
 let server: TestServer;
 let ada: Member;
@@ -21,7 +24,12 @@ let bob: Member;
 
 beforeAll(async () => {
   server = await startServer({
-    config: { authTimeoutMs: 300, maxSubscriptionsPerConnection: 3, maxConnectionsPerTimite: 2 },
+    env: {
+      TIM_AUTH_TIMEOUT_MS: '300',
+      TIM_MAX_FRAME_BYTES: String(FRAME_BYTES),
+      TIM_MAX_SUBSCRIPTIONS_PER_CONNECTION: '3',
+      TIM_MAX_CONNECTIONS_PER_TIMITE: '2',
+    },
   });
   [ada, bob] = await Promise.all([register(server, 'ada'), register(server, 'bob')]);
   for (const id of ['one', 'two', 'three', 'four']) {
@@ -68,8 +76,8 @@ describe('malformed frames', () => {
   });
 });
 
-describe('frame size', () => {
-  it('closes only the sender of a frame over 64 KiB with 1009; its other connection and other timites keep receiving', async () => {
+describe('frame size (TIM_MAX_FRAME_BYTES)', () => {
+  it('closes only the sender of a frame over the limit with 1009; its other connection and other timites keep receiving', async () => {
     const sibling = await TestSocket.connect(server.wsUrl, ada.key);
     await sibling.subscribe('main');
     const other = await TestSocket.connect(server.wsUrl, bob.key);
@@ -77,24 +85,24 @@ describe('frame size', () => {
     const sender = await TestSocket.connect(server.wsUrl, ada.key);
     await sender.subscribe('main');
 
-    sender.send({ type: 'activity', spaceId: 'main', activity: 'typing', pad: 'x'.repeat(DEFAULT_LIMITS.wsFrameBytes) });
+    sender.send({ type: 'activity', spaceId: 'main', activity: 'typing', pad: 'x'.repeat(FRAME_BYTES) });
     expect((await sender.closed).code).toBe(CLOSE_MESSAGE_TOO_BIG);
     await expectDelivers(sibling);
     await expectDelivers(other);
     await Promise.all([sibling.close(), other.close()]);
   });
 
-  it('accepts a frame just under 64 KiB', async () => {
+  it('accepts a frame of exactly the limit', async () => {
     const socket = await TestSocket.connect(server.wsUrl, ada.key);
     const frame = JSON.stringify({ type: 'unsubscribe', spaceId: 'main' });
     // Valid JSON padded with whitespace up to the limit.
-    socket.send(frame + ' '.repeat(DEFAULT_LIMITS.wsFrameBytes - Buffer.byteLength(frame)));
+    socket.send(frame + ' '.repeat(FRAME_BYTES - Buffer.byteLength(frame)));
     await nextFrame(socket, { type: 'unsubscribed', spaceId: 'main' });
     await socket.close();
   });
 });
 
-describe('subscriptions per connection', () => {
+describe('subscriptions per connection (TIM_MAX_SUBSCRIPTIONS_PER_CONNECTION)', () => {
   it('answers limit_exceeded past the cap while the existing subscriptions keep delivering, and frees a slot on unsubscribe', async () => {
     const socket = await TestSocket.connect(server.wsUrl, ada.key);
     for (const spaceId of ['main', 'one', 'two']) await socket.subscribe(spaceId);
@@ -112,7 +120,7 @@ describe('subscriptions per connection', () => {
   });
 });
 
-describe('connections per timite', () => {
+describe('connections per timite (TIM_MAX_CONNECTIONS_PER_TIMITE)', () => {
   it('closes the connection past the cap with 4429, keeps the others, lets other timites in, and admits again once one closed', async () => {
     const first = await TestSocket.connect(server.wsUrl, ada.key);
     const second = await TestSocket.connect(server.wsUrl, ada.key);
@@ -131,7 +139,7 @@ describe('connections per timite', () => {
   });
 });
 
-describe('auth timeout', () => {
+describe('auth timeout (TIM_AUTH_TIMEOUT_MS)', () => {
   it('closes a socket that never authenticates with 4408 and leaves authenticated sockets open', async () => {
     const authenticated = await TestSocket.connect(server.wsUrl, ada.key);
     await authenticated.subscribe('main');

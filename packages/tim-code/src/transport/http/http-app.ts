@@ -1,4 +1,4 @@
-import { API_PREFIX, DEFAULT_LIMITS } from '@tim/protocol';
+import { API_PREFIX } from '@tim/protocol';
 import express, { type Express } from 'express';
 import type { Bus } from '../../bus/bus';
 import type { Config } from '../../config';
@@ -50,11 +50,11 @@ export function createHttpApp(deps: HttpDeps): Express {
 
   const api = express.Router();
   api.use(requireJsonBody);
-  api.use(express.json({ limit: DEFAULT_LIMITS.httpBodyBytes }));
+  api.use(express.json({ limit: deps.config.maxBodyBytes }));
   const session = requireSession(deps.sessions);
   api.use(authRoutes(deps));
   api.use(spacesRoutes({ ...deps, requireSession: session }));
-  api.use(messagesRoutes({ ...deps, requireSession: session }));
+  api.use(messagesRoutes({ ...deps, maxContentChars: deps.config.maxContentChars, requireSession: session }));
   api.use(timelineRoutes({ ...deps, requireSession: session }));
   api.use(notFound);
   app.use(API_PREFIX, api);

@@ -1,4 +1,4 @@
-import { SendMessageRequest, SpaceId, type SendMessageResponse } from '@tim/protocol';
+import { SpaceId, createSendMessageRequest, type SendMessageResponse } from '@tim/protocol';
 import { Router, type RequestHandler } from 'express';
 import { sendMessage, type SendMessageDeps } from '../../../domain/send-message';
 import type { Metrics } from '../../../metrics';
@@ -8,12 +8,15 @@ import { enforceRateLimits } from '../rate-limit';
 import { authenticatedOf } from '../request-context';
 
 export function messagesRoutes(deps: {
+  /** Message content in code points (TIM_MAX_CONTENT_CHARS). */
+  maxContentChars: number;
   send: SendMessageDeps;
   rateLimits: RateLimits;
   metrics: Metrics;
   requireSession: RequestHandler;
 }): Router {
   const router = Router();
+  const SendMessageRequest = createSendMessageRequest(deps.maxContentChars);
 
   router.post('/spaces/:spaceId/messages', deps.requireSession, async (req, res) => {
     const stopTimer = deps.metrics.sendLatency.startTimer();
