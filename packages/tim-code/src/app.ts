@@ -42,6 +42,8 @@ export interface AppStats {
   hubSubscriptions: number;
   /** Frames received over WebSockets and not yet handled, over all connections. */
   pendingFrames: number;
+  /** Sockets between their upgrade and a successful auth frame. */
+  unauthenticatedSockets: number;
 }
 
 export interface App {
@@ -144,6 +146,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       hubSpaces: hub.stats().spaces,
       hubSubscriptions: hub.stats().subscriptions,
       pendingFrames: registry.pendingFrames(),
+      unauthenticatedSockets: sockets.unauthenticatedCount,
     }),
     close: () => (closing ??= close()),
   };

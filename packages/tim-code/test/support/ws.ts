@@ -117,6 +117,32 @@ export class TestSocket {
   }
 }
 
+export interface RefusedUpgrade {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/** Attempts a WebSocket upgrade that the server must refuse; rejects if it opens instead. */
+export function refusedUpgrade(url: string, options: ClientOptions = {}): Promise<RefusedUpgrade> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options);
+    ws.once('open', () => {
+      ws.terminate();
+      reject(new Error('the upgrade was accepted'));
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) });
+      });
+    });
+    ws.once('error', reject);
+  });
+}
+
 /** The next frame matching `match`; the timeout's message names what was awaited. */
 export function nextFrame(socket: TestSocket, match: FrameMatch, timeoutMs = 5000): Promise<ServerFrame> {
   return socket.take(match, timeoutMs);

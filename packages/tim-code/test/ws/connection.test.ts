@@ -110,6 +110,6 @@ describe('GET /api/v1/ws: frames', () => {
 
   it('leaves no connection, subscription or presence behind once every socket closed', async () => {
     await waitFor(() => server.app.stats().connections === 0, 'connections to drain');
-    expect(server.app.stats()).toEqual({ connections: 0, subscriptions: 0, presenceEntries: 0, hubSpaces: 0, hubSubscriptions: 0, pendingFrames: 0 });
+    expect(server.app.stats()).toEqual({ connections: 0, subscriptions: 0, presenceEntries: 0, hubSpaces: 0, hubSubscriptions: 0, pendingFrames: 0, unauthenticatedSockets: 0 });
   });
 });

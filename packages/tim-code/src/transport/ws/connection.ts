@@ -94,6 +94,13 @@ const RESUME_READING_AT = 16;
 
 type ConnectionState = 'awaiting-auth' | 'authenticating' | 'ready' | 'closed';
 
+export interface ConnectionOptions {
+  /** Names the connection in logs. */
+  id: string;
+  /** Called once the auth frame succeeded, before `ready` is sent. */
+  onAuthenticated: () => void;
+}
+
 /**
  * One WebSocket peer. Every way a connection ends — clean close, TCP reset, failed heartbeat,
  * slow consumer, logout, shutdown — goes through `release`, which gives back its
@@ -114,12 +121,15 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
   /** Frames in frameChain not yet handled. */
   private pending = 0;
 
+  private readonly onAuthenticated: () => void;
+
   constructor(
     private readonly socket: TimWebSocket,
     readonly deps: ConnectionDeps,
-    id: string,
+    options: ConnectionOptions,
   ) {
-    this.id = id;
+    this.id = options.id;
+    this.onAuthenticated = options.onAuthenticated;
     const { config } = deps;
     this.queue = createOutboundQueue({
       sink: createFrameSink(socket),
@@ -286,6 +296,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     }
     clearTimeout(this.authTimer);
     this.authTimer = undefined;
+    this.onAuthenticated();
     const { config, registry } = this.deps;
     if (registry.countForTimite(authenticated.timite.id) >= config.maxConnectionsPerTimite) {
       sendError(this, { code: 'limit_exceeded', message: `At most ${config.maxConnectionsPerTimite} connections per timite.` });

@@ -1,16 +1,27 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WS_PATH } from '@tim/protocol';
+import { WS_PATH, type ErrorCode } from '@tim/protocol';
 import { WebSocketServer } from 'ws';
+import { createClientAddressReader } from './client-address';
 import { Connection, TimWebSocket, type ConnectionDeps } from './connection';
 import { createFlushScheduler } from './flush-scheduler';
 import { createHeartbeat } from './heartbeat';
 import { isOriginAllowed } from './origin-check';
+import { createUnauthenticatedSockets } from './unauthenticated-sockets';
 
-function refuseUpgrade(socket: Duplex, status: number, statusText: string, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
+interface UpgradeRefusal {
+  status: number;
+  statusText: string;
+  code: ErrorCode;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+function refuseUpgrade(socket: Duplex, refusal: UpgradeRefusal): void {
+  const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
+  const retryAfter = refusal.retryAfterSeconds === undefined ? '' : `Retry-After: ${refusal.retryAfterSeconds}\r\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+    `HTTP/1.1 ${refusal.status} ${refusal.statusText}\r\nConnection: close\r\nContent-Type: application/json\r\n${retryAfter}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
@@ -28,6 +39,8 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
     clientTracking: false,
     WebSocket: TimWebSocket,
   });
+  const clientAddressOf = createClientAddressReader(deps.config.trustProxy);
+  const unauthenticated = createUnauthenticatedSockets(deps.config.maxUnauthenticatedPerAddress);
   let accepting = true;
   /** Raw sockets still open, so shutdown can cut the ones that ignore the close frame. */
   const open = new Set<TimWebSocket>();
@@ -38,17 +51,31 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
     socket.on('error', (err) => deps.logger.debug('upgrade socket error', { error: err.message }));
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path !== WS_PATH) {
-      refuseUpgrade(socket, 404, 'Not Found', 'not_found', `WebSockets live at ${WS_PATH}.`);
+      refuseUpgrade(socket, { status: 404, statusText: 'Not Found', code: 'not_found', message: `WebSockets live at ${WS_PATH}.` });
       return;
     }
     if (!accepting) {
-      refuseUpgrade(socket, 503, 'Service Unavailable', 'unavailable', 'The server is shutting down.');
+      refuseUpgrade(socket, { status: 503, statusText: 'Service Unavailable', code: 'unavailable', message: 'The server is shutting down.' });
       return;
     }
     if (!isOriginAllowed(request.headers.origin, request.headers.host, deps.config.allowedOrigins)) {
-      refuseUpgrade(socket, 403, 'Forbidden', 'forbidden', 'This origin may not open WebSockets here.');
+      refuseUpgrade(socket, { status: 403, statusText: 'Forbidden', code: 'forbidden', message: 'This origin may not open WebSockets here.' });
       return;
     }
+    const admitted = unauthenticated.tryAdmit(clientAddressOf(request));
+    if (admitted === undefined) {
+      refuseUpgrade(socket, {
+        status: 429,
+        statusText: 'Too Many Requests',
+        code: 'rate_limited',
+        message: `At most ${deps.config.maxUnauthenticatedPerAddress} sockets per address may wait to authenticate; try again shortly.`,
+        retryAfterSeconds: 1,
+      });
+      return;
+    }
+    // The TCP socket's close covers every end before auth: a refused or aborted handshake,
+    // a failed auth, the auth timeout, a close or a reset by the peer.
+    socket.once('close', admitted);
     wss.handleUpgrade(request, socket, head, (ws) => {
       if (!accepting) {
         ws.terminate();
@@ -57,13 +84,17 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
       open.add(ws);
       ws.once('close', () => open.delete(ws));
       connectionCount += 1;
-      new Connection(ws, deps, String(connectionCount));
+      new Connection(ws, deps, { id: String(connectionCount), onAuthenticated: admitted });
     });
   }
 
   server.on('upgrade', onUpgrade);
 
   return {
+    /** Sockets counted against their address's TIM_MAX_UNAUTHENTICATED_PER_ADDRESS. */
+    get unauthenticatedCount(): number {
+      return unauthenticated.size;
+    },
     /** Refuses new sockets from now on. */
     stopAccepting(): void {
       accepting = false;
