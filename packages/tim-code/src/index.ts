@@ -1,5 +1,14 @@
 export { createApp, type App, type AppStats, type CreateAppOptions } from './app';
-export { loadConfig, parseRate, DEFAULT_ALLOWED_ORIGINS, type Config, type LoadConfigResult, type Rate } from './config';
+export {
+  loadConfig,
+  parseRate,
+  smallestBodyBytesFor,
+  DEFAULT_ALLOWED_ORIGINS,
+  DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS,
+  type Config,
+  type LoadConfigResult,
+  type Rate,
+} from './config';
 export { createLogger, createSilentLogger, type Logger } from './logger';
 export type { Bus, BusEvent, BusListener, Unsubscribe } from './bus/bus';
 export { createLocalBus, type LocalBusOptions } from './bus/local-bus';
@@ -14,4 +23,5 @@ export { createLocalPresenceDirectory, type HeldPresence, type PresenceChange, t
 export { createRedisPresenceDirectory, type RedisPresenceDirectoryOptions } from './realtime/redis-presence-directory';
 export { SERVER_NODE_FLAGS } from './server-node-flags';
 export { addAgent, listAgents, revokeAgent, type AgentListing } from './domain/agents';
+export { seedHumans, type SeedHumansOptions, type SeededHuman } from './domain/seed-humans';
 export { TimError } from './domain/tim-error';
