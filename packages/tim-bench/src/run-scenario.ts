@@ -3,6 +3,7 @@ import type { ChildRegistry } from './child-registry';
 import type { WorkerReport } from './ipc';
 import type { RunResult } from './run-result';
 import { publish, type PublishLoad, type PublishResult } from './load/publisher';
+import { connectConcurrencyPerWorker } from './load/connect-concurrency';
 import { startWorkerPool, type WorkerPool } from './load/worker-pool';
 import { readProcessCpuMicros, readProcessMemory } from './process-stats';
 import { spaceIdsFor, warmupFor, type Scenario } from './scenarios';
@@ -17,6 +18,8 @@ const CONNECT_TIMEOUT_MS = 30_000;
 /** A run that takes longer than this is abandoned, its processes killed. */
 const RUN_DEADLINE_MS = 180_000;
 const MB = 1024 * 1024;
+/** Subscriber worker processes: the load generator's own, beside the publisher in this one. */
+const SUBSCRIBER_WORKERS = 2;
 
 /**
  * One target, one scenario: start the server in its own process, connect the subscribers in
@@ -31,7 +34,7 @@ export async function runScenario(options: {
 }): Promise<RunResult> {
   const { scenario, registry } = options;
   const running = await options.target.start({ registry, cpuProfileDir: options.cpuProfileDir });
-  const workers = startWorkerPool({ count: 2, registry });
+  const workers = startWorkerPool({ count: SUBSCRIBER_WORKERS, registry });
   const progress = { phase: 'prepare', isPastDeadline: false };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -72,7 +75,12 @@ async function measure(input: {
     clientKind: running.clientKind,
     url: running.subscriberUrl,
     subscribers: prepared.subscribers,
-    concurrency: Number.isFinite(scenario.connectConcurrency) ? scenario.connectConcurrency : prepared.subscribers.length,
+    concurrency: connectConcurrencyPerWorker({
+      connectConcurrency: scenario.connectConcurrency,
+      maxHandshakesInFlight: running.maxHandshakesInFlight,
+      subscribers: prepared.subscribers.length,
+      workers: SUBSCRIBER_WORKERS,
+    }),
     timeoutMs: CONNECT_TIMEOUT_MS,
   });
   const joinServerCpuMs = ((await readProcessCpuMicros(running.pid)) - cpuBeforeJoin) / 1000;

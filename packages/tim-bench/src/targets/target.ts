@@ -34,6 +34,11 @@ export interface RunningTarget {
   readonly clientKind: ClientKind;
   /** What subscribers connect to: a ws:// URL, or the base URL for Socket.IO. */
   readonly subscriberUrl: string;
+  /**
+   * Connections all workers together may have between opening and subscribed, below a cap
+   * the server keeps on them; absent: as many as the scenario's `connectConcurrency`.
+   */
+  readonly maxHandshakesInFlight?: number;
   prepare(plan: SpacePlan): Promise<PreparedLoad>;
   close(): Promise<void>;
 }

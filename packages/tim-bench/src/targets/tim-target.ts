@@ -1,28 +1,24 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import {
-  API_PREFIX,
-  AuthResponse,
-  DEFAULT_LIMITS,
-  MAIN_SPACE_ID,
-  SpaceResponse,
-  WS_PATH,
-} from '@tim/protocol';
+import { DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS } from '@tim/code';
+import { API_PREFIX, AuthResponse, MAIN_SPACE_ID, SpaceResponse, WS_PATH } from '@tim/protocol';
 import { builtModulePath } from '../built-path';
 import type { SubscriberSpec } from '../ipc';
 import { cpuProfileArgs } from './local-targets';
 import { forkServer } from './server-process';
-import { mapWithConcurrency, postJson } from './http-json';
+import { postJson } from './http-json';
+import { seedSubscriberKeys } from './seed-subscribers';
 import type { RunningTarget, SpacePlan, Target, TargetContext } from './target';
 
 /**
  * The production build of tim-code (`dist/cli.js serve`, NODE_ENV=production) on a fresh
- * SQLite data dir, with message, login and registration limits raised for the run.
+ * SQLite data dir, with message, login and registration limits raised for the run, and one
+ * timite per subscriber.
  */
 const TIM_ENV = {
   NODE_ENV: 'production',
@@ -51,15 +47,20 @@ const ServerNodeFlagsModule = z.object({ SERVER_NODE_FLAGS: z.array(z.string()) 
  * build itself so a snapshot is measured as it would run. Builds from before the flags
  * existed ran without any.
  */
-async function serverNodeFlags(codeDir: string): Promise<string[]> {
+function serverNodeFlags(codeDir: string): string[] {
   const modulePath = join(codeDir, 'dist', 'server-node-flags.js');
   if (!existsSync(modulePath)) return [];
-  const loaded: unknown = await import(pathToFileURL(modulePath).href);
+  // tim-code builds CommonJS; require also works under jest, which has no dynamic import.
+  const loaded: unknown = createRequire(modulePath)(modulePath);
   return ServerNodeFlagsModule.parse(loaded).SERVER_NODE_FLAGS;
 }
 
-/** Registrations in flight at once while preparing (password hashing is the slow part). */
-const REGISTER_CONCURRENCY = 4;
+/**
+ * tim runs with its default cap on sockets per address that have not authenticated yet (all
+ * subscribers come from 127.0.0.1); the subscribers keep their handshakes well below it, so
+ * the cap and a 5000-join storm are shown to coexist.
+ */
+const HANDSHAKES_IN_FLIGHT = Math.floor(DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS * 0.8);
 
 export function createTimTarget(): Target {
   return {
@@ -72,7 +73,7 @@ export function createTimTarget(): Target {
         modulePath: join(codeDir, 'dist', 'cli.js'),
         args: ['serve'],
         env: { ...process.env, ...TIM_ENV, TIM_DATA_DIR: dataDir },
-        execArgv: [...(await serverNodeFlags(codeDir)), '--require', builtModulePath('targets/exit-with-parent-preload.js'), ...cpuProfileArgs(context, 'tim')],
+        execArgv: [...serverNodeFlags(codeDir), '--require', builtModulePath('targets/exit-with-parent-preload.js'), ...cpuProfileArgs(context, 'tim')],
         registry: context.registry,
       }).catch(async (err: unknown) => {
         await rm(dataDir, { recursive: true, force: true });
@@ -88,6 +89,7 @@ export function createTimTarget(): Target {
         baseUrl,
         clientKind: 'tim',
         subscriberUrl: `ws://127.0.0.1:${server.port}${WS_PATH}`,
+        maxHandshakesInFlight: HANDSHAKES_IN_FLIGHT,
         async prepare(plan: SpacePlan) {
           const publisher = await register('bench-publisher');
           const publishHeaders = { authorization: `Bearer ${publisher.session.key}` };
@@ -100,23 +102,14 @@ export function createTimTarget(): Target {
               schema: SpaceResponse,
             });
           }
-          // Each timite may hold DEFAULT_LIMITS.connectionsPerTimite connections (not
-          // configurable): subscribers share timites in groups of that size.
-          const perTimite = DEFAULT_LIMITS.connectionsPerTimite;
-          const total = plan.spaceIds.length * plan.subscribersPerSpace;
-          const timiteCount = Math.ceil(total / perTimite);
-          const sessions = await mapWithConcurrency(
-            Array.from({ length: timiteCount }, (_, index) => `bench-sub-${index}`),
-            REGISTER_CONCURRENCY,
-            (nick) => register(nick),
-          );
+          const keys = await seedSubscriberKeys({ codeDir, dataDir, count: plan.spaceIds.length * plan.subscribersPerSpace });
           const subscribers: SubscriberSpec[] = plan.spaceIds.flatMap((spaceId, spaceIndex) =>
-            Array.from({ length: plan.subscribersPerSpace }, (_, index) => {
-              const session = sessions[Math.floor((spaceIndex * plan.subscribersPerSpace + index) / perTimite)];
-              return { spaceId, key: session?.session.key };
-            }),
+            Array.from({ length: plan.subscribersPerSpace }, (_, index) => ({
+              spaceId,
+              key: keys[spaceIndex * plan.subscribersPerSpace + index],
+            })),
           );
-          return { subscribers, publishHeaders, identities: timiteCount };
+          return { subscribers, publishHeaders, identities: keys.length };
         },
         async close() {
           await server.stop();
