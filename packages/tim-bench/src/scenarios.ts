@@ -87,7 +87,7 @@ export const FULL_SCENARIOS: Scenario[] = [
   },
   {
     id: 'join-5000',
-    label: '5000 subscribers of one space joining at once',
+    label: '5000 subscribers of one space joining together (tim: 80 handshakes in flight, its per-address cap)',
     spaces: 1,
     subscribersPerSpace: 5000,
     contentBytes: 100,
