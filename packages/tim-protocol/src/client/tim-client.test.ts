@@ -72,6 +72,20 @@ describe('TimClient over HTTP', () => {
     expect(await client.presence('main')).toEqual(online);
   });
 
+  it('reads the server\'s limits and from then on checks content against its content limit', async () => {
+    const limits = { messageChars: 5000, httpBodyBytes: 20_256, wsFrameBytes: 65_536, subscriptionsPerConnection: 50, connectionsPerTimite: 20 };
+    const { client, http } = await clientAnswering((request, response) => {
+      if (request.url === '/api/v1/limits') return reply(response, 200, { limits });
+      return reply(response, 201, { message: messageFor(request.body), updateId: 1 });
+    }, 'key-ada');
+    expect((await failure(client.sendMessage('main', 'x'.repeat(4001)))).code).toBe('invalid_request');
+    expect(await client.limits()).toEqual(limits);
+    expect((await client.sendMessage('main', 'x'.repeat(5000))).created).toBe(true);
+    const tooLong = await failure(client.sendMessage('main', 'x'.repeat(5001)));
+    expect(tooLong).toMatchObject({ code: 'invalid_request', message: 'A message is at most 5000 characters.' });
+    expect(http.requests.map((request) => request.url)).toEqual(['/api/v1/limits', '/api/v1/spaces/main/messages']);
+  });
+
   it('pages the timeline with after, before and limit', async () => {
     const { client, http } = await clientAnswering(
       (_request, response) => reply(response, 200, { updates: [makeUpdate('main', 4)], headId: 9, timites: [ADA] }),

@@ -3,6 +3,7 @@ import {
   API_PREFIX,
   AuthResponse,
   CreateSpaceRequest,
+  LimitsResponse,
   LoginRequest,
   MeResponse,
   PresenceResponse,
@@ -14,6 +15,8 @@ import {
   UpdatesQuery,
   UpdatesResponse,
   WS_PATH,
+  createSendMessageRequest,
+  type ServerLimits,
 } from '../schemas/http';
 import { DEFAULT_LIMITS } from '../schemas/limits';
 import type { z } from 'zod';
@@ -85,6 +88,8 @@ export class TimClient {
   private readonly readyTimeoutMs: number;
   private readonly fallbackHeartbeatMs: number;
   private readonly sendRetries: number;
+  /** The default limit until `limits()` has read the server's. */
+  private sendMessageRequest: ReturnType<typeof createSendMessageRequest> = SendMessageRequest;
 
   constructor(options: TimClientOptions) {
     const base = new URL(options.baseUrl);
@@ -151,7 +156,7 @@ export class TimClient {
    * the original, reported as `created: false`.
    */
   async sendMessage(spaceId: string, content: string, options: SendMessageOptions = {}): Promise<SendMessageResult> {
-    const body = parseOutgoing(SendMessageRequest, {
+    const body = parseOutgoing(this.sendMessageRequest, {
       content,
       clientMsgId: options.clientMsgId ?? globalThis.crypto.randomUUID(),
     });
@@ -184,6 +189,16 @@ export class TimClient {
     }
     const search = query.toString() === '' ? '' : `?${query.toString()}`;
     return this.call('GET', `/spaces/${encodeURIComponent(spaceId)}/updates${search}`, UpdatesResponse);
+  }
+
+  /**
+   * The server's configured limits. From then on `sendMessage` checks content against the
+   * server's limit instead of the protocol's default.
+   */
+  async limits(): Promise<ServerLimits> {
+    const { limits } = await this.call('GET', '/limits', LimitsResponse);
+    this.sendMessageRequest = createSendMessageRequest(limits.messageChars);
+    return limits;
   }
 
   /** The timites online in a space now. */

@@ -113,5 +113,24 @@ export type UpdatesResponse = z.infer<typeof UpdatesResponse>;
 export const PresenceResponse = z.object({ timites: z.array(Timite) });
 export type PresenceResponse = z.infer<typeof PresenceResponse>;
 
+/**
+ * The limits a server is configured with (`GET /limits`, an extension of v1); the defaults
+ * are DEFAULT_LIMITS. More fields may come: clients ignore those they do not know.
+ */
+export const ServerLimits = z.object({
+  /** Message content, in Unicode code points after trimming. */
+  messageChars: z.number().int().positive(),
+  /** HTTP request body, in bytes. */
+  httpBodyBytes: z.number().int().positive(),
+  /** One WebSocket frame from a client, in bytes. */
+  wsFrameBytes: z.number().int().positive(),
+  subscriptionsPerConnection: z.number().int().positive(),
+  connectionsPerTimite: z.number().int().positive(),
+});
+export type ServerLimits = z.infer<typeof ServerLimits>;
+
+export const LimitsResponse = z.object({ limits: ServerLimits });
+export type LimitsResponse = z.infer<typeof LimitsResponse>;
+
 export const HealthResponse = z.object({ status: z.literal('ok') });
 export type HealthResponse = z.infer<typeof HealthResponse>;
