@@ -1,4 +1,4 @@
-import { ErrorBody, SpacesResponse, UpdatesResponse } from '@tim/protocol';
+import { DEFAULT_LIMITS, ErrorBody, LimitsResponse, SpacesResponse, UpdatesResponse } from '@tim/protocol';
 import { api, register, send, type Member } from '../support/http';
 import { startServer, type TestServer } from '../support/start-server';
 import { nextFrame, TestSocket } from '../support/ws';
@@ -97,6 +97,23 @@ describe('configured content and body limits (TIM_MAX_CONTENT_CHARS, TIM_MAX_BOD
     expect(errorOf(over.body).code).toBe('payload_too_large');
     const exactly = await api(limited, 'POST', '/spaces/main/messages', { key: carol.key, body: padded(2048) });
     expect(exactly.status).toBe(201);
+  });
+
+  it('tells anyone the configured limits at GET /api/v1/limits, and the defaults where none is set', async () => {
+    const configured = await api(limited, 'GET', '/limits');
+    expect(configured.status).toBe(200);
+    expect(LimitsResponse.parse(configured.body).limits).toEqual({
+      messageChars: 100,
+      httpBodyBytes: 2048,
+      wsFrameBytes: DEFAULT_LIMITS.wsFrameBytes,
+      subscriptionsPerConnection: DEFAULT_LIMITS.subscriptionsPerConnection,
+      connectionsPerTimite: DEFAULT_LIMITS.connectionsPerTimite,
+    });
+    const defaults = await api(server, 'GET', '/limits');
+    expect(LimitsResponse.parse(defaults.body).limits).toMatchObject({
+      messageChars: DEFAULT_LIMITS.messageChars,
+      httpBodyBytes: DEFAULT_LIMITS.httpBodyBytes,
+    });
   });
 
   it('accepts content past the protocol default once TIM_MAX_CONTENT_CHARS and TIM_MAX_BODY_BYTES are raised', async () => {

@@ -17,6 +17,7 @@ import { errorMiddleware, notFound } from './error-middleware';
 import { assignRequestId } from './request-context';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
+import { limitsRoutes } from './routes/limits';
 import { messagesRoutes } from './routes/messages';
 import { spacesRoutes } from './routes/spaces';
 import { timelineRoutes } from './routes/timeline';
@@ -52,6 +53,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   api.use(requireJsonBody);
   api.use(express.json({ limit: deps.config.maxBodyBytes }));
   const session = requireSession(deps.sessions);
+  api.use(limitsRoutes(deps));
   api.use(authRoutes(deps));
   api.use(spacesRoutes({ ...deps, requireSession: session }));
   api.use(messagesRoutes({ ...deps, maxContentChars: deps.config.maxContentChars, requireSession: session }));
