@@ -1,7 +1,9 @@
 import {
+  DEFAULT_LIMITS,
   Emitter,
   TimClientError,
   type SendMessageResult,
+  type ServerLimits,
   type SubscriptionState,
   type TimSubscriptionEvents,
   type Timite,
@@ -13,12 +15,20 @@ import { makeUpdate, makeUpdates } from './test-updates';
 
 const me: Timite = { id: 7, nick: 'bo', kind: 'human' };
 
+const SERVER_LIMITS: ServerLimits = {
+  messageChars: DEFAULT_LIMITS.messageChars,
+  httpBodyBytes: DEFAULT_LIMITS.httpBodyBytes,
+  wsFrameBytes: DEFAULT_LIMITS.wsFrameBytes,
+  subscriptionsPerConnection: DEFAULT_LIMITS.subscriptionsPerConnection,
+  connectionsPerTimite: DEFAULT_LIMITS.connectionsPerTimite,
+};
+
 /**
  * A TimClient stand-in: a space `main` holding `updates`, sends that wait until the test
  * settles them, and a subscription whose events the test emits. Extend it with the calls a
  * new test needs.
  */
-function createFakeClient(updates: Update[]) {
+function createFakeClient(updates: Update[], limits: () => Promise<ServerLimits> = async () => ({ ...SERVER_LIMITS })) {
   const events = new Emitter<TimSubscriptionEvents>();
   const sends: Array<{ clientMsgId: string; content: string; settle: (outcome: SendMessageResult | Error) => void }> = [];
   const subscribed: Array<{ spaceId: string; after?: number }> = [];
@@ -35,6 +45,7 @@ function createFakeClient(updates: Update[]) {
   };
   const client: ChatClient = {
     connect: () => sub,
+    limits,
     listSpaces: async () => [{ id: 'main', name: 'main', createdAt: '2026-01-01T00:00:00.000Z' }],
     createSpace: async (input) => ({ ...input, createdAt: '2026-01-01T00:00:00.000Z' }),
     presence: async () => [me],
@@ -77,8 +88,8 @@ function confirmation(id: number, clientMsgId: string, content: string): SendMes
 /** Lets the controller's awaited calls run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-async function startController(updates: Update[]) {
-  const fake = createFakeClient(updates);
+async function startController(updates: Update[], limits?: () => Promise<ServerLimits>) {
+  const fake = createFakeClient(updates, limits);
   let counter = 0;
   const controller = new ChatController({
     client: fake.client,
@@ -98,6 +109,15 @@ const kinds = (view: ChatView) =>
   view.items.map((item) => (item.kind === 'message' ? `u${item.updateId}` : `${item.item.status}:${item.item.content}`));
 
 describe('ChatController', () => {
+  it('sizes the composer by the server\'s content limit, and keeps the protocol default when the server does not say', async () => {
+    const raised = await startController([], async () => ({ ...SERVER_LIMITS, messageChars: 5000 }));
+    await settle();
+    expect(raised.current().maxContentChars).toBe(5000);
+    const older = await startController([], () => Promise.reject(new TimClientError('not_found', 'No route GET /limits.')));
+    await settle();
+    expect(older.current().maxContentChars).toBe(DEFAULT_LIMITS.messageChars);
+  });
+
   it('opens the newest page and subscribes from its last id', async () => {
     const { fake, current } = await startController(makeUpdates(1, 130));
     expect(current().items).toHaveLength(50);

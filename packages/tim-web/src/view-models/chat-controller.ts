@@ -1,4 +1,4 @@
-import type { Message, Space, SpaceId, Timite, TimClient, TimSubscription, Update } from '@tim/protocol';
+import { DEFAULT_LIMITS, type Message, type Space, type SpaceId, type Timite, type TimClient, type TimSubscription, type Update } from '@tim/protocol';
 import { describeError } from './error-words';
 import type { KeyValueStore } from './key-value-store';
 import { Outbox, type OutboxItem } from './outbox';
@@ -11,7 +11,7 @@ export type ChatSubscription = Pick<TimSubscription, 'state' | 'on' | 'subscribe
 /** The part of `TimClient` the chat screen uses; tests pass a fake. */
 export type ChatClient = Pick<
   TimClient,
-  'listSpaces' | 'createSpace' | 'readUpdates' | 'presence' | 'sendMessage' | 'logout'
+  'limits' | 'listSpaces' | 'createSpace' | 'readUpdates' | 'presence' | 'sendMessage' | 'logout'
 > & { connect(): ChatSubscription };
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -34,6 +34,8 @@ export interface ChatView {
   activity: string[];
   /** A failure that is not about one message (loading a page, creating a space), in words. */
   notice: string | undefined;
+  /** The server's content limit in code points: the composer's counter and send button. */
+  maxContentChars: number;
 }
 
 export interface ChatControllerOptions {
@@ -82,6 +84,7 @@ export class ChatController {
   #followBottom = true;
   #browserOnline = true;
   #notice: string | undefined;
+  #maxContentChars: number = DEFAULT_LIMITS.messageChars;
   #disposed = false;
 
   constructor(options: ChatControllerOptions) {
@@ -131,6 +134,7 @@ export class ChatController {
       people: this.#people.online(),
       activity: this.#people.activityLines({ nowMs: this.#now(), myId: this.#me.id }),
       notice: this.#notice,
+      maxContentChars: this.#maxContentChars,
     };
   }
 
@@ -161,9 +165,20 @@ export class ChatController {
         this.#emit();
       }),
     );
+    void this.#readLimits();
     await this.refreshSpaces();
     const known = this.#spaces.some((space) => space.id === this.#spaceId);
     await this.openSpace(known ? this.#spaceId : 'main');
+  }
+
+  async #readLimits(): Promise<void> {
+    try {
+      this.#maxContentChars = (await this.#client.limits()).messageChars;
+      this.#emit();
+    } catch {
+      // A server older than GET /limits answers 404: the protocol's default applies, which is
+      // what such a server enforces.
+    }
   }
 
   async refreshSpaces(): Promise<void> {

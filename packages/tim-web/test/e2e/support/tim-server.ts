@@ -41,7 +41,8 @@ export interface StartTimServerOptions {
 
 /**
  * Runs the real tim-code CLI serving the built web client (TIM_WEB_DIR), on a free port and a
- * temporary data directory. Rate limits are raised so tests can seed thousands of messages.
+ * temporary data directory. Rate limits are raised so tests can seed thousands of messages;
+ * `env` adds or overrides TIM_* variables.
  */
 export async function startTimServer(options: StartTimServerOptions = {}): Promise<TimServer> {
   for (const [path, build] of [
