@@ -60,6 +60,8 @@ describe('unauthenticated sockets per address (TIM_MAX_UNAUTHENTICATED_PER_ADDRE
 
     await closeAll([first, admitted, ...rest]);
     await expectNoneCounted(server);
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(metrics).toContain('tim_rate_limited_total{limit="unauthenticated-sockets"} 2');
   });
 
   it('gives the slot back when an auth fails, times out, or the socket closes, resets or never finishes its handshake', async () => {

@@ -64,6 +64,7 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
     }
     const admitted = unauthenticated.tryAdmit(clientAddressOf(request));
     if (admitted === undefined) {
+      deps.metrics.rateLimited.inc({ limit: 'unauthenticated-sockets' });
       refuseUpgrade(socket, {
         status: 429,
         statusText: 'Too Many Requests',
@@ -76,6 +77,8 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
     // The TCP socket's close covers every end before auth: a refused or aborted handshake,
     // a failed auth, the auth timeout, a close or a reset by the peer.
     socket.once('close', admitted);
+    // A socket destroyed before this event will not emit 'close' again.
+    if (socket.destroyed) admitted();
     wss.handleUpgrade(request, socket, head, (ws) => {
       if (!accepting) {
         ws.terminate();
