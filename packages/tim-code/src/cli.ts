@@ -31,7 +31,10 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 function readConfig(): Config {
   const result = loadConfig(process.env);
-  if (result.ok) return result.config;
+  if (result.ok) {
+    for (const warning of result.warnings) process.stderr.write(`Warning: ${warning}\n`);
+    return result.config;
+  }
   for (const error of result.errors) process.stderr.write(`Invalid configuration: ${error}\n`);
   process.exit(EXIT_USAGE);
 }

@@ -155,6 +155,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ TIM_MAX_BODY_BYTES: '16255' }).ok).toBe(false);
   });
 
+  it('warns of TIM_* variables it does not read, naming the setting a misspelling was meant as', () => {
+    const result = loadConfig({
+      TIM_MAX_CONTENT_CHAR: '100',
+      TIM_PORTT: '9000',
+      TIM_SOMETHING_ELSE_ENTIRELY: 'x',
+      TIM_URL: 'http://127.0.0.1:8787',
+      TIM_AGENT_TOKEN_JARVIS: 'secret',
+      TIM_TEST_REDIS_URL: 'redis://127.0.0.1:6379',
+      TIM_PORT: '0',
+    });
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.config.maxContentChars).toBe(4000);
+    expect(result.warnings).toEqual([
+      'TIM_MAX_CONTENT_CHAR is not a tim-code setting and is ignored; did you mean TIM_MAX_CONTENT_CHARS?',
+      'TIM_PORTT is not a tim-code setting and is ignored; did you mean TIM_PORT?',
+      'TIM_SOMETHING_ELSE_ENTIRELY is not a tim-code setting and is ignored',
+    ]);
+    const clean = loadConfig({ TIM_PORT: '0' });
+    expect(clean.ok && clean.warnings).toEqual([]);
+  });
+
   it('reports one clear line per bad value, naming the variable', () => {
     const result = loadConfig({
       TIM_PORT: '99999',

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '@tim/protocol';
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS } from './realtime/hub';
 import { DEFAULT_PRESENCE_SWEEP_MS } from './realtime/presence';
@@ -256,13 +257,35 @@ function envSchema(nodeEnv: string | undefined) {
   });
 }
 
-export type LoadConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+export type LoadConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; errors: string[] };
+
+/** TIM_* names that other Tim programs read (tim-agent, the web's dev proxy, tests, the bench). */
+const OTHER_PROGRAMS_VARIABLE = /^TIM_(URL$|AGENT_|TEST_|BENCH_)/;
+
+/** Edits within which an unknown name is taken for a misspelling of a known one. */
+const MISSPELLING_DISTANCE = 3;
+
+/**
+ * One line per TIM_* variable that tim-code does not read: a misspelled limit would otherwise
+ * fall back to its default without a word.
+ */
+function unknownVariableWarnings(present: Record<string, unknown>, known: string[]): string[] {
+  return Object.keys(present)
+    .filter((name) => !known.includes(name) && !OTHER_PROGRAMS_VARIABLE.test(name))
+    .sort()
+    .map((name) => {
+      const nearest = closest(name, known);
+      const hint = distance(name, nearest) <= MISSPELLING_DISTANCE ? `; did you mean ${nearest}?` : '';
+      return `${name} is not a tim-code setting and is ignored${hint}`;
+    });
+}
 
 /** Reads TIM_* variables; every bad value gets its own line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
   // An empty variable counts as unset, as in most shells' `VAR= command`.
   const present = Object.fromEntries(Object.entries(env).filter(([name, value]) => name.startsWith('TIM_') && value !== ''));
-  const result = envSchema(env.NODE_ENV).safeParse(present);
+  const schema = envSchema(env.NODE_ENV);
+  const result = schema.safeParse(present);
   if (!result.success) {
     return {
       ok: false,
@@ -287,6 +310,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
   if (relationErrors.length > 0) return { ok: false, errors: relationErrors };
   return {
     ok: true,
+    warnings: unknownVariableWarnings(present, Object.keys(schema.shape)),
     config: {
       host: env_.TIM_HOST,
       port: env_.TIM_PORT,

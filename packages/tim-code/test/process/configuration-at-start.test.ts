@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertBuilt, CLI_PATH } from '../support/server-process';
 
-/** Runs `tim-code serve` with `env` and resolves once it exits on its own. */
+/** Runs `tim-code serve` with `env` and resolves once it exits, on its own or once listening. */
 function serveExpectingExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   assertBuilt();
   const child = spawn(process.execPath, [CLI_PATH, 'serve'], {
@@ -36,5 +36,14 @@ describe('tim-code serve with bad limits', () => {
     const { code, stderr } = await serveExpectingExit({ TIM_MAX_CONTENT_CHARS: '8000' });
     expect(code).toBe(2);
     expect(stderr).toContain('Invalid configuration: TIM_MAX_BODY_BYTES: 16384 bytes cannot hold a message of TIM_MAX_CONTENT_CHARS=8000');
+  });
+});
+
+describe('tim-code serve with a TIM_* variable it does not read', () => {
+  it('starts, and warns naming the variable and the setting it was likely meant as', async () => {
+    const { code, stderr } = await serveExpectingExit({ TIM_MAX_CONTENT_CHAR: '100', TIM_DATA_DIR: join(tmpdir(), `tim-warn-${process.pid}`) });
+    // Killed once listening, not exited with a configuration error.
+    expect(code).toBeNull();
+    expect(stderr).toContain('Warning: TIM_MAX_CONTENT_CHAR is not a tim-code setting and is ignored; did you mean TIM_MAX_CONTENT_CHARS?');
   });
 });
