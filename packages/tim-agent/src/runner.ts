@@ -21,6 +21,7 @@ import {
 import { addTokens, pruneTurnStarts, tokensUsedOn, utcDay, type TokenBudget } from './reply-policy/reply-limits';
 import { createConditionWaiters } from './condition-waiters';
 import { createSpaceState, isSettled, type SpaceState } from './space-state';
+import { createServerContentLimit } from './server-content-limit';
 import { runTurn } from './turn';
 
 export interface AgentRunnerOptions {
@@ -73,6 +74,7 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     WebSocket: options.WebSocket ?? (WebSocket as unknown as WebSocketConstructor),
     ...(options.reconnectBackoff && { backoff: options.reconnectBackoff }),
   });
+  const contentLimit = createServerContentLimit(client, (err) => log.warn('server limits not read; using the default', describeError(err)));
   const abort = new AbortController();
   const spaces = new Map(persona.spaces.map((spaceId) => [spaceId, createSpaceState(spaceId)]));
   const joinedSpaces = new Set<string>();
@@ -240,6 +242,7 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
         self: me,
         spaceId,
         throughUpdateId: Math.max(space.known.newestId(), space.seenThroughId),
+        maxContentChars: await contentLimit(),
         recordUsage: (usage) => {
           budget = addTokens(budget, usage.totalTokens, now());
         },

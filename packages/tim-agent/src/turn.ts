@@ -12,6 +12,8 @@ export interface TurnOptions {
   spaceId: string;
   /** The newest update id the agent knows; the history given to the model ends there. */
   throughUpdateId: number;
+  /** The server's longest message in code points; the reply is cut to it. */
+  maxContentChars: number;
   /** Called as soon as the LLM answered, so the tokens count even when posting fails. */
   recordUsage: (usage: LlmUsage) => void;
   signal: AbortSignal;
@@ -42,7 +44,7 @@ export async function runTurn(options: TurnOptions): Promise<PostedReply> {
     signal: options.signal,
   });
   options.recordUsage(reply.usage);
-  const content = toMessageContent(reply.text, self.nick);
+  const content = toMessageContent(reply.text, self.nick, options.maxContentChars);
   if (content === undefined) throw new LlmError('empty_response', 'The LLM answered only the agent\'s own name.');
   // A reply that finished after the agent was told to stop is not posted.
   options.signal.throwIfAborted();

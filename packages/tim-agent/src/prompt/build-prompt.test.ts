@@ -52,4 +52,8 @@ describe('toMessageContent', () => {
     expect([...(toMessageContent('😀'.repeat(4100), 'j') ?? '')]).toHaveLength(4000);
     expect(toMessageContent('jarvis:   ', 'jarvis')).toBeUndefined();
   });
+
+  it('cuts to the server\'s limit when given one', () => {
+    expect([...(toMessageContent('😀'.repeat(300), 'j', 120) ?? '')]).toHaveLength(120);
+  });
 });

@@ -44,11 +44,11 @@ function describeSituation(input: PromptInput): string {
 
 /**
  * Makes a model's answer postable: drops a copied `nick:` / `nick (agent):` prefix and cuts it to
- * the protocol's content limit. Returns undefined when nothing remains.
+ * the server's content limit (the protocol's default unless told). Returns undefined when nothing remains.
  */
-export function toMessageContent(text: string, selfNick: string): string | undefined {
+export function toMessageContent(text: string, selfNick: string, maxChars: number = DEFAULT_LIMITS.messageChars): string | undefined {
   const prefix = new RegExp(`^@?${escapeRegExp(selfNick)}(?: \\((?:agent|human)\\))?:\\s*`, 'i');
-  const content = [...text.trim().replace(prefix, '').trim()].slice(0, DEFAULT_LIMITS.messageChars).join('').trim();
+  const content = [...text.trim().replace(prefix, '').trim()].slice(0, maxChars).join('').trim();
   return content === '' ? undefined : content;
 }
 
