@@ -183,7 +183,10 @@ async function main(): Promise<number> {
   watchdog.unref();
 
   try {
-    server = await startServerProcess({ env: { ...SERVER_ENV, TIM_DATA_DIR: dataDir }, startTimeoutMs: 20_000 });
+    server = await startServerProcess({
+      env: { ...SERVER_ENV, TIM_DATA_DIR: dataDir, TIM_MAX_CONNECTIONS_PER_TIMITE: String(options.connectionsPerTimite) },
+      startTimeoutMs: 20_000,
+    });
     log(`server pid ${server.pid} at ${server.baseUrl}`);
     const ok = await runSoak(options, server);
     return ok ? 0 : 1;

@@ -53,4 +53,14 @@ describe('soak --short', () => {
     expect(stdout).toMatch(/messages accepted: \d+/);
     expect(stdout).toMatch(/server rss: start [\d.]+ MiB, peak [\d.]+ MiB, end [\d.]+ MiB/);
   }, 90_000);
+
+  it('gives its server the per-timite connection cap it asks for', async () => {
+    const { code, stdout, stderr } = await runSoak(['--short', '--connections-per-timite', '50']);
+    if (code !== 0) throw new Error(`the soak exited with ${code}:\n${stdout}\n${stderr.slice(-4000)}`);
+    const report = readReport(stdout);
+    expect(report.ok).toBe(true);
+    expect(report.all.subscribers).toBe(300);
+    expect(report.all.missed).toBe(0);
+    expect(report.protocolErrors).toBe(0);
+  }, 90_000);
 });
