@@ -121,7 +121,8 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
   /** Frames in frameChain not yet handled. */
   private pending = 0;
 
-  private readonly onAuthenticated: () => void;
+  /** Dropped once called: an idle connection should not keep its admission's closure. */
+  private onAuthenticated: (() => void) | undefined;
 
   constructor(
     private readonly socket: TimWebSocket,
@@ -296,7 +297,8 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     }
     clearTimeout(this.authTimer);
     this.authTimer = undefined;
-    this.onAuthenticated();
+    this.onAuthenticated?.();
+    this.onAuthenticated = undefined;
     const { config, registry } = this.deps;
     if (registry.countForTimite(authenticated.timite.id) >= config.maxConnectionsPerTimite) {
       sendError(this, { code: 'limit_exceeded', message: `At most ${config.maxConnectionsPerTimite} connections per timite.` });

@@ -75,10 +75,15 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
       return;
     }
     // The TCP socket's close covers every end before auth: a refused or aborted handshake,
-    // a failed auth, the auth timeout, a close or a reset by the peer.
-    socket.once('close', admitted);
+    // a failed auth, the auth timeout, a close or a reset by the peer. Auth gives the slot
+    // back early and drops the listener, which would otherwise stay for the socket's life.
+    const giveBack = (): void => {
+      socket.off('close', giveBack);
+      admitted();
+    };
+    socket.on('close', giveBack);
     // A socket destroyed before this event will not emit 'close' again.
-    if (socket.destroyed) admitted();
+    if (socket.destroyed) giveBack();
     wss.handleUpgrade(request, socket, head, (ws) => {
       if (!accepting) {
         ws.terminate();
@@ -87,7 +92,7 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
       open.add(ws);
       ws.once('close', () => open.delete(ws));
       connectionCount += 1;
-      new Connection(ws, deps, { id: String(connectionCount), onAuthenticated: admitted });
+      new Connection(ws, deps, { id: String(connectionCount), onAuthenticated: giveBack });
     });
   }
 
