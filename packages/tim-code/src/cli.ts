@@ -156,7 +156,7 @@ async function agent(config: Config, args: string[]): Promise<number> {
       return 0;
     }
     if (action === 'revoke' && nick !== undefined) {
-      await revokeAgent(storage, nick);
+      await revokeAgent(storage, nick, new Date());
       process.stdout.write(`Agent "${nick}" revoked.\n`);
       return 0;
     }

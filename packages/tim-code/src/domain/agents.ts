@@ -33,10 +33,10 @@ export async function listAgents(storage: Storage): Promise<AgentListing[]> {
 }
 
 /** Deletes the agent's tokens; the nick stays reserved because history names it. */
-export async function revokeAgent(storage: Storage, nick: string): Promise<void> {
+export async function revokeAgent(storage: Storage, nick: string, now: Date): Promise<void> {
   const record = await storage.findTimiteByNick(nick);
   if (record === undefined || record.timite.kind !== 'agent') {
     throw new TimError('not_found', `There is no agent "${nick}".`);
   }
-  await storage.revokeAgent(nick);
+  await storage.revokeAgent(nick, now);
 }

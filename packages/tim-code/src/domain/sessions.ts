@@ -54,7 +54,7 @@ export function createSessions({ storage, ttlMs, now }: SessionsOptions): Sessio
     },
 
     async end(keyHash) {
-      await storage.deleteSession(keyHash);
+      await storage.deleteSession(keyHash, now());
     },
 
     startCleanup(intervalMs, onError) {

@@ -2,6 +2,7 @@ import { describeAgentStreakContract } from './contract/agent-streak.contract';
 import { describeAppendContract } from './contract/append.contract';
 import type { MakeStorage } from './contract/fixture';
 import { describeReadUpdatesContract } from './contract/read-updates.contract';
+import { describeRevocationsContract } from './contract/revocations.contract';
 import { describeSessionsContract } from './contract/sessions.contract';
 import { describeSpacesContract } from './contract/spaces.contract';
 import { describeTimitesContract } from './contract/timites.contract';
@@ -17,6 +18,7 @@ export function describeStorageContract(name: string, makeStorage: MakeStorage):
   describe(`Storage contract: ${name}`, () => {
     describeTimitesContract(makeStorage);
     describeSessionsContract(makeStorage);
+    describeRevocationsContract(makeStorage);
     describeSpacesContract(makeStorage);
     describeAppendContract(makeStorage);
     describeAgentStreakContract(makeStorage);

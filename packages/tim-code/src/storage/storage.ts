@@ -32,6 +32,15 @@ export interface SessionRecord {
   expiresAt: Date | null;
 }
 
+/**
+ * One entry of the revocation feed: a session key that stopped working before its expiry
+ * (logout), or every key of a timite (an agent's revoke). Processes that cache sessions or
+ * hold sockets follow the feed to drop what it names.
+ */
+export type Revocation = { seq: number } & RevokedKeys;
+
+export type RevokedKeys = { kind: 'session'; keyHash: string } | { kind: 'timite'; timiteId: number };
+
 export interface NewMessage {
   spaceId: SpaceId;
   senderId: number;
@@ -76,15 +85,29 @@ export interface Storage {
   /** Case-insensitive. */
   findTimiteByNick(nick: string): Promise<TimiteRecord | undefined>;
   listTimites(kind?: TimiteKind): Promise<Timite[]>;
-  /** Marks an agent revoked and deletes all its tokens. Returns false for an unknown nick. */
-  revokeAgent(nick: string): Promise<boolean>;
+  /**
+   * Marks an agent revoked, deletes all its tokens and appends a `timite` revocation, in one
+   * transaction. Returns false (and changes nothing) for an unknown nick or a human.
+   */
+  revokeAgent(nick: string, now: Date): Promise<boolean>;
 
   createSession(input: NewSession): Promise<void>;
   /** Only live sessions: unknown, expired and revoked keys give undefined. */
   findSession(keyHash: string, now: Date): Promise<SessionRecord | undefined>;
-  deleteSession(keyHash: string): Promise<void>;
-  /** Returns how many were deleted. */
+  /** Deletes the session and, when there was one, appends a `session` revocation in the same transaction. */
+  deleteSession(keyHash: string, now: Date): Promise<void>;
+  /** Returns how many were deleted. Expiry needs no revocation: every reader checks it. */
   deleteExpiredSessions(now: Date): Promise<number>;
+
+  /**
+   * Revocations with seq > `after`, ascending, at most `limit`. Seqs increase in commit
+   * order, so a reader that remembers the last seq it saw misses none.
+   */
+  readRevocationsAfter(after: number, limit: number): Promise<Revocation[]>;
+  /** The newest revocation's seq, 0 when there is none. */
+  revocationHead(): Promise<number>;
+  /** Deletes revocations appended before `before` (after every follower has read them); returns how many. */
+  pruneRevocations(before: Date): Promise<number>;
 
   createSpace(input: { id: SpaceId; name: string; createdAt: Date }): Promise<CreateSpaceResult>;
   getSpace(id: SpaceId): Promise<Space | undefined>;

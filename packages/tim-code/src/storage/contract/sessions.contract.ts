@@ -37,8 +37,8 @@ export function describeSessionsContract(makeStorage: MakeStorage): void {
     it('gives undefined after the session is deleted, and deleting twice is harmless', async () => {
       const ann = await fixture.createHuman('ann');
       await fixture.storage().createSession({ keyHash: 'k1', timiteId: ann.id, createdAt: T0, expiresAt: msAfterT0(60_000) });
-      await fixture.storage().deleteSession('k1');
-      await fixture.storage().deleteSession('k1');
+      await fixture.storage().deleteSession('k1', T0);
+      await fixture.storage().deleteSession('k1', T0);
       expect(await fixture.storage().findSession('k1', T0)).toBeUndefined();
     });
 

@@ -48,7 +48,7 @@ export function describeTimitesContract(makeStorage: MakeStorage): void {
       await storage.createSession({ keyHash: 'token-2', timiteId: agent.id, createdAt: T0, expiresAt: null });
       await storage.createSession({ keyHash: 'human-key', timiteId: human.id, createdAt: T0, expiresAt: msAfterT0(1000) });
 
-      expect(await storage.revokeAgent('HELPER')).toBe(true);
+      expect(await storage.revokeAgent('HELPER', T0)).toBe(true);
 
       expect(await storage.findTimiteByNick('helper')).toEqual({ timite: agent, passwordHash: null, revoked: true });
       expect(await storage.listTimites('agent')).toEqual([agent]);
@@ -61,7 +61,7 @@ export function describeTimitesContract(makeStorage: MakeStorage): void {
 
     it('keeps a revoked agent from acting with a token issued afterwards', async () => {
       const agent = await fixture.createAgent('helper');
-      await fixture.storage().revokeAgent('helper');
+      await fixture.storage().revokeAgent('helper', T0);
       await fixture.storage().createSession({ keyHash: 'late-token', timiteId: agent.id, createdAt: T0, expiresAt: null });
       expect(await fixture.storage().findSession('late-token', T0)).toBeUndefined();
     });
@@ -69,16 +69,16 @@ export function describeTimitesContract(makeStorage: MakeStorage): void {
     it('answers false for an unknown nick and for a human, changing nothing', async () => {
       const human = await fixture.createHuman('ann');
       await fixture.storage().createSession({ keyHash: 'k', timiteId: human.id, createdAt: T0, expiresAt: null });
-      expect(await fixture.storage().revokeAgent('nobody')).toBe(false);
-      expect(await fixture.storage().revokeAgent('ann')).toBe(false);
+      expect(await fixture.storage().revokeAgent('nobody', T0)).toBe(false);
+      expect(await fixture.storage().revokeAgent('ann', T0)).toBe(false);
       expect((await fixture.storage().findTimiteByNick('ann'))?.revoked).toBe(false);
       expect(await fixture.storage().findSession('k', T0)).toEqual({ timite: human, createdAt: T0, expiresAt: null });
     });
 
     it('answers true again for an agent revoked before', async () => {
       await fixture.createAgent('helper');
-      expect(await fixture.storage().revokeAgent('helper')).toBe(true);
-      expect(await fixture.storage().revokeAgent('helper')).toBe(true);
+      expect(await fixture.storage().revokeAgent('helper', T0)).toBe(true);
+      expect(await fixture.storage().revokeAgent('helper', T0)).toBe(true);
     });
   });
 }

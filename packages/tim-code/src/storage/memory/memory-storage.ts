@@ -1,7 +1,7 @@
 import { MAIN_SPACE_ID } from '@tim/protocol';
 import type { Space, SpaceId, Timite, TimiteKind, Update } from '@tim/protocol';
 import { planAppend, toCreatedUpdate } from '../append-rules';
-import type { NewSession, Storage, TimiteRecord } from '../storage';
+import type { NewSession, Revocation, RevokedKeys, Storage, TimiteRecord } from '../storage';
 
 interface SpaceState {
   space: Space;
@@ -22,6 +22,8 @@ export function createMemoryStorage(): Storage {
   const spaces = new Map<SpaceId, SpaceState>();
   /** senderId → clientMsgId → the update it created. */
   const updatesByClientMsgId = new Map<number, Map<string, Update>>();
+  const revocations: Array<{ revocation: Revocation; createdAt: Date }> = [];
+  let lastRevocationSeq = 0;
   let lastTimiteId = 0;
   let lastMessageId = 0;
   let isClosed = false;
@@ -34,6 +36,11 @@ export function createMemoryStorage(): Storage {
 
   function assertOpen(): void {
     if (isClosed) throw new Error('The memory storage is closed.');
+  }
+
+  function appendRevocation(revoked: RevokedKeys, createdAt: Date): void {
+    lastRevocationSeq += 1;
+    revocations.push({ revocation: { seq: lastRevocationSeq, ...revoked }, createdAt: new Date(createdAt) });
   }
 
   function findLiveSession(keyHash: string, now: Date): { session: NewSession; timite: Timite } | undefined {
@@ -71,7 +78,7 @@ export function createMemoryStorage(): Storage {
         .map((record) => ({ ...record.timite }));
     },
 
-    async revokeAgent(nick) {
+    async revokeAgent(nick, now) {
       assertOpen();
       const id = timiteIdByNick.get(nick.toLowerCase());
       const record = id === undefined ? undefined : timites.get(id);
@@ -80,6 +87,7 @@ export function createMemoryStorage(): Storage {
       for (const [keyHash, session] of sessions) {
         if (session.timiteId === record.timite.id) sessions.delete(keyHash);
       }
+      appendRevocation({ kind: 'timite', timiteId: record.timite.id }, now);
       return true;
     },
 
@@ -101,9 +109,9 @@ export function createMemoryStorage(): Storage {
       };
     },
 
-    async deleteSession(keyHash) {
+    async deleteSession(keyHash, now) {
       assertOpen();
-      sessions.delete(keyHash);
+      if (sessions.delete(keyHash)) appendRevocation({ kind: 'session', keyHash }, now);
     },
 
     async deleteExpiredSessions(now) {
@@ -116,6 +124,27 @@ export function createMemoryStorage(): Storage {
         }
       }
       return deleted;
+    },
+
+    async readRevocationsAfter(after, limit) {
+      assertOpen();
+      return revocations
+        .filter(({ revocation }) => revocation.seq > after)
+        .slice(0, limit)
+        .map(({ revocation }) => ({ ...revocation }));
+    },
+
+    async revocationHead() {
+      assertOpen();
+      return revocations.at(-1)?.revocation.seq ?? 0;
+    },
+
+    async pruneRevocations(before) {
+      assertOpen();
+      const kept = revocations.filter(({ createdAt }) => createdAt.getTime() >= before.getTime());
+      const pruned = revocations.length - kept.length;
+      revocations.splice(0, revocations.length, ...kept);
+      return pruned;
     },
 
     async createSpace(input) {

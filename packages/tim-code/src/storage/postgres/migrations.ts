@@ -53,10 +53,28 @@ export const MIGRATIONS: readonly string[] = [
   -- NULLs are distinct in a unique index, so messages without a clientMsgId never collide.
   CREATE UNIQUE INDEX messages_by_client_msg_id ON messages (sender_id, client_msg_id);
   `,
+  `
+  -- The revocation feed: appended in the transaction that deletes the session(s), read by every
+  -- process that caches sessions or holds sockets. Writers take REVOCATION_LOCK first, so seqs
+  -- commit in order and a reader that saw seq n has seen every seq below it.
+  CREATE TABLE revocations (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    -- A logout: this key.
+    key_hash text,
+    -- An agent's revoke: every key of this timite.
+    timite_id integer,
+    created_at bigint NOT NULL,
+    CHECK ((key_hash IS NULL) <> (timite_id IS NULL))
+  );
+  CREATE INDEX revocations_by_time ON revocations (created_at);
+  `,
 ];
 
 /** Any constant: the advisory lock that keeps two processes from migrating at once. */
 export const MIGRATION_LOCK = 0x74696d; // "tim"
+
+/** The advisory lock that orders revocation writers: see the revocations table. */
+export const REVOCATION_LOCK = 0x74696d72; // "timr"
 
 /**
  * Brings the schema to the newest version in one transaction, under an advisory lock, so

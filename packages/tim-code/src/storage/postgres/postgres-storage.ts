@@ -4,9 +4,10 @@ import type { z } from 'zod';
 import { redactedUrl } from '../../redacted-url';
 import { planAppend, toCreatedUpdate } from '../append-rules';
 import { SELECT_MESSAGES } from '../message-columns';
-import type { AppendResult, NewMessage, Storage } from '../storage';
-import { applyMigrations, MIGRATION_LOCK } from './migrations';
-import { MessageRow, SessionRow, SpaceCountersRow, SpaceRow, TimiteRow, toSessionRecord, toSpace, toTimite, toTimiteRecord, toUpdate } from './rows';
+import { revocationColumnsToRevocation } from '../revocation-columns';
+import type { AppendResult, NewMessage, RevokedKeys, Storage } from '../storage';
+import { applyMigrations, MIGRATION_LOCK, REVOCATION_LOCK } from './migrations';
+import { MessageRow, RevocationRow, SessionRow, SpaceCountersRow, SpaceRow, TimiteRow, toSessionRecord, toSpace, toTimite, toTimiteRecord, toUpdate } from './rows';
 
 export interface PostgresStorageOptions {
   /** `postgres://user[:password]@host:port/database` */
@@ -98,6 +99,19 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     }
   }
 
+  /**
+   * Under REVOCATION_LOCK, held to the commit: the next writer draws its seq only after this
+   * one is visible, so no reader sees seq n + 1 while n is still uncommitted.
+   */
+  async function appendRevocation(client: PoolClient, revoked: RevokedKeys, now: Date): Promise<void> {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [REVOCATION_LOCK]);
+    await client.query('INSERT INTO revocations (key_hash, timite_id, created_at) VALUES ($1, $2, $3)', [
+      revoked.kind === 'session' ? revoked.keyHash : null,
+      revoked.kind === 'timite' ? revoked.timiteId : null,
+      now.getTime(),
+    ]);
+  }
+
   async function appendOnce(input: NewMessage): Promise<AppendResult> {
     return inTransaction(async (client) => {
       const counters = await first(SpaceCountersRow, 'SELECT head_id, agent_streak FROM spaces WHERE id = $1 FOR UPDATE', [input.spaceId], client);
@@ -146,12 +160,13 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       return found.map(toTimite);
     },
 
-    async revokeAgent(nick) {
+    async revokeAgent(nick, now) {
       return inTransaction(async (client) => {
         const row = await first(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE lower(nick) = lower($1) FOR UPDATE`, [nick], client);
         if (row === undefined || row.kind !== 'agent') return false;
         await client.query('UPDATE timites SET revoked = true WHERE id = $1', [row.id]);
         await client.query('DELETE FROM sessions WHERE timite_id = $1', [row.id]);
+        await appendRevocation(client, { kind: 'timite', timiteId: row.id }, now);
         return true;
       });
     },
@@ -176,12 +191,30 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       return row === undefined ? undefined : toSessionRecord(row);
     },
 
-    async deleteSession(keyHash) {
-      await pool.query('DELETE FROM sessions WHERE key_hash = $1', [keyHash]);
+    async deleteSession(keyHash, now) {
+      await inTransaction(async (client) => {
+        const deleted = await client.query('DELETE FROM sessions WHERE key_hash = $1', [keyHash]);
+        if (deleted.rowCount !== 0) await appendRevocation(client, { kind: 'session', keyHash }, now);
+      });
     },
 
     async deleteExpiredSessions(now) {
       const result = await pool.query('DELETE FROM sessions WHERE expires_at <= $1', [now.getTime()]);
+      return result.rowCount ?? 0;
+    },
+
+    async readRevocationsAfter(after, limit) {
+      const found = await rows(RevocationRow, 'SELECT seq, key_hash, timite_id FROM revocations WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit]);
+      return found.map(revocationColumnsToRevocation);
+    },
+
+    async revocationHead() {
+      const row = await first(RevocationRow.pick({ seq: true }), 'SELECT coalesce(max(seq), 0) AS seq FROM revocations', []);
+      return row?.seq ?? 0;
+    },
+
+    async pruneRevocations(before) {
+      const result = await pool.query('DELETE FROM revocations WHERE created_at < $1', [before.getTime()]);
       return result.rowCount ?? 0;
     },
 

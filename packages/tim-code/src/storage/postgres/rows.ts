@@ -27,6 +27,13 @@ export const SessionRow = z.object({
   kind: TimiteKind,
 });
 
+export const RevocationRow = z.object({
+  seq: BigintNumber,
+  key_hash: z.string().nullable(),
+  timite_id: z.number().int().nullable(),
+});
+export type RevocationRow = z.infer<typeof RevocationRow>;
+
 export const SpaceRow = z.object({ id: z.string(), name: z.string(), created_at: BigintNumber });
 
 export const SpaceCountersRow = z.object({ head_id: z.number().int(), agent_streak: z.number().int() });

@@ -53,6 +53,21 @@ export const MIGRATIONS: readonly string[] = [
   -- NULLs are distinct in a unique index, so messages without a clientMsgId never collide.
   CREATE UNIQUE INDEX messages_by_client_msg_id ON messages (sender_id, client_msg_id);
   `,
+  `
+  -- The revocation feed: appended in the transaction that deletes the session(s), read by every
+  -- process that caches sessions or holds sockets. AUTOINCREMENT: a seq is never reused, even
+  -- after the newest rows are pruned. Writers are serialized, so seqs commit in order.
+  CREATE TABLE revocations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    -- A logout: this key.
+    key_hash TEXT,
+    -- An agent's revoke: every key of this timite.
+    timite_id INTEGER,
+    created_at INTEGER NOT NULL,
+    CHECK ((key_hash IS NULL) <> (timite_id IS NULL))
+  );
+  CREATE INDEX revocations_by_time ON revocations (created_at);
+  `,
 ];
 
 /**

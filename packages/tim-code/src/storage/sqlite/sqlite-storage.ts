@@ -4,6 +4,7 @@ import { MAIN_SPACE_ID } from '@tim/protocol';
 import Database from 'better-sqlite3';
 import { planAppend, toCreatedUpdate } from '../append-rules';
 import type { AppendResult, NewMessage, Storage } from '../storage';
+import { revocationColumnsToRevocation } from '../revocation-columns';
 import { applyMigrations } from './migrations';
 import { toSessionRecord, toSpace, toTimite, toTimiteRecord, toUpdate } from './rows';
 import { prepareStatements } from './statements';
@@ -41,12 +42,18 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   const sql = prepareStatements(db);
   sql.insertSpace.run({ id: MAIN_SPACE_ID, name: MAIN_SPACE_ID, createdAt: Date.now() });
 
-  const revokeAgent = db.transaction((nick: string): boolean => {
+  const revokeAgent = db.transaction((nick: string, now: Date): boolean => {
     const row = sql.timiteByNick.get(nick);
     if (row === undefined || row.kind !== 'agent') return false;
     sql.revokeTimite.run(row.id);
     sql.deleteSessionsOfTimite.run(row.id);
+    sql.insertRevocation.run({ keyHash: null, timiteId: row.id, createdAt: now.getTime() });
     return true;
+  });
+
+  const deleteSession = db.transaction((keyHash: string, now: Date): void => {
+    if (sql.deleteSession.run(keyHash).changes === 0) return;
+    sql.insertRevocation.run({ keyHash, timiteId: null, createdAt: now.getTime() });
   });
 
   const append = db.transaction((input: NewMessage): AppendResult => {
@@ -97,8 +104,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return rows.map(toTimite);
     },
 
-    async revokeAgent(nick) {
-      return revokeAgent.immediate(nick);
+    async revokeAgent(nick, now) {
+      return revokeAgent.immediate(nick, now);
     },
 
     async createSession(input) {
@@ -115,12 +122,24 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return row === undefined ? undefined : toSessionRecord(row);
     },
 
-    async deleteSession(keyHash) {
-      sql.deleteSession.run(keyHash);
+    async deleteSession(keyHash, now) {
+      deleteSession.immediate(keyHash, now);
     },
 
     async deleteExpiredSessions(now) {
       return sql.deleteExpiredSessions.run(now.getTime()).changes;
+    },
+
+    async readRevocationsAfter(after, limit) {
+      return sql.revocationsAfter.all({ after, limit }).map(revocationColumnsToRevocation);
+    },
+
+    async revocationHead() {
+      return sql.revocationHead.get()?.head ?? 0;
+    },
+
+    async pruneRevocations(before) {
+      return sql.pruneRevocations.run(before.getTime()).changes;
     },
 
     async createSpace(input) {

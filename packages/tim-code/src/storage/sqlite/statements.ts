@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { SELECT_MESSAGES } from '../message-columns';
+import type { RevocationColumns } from '../revocation-columns';
 
 export interface TimiteRow {
   id: number;
@@ -68,6 +69,10 @@ export interface Statements {
   deleteSession: Database.Statement<[string]>;
   deleteSessionsOfTimite: Database.Statement<[number]>;
   deleteExpiredSessions: Database.Statement<[number]>;
+  insertRevocation: Database.Statement<{ keyHash: string | null; timiteId: number | null; createdAt: number }>;
+  revocationsAfter: Database.Statement<{ after: number; limit: number }, RevocationColumns>;
+  revocationHead: Database.Statement<[], { head: number | null }>;
+  pruneRevocations: Database.Statement<[number]>;
   insertSpace: Database.Statement<{ id: string; name: string; createdAt: number }>;
   spaceById: Database.Statement<[string], SpaceRow>;
   listSpaces: Database.Statement<[], SpaceRow>;
@@ -111,6 +116,14 @@ export function prepareStatements(db: Database.Database): Statements {
     deleteSession: prepare('DELETE FROM sessions WHERE key_hash = ?'),
     deleteSessionsOfTimite: prepare('DELETE FROM sessions WHERE timite_id = ?'),
     deleteExpiredSessions: prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    insertRevocation: prepare(
+      'INSERT INTO revocations (key_hash, timite_id, created_at) VALUES (@keyHash, @timiteId, @createdAt)',
+    ),
+    revocationsAfter: prepare(
+      'SELECT seq, key_hash, timite_id FROM revocations WHERE seq > @after ORDER BY seq LIMIT @limit',
+    ),
+    revocationHead: prepare('SELECT max(seq) AS head FROM revocations'),
+    pruneRevocations: prepare('DELETE FROM revocations WHERE created_at < ?'),
 
     insertSpace: prepare(
       'INSERT INTO spaces (id, name, created_at) VALUES (@id, @name, @createdAt) ON CONFLICT (id) DO NOTHING',
