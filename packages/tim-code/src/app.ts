@@ -107,6 +107,14 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const sockets = attachWebSockets(server, { config, storage, bus, sessions, hub, presence, registry, rateLimits, metrics, logger });
   const stopCleanup = sessions.startCleanup(config.sessionCleanupMs, onBackgroundError('session cleanup failed'));
   const stopPresenceSweeps = presence.startSweeps(config.presenceSweepMs);
+  const revocations = await sessions.followRevocations({
+    intervalMs: config.revocationPollMs,
+    onRevoked: (revocation) => {
+      if (revocation.kind === 'session') registry.closeSession(revocation.keyHash, CLOSE_UNAUTHENTICATED, 'Logged out.');
+      else registry.closeTimite(revocation.timiteId, CLOSE_UNAUTHENTICATED, 'Revoked.');
+    },
+    onError: onBackgroundError('reading revocations failed'),
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -123,6 +131,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   async function close(): Promise<void> {
     stopCleanup();
     stopPresenceSweeps();
+    revocations.stop();
     sockets.stopAccepting();
     const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       maxConnectionsPerTimite: 20,
       maxUnauthenticatedPerAddress: 100,
       authTimeoutMs: 10_000,
+      revocationPollMs: 1000,
     });
     expect(result.config.dataDir.endsWith('.tim')).toBe(true);
   });
@@ -185,11 +186,12 @@ describe('loadConfig', () => {
       TIM_WEB_DIR: '/no/such/dir',
       TIM_REDIS_URL: '127.0.0.1:6379',
       TIM_DATABASE_URL: 'mysql://db/tim',
+      TIM_REVOCATION_POLL_MS: '5',
     });
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;
-    expect(errors).toHaveLength(7);
-    for (const name of ['TIM_PORT', 'TIM_LOG_LEVEL', 'TIM_RATE_MESSAGES', 'TIM_HEARTBEAT_MS', 'TIM_WEB_DIR', 'TIM_REDIS_URL', 'TIM_DATABASE_URL']) {
+    expect(errors).toHaveLength(8);
+    for (const name of ['TIM_PORT', 'TIM_LOG_LEVEL', 'TIM_RATE_MESSAGES', 'TIM_HEARTBEAT_MS', 'TIM_WEB_DIR', 'TIM_REDIS_URL', 'TIM_DATABASE_URL', 'TIM_REVOCATION_POLL_MS']) {
       expect(errors.filter((line) => line.startsWith(`${name}:`))).toHaveLength(1);
     }
   });

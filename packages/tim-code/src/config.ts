@@ -93,9 +93,17 @@ export interface Config {
   maxUnauthenticatedPerAddress: number;
   /** How often expired sessions are deleted, in ms. @default 3600000 */
   sessionCleanupMs: number;
+  /**
+   * How often the revocation feed is read, in ms: a logout or agent revoke made through another
+   * process (another server, the CLI) closes this process's sockets and drops its cached
+   * sessions within this time. @default 1000
+   */
+  revocationPollMs: number;
   /** How long shutdown waits for sockets to finish closing, in ms. @default 5000 */
   shutdownGraceMs: number;
 }
+
+export const DEFAULT_REVOCATION_POLL_MS = 1000;
 
 /** Far above what a client that throttles its typing notices sends; an extension of protocol v1. */
 export const DEFAULT_RATE_ACTIVITY = '60/10s';
@@ -221,6 +229,7 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_SLOW_CONSUMER_BYTES: integer(DEFAULT_LIMITS.slowConsumerBytes, 1024),
     TIM_MAX_AGENT_STREAK: integer(DEFAULT_LIMITS.maxAgentStreak, 1),
     TIM_SESSION_TTL_MS: integer(DEFAULT_LIMITS.sessionTtlMs, 1000),
+    TIM_REVOCATION_POLL_MS: integer(DEFAULT_REVOCATION_POLL_MS, 10, 60_000),
     TIM_PRESENCE_MAX_SUBSCRIBERS: integer(DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS, 0),
     TIM_PRESENCE_LIVENESS_MS: integer(DEFAULT_PRESENCE_LIVENESS_MS, 1000, MAX_PRESENCE_MS),
     TIM_PRESENCE_SWEEP_MS: integer(DEFAULT_PRESENCE_SWEEP_MS, 100, MAX_PRESENCE_MS),
@@ -342,6 +351,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       maxConnectionsPerTimite: env_.TIM_MAX_CONNECTIONS_PER_TIMITE,
       maxUnauthenticatedPerAddress: env_.TIM_MAX_UNAUTHENTICATED_PER_ADDRESS,
       sessionCleanupMs: 60 * 60 * 1000,
+      revocationPollMs: env_.TIM_REVOCATION_POLL_MS,
       shutdownGraceMs: 5000,
     },
   };

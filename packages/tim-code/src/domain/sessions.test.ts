@@ -39,3 +39,65 @@ describe('createSessions', () => {
     expect(deleted).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('createSessions following revocations', () => {
+  async function twoProcessesOnOneStore() {
+    const storage = createMemoryStorage();
+    const created = await storage.createTimite({ nick: 'ada', kind: 'human', passwordHash: null });
+    if (!created.created) throw new Error('no timite');
+    const options = { storage, ttlMs: 60_000, now: () => new Date() };
+    return { storage, timite: created.timite, here: createSessions(options), there: createSessions(options) };
+  }
+  const noError = (err: unknown) => {
+    throw err;
+  };
+
+  it('answers repeated lookups from its cache while following', async () => {
+    const { storage, here } = await twoProcessesOnOneStore();
+    const follower = await here.followRevocations({ intervalMs: 60_000, onRevoked: () => undefined, onError: noError });
+    const session = await here.start(1);
+    const lookups = jest.spyOn(storage, 'findSession');
+    await here.authenticate(session.key);
+    await here.authenticate(session.key);
+    expect(lookups).toHaveBeenCalledTimes(1);
+    follower.stop();
+    await here.authenticate(session.key);
+    expect(lookups).toHaveBeenCalledTimes(2);
+  });
+
+  it('stops answering for a key logged out here at once, and for one logged out elsewhere at its next read of the feed', async () => {
+    const { here, there } = await twoProcessesOnOneStore();
+    const revoked: unknown[] = [];
+    const follower = await here.followRevocations({ intervalMs: 60_000, onRevoked: (revocation) => revoked.push(revocation), onError: noError });
+    const local = await here.start(1);
+    const remote = await here.start(1);
+    for (const { key } of [local, remote]) expect(await here.authenticate(key)).toBeDefined();
+
+    const localAuth = await here.authenticate(local.key);
+    await here.end(localAuth?.keyHash ?? '');
+    expect(await here.authenticate(local.key)).toBeUndefined();
+
+    const remoteAuth = await there.authenticate(remote.key);
+    await there.end(remoteAuth?.keyHash ?? '');
+    await follower.poll();
+    expect(await here.authenticate(remote.key)).toBeUndefined();
+    expect(revoked).toEqual([
+      { seq: 1, kind: 'session', keyHash: localAuth?.keyHash },
+      { seq: 2, kind: 'session', keyHash: remoteAuth?.keyHash },
+    ]);
+    follower.stop();
+  });
+
+  it('drops every cached key of an agent revoked elsewhere', async () => {
+    const { storage, here } = await twoProcessesOnOneStore();
+    const follower = await here.followRevocations({ intervalMs: 60_000, onRevoked: () => undefined, onError: noError });
+    const agent = await storage.createTimite({ nick: 'bot', kind: 'agent', passwordHash: null });
+    if (!agent.created) throw new Error('no agent');
+    await storage.createSession({ keyHash: hashKey('token'), timiteId: agent.timite.id, createdAt: new Date(), expiresAt: null });
+    expect(await here.authenticate('token')).toBeDefined();
+    await storage.revokeAgent('bot', new Date());
+    await follower.poll();
+    expect(await here.authenticate('token')).toBeUndefined();
+    follower.stop();
+  });
+});

@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { API_PREFIX, MeResponse } from '@tim/protocol';
+import { API_PREFIX, CLOSE_UNAUTHENTICATED, MeResponse } from '@tim/protocol';
 import { makeTempDir } from '../support/start-server';
 import { assertBuilt, CLI_PATH, spawnServer, type ServerProcess } from '../support/server-process';
+import { TestSocket } from '../support/ws';
 
 const run = promisify(execFile);
 
@@ -32,7 +33,7 @@ describe('tim-code agent', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('add prints a working token as the last line, list shows the agent, revoke disables the token', async () => {
+  it('add prints a working token as the last line, list shows the agent, revoke marks it revoked', async () => {
     const added = await cli(dataDir, 'agent', 'add', 'jarvis');
     expect(added.code).toBe(0);
     const token = added.stdout.trimEnd().split('\n').at(-1) ?? '';
@@ -46,9 +47,29 @@ describe('tim-code agent', () => {
     expect(MeResponse.parse(await me.json()).timite).toMatchObject({ nick: 'jarvis', kind: 'agent' });
 
     expect((await cli(dataDir, 'agent', 'revoke', 'jarvis')).code).toBe(0);
-    const afterRevoke = await fetch(`${server.baseUrl}${API_PREFIX}/me`, { headers: { authorization: `Bearer ${token}` } });
-    expect(afterRevoke.status).toBe(401);
     expect((await cli(dataDir, 'agent', 'list')).stdout).toMatch(/\tjarvis\trevoked$/m);
+  }, 30_000);
+
+  it('revoke run as another process closes the agent\'s live socket with 4401, and its token gets 401 from then on', async () => {
+    const added = await cli(dataDir, 'agent', 'add', 'ultron');
+    const token = added.stdout.trimEnd().split('\n').at(-1) ?? '';
+    server ??= await spawnServer({ TIM_DATA_DIR: dataDir });
+    const socket = await TestSocket.connect(server.wsUrl, token);
+    const me = () => fetch(`${server?.baseUrl ?? ''}${API_PREFIX}/me`, { headers: { authorization: `Bearer ${token}` } });
+    // Authenticated over HTTP too, so a session cache would hold the token when it is revoked.
+    expect((await me()).status).toBe(200);
+
+    expect((await cli(dataDir, 'agent', 'revoke', 'ultron')).code).toBe(0);
+    const closed = await Promise.race([
+      socket.closed,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the socket was still open 5 s after the revoke')), 5000).unref()),
+    ]);
+    expect(closed.code).toBe(CLOSE_UNAUTHENTICATED);
+    expect((await me()).status).toBe(401);
+    expect((await TestSocket.open(server.wsUrl).then(async (again) => {
+      again.send({ type: 'auth', key: token });
+      return again.closed;
+    })).code).toBe(CLOSE_UNAUTHENTICATED);
   }, 30_000);
 
   it('stores only a hash of the token', async () => {

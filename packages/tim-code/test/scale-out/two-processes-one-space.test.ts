@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { API_PREFIX, AuthResponse, PresenceResponse, SendMessageResponse } from '@tim/protocol';
-import { Pool } from 'pg';
-import { TEST_DATABASE_URL, uniqueSchemaName } from '../support/postgres';
+import { withFreshDatabase } from '../support/postgres';
 import { TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
 import { postToServer as post, spawnServer, type ServerProcess } from '../support/server-process';
 import { makeTempDir } from '../support/start-server';
@@ -18,12 +17,15 @@ const MESSAGES = 40;
 
 const running: ServerProcess[] = [];
 const sockets: TestSocket[] = [];
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+async function stopServers(): Promise<void> {
   for (const server of running.splice(0)) {
     server.child.kill('SIGTERM');
     await server.exited;
   }
+}
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+  await stopServers();
 });
 
 async function expectBothProcessesDeliverEverything(env: Record<string, string>): Promise<void> {
@@ -75,28 +77,18 @@ describe('two tim-code processes with Redis between them', () => {
   }, 60_000);
 
   it('on one PostgreSQL database: the same', async () => {
-    const database = uniqueSchemaName();
-    const admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
-    await admin.query(`CREATE DATABASE ${database}`);
-    const url = new URL(TEST_DATABASE_URL);
-    url.pathname = `/${database}`;
-    try {
+    await withFreshDatabase(
       // TIM_DATA_DIR points nowhere useful on purpose: with a database URL, nothing is written there.
-      await expectBothProcessesDeliverEverything({
-        TIM_DATA_DIR: '/nonexistent/tim',
-        TIM_DATABASE_URL: url.toString(),
-        TIM_REDIS_URL: TEST_REDIS_URL,
-        TIM_REDIS_PREFIX: uniqueRedisPrefix(),
-        TIM_RATE_MESSAGES: '1000000/1s',
-      });
-    } finally {
-      for (const server of running.splice(0)) {
-        server.child.kill('SIGTERM');
-        await server.exited;
-      }
-      await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
-      await admin.end();
-    }
+      (url) =>
+        expectBothProcessesDeliverEverything({
+          TIM_DATA_DIR: '/nonexistent/tim',
+          TIM_DATABASE_URL: url,
+          TIM_REDIS_URL: TEST_REDIS_URL,
+          TIM_REDIS_PREFIX: uniqueRedisPrefix(),
+          TIM_RATE_MESSAGES: '1000000/1s',
+        }),
+      stopServers,
+    );
   }, 60_000);
 });
 

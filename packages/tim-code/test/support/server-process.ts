@@ -60,3 +60,31 @@ export async function postToServer(server: ServerProcess, path: string, body: un
   const response = await fetch(`${server.baseUrl}${API_PREFIX}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
 }
+
+/**
+ * Server processes a test file spawns, each test's stopped (SIGTERM, awaited) after it, along
+ * with whatever else the test registered to close first (sockets).
+ */
+export function useServerProcesses() {
+  const running: ServerProcess[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  async function stopServers(): Promise<void> {
+    await Promise.all(closers.splice(0).map((close) => close()));
+    for (const server of running.splice(0)) {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  }
+  afterEach(stopServers);
+  return {
+    async spawn(env: Record<string, string>): Promise<ServerProcess> {
+      const server = await spawnServer(env);
+      running.push(server);
+      return server;
+    },
+    closeAfter(closable: { close(): Promise<void> }): void {
+      closers.push(() => closable.close());
+    },
+    stopServers,
+  };
+}

@@ -9,7 +9,7 @@ export interface RegisteredConnection {
   close(code: number, reason: string): void;
 }
 
-/** The open connections of one app, by timite and by session, for caps, logout and stats. */
+/** The open connections of one app, by timite and by session, for caps, logout, revoke and stats. */
 export function createConnectionRegistry<C extends RegisteredConnection>() {
   const all = new Set<C>();
   /** Authenticated connections per timite: the cap is checked on every auth, so no scan. */
@@ -41,6 +41,10 @@ export function createConnectionRegistry<C extends RegisteredConnection>() {
     /** Closes every socket authenticated with this session key, e.g. after logout. */
     closeSession(keyHash: string, code: number, reason: string): void {
       for (const connection of [...all]) if (connection.keyHash === keyHash) connection.close(code, reason);
+    },
+    /** Closes every socket authenticated as this timite, e.g. after its agent token was revoked. */
+    closeTimite(timiteId: number, code: number, reason: string): void {
+      for (const connection of [...authenticated]) if (connection.timiteId === timiteId) connection.close(code, reason);
     },
     closeAll(code: number, reason: string): void {
       for (const connection of [...all]) connection.close(code, reason);
