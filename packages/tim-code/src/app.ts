@@ -13,7 +13,7 @@ import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
 import { createPresence } from './realtime/presence';
 import type { PresenceDirectory } from './realtime/presence-directory';
 import type { Storage } from './storage/storage';
-import { createHttpApp } from './transport/http/http-app';
+import { createHttpHandler } from './transport/http/http-app';
 import type { Connection } from './transport/ws/connection';
 import { createConnectionRegistry } from './transport/ws/connection-registry';
 import { attachWebSockets } from './transport/ws/ws-server';
@@ -89,7 +89,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   };
 
   const rateLimits = options.rateLimits ?? createRateLimits(config);
-  const httpApp = createHttpApp({
+  const httpHandler = createHttpHandler({
     config,
     storage,
     bus,
@@ -103,7 +103,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     now,
     onLogout: (keyHash) => registry.closeSession(keyHash, CLOSE_UNAUTHENTICATED, 'Logged out.'),
   });
-  const server = createServer(httpApp);
+  const server = createServer(httpHandler);
   const sockets = attachWebSockets(server, { config, storage, bus, sessions, hub, presence, registry, rateLimits, metrics, logger });
   const stopCleanup = sessions.startCleanup(config.sessionCleanupMs, onBackgroundError('session cleanup failed'));
   const stopPresenceSweeps = presence.startSweeps(config.presenceSweepMs);

@@ -57,6 +57,76 @@ describe('POST /api/v1/spaces/:spaceId/messages', () => {
   });
 });
 
+describe('POST /api/v1/spaces/:spaceId/messages, what else it answers with', () => {
+  const ORIGIN = 'https://chat.example.com';
+  let counted: TestServer;
+  let sessionLookups = 0;
+  beforeAll(async () => {
+    counted = await startServer({
+      config: { allowedOrigins: [ORIGIN] },
+      wrapStorage: (storage) => ({
+        ...storage,
+        findSession: (keyHash, now) => {
+          sessionLookups += 1;
+          return storage.findSession(keyHash, now);
+        },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await counted.close();
+  });
+
+  it('looks the sender\'s key up in storage once, not for every message', async () => {
+    const cat = await register(counted, 'cat');
+    sessionLookups = 0;
+    for (let n = 0; n < 5; n += 1) expect((await send(counted, cat, `message ${n}`)).status).toBe(201);
+    expect(sessionLookups).toBe(1);
+  });
+
+  it('sets the security headers, echoes a sane X-Request-Id and answers an allowed origin with CORS headers', async () => {
+    const cat = await register(counted, 'cat2');
+    const answer = await fetch(`${counted.baseUrl}/api/v1/spaces/main/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${cat.key}`, 'x-request-id': 'req-42', origin: ORIGIN },
+      body: JSON.stringify({ content: 'headers' }),
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(answer.headers.get('x-request-id')).toBe('req-42');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    expect(answer.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(answer.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(answer.headers.get('access-control-expose-headers')).toBe('Retry-After,X-Request-Id');
+    expect(answer.headers.get('vary')).toBe('Origin');
+    expect(answer.headers.get('x-powered-by')).toBeNull();
+
+    const foreign = await api(counted, 'POST', '/spaces/main/messages', { key: cat.key, body: { content: 'no cors' }, headers: { origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(201);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const generated = foreign.headers.get('x-request-id') ?? '';
+    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers 400 for JSON whose top level is not an object or array, and for a body cut short', async () => {
+    const cat = await register(counted, 'cat3');
+    for (const body of ['"hello"', '42', 'null', '{"content":"hi"']) {
+      const answer = await api(counted, 'POST', '/spaces/main/messages', { key: cat.key, body });
+      expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+      expect(ErrorBody.parse(answer.body).error).toEqual({ code: 'invalid_request', message: 'The request body is not valid JSON.' });
+    }
+  });
+
+  it('checks the key before the body\'s shape, and names an unknown field', async () => {
+    const answer = await api(counted, 'POST', '/spaces/main/messages', { key: 'not-a-key', body: { content: 'hi', extra: 1 } });
+    expect(answer.status).toBe(401);
+    const unknownField = await api(counted, 'POST', '/spaces/main/messages', { key: (await register(counted, 'cat4')).key, body: { content: 'hi', extra: 1 } });
+    expect(unknownField.status).toBe(400);
+    expect(ErrorBody.parse(unknownField.body).error.message).toBe('Unknown field(s): "extra".');
+  });
+});
+
 describe('GET /api/v1/spaces/:spaceId/updates', () => {
   it('pages forward with after and back with before, with headId and the senders', async () => {
     await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'paging', name: 'Paging' } });

@@ -1,4 +1,5 @@
 import cors from 'cors';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
@@ -28,4 +29,24 @@ export function securityHeaders(): RequestHandler {
   return helmet({
     contentSecurityPolicy: { directives: { connectSrc: ["'self'"], upgradeInsecureRequests: null } },
   });
+}
+
+/**
+ * The headers `securityHeaders()` sets, read once by running it against a recorder: they are
+ * the same for every answer, so a route outside Express sets them from this list.
+ */
+export function securityHeaderList(): ReadonlyArray<readonly [string, string]> {
+  const headers: Array<[string, string]> = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => headers.push([name, value]),
+    removeHeader: () => undefined,
+  };
+  let isDone = false;
+  const middleware = securityHeaders() as unknown as (req: Partial<IncomingMessage>, res: Partial<ServerResponse>, next: (err?: unknown) => void) => void;
+  middleware({ headers: {} }, recorder as unknown as Partial<ServerResponse>, (err) => {
+    if (err !== undefined) throw err;
+    isDone = true;
+  });
+  if (!isDone) throw new Error('helmet did not finish synchronously; its headers cannot be precomputed.');
+  return headers;
 }

@@ -31,23 +31,23 @@ export function notFound(req: Request): never {
   throw new TimError('not_found', `No route ${req.method} ${req.path}.`);
 }
 
+/** What a failed request is answered with; an unexpected error is logged once, with the request id the client also got. */
+export function toHttpError(err: unknown, { logger, requestId, method, path }: { logger: Logger; requestId: string; method: string; path: string }): TimError {
+  return (
+    (isBodyParserError(err) ? fromBodyParser(err) : undefined) ??
+    toTimError(err, (original) =>
+      logger.error('request failed', { requestId, method, path, error: original instanceof Error ? original.stack : String(original) }),
+    )
+  );
+}
+
 /**
  * The one funnel for HTTP failures: `{ error: { code, message, details? } }`, never a stack.
  * Unexpected errors are logged once, with the request id the client also got.
  */
 export function errorMiddleware(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const requestId = requestIdOf(res);
-    const timError =
-      (isBodyParserError(err) ? fromBodyParser(err) : undefined) ??
-      toTimError(err, (original) =>
-        logger.error('request failed', {
-          requestId,
-          method: req.method,
-          path: req.path,
-          error: original instanceof Error ? original.stack : String(original),
-        }),
-      );
+    const timError = toHttpError(err, { logger, requestId: requestIdOf(res), method: req.method, path: req.path });
     if (res.headersSent) {
       res.destroy();
       return;

@@ -1,5 +1,6 @@
-import { API_PREFIX } from '@tim/protocol';
-import express, { type Express } from 'express';
+import { API_PREFIX, createSendMessageRequest } from '@tim/protocol';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import type { Bus } from '../../bus/bus';
 import type { Config } from '../../config';
 import type { Accounts } from '../../domain/accounts';
@@ -14,6 +15,7 @@ import { requireSession } from './authenticate';
 import { requireJsonBody } from './body';
 import { corsForOrigins, securityHeaders } from './cross-origin';
 import { errorMiddleware, notFound } from './error-middleware';
+import { createLeanMessageRoute } from './lean-message-route';
 import { assignRequestId } from './request-context';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
@@ -38,15 +40,21 @@ export interface HttpDeps {
   onLogout: (keyHash: string) => void;
 }
 
-/** The Express app: body parsing and validation at the edge, routes per surface, one error funnel. */
-export function createHttpApp(deps: HttpDeps): Express {
+/**
+ * The HTTP request listener: the lean route for the common case of posting a message, the
+ * Express app (body parsing and validation at the edge, routes per surface, one error funnel)
+ * for everything else.
+ */
+export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const cors = corsForOrigins(deps.config.allowedOrigins);
+  const sendMessageRequest = createSendMessageRequest(deps.config.maxContentChars);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.trustProxy);
   app.use(assignRequestId);
   app.use(securityHeaders());
-  app.use(corsForOrigins(deps.config.allowedOrigins));
+  app.use(cors);
   app.use(healthRoutes(deps));
 
   const api = express.Router();
@@ -56,7 +64,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   api.use(limitsRoutes(deps));
   api.use(authRoutes(deps));
   api.use(spacesRoutes({ ...deps, requireSession: session }));
-  api.use(messagesRoutes({ ...deps, maxContentChars: deps.config.maxContentChars, requireSession: session }));
+  api.use(messagesRoutes({ ...deps, sendMessageRequest, requireSession: session }));
   api.use(timelineRoutes({ ...deps, requireSession: session }));
   api.use(notFound);
   app.use(API_PREFIX, api);
@@ -64,5 +72,9 @@ export function createHttpApp(deps: HttpDeps): Express {
   if (deps.config.webDir !== undefined) app.use(webClient(deps.config.webDir));
   app.use(notFound);
   app.use(errorMiddleware(deps.logger));
-  return app;
+
+  const postMessage = createLeanMessageRoute({ ...deps, sendMessageRequest, maxBodyBytes: deps.config.maxBodyBytes, cors });
+  return (req, res) => {
+    if (!postMessage(req, res)) app(req, res);
+  };
 }

@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Request } from 'express';
 import { TimError } from '../../domain/tim-error';
 import type { Metrics } from '../../metrics';
 import type { RateLimit } from '../../rate-limit/rate-limits';
@@ -13,14 +14,14 @@ export function clientAddress(req: Request): string {
  * `Retry-After` (whole seconds) at the first that is spent. Nothing after it is consumed.
  */
 export async function enforceRateLimits(
-  { res, metrics }: { res: Response; metrics: Metrics },
+  { res, metrics }: { res: Pick<ServerResponse, 'setHeader'>; metrics: Metrics },
   checks: Array<[RateLimit, string]>,
 ): Promise<void> {
   for (const [limit, key] of checks) {
     const decision = await limit.consume(key);
     if (decision.allowed) continue;
     metrics.rateLimited.inc({ limit: limit.name });
-    res.set('Retry-After', String(decision.retryAfterSeconds));
+    res.setHeader('Retry-After', String(decision.retryAfterSeconds));
     throw new TimError('rate_limited', `Too many requests; try again in ${decision.retryAfterSeconds} s.`, {
       details: { retryAfterSeconds: decision.retryAfterSeconds },
     });

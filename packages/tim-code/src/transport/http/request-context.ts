@@ -5,10 +5,14 @@ import { TimError } from '../../domain/tim-error';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The caller's X-Request-Id when sane, else a fresh one. */
+export function chooseRequestId(given: string | string[] | undefined): string {
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** Every request gets an id (the caller's X-Request-Id when sane), echoed and logged. */
 export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
-  const given = req.get('x-request-id');
-  const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+  const requestId = chooseRequestId(req.headers['x-request-id']);
   res.locals['requestId'] = requestId;
   res.set('X-Request-Id', requestId);
   next();
