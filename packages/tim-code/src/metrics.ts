@@ -8,7 +8,7 @@ export interface MetricsSources {
 /** One registry per app, so several apps in one process (tests) never share counters. */
 export function createMetrics(sources: MetricsSources) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'tim_' });
+  collectDefaultMetrics({ register: registry, prefix: 'tim_', eventLoopMonitoringPrecision: 100 });
   const registers = [registry];
   new Gauge({
     name: 'tim_open_connections',
