@@ -8,6 +8,10 @@ describe('generateKey and hashKey', () => {
     expect(hashKey(key)).not.toContain(key);
     expect(hashKey(key)).toBe(hashKey(key));
   });
+
+  it('hashes with SHA-256 in base64url, as stored hashes were made', () => {
+    expect(hashKey('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+  });
 });
 
 describe('createSessions', () => {

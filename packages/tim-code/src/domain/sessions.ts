@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Session, Timite } from '@tim/protocol';
 import type { Revocation, Storage } from '../storage/storage';
 import { followRevocations, type RevocationFollower } from './revocation-follower';
@@ -15,9 +15,9 @@ export function generateKey(): string {
   return randomBytes(KEY_BYTES).toString('base64url');
 }
 
-/** Only this hash is stored; a leaked database does not yield usable keys. */
+/** Only this hash is stored; a leaked database does not yield usable keys. Runs on every authenticated request. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('base64url');
+  return hash('sha256', key, 'base64url');
 }
 
 export interface SessionsOptions {
