@@ -36,7 +36,15 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * answers are Express's: JSON syntax, key, space id, body shape, rate limit, store.
  */
 export function createLeanMessageRoute(deps: LeanMessageRouteDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const securityHeaders = securityHeaderList();
+  // Name, value, name, value…: writeHead takes such a list without a per-header setHeader.
+  const constantHeaders = [...securityHeaderList().flat(), 'Content-Type', JSON_TYPE];
+
+  /** Every answer of this route, success or error, with the same headers as Express's. */
+  function writeJson(res: ServerResponse, requestId: string, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, [...constantHeaders, 'X-Request-Id', requestId, 'Content-Length', String(Buffer.byteLength(text))]);
+    res.end(text);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse, spaceId: string, requestId: string): Promise<void> {
     const stopTimer = deps.metrics.sendLatency.startTimer();
@@ -44,12 +52,12 @@ export function createLeanMessageRoute(deps: LeanMessageRouteDeps): (req: Incomi
       const body = parseStrictJson(await readBody(req));
       const { timite } = await authenticateBearer(deps.sessions, req.headers.authorization);
       const answer = await postMessage(deps, { spaceId, body, sender: timite, res });
-      writeJson(res, answer.status, answer.body);
+      writeJson(res, requestId, answer.status, answer.body);
       stopTimer();
     } catch (err) {
       const timError = toHttpError(err, { logger: deps.logger, requestId, method: 'POST', path: req.url ?? '' });
       if (res.headersSent) res.destroy();
-      else writeJson(res, timError.httpStatus, toErrorBody(timError));
+      else writeJson(res, requestId, timError.httpStatus, toErrorBody(timError));
     }
   }
 
@@ -58,8 +66,6 @@ export function createLeanMessageRoute(deps: LeanMessageRouteDeps): (req: Incomi
     const spaceId = MESSAGES_PATH.exec(req.url ?? '')?.[1];
     if (spaceId === undefined || !isPlainJsonBody(req.headers, deps.maxBodyBytes)) return false;
     const requestId = chooseRequestId(req.headers['x-request-id']);
-    res.setHeader('X-Request-Id', requestId);
-    for (const [name, value] of securityHeaders) res.setHeader(name, value);
     if (req.headers.origin !== undefined) {
       // cors answers synchronously for a non-preflight request; it only sets headers.
       deps.cors(req as Parameters<RequestHandler>[0], res as Parameters<RequestHandler>[1], () => undefined);
@@ -100,10 +106,4 @@ function parseStrictJson(text: string): unknown {
   } catch (err) {
     throw new TimError('invalid_request', NOT_JSON, { cause: err });
   }
-}
-
-function writeJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', JSON_TYPE);
-  res.end(JSON.stringify(body));
 }

@@ -16,7 +16,11 @@ export interface FlushScheduler {
  *
  * A microtask rather than setImmediate: the bus delivers a whole batch in one callback, so the
  * batch is complete when that callback returns, and a later macrotask would only add latency.
+ * Queued through a resolved promise, not queueMicrotask, which wraps every callback in an
+ * AsyncResource: once per message that is measurable.
  */
+const RESOLVED = Promise.resolve();
+
 export function createFlushScheduler(): FlushScheduler {
   let due: Flushable[] = [];
   let isScheduled = false;
@@ -34,7 +38,7 @@ export function createFlushScheduler(): FlushScheduler {
       due.push(target);
       if (isScheduled) return;
       isScheduled = true;
-      queueMicrotask(flushAll);
+      void RESOLVED.then(flushAll);
     },
   };
 }
