@@ -8,6 +8,8 @@ const MENTION = new RegExp(`@([${NICK_CHAR_CLASS}]+)`, 'g');
  * first appearance. A mention ends at the first character outside the nick alphabet.
  */
 export function findMentionedNicks(content: string): string[] {
+  // Most messages mention nobody; matchAll would still clone the pattern and build an iterator.
+  if (!content.includes('@')) return [];
   const nicks = new Set<string>();
   for (const match of content.matchAll(MENTION)) {
     const nick = match[1];

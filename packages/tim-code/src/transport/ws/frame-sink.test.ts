@@ -55,6 +55,20 @@ describe('createFrameSink', () => {
     client.terminate();
   });
 
+  it('counts as buffered what ws counts: the corked bytes, and nothing once they left', async () => {
+    const { client, serverSide } = await connectedPair();
+    const sink = createFrameSink(serverSide);
+    const arrived = new Promise((resolve) => client.once('message', resolve));
+    sink.cork();
+    sink.writeFrame(frame);
+    expect(sink.bufferedAmount).toBe(frame.wire.length);
+    expect(sink.bufferedAmount).toBe(serverSide.bufferedAmount);
+    sink.uncork();
+    await arrived;
+    expect(sink.bufferedAmount).toBe(0);
+    client.terminate();
+  });
+
   it('refuses frames once the WebSocket is closing, telling the callback and writing nothing', async () => {
     const { client, serverSide } = await connectedPair();
     const received: unknown[] = [];

@@ -22,8 +22,12 @@ class RawSocketFrameSink implements FrameSink {
     private readonly raw: Socket,
   ) {}
 
+  /**
+   * What ws's own `bufferedAmount` counts, read without its getter: the TCP socket's buffer,
+   * plus ws's sender queue, which holds bytes only while compressing (never here).
+   */
   get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
+    return this.raw.writableLength;
   }
 
   writeFrame(frame: OutboundFrame, callback?: (err?: Error | null) => void): void {
