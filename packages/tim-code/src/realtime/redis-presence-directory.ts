@@ -8,7 +8,7 @@ export const DEFAULT_PRESENCE_LIVENESS_MS = 30_000;
 
 export interface RedisPresenceDirectoryOptions {
   client: Redis;
-  /** Start of the keys: `<prefix>presence:<spaceId>`, `<prefix>process:<processId>` and others. @default 'tim:' */
+  /** Start of the keys: `<prefix>presence:<spaceId>`, `<prefix>holders:<spaceId>:<timiteId>`, `<prefix>process:<processId>` and others. @default 'tim:' */
   keyPrefix?: string;
   /** A process that has not renewed its liveness key for this long counts as gone. @default 30000 */
   livenessMs?: number;
@@ -17,22 +17,25 @@ export interface RedisPresenceDirectoryOptions {
 }
 
 /*
- * Per space, one hash: field `<processId>|<timiteId>`, value the timite as JSON. Per process,
- * a set of what it holds (`<spaceId>|<timiteId>`), a liveness key renewed every third of
- * livenessMs, and its id in the registry `<prefix>processes`. A process whose liveness key
- * expired (it crashed) is ignored at once, and its memberships are taken over by the next
- * sweep of a live process, which announces what went offline with it. Each script runs
- * atomically in Redis, so two processes deciding about one timite cannot both be "first",
- * and two sweeps cannot both claim one crashed process.
+ * Per space, one hash: field `<processId>|<timiteId>`, value the timite as JSON (what listing
+ * reads). Per (space, timite), the set of processes holding it (what arrivals, departures and
+ * sweeps read: a few members, however big the space). Per process, a set of what it holds
+ * (`<spaceId>|<timiteId>`), a liveness key renewed every third of livenessMs, and its id in the
+ * registry `<prefix>processes`. A process whose liveness key expired (it crashed) is ignored at
+ * once, and its memberships are taken over by the next sweep of a live process, which
+ * announces what went offline with it. Each script runs atomically in Redis, so two processes
+ * deciding about one timite cannot both be "first", and two sweeps cannot both claim one
+ * crashed process.
  */
+// KEYS: space hash, this process's held set, the (space, timite) holders set.
+// ARGV: field, timite JSON, process id, liveness key prefix, held entry, timite id.
 const LIVE_OTHERS = `
-local function others_live(hash, own_field, timite_id, process_prefix)
-  for _, field in ipairs(redis.call('HKEYS', hash)) do
-    local separator = string.find(field, '|', 1, true)
-    local process_id = string.sub(field, 1, separator - 1)
-    if field ~= own_field and string.sub(field, separator + 1) == timite_id then
+local function others_live(hash, holders, own_process, process_prefix, timite_id)
+  for _, process_id in ipairs(redis.call('SMEMBERS', holders)) do
+    if process_id ~= own_process then
       if redis.call('EXISTS', process_prefix .. process_id) == 1 then return true end
-      redis.call('HDEL', hash, field)
+      redis.call('SREM', holders, process_id)
+      redis.call('HDEL', hash, process_id .. '|' .. timite_id)
     end
   end
   return false
@@ -41,12 +44,14 @@ end
 const ARRIVED = `${LIVE_OTHERS}
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[5])
-if others_live(KEYS[1], ARGV[1], ARGV[3], ARGV[4]) then return 0 end
+redis.call('SADD', KEYS[3], ARGV[3])
+if others_live(KEYS[1], KEYS[3], ARGV[3], ARGV[4], ARGV[6]) then return 0 end
 return 1`;
 const DEPARTED = `${LIVE_OTHERS}
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('SREM', KEYS[2], ARGV[5])
-if others_live(KEYS[1], ARGV[1], ARGV[3], ARGV[4]) then return 0 end
+redis.call('SREM', KEYS[3], ARGV[3])
+if others_live(KEYS[1], KEYS[3], ARGV[3], ARGV[4], ARGV[6]) then return 0 end
 return 1`;
 // Dead processes' fields are skipped, not removed: removing them is the sweep's claim, which
 // comes with the offline events.
@@ -61,17 +66,17 @@ end
 return live`;
 /*
  * Renews this process and registers it again (1 first in the answer if it had been taken for
- * gone), then claims every registered process whose liveness lapsed: its fields and held set
- * are removed, and each (space, timite) it held that no live process holds is answered once,
- * as `spaceId, timite JSON`. A field already gone was claimed by a departure, which announced it.
+ * gone), then claims every registered process whose liveness lapsed: its fields, holder
+ * entries and held set are removed, and each (space, timite) it held that no live process
+ * holds is answered once, as `spaceId, timite JSON`. A field already gone was claimed by a
+ * departure, which announced it.
  */
 const SWEEP = `
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
 local answer = { redis.call('SADD', KEYS[1], ARGV[1]) }
-local live, gone = {}, {}
+local gone = {}
 for _, process_id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('EXISTS', ARGV[3] .. process_id) == 1 then table.insert(live, process_id)
-  else table.insert(gone, process_id) end
+  if redis.call('EXISTS', ARGV[3] .. process_id) == 0 then table.insert(gone, process_id) end
 end
 local announced = {}
 for _, process_id in ipairs(gone) do
@@ -82,14 +87,16 @@ for _, process_id in ipairs(gone) do
     local space_id = string.sub(entry, 1, separator - 1)
     local timite_id = string.sub(entry, separator + 1)
     local hash = ARGV[5] .. space_id
+    local holders = ARGV[6] .. space_id .. ':' .. timite_id
     local field = process_id .. '|' .. timite_id
     local timite = redis.call('HGET', hash, field)
+    redis.call('SREM', holders, process_id)
     if timite then
       redis.call('HDEL', hash, field)
       local still_online = announced[entry] == true
-      for _, other in ipairs(live) do
+      for _, other in ipairs(redis.call('SMEMBERS', holders)) do
         if still_online then break end
-        still_online = redis.call('HEXISTS', hash, other .. '|' .. timite_id) == 1
+        still_online = redis.call('EXISTS', ARGV[3] .. other) == 1
       end
       if not still_online then
         announced[entry] = true
@@ -115,6 +122,7 @@ export async function createRedisPresenceDirectory(options: RedisPresenceDirecto
   const processPrefix = `${prefix}process:`;
   const heldPrefix = `${prefix}held:`;
   const presencePrefix = `${prefix}presence:`;
+  const holdersPrefix = `${prefix}holders:`;
   const registryKey = `${prefix}processes`;
   const livenessKey = processPrefix + processId;
   const heldKey = heldPrefix + processId;
@@ -132,14 +140,16 @@ export async function createRedisPresenceDirectory(options: RedisPresenceDirecto
   const decide = async (script: string, spaceId: SpaceId, timite: Timite): Promise<boolean> => {
     const answer = await client.eval(
       script,
-      2,
+      3,
       hashOf(spaceId),
       heldKey,
+      `${holdersPrefix}${spaceId}:${timite.id}`,
       fieldOf(timite.id),
       JSON.stringify(timite),
-      String(timite.id),
+      processId,
       processPrefix,
       `${spaceId}|${timite.id}`,
+      String(timite.id),
     );
     return answer === 1;
   };
@@ -167,7 +177,18 @@ export async function createRedisPresenceDirectory(options: RedisPresenceDirecto
     },
 
     async sweep(held) {
-      const answer = await client.eval(SWEEP, 2, registryKey, livenessKey, processId, String(livenessMs), processPrefix, heldPrefix, presencePrefix);
+      const answer = await client.eval(
+        SWEEP,
+        2,
+        registryKey,
+        livenessKey,
+        processId,
+        String(livenessMs),
+        processPrefix,
+        heldPrefix,
+        presencePrefix,
+        holdersPrefix,
+      );
       const [rejoined, ...pairs] = Array.isArray(answer) ? answer : [];
       const offline: PresenceChange[] = [];
       for (let index = 0; index + 1 < pairs.length; index += 2) {
