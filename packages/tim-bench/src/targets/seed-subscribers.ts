@@ -17,7 +17,7 @@ const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 /**
  * One timite per subscriber, written straight into the running server's SQLite file through
  * the measured build's own storage: 5000 registrations over HTTP would cost 5000 scrypt hashes
- * (minutes), seeding costs one. The server reads sessions from the database on every auth,
+ * (minutes), seeding costs one. The server reads a key it has not cached from the database,
  * and WAL lets this second connection write while it runs.
  */
 export async function seedSubscriberKeys(options: { codeDir: string; dataDir: string; count: number }): Promise<string[]> {
