@@ -55,7 +55,41 @@ function recorder(timiteId: number, receiveOwnMessages = true) {
   return {
     frames,
     updateIds: () => frames.flatMap((frame) => (frame.type === 'update' ? [frame.update.id] : [])),
-    subscriber: { timiteId, receiveOwnMessages, deliver: (frame: { data: Buffer }) => frames.push(JSON.parse(frame.data.toString()) as ServerFrame) },
+    subscriber: {
+      timiteId,
+      receiveOwnMessages,
+      deliver: (frame: { data: Buffer }) => frames.push(JSON.parse(frame.data.toString()) as ServerFrame),
+      whenReadyForReplay: () => undefined,
+    },
+  };
+}
+
+/** A recorder that takes `perTurn` replayed frames, then makes the replay wait until `allow()`. */
+function slowRecorder(timiteId: number, perTurn: number) {
+  const base = recorder(timiteId);
+  let takenThisTurn = 0;
+  let release: (() => void) | undefined;
+  let waits = 0;
+  return {
+    ...base,
+    waits: () => waits,
+    allow(): void {
+      takenThisTurn = 0;
+      release?.();
+      release = undefined;
+    },
+    subscriber: {
+      ...base.subscriber,
+      deliver(frame: { data: Buffer }) {
+        base.subscriber.deliver(frame);
+        if (base.frames.at(-1)?.type === 'update') takenThisTurn += 1;
+      },
+      whenReadyForReplay(): Promise<void> | undefined {
+        if (takenThisTurn < perTurn) return undefined;
+        waits += 1;
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    },
   };
 }
 
@@ -110,6 +144,48 @@ describe('createHub', () => {
     expect(replaying.updateIds()).toEqual([2, 3, 4]);
     expect(own.updateIds()).toEqual([]);
     manual.held.length = 0;
+  });
+
+  it('paces a replay by its subscriber, and hands over to live with updates stored meanwhile once each', async () => {
+    const { storage, manual, hub, senderId } = await setup();
+    for (let n = 1; n <= 1200; n += 1) await append(storage, senderId, n);
+    const slow = slowRecorder(99, 100);
+    const subscription = hub.subscribe('main', slow.subscriber, { after: 0 });
+    let isLive = false;
+    void subscription.live.then(() => (isLive = true));
+    await settle();
+    expect(slow.updateIds()).toHaveLength(100);
+    let next = 1201;
+    while (!isLive) {
+      // Updates stored and published while the replay waits: live, through the bus.
+      const update = await append(storage, senderId, next);
+      next += 1;
+      await manual.bus.publish('main', { kind: 'update', update });
+      manual.deliver(0);
+      slow.allow();
+      await settle();
+    }
+    for (let n = 0; n < 3; n += 1) {
+      await manual.bus.publish('main', { kind: 'update', update: await append(storage, senderId, next) });
+      next += 1;
+      manual.deliver(0);
+    }
+    await settle();
+    expect(slow.updateIds()).toEqual(Array.from({ length: next - 1 }, (_, index) => index + 1));
+    expect(slow.waits()).toBeGreaterThanOrEqual(12);
+  });
+
+  it('ends a waiting replay when its subscription closes', async () => {
+    const { storage, hub, senderId } = await setup();
+    for (let n = 1; n <= 50; n += 1) await append(storage, senderId, n);
+    const slow = slowRecorder(99, 10);
+    const subscription = hub.subscribe('main', slow.subscriber, { after: 0 });
+    await settle();
+    subscription.close();
+    slow.allow();
+    await settle();
+    expect(slow.updateIds()).toEqual(Array.from({ length: 10 }, (_, index) => index + 1));
+    expect(hub.stats()).toEqual({ spaces: 0, subscriptions: 0 });
   });
 
   it('sends presence only to spaces with at most presenceFanoutMaxSubscriptions subscriptions', async () => {

@@ -27,6 +27,10 @@ import { toOutboundFrame, type OutboundFrame } from './outbound-frame';
  * Live delivery sends only ids > lastSentId. Everything up to the cursor came from storage,
  * everything after it comes live in id order: no gap, no duplicate, however many sends run
  * concurrently with the catch-up.
+ *
+ * A replay is paced by its subscriber (`whenReadyForReplay`): it hands over frames only as fast
+ * as the socket takes them, so a subscriber any distance behind catches up instead of tripping
+ * the slow-consumer limit. Updates stored meanwhile are read in later pages.
  */
 
 /** Updates read from storage per page, for replay and for filling gaps. */
@@ -46,6 +50,11 @@ export interface HubSubscriber {
   readonly receiveOwnMessages: boolean;
   /** Hands a frame to the subscriber's outbound queue. Must not throw and must not block. */
   deliver(frame: OutboundFrame): void;
+  /**
+   * Paces a replay: undefined while the subscriber can take more frames now, else a promise
+   * that resolves once it can (or has gone). Live delivery never waits on it.
+   */
+  whenReadyForReplay(): Promise<void> | undefined;
 }
 
 export interface HubSubscription {
@@ -259,6 +268,13 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
       let delivered = 0;
       for (const update of page) {
         if (update.id <= cursor) continue;
+        const room = subscription.subscriber.whenReadyForReplay();
+        if (room !== undefined) {
+          if (delivered > 0) onDelivered(delivered);
+          delivered = 0;
+          await room;
+          if (subscription.state !== 'catching-up') return;
+        }
         cursor = update.id;
         if (sendUpdate(subscription, update, toOutboundFrame({ type: 'update', update }))) delivered += 1;
       }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WS_PATH } from '@tim/protocol';
 import { createApp, type App } from '../../src/app';
+import type { Bus } from '../../src/bus/bus';
 import { createLocalBus } from '../../src/bus/local-bus';
 import { loadConfig, type Config } from '../../src/config';
 import { createSilentLogger, type Logger } from '../../src/logger';
@@ -15,6 +16,8 @@ export interface StartServerOptions {
   config?: Partial<Config>;
   /** Wraps the real SQLite storage, e.g. to inject a fault into one method. */
   wrapStorage?: (storage: Storage) => Storage;
+  /** Used instead of SQLite (e.g. PostgreSQL); owned by the caller, who closes it. */
+  storage?: Storage;
   now?: () => Date;
   logger?: Logger;
 }
@@ -26,6 +29,8 @@ export interface TestServer {
   wsUrl: string;
   app: App;
   storage: Storage;
+  /** The in-process bus the app publishes on. */
+  bus: Bus;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -51,8 +56,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const loaded = loadConfig({ ...options.env, TIM_PORT: '0', TIM_DATA_DIR: dataDir });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const config: Config = { ...loaded.config, ...options.config };
-  const sqlite = createSqliteStorage({ file: join(dataDir, 'tim.db') });
-  const storage = options.wrapStorage?.(sqlite) ?? sqlite;
+  let sqlite: Storage | undefined;
+  let storage = options.storage;
+  if (storage === undefined) {
+    sqlite = createSqliteStorage({ file: join(dataDir, 'tim.db') });
+    storage = options.wrapStorage?.(sqlite) ?? sqlite;
+  }
   const bus = createLocalBus();
   const app = await createApp({ config, storage, bus, logger: options.logger ?? createSilentLogger(), now: options.now });
   return {
@@ -60,11 +69,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     wsUrl: `${app.url.replace(/^http/, 'ws')}${WS_PATH}`,
     app,
     storage,
+    bus,
     dataDir,
     async close() {
       await app.close();
       await bus.close();
-      await sqlite.close();
+      await sqlite?.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

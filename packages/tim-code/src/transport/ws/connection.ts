@@ -92,6 +92,12 @@ const CLOSE_INTERNAL_ERROR = 1011;
 export const MAX_PENDING_FRAMES = 64;
 const RESUME_READING_AT = 16;
 
+/**
+ * Replayed frames queued for one socket, at most: enough to keep it busy between flushes,
+ * and far below the slow-consumer limit, which live updates on top of a replay must not reach.
+ */
+const MAX_REPLAY_QUEUED_BYTES = 256 * 1024;
+
 type ConnectionState = 'awaiting-auth' | 'authenticating' | 'ready' | 'closed';
 
 export interface ConnectionOptions {
@@ -173,6 +179,12 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
   /** Queues a frame for this peer only; never throws. */
   deliver(frame: OutboundFrame): void {
     if (this.state !== 'closed') this.queue.enqueue(frame);
+  }
+
+  /** A replay waits while more than a quarter of the slow-consumer limit (at most 256 KiB) is queued. */
+  whenReadyForReplay(): Promise<void> | undefined {
+    if (this.state === 'closed') return undefined;
+    return this.queue.waitForRoom(Math.min(MAX_REPLAY_QUEUED_BYTES, this.deps.config.slowConsumerBytes / 4));
   }
 
   send(frame: ServerFrame): void {

@@ -48,6 +48,10 @@ class SubscriptionDelivery implements HubSubscriber {
   deliver(frame: OutboundFrame): void {
     this.connection.deliver(frame);
   }
+
+  whenReadyForReplay(): Promise<void> | undefined {
+    return this.connection.whenReadyForReplay();
+  }
 }
 
 /**

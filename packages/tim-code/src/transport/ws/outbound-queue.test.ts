@@ -110,4 +110,45 @@ describe('createOutboundQueue', () => {
     scheduler.run();
     expect(onSendError).toHaveBeenCalledTimes(1);
   });
+  it('sends frames enqueued after the one that filled the socket once it drains, with no further enqueue', () => {
+    const fake = createFakeSink();
+    const scheduler = createManualScheduler();
+    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
+    queue.enqueue(frame(1));
+    scheduler.run();
+    queue.enqueue(frame(2));
+    scheduler.run();
+    expect(headIds(fake.sent)).toEqual([1]);
+    fake.drainAll();
+    scheduler.run();
+    expect(headIds(fake.sent)).toEqual([1, 2]);
+  });
+
+  it('lets a waiting sender go on once flushes bring the queue down to its room, or the queue stops', async () => {
+    const fake = createFakeSink();
+    const scheduler = createManualScheduler();
+    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
+    const oneFrame = frame(1).bytes;
+    expect(queue.waitForRoom(0)).toBeUndefined();
+    for (let n = 1; n <= 4; n += 1) queue.enqueue(frame(n));
+    const room = queue.waitForRoom(oneFrame);
+    expect(room).toBeInstanceOf(Promise);
+    let hasRoom = false;
+    void room?.then(() => (hasRoom = true));
+    scheduler.run();
+    await Promise.resolve();
+    expect(hasRoom).toBe(false);
+    for (let round = 0; round < 2; round += 1) {
+      fake.drainAll();
+      scheduler.run();
+    }
+    await Promise.resolve();
+    expect(hasRoom).toBe(true);
+    expect(queue.queuedBytes).toBeLessThanOrEqual(oneFrame);
+
+    for (let n = 5; n <= 8; n += 1) queue.enqueue(frame(n));
+    const stopped = queue.waitForRoom(0);
+    queue.stop();
+    await expect(stopped).resolves.toBeUndefined();
+  });
 });

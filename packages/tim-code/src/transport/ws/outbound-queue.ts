@@ -39,7 +39,17 @@ export interface OutboundQueue {
   flush(): void;
   /** Drops everything queued; later frames are ignored. */
   stop(): void;
+  /**
+   * For senders that can wait (a replay): undefined while at most `maxQueuedBytes` wait here,
+   * else a promise that resolves once the queue is down to that, or has stopped.
+   */
+  waitForRoom(maxQueuedBytes: number): Promise<void> | undefined;
   readonly queuedBytes: number;
+}
+
+interface RoomWaiter {
+  readonly maxQueuedBytes: number;
+  readonly resolve: () => void;
 }
 
 /**
@@ -67,6 +77,8 @@ class BoundedOutboundQueue implements OutboundQueue {
   private isFlushScheduled = false;
   /** Made on first need: most sockets never fill their buffer. */
   private afterBatch: ((err?: Error | null) => void) | undefined;
+  /** Made on first need: only replays wait. */
+  private roomWaiters: RoomWaiter[] | undefined;
 
   constructor(options: OutboundQueueOptions) {
     this.sink = options.sink;
@@ -112,6 +124,7 @@ class BoundedOutboundQueue implements OutboundQueue {
       this.frames.splice(0, this.head);
       this.head = 0;
     }
+    if (this.roomWaiters !== undefined) this.wakeRoomWaiters();
   }
 
   stop(): void {
@@ -119,6 +132,21 @@ class BoundedOutboundQueue implements OutboundQueue {
     this.frames.length = 0;
     this.head = 0;
     this.queued = 0;
+    if (this.roomWaiters !== undefined) this.wakeRoomWaiters();
+  }
+
+  waitForRoom(maxQueuedBytes: number): Promise<void> | undefined {
+    if (this.isStopped || this.queued <= maxQueuedBytes) return undefined;
+    // Frames are queued, so a flush is due (scheduled, or after the socket takes its batch),
+    // and every flush wakes the waiters it made room for.
+    return new Promise((resolve) => (this.roomWaiters ??= []).push({ maxQueuedBytes, resolve }));
+  }
+
+  private wakeRoomWaiters(): void {
+    const waiters = this.roomWaiters ?? [];
+    const stillWaiting = waiters.filter((waiter) => !this.isStopped && this.queued > waiter.maxQueuedBytes);
+    this.roomWaiters = stillWaiting.length > 0 ? stillWaiting : undefined;
+    for (const waiter of waiters) if (!stillWaiting.includes(waiter)) waiter.resolve();
   }
 
   private fail(err: unknown): void {
@@ -139,12 +167,13 @@ class BoundedOutboundQueue implements OutboundQueue {
       const frame = frames[this.head] as OutboundFrame;
       this.head += 1;
       this.queued -= frame.bytes;
-      // A callback only when frames have to stay queued above the high-water mark: it writes
-      // more once the socket took the batch. A batch that fits needs none (each costs a tick);
-      // a socket that fails to write emits 'error' and 'close', which release the connection.
-      // The frame that takes the buffer over the mark carries one.
-      const isStopping = this.head < frames.length && sink.bufferedAmount + frame.wire.length >= highWater;
-      sink.writeFrame(frame, isStopping ? this.callbackAfterBatch() : undefined);
+      // A callback only on the frame that takes the buffer over the high-water mark: it writes
+      // what is queued by then once the socket took the batch, so frames never wait above the
+      // mark unnoticed, even those enqueued after this flush. A batch that fits needs none (each
+      // costs a tick); a socket that fails to write emits 'error' and 'close', which release
+      // the connection.
+      const isCrossing = sink.bufferedAmount + frame.wire.length >= highWater;
+      sink.writeFrame(frame, isCrossing ? this.callbackAfterBatch() : undefined);
     }
   }
 
