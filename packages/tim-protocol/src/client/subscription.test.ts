@@ -141,7 +141,7 @@ describe('TimSubscription', () => {
     expect(peer.connectionCount()).toBe(1);
   });
 
-  it('retries with a growing, fully jittered delay and starts over after a ready', async () => {
+  it('retries with a growing, fully jittered delay that a ready alone does not start over', async () => {
     const draws = [0.5, 0.25, 0.75, 0.5, 0.9];
     const sub = connect({ backoff: { minMs: 8, maxMs: 32 }, random: () => draws.shift() ?? 0 });
     const retries = collect(sub, 'retry');
@@ -156,13 +156,14 @@ describe('TimSubscription', () => {
     connection.drop();
     await retried;
 
-    // Caps 8, 16, 32, 32 (maxMs), then 8 again once 'ready' reset the attempt count.
+    // Caps 8, 16, 32, 32 (maxMs), and still 32 after a connection that was dropped right after
+    // its 'ready', before it could prove healthy (subscription-backoff.test.ts covers the reset).
     expect(retries.map(({ attempt, delayMs }) => ({ attempt, delayMs }))).toEqual([
       { attempt: 1, delayMs: 4 },
       { attempt: 2, delayMs: 4 },
       { attempt: 3, delayMs: 24 },
       { attempt: 4, delayMs: 16 },
-      { attempt: 1, delayMs: 7 },
+      { attempt: 5, delayMs: 28 },
     ]);
   });
 
@@ -179,8 +180,8 @@ describe('TimSubscription', () => {
     expect(timers.fire(50)).toBe(1);
     await (await peer.nextConnection()).authenticate(ADA, { heartbeatMs: 1000 });
     await nextState(sub, 'open');
-    // The ready timer is gone; what is left is the heartbeat's first ping.
-    expect(timers.pendingDelays()).toEqual([1000]);
+    // The ready timer is gone; what is left is the heartbeat's first ping and the health period.
+    expect(timers.pendingDelays()).toEqual([1000, 10_000]);
   });
 
   it('drops a connection that never answers the upgrade (a frozen server accepts TCP) and retries', async () => {

@@ -10,6 +10,7 @@ import { ActivityFrame, SubscribeFrame, type ClientFrame, type ReadyFrame, type 
 import { CLOSE_UNAUTHENTICATED } from '../schemas/limits';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { Emitter, type Unsubscribe } from './emitter';
+import { startHealthWatch, type HealthWatch } from './health-watch';
 import { SILENT_INTERVALS, startHeartbeat, type Heartbeat } from './heartbeat';
 import { parseOutgoing } from './parse';
 import {
@@ -37,7 +38,10 @@ export interface StateChange {
 
 /** A reconnect was scheduled. */
 export interface RetryEvent {
-  /** 1 for the first retry after a connection was lost; reset by a 'ready'. */
+  /**
+   * 1 for the first retry since the last healthy connection: one that stayed open
+   * `healthyAfterMs` with every replay done. A 'ready' alone does not reset it.
+   */
   attempt: number;
   delayMs: number;
   reason: string;
@@ -74,6 +78,8 @@ export interface TimSubscriptionOptions {
   timers: Timers;
   random: () => number;
   readyTimeoutMs: number;
+  /** Time a connection must stay open, with every replay done, before the backoff starts over, in ms. */
+  healthyAfterMs: number;
   /** Ping interval when the server's 'ready' announces none, in ms. */
   fallbackHeartbeatMs: number;
 }
@@ -85,8 +91,11 @@ interface SpaceSubscription {
    * for or the headId the server confirmed. Any update id not greater than it is a duplicate.
    */
   cursor: number | undefined;
-  /** Whether the server confirmed this subscription on the current connection. */
-  isConfirmed: boolean;
+  /**
+   * The headId with which the server confirmed this subscription on the current connection;
+   * undefined until it does. The replay is done once the cursor has reached it.
+   */
+  confirmedHeadId: number | undefined;
 }
 
 /** Error codes with which the server refuses a subscribe; the space is then forgotten. */
@@ -107,6 +116,8 @@ export class TimSubscription {
   private retryTimer: TimerHandle | undefined;
   private readyTimer: TimerHandle | undefined;
   private heartbeat: Heartbeat | undefined;
+  /** Resets `attempt` once the open connection has proved healthy. */
+  private healthWatch: HealthWatch | undefined;
   /** Whether the server's 'ready' announced heartbeatMs, so it knows ping frames. */
   private isPingKnown = false;
 
@@ -131,7 +142,7 @@ export class TimSubscription {
   subscribe(spaceId: string, options: SubscribeOptions = {}): void {
     const frame = parseOutgoing(SubscribeFrame, { type: 'subscribe', spaceId, ...options });
     if (this.spaces.has(spaceId)) return;
-    const space = { receiveOwnMessages: frame.receiveOwnMessages, cursor: frame.after, isConfirmed: false };
+    const space = { receiveOwnMessages: frame.receiveOwnMessages, cursor: frame.after, confirmedHeadId: undefined };
     this.spaces.set(spaceId, space);
     if (this.stateValue === 'open') this.sendSubscribe(spaceId, space);
   }
@@ -139,6 +150,7 @@ export class TimSubscription {
   unsubscribe(spaceId: string): void {
     if (!this.spaces.delete(spaceId)) return;
     if (this.stateValue === 'open') this.send({ type: 'unsubscribe', spaceId });
+    this.healthWatch?.replayProgressed();
   }
 
   /** Broadcasts an ephemeral activity. Returns false when not open (activity is never queued). */
@@ -211,7 +223,7 @@ export class TimSubscription {
     if (socket !== undefined && (socket.readyState === WS_CONNECTING || socket.readyState === WS_OPEN)) {
       socket.close(1000);
     }
-    for (const space of this.spaces.values()) space.isConfirmed = false;
+    for (const space of this.spaces.values()) space.confirmedHeadId = undefined;
     if (!reconnect) {
       this.setState('closed', reason);
       return;
@@ -244,8 +256,9 @@ export class TimSubscription {
       case 'subscribed': {
         const space = this.spaces.get(frame.spaceId);
         if (space === undefined) return;
-        space.isConfirmed = true;
+        space.confirmedHeadId = frame.headId;
         space.cursor ??= frame.headId;
+        this.healthWatch?.replayProgressed();
         return this.emitter.emit('subscribed', { spaceId: frame.spaceId, headId: frame.headId });
       }
       case 'unsubscribed':
@@ -263,8 +276,9 @@ export class TimSubscription {
         // invalid_request without a spaceId: its frames are checked before they leave.
         if (!this.isPingKnown && code === 'invalid_request' && spaceId === undefined) return;
         const space = spaceId === undefined ? undefined : this.spaces.get(spaceId);
-        if (spaceId !== undefined && space?.isConfirmed === false && SUBSCRIBE_REFUSALS.has(code)) {
+        if (spaceId !== undefined && space !== undefined && space.confirmedHeadId === undefined && SUBSCRIBE_REFUSALS.has(code)) {
           this.spaces.delete(spaceId);
+          this.healthWatch?.replayProgressed();
         }
         const message = frame.message ?? `The server answered '${code}'.`;
         return this.emitter.emit('error', new TimClientError(code, message, { details, ...(spaceId ? { spaceId } : {}) }));
@@ -277,7 +291,6 @@ export class TimSubscription {
   private handleReady({ timite, heartbeatMs }: ReadyFrame): void {
     if (this.stateValue === 'open') return;
     this.clearTimers();
-    this.attempt = 0;
     this.timiteValue = timite;
     this.isPingKnown = heartbeatMs !== undefined;
     const intervalMs = heartbeatMs ?? this.options.fallbackHeartbeatMs;
@@ -286,6 +299,14 @@ export class TimSubscription {
       timers: this.options.timers,
       sendPing: () => this.send({ type: 'ping' }),
       onSilence: () => this.disconnect(`no frame from the server in ${SILENT_INTERVALS * intervalMs} ms`, { reconnect: true }),
+    });
+    this.healthWatch = startHealthWatch({
+      healthyAfterMs: this.options.healthyAfterMs,
+      timers: this.options.timers,
+      isReplayDone: () => this.isReplayDone(),
+      onHealthy: () => {
+        this.attempt = 0;
+      },
     });
     this.setState('open', 'ready');
     for (const [spaceId, space] of this.spaces) this.sendSubscribe(spaceId, space);
@@ -298,9 +319,18 @@ export class TimSubscription {
     if (space === undefined || (space.cursor !== undefined && envelope.id <= space.cursor)) return;
     // Unknown kinds advance the cursor too, so a resume does not fetch them again.
     space.cursor = envelope.id;
+    this.healthWatch?.replayProgressed();
     const update = readUpdate(envelope);
     if (update instanceof TimClientError) this.emitter.emit('error', update);
     else if (update !== undefined) this.emitter.emit('update', update);
+  }
+
+  /** Whether every subscription is confirmed on this connection and has received its replay. */
+  private isReplayDone(): boolean {
+    for (const { cursor, confirmedHeadId } of this.spaces.values()) {
+      if (confirmedHeadId === undefined || cursor === undefined || cursor < confirmedHeadId) return false;
+    }
+    return true;
   }
 
   private sendSubscribe(spaceId: string, space: SpaceSubscription): void {
@@ -320,8 +350,10 @@ export class TimSubscription {
     if (this.readyTimer !== undefined) this.options.timers.clearTimeout(this.readyTimer);
     if (this.retryTimer !== undefined) this.options.timers.clearTimeout(this.retryTimer);
     this.heartbeat?.stop();
+    this.healthWatch?.stop();
     this.readyTimer = undefined;
     this.retryTimer = undefined;
     this.heartbeat = undefined;
+    this.healthWatch = undefined;
   }
 }

@@ -48,6 +48,13 @@ export interface TimClientOptions {
    */
   readyTimeoutMs?: number;
   /**
+   * Time a connection has to stay open, with every subscription's replay received, before the
+   * reconnect backoff starts over, in ms. Until then a drop continues the backoff where it was, so
+   * against a server that answers 'ready' and then closes every socket the delays grow to
+   * `backoff.maxMs` instead of staying below `backoff.minMs`. @default 10000
+   */
+  healthyAfterMs?: number;
+  /**
    * Ping interval, in ms, for a server whose 'ready' announces no `heartbeatMs` (one from before
    * ping frames); otherwise the server's interval is used. @default 30000
    */
@@ -86,6 +93,7 @@ export class TimClient {
   private readonly timers: Timers;
   private readonly random: () => number;
   private readonly readyTimeoutMs: number;
+  private readonly healthyAfterMs: number;
   private readonly fallbackHeartbeatMs: number;
   private readonly sendRetries: number;
   /** The default limit until `limits()` has read the server's. */
@@ -106,6 +114,7 @@ export class TimClient {
     this.timers = options.timers ?? GLOBAL_TIMERS;
     this.random = options.random ?? Math.random;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+    this.healthyAfterMs = options.healthyAfterMs ?? 10_000;
     this.fallbackHeartbeatMs = options.fallbackHeartbeatMs ?? DEFAULT_LIMITS.heartbeatMs;
     this.sendRetries = options.sendRetries ?? 2;
   }
@@ -225,6 +234,7 @@ export class TimClient {
       timers: this.timers,
       random: this.random,
       readyTimeoutMs: this.readyTimeoutMs,
+      healthyAfterMs: this.healthyAfterMs,
       fallbackHeartbeatMs: this.fallbackHeartbeatMs,
     });
   }
