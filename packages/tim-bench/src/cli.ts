@@ -7,11 +7,11 @@ import { describeMachine, type MachineInfo } from './machine';
 import { combineRuns, headlineJson, markdownReport } from './report';
 import { ResultsFile, type RunResult } from './run-result';
 import { failedRun, runScenario } from './run-scenario';
-import { FULL_SCENARIOS, QUICK_SCENARIO, type Scenario } from './scenarios';
+import { FULL_SCENARIOS, QUICK_SCENARIO, targetsFor, type Scenario } from './scenarios';
 import { createTarget } from './targets/create-target';
 
 /**
- * `pnpm bench`: every scenario against every target, in rounds (run 1 of every target, then
+ * `pnpm bench`: every scenario against its targets, in rounds (run 1 of every target, then
  * run 2, …) so that drift in the shared machine's load spreads over the targets evenly.
  * Progress goes to stderr; stdout carries only the result (one JSON line with --quick).
  */
@@ -44,7 +44,7 @@ async function runAll(args: BenchArgs, scenarios: Scenario[]): Promise<RunResult
   const results: RunResult[] = [];
   for (let run = 1; run <= args.runs; run += 1) {
     for (const scenario of scenarios) {
-      for (const name of args.targets) {
+      for (const name of args.targets ?? targetsFor(scenario)) {
         process.stderr.write(`bench: run ${run}/${args.runs} ${scenario.id} ${name} … `);
         const startedMs = Date.now();
         const result = await runScenario({ scenario, target: createTarget(name), registry, cpuProfileDir }).catch(
@@ -52,12 +52,24 @@ async function runAll(args: BenchArgs, scenarios: Scenario[]): Promise<RunResult
         );
         results.push(result);
         process.stderr.write(
-          `${result.cpuUsPerDelivery.toFixed(2)} µs/delivery, p99 ${result.p99Ms.toFixed(1)} ms, lost ${result.lost}, presence frames ${result.presenceFrames} (${((Date.now() - startedMs) / 1000).toFixed(1)} s)${result.firstError === undefined ? '' : `, error: ${result.firstError}`}\n`,
+          `${result.cpuUsPerDelivery.toFixed(2)} µs/delivery${serviceShares(result)}, p99 ${result.p99Ms.toFixed(1)} ms, lost ${result.lost}, presence frames ${result.presenceFrames} (${((Date.now() - startedMs) / 1000).toFixed(1)} s)${result.firstError === undefined ? '' : `, error: ${result.firstError}`}\n`,
         );
       }
     }
   }
   return results;
+}
+
+/** The part of the CPU per delivery spent by Redis and PostgreSQL, where the target has them. */
+function serviceShares(result: RunResult): string {
+  const shares = [
+    ['Redis', result.redisCpuUsPerDelivery],
+    ['PostgreSQL', result.postgresCpuUsPerDelivery],
+  ] as const;
+  return shares
+    .filter(([, value]) => Number.isFinite(value))
+    .map(([name, value]) => ` (${name} ${value.toFixed(2)})`)
+    .join('');
 }
 
 /** Several `--out` files as one set of runs (measured on the first file's machine). */

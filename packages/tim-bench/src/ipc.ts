@@ -19,8 +19,12 @@ export type SubscriberSpec = z.infer<typeof SubscriberSpec>;
 export const ConnectCommand = z.object({
   type: z.literal('connect'),
   clientKind: ClientKind,
-  /** ws:// URL for raw WebSocket targets, http:// base URL for Socket.IO. */
-  url: z.string(),
+  /**
+   * One per server process: ws:// URLs for raw WebSocket targets, http:// base URLs for
+   * Socket.IO. A worker connects its subscribers to them in turn, so each server gets an
+   * even share of each worker's.
+   */
+  urls: z.array(z.string()).min(1),
   subscribers: z.array(SubscriberSpec),
   /** Connections opened at once; the subscriber count means "all at once". */
   concurrency: z.number().int().positive(),
@@ -60,6 +64,8 @@ export const WorkerReport = z.object({
   deliveries: z.number().int(),
   duplicates: z.number().int(),
   gaps: z.number().int(),
+  /** Updates that arrived after a later one: out of order, not lost. */
+  late: z.number().int(),
   lost: z.number().int(),
   /** Subscribers that had not received every acknowledged update when collection ended. */
   undrained: z.number().int(),

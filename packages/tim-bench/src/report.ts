@@ -4,7 +4,7 @@ import type { Scenario } from './scenarios';
 import { median, ratio } from './stats/summary-stats';
 
 /** Loss and error counters: the worst run is reported, never a median that could hide one. */
-const WORST_OF_RUNS = new Set<keyof RunResult>(['lost', 'duplicates', 'gaps', 'unexpectedCloses', 'connectFailed', 'publishFailed', 'otherFrames']);
+const WORST_OF_RUNS = new Set<keyof RunResult>(['lost', 'duplicates', 'gaps', 'late', 'unexpectedCloses', 'connectFailed', 'publishFailed', 'otherFrames']);
 
 /** The largest finite value (a failed run has no count); NaN when no run has one. */
 function worst(values: readonly number[]): number {
@@ -122,10 +122,43 @@ export function markdownReport(options: { scenarios: Scenario[]; combined: Combi
       `| ${scenario.id} | ${cell(ratio(cost('tim'), cost('ceiling')), 2)} | ${cell(ratio(cost('tim'), cost('ceiling-coalesced')), 2)} | ${cell(ratio(cost('tim'), cost('socketio')), 2)} | ${cell(ratio(join('tim'), join('ceiling')), 2)} | ${cell(ratio(join('tim'), join('socketio')), 2)} |`,
     );
   }
+  lines.push(...severalProcessesTable(options));
   const errors = options.combined.filter((entry) => entry.firstError !== undefined);
   if (errors.length > 0) {
     lines.push('', ...errors.map((entry) => `- ${entry.scenarioId} / ${entry.target}: ${entry.firstError}`));
   }
   lines.push('', 'Scenarios:', ...options.scenarios.map((scenario) => `- ${scenario.id}: ${scenario.label}`));
   return lines.join('\n');
+}
+
+/** What the multi-process targets are compared with: tim in one process, Socket.IO scaled out. */
+const SINGLE_PROCESS_TIM = 'tim';
+const SCALED_OUT_SOCKETIO = 'socketio-multi-process';
+
+/**
+ * For each scenario that ran a target on several processes: every target's CPU per delivery
+ * over all its processes, with the part its Redis and PostgreSQL backends spent, latency,
+ * losses, and the ratios to tim in one process and to Socket.IO with its Redis adapter.
+ * No lines when no such scenario ran.
+ */
+export function severalProcessesTable(options: { scenarios: Scenario[]; combined: CombinedResult[] }): string[] {
+  const scaledOut = options.scenarios.filter((scenario) =>
+    options.combined.some((entry) => entry.scenarioId === scenario.id && entry.serverProcesses > 1),
+  );
+  if (scaledOut.length === 0) return [];
+  const lines = [
+    '',
+    '| scenario | target | server processes | server CPU µs/delivery, all processes (min–max) | of which Redis | of which PostgreSQL | p50 ms | p99 ms | lost | dup/out of order/late | ÷ tim in one process | ÷ Socket.IO with Redis adapter |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const scenario of scaledOut) {
+    const results = options.combined.filter((entry) => entry.scenarioId === scenario.id);
+    const cost = (target: string) => results.find((entry) => entry.target === target)?.cpuUsPerDelivery ?? Number.NaN;
+    for (const result of results) {
+      lines.push(
+        `| ${scenario.id} | ${result.target} | ${cell(result.serverProcesses, 0)} | ${spreadCell(result)} | ${cell(result.redisCpuUsPerDelivery, 2)} | ${cell(result.postgresCpuUsPerDelivery, 2)} | ${cell(result.p50Ms)} | ${cell(result.p99Ms)} | ${cell(result.lost, 0)} | ${cell(result.duplicates, 0)}/${cell(result.gaps, 0)}/${cell(result.late, 0)} | ${cell(ratio(result.cpuUsPerDelivery, cost(SINGLE_PROCESS_TIM)), 2)} | ${cell(ratio(result.cpuUsPerDelivery, cost(SCALED_OUT_SOCKETIO)), 2)} |`,
+      );
+    }
+  }
+  return lines;
 }

@@ -5,8 +5,9 @@ import type { RunResult } from './run-result';
 import { publish, type PublishLoad, type PublishResult } from './load/publisher';
 import { connectConcurrencyPerWorker } from './load/connect-concurrency';
 import { startWorkerPool, type WorkerPool } from './load/worker-pool';
-import { readProcessCpuMicros, readProcessMemory } from './process-stats';
+import { readCpuReadings, readTotalMemory } from './process-stats';
 import { spaceIdsFor, warmupFor, type Scenario } from './scenarios';
+import { cpuDeltaByRole, type CpuByRole, type CpuReading } from './stats/cpu-by-role';
 import { createLatencyHistogram } from './stats/latency-histogram';
 import { cpuMicrosPerDelivery, deliveriesPerSecond, memoryPerConnectionBytes } from './stats/summary-stats';
 import type { RunningTarget, Target } from './targets/target';
@@ -22,9 +23,10 @@ const MB = 1024 * 1024;
 const SUBSCRIBER_WORKERS = 2;
 
 /**
- * One target, one scenario: start the server in its own process, connect the subscribers in
- * two worker processes, publish from this process, then read the server's CPU time and RSS.
- * Everything started here is stopped before it returns or throws.
+ * One target, one scenario: start the target's server processes (and the Redis or database
+ * they use), connect the subscribers in two worker processes, publish from this process, then
+ * read the CPU time and RSS of the target's processes. Everything started here is stopped
+ * before it returns or throws.
  */
 export async function runScenario(options: {
   scenario: Scenario;
@@ -65,15 +67,16 @@ async function measure(input: {
 }): Promise<RunResult> {
   const { scenario, running, workers, progress } = input;
   const spaceIds = spaceIdsFor(scenario);
+  const serverPids = running.servers.map((server) => server.pid);
   const prepared = await running.prepare({ spaceIds, subscribersPerSpace: scenario.subscribersPerSpace });
   await delay(300);
-  const idle = await readProcessMemory(running.pid);
+  const idle = await readTotalMemory(serverPids);
 
   progress.phase = 'connect';
-  const cpuBeforeJoin = await readProcessCpuMicros(running.pid);
+  const cpuBeforeJoin = await readTargetCpu(running);
   const connected = await workers.connect({
     clientKind: running.clientKind,
-    url: running.subscriberUrl,
+    urls: running.servers.map((server) => server.subscriberUrl),
     subscribers: prepared.subscribers,
     concurrency: connectConcurrencyPerWorker({
       connectConcurrency: scenario.connectConcurrency,
@@ -83,15 +86,15 @@ async function measure(input: {
     }),
     timeoutMs: CONNECT_TIMEOUT_MS,
   });
-  const joinServerCpuMs = ((await readProcessCpuMicros(running.pid)) - cpuBeforeJoin) / 1000;
+  const joinCpu = cpuDeltaByRole(cpuBeforeJoin, await readTargetCpu(running));
   await delay(SETTLE_MS);
-  const withConnections = await readProcessMemory(running.pid);
+  const withConnections = await readTotalMemory(serverPids);
   const connectedCount = connected.reduce((sum, reply) => sum + reply.connected, 0);
 
   const { load } = scenario;
   const publishLoad = (publishing: PublishLoad) =>
     publish({
-      baseUrl: running.baseUrl,
+      baseUrls: running.servers.map((server) => server.baseUrl),
       headers: prepared.publishHeaders,
       spaceIds,
       contentBytes: scenario.contentBytes,
@@ -109,26 +112,30 @@ async function measure(input: {
   }
 
   progress.phase = 'publish';
-  const cpuBefore = await readProcessCpuMicros(running.pid);
+  const cpuBefore = await readTargetCpu(running);
   const published: PublishResult | undefined = load.kind === 'join' ? undefined : await publishLoad(load);
   progress.phase = 'collect';
   const reports = await workers.collect(published?.finalIds ?? {}, { timeoutMs: DRAIN_TIMEOUT_MS, resetAfter: false });
-  const serverCpuMicros = (await readProcessCpuMicros(running.pid)) - cpuBefore;
-  const end = await readProcessMemory(running.pid);
+  const cpu = cpuDeltaByRole(cpuBefore, await readTargetCpu(running));
+  const end = await readTotalMemory(serverPids);
   progress.phase = 'stop';
+  if (cpu.vanished > 0) {
+    process.stderr.write(`bench: ${cpu.vanished} of ${running.name}'s processes exited during the measured window; their CPU is not counted\n`);
+  }
 
   return summarize({
     scenario,
     target: running.name,
     reports,
     published,
-    serverCpuMicros,
+    cpu,
+    serverProcesses: running.servers.length,
     connectedCount,
     connectFailed: connected.reduce((sum, reply) => sum + reply.failed, 0),
     firstError: connected.find((reply) => reply.firstError !== undefined)?.firstError ?? published?.firstError,
     identities: prepared.identities,
     joinMs: Math.max(...connected.map((reply) => reply.elapsedMs)),
-    joinServerCpuMs,
+    joinServerCpuMs: joinCpu.totalMicros / 1000,
     memory: { idle: idle.rssBytes, connected: withConnections.rssBytes, peak: end.peakRssBytes },
     warmup,
   });
@@ -139,7 +146,8 @@ function summarize(input: {
   target: string;
   reports: WorkerReport[];
   published: PublishResult | undefined;
-  serverCpuMicros: number;
+  cpu: CpuByRole;
+  serverProcesses: number;
   connectedCount: number;
   connectFailed: number;
   firstError: string | undefined;
@@ -149,7 +157,7 @@ function summarize(input: {
   memory: { idle: number; connected: number; peak: number };
   warmup: { messages: number; maxLatencyMs: number } | undefined;
 }): RunResult {
-  const { reports, published, scenario } = input;
+  const { reports, published, scenario, cpu } = input;
   const histogram = createLatencyHistogram();
   for (const report of reports) histogram.merge(report.histogram, report.maxLatencyMs);
   const sum = (pick: (report: WorkerReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
@@ -162,6 +170,7 @@ function summarize(input: {
   return {
     scenarioId: scenario.id,
     target: input.target,
+    serverProcesses: input.serverProcesses,
     subscribers: scenario.spaces * scenario.subscribersPerSpace,
     connected: input.connectedCount,
     connectFailed: input.connectFailed,
@@ -173,9 +182,12 @@ function summarize(input: {
     lost: sum((report) => report.lost) + missedByFailedConnections,
     duplicates: sum((report) => report.duplicates),
     gaps: sum((report) => report.gaps),
+    late: sum((report) => report.late),
     unexpectedCloses: sum((report) => report.unexpectedCloses),
-    serverCpuMs: input.serverCpuMicros / 1000,
-    cpuUsPerDelivery: cpuMicrosPerDelivery(input.serverCpuMicros, deliveries),
+    serverCpuMs: cpu.totalMicros / 1000,
+    cpuUsPerDelivery: cpuMicrosPerDelivery(cpu.totalMicros, deliveries),
+    redisCpuUsPerDelivery: cpuMicrosPerDelivery(cpu.micros.redis, deliveries),
+    postgresCpuUsPerDelivery: cpuMicrosPerDelivery(cpu.micros.postgres, deliveries),
     clientCpuUsPerDelivery: cpuMicrosPerDelivery(sum((report) => report.cpuMicros), deliveries),
     deliveriesPerSec: deliveriesPerSecond(deliveries, windowMs),
     p50Ms: histogram.percentile(50),
@@ -206,6 +218,7 @@ export function failedRun(options: { scenario: Scenario; target: string; message
   return {
     scenarioId: scenario.id,
     target: options.target,
+    serverProcesses: Number.NaN,
     subscribers: scenario.spaces * scenario.subscribersPerSpace,
     connected: 0,
     connectFailed: 0,
@@ -217,9 +230,12 @@ export function failedRun(options: { scenario: Scenario; target: string; message
     lost: Number.NaN,
     duplicates: Number.NaN,
     gaps: Number.NaN,
+    late: Number.NaN,
     unexpectedCloses: 0,
     serverCpuMs: Number.NaN,
     cpuUsPerDelivery: Number.NaN,
+    redisCpuUsPerDelivery: Number.NaN,
+    postgresCpuUsPerDelivery: Number.NaN,
     clientCpuUsPerDelivery: Number.NaN,
     deliveriesPerSec: Number.NaN,
     p50Ms: Number.NaN,
@@ -237,4 +253,10 @@ export function failedRun(options: { scenario: Scenario; target: string; message
     otherFrames: 0,
     firstError: options.message,
   };
+}
+
+/** The CPU time of every process of the target now: its servers, then the processes they use. */
+async function readTargetCpu(running: RunningTarget): Promise<CpuReading[]> {
+  const services = (await running.listServiceProcesses?.()) ?? [];
+  return readCpuReadings([...running.servers.map((server) => ({ pid: server.pid, role: 'server' as const })), ...services]);
 }

@@ -1,5 +1,6 @@
 import { MAIN_SPACE_ID } from '@tim/protocol';
 import type { PublishLoad } from './load/publisher';
+import type { TargetName } from './targets/target';
 
 export type ScenarioLoad = PublishLoad | { kind: 'join' };
 
@@ -13,6 +14,21 @@ export interface Scenario {
   load: ScenarioLoad;
   /** Connections each worker opens at once; `Infinity` means all at once. */
   connectConcurrency: number;
+  /** The targets it runs on when `--targets` is not given. @default SINGLE_PROCESS_TARGETS */
+  targets?: readonly TargetName[];
+}
+
+/** The targets of every scenario but the multi-process one: tim against its references. */
+export const SINGLE_PROCESS_TARGETS: readonly TargetName[] = ['ceiling', 'ceiling-coalesced', 'socketio', 'tim'];
+
+/**
+ * The scale-out comparison: each multi-process target against itself in one process, in the
+ * same run, so that the cost of a second process, Redis and PostgreSQL reads as a ratio.
+ */
+const MULTI_PROCESS_TARGETS: readonly TargetName[] = ['tim', 'tim-multi-process', 'socketio', 'socketio-multi-process'];
+
+export function targetsFor(scenario: Scenario): readonly TargetName[] {
+  return scenario.targets ?? SINGLE_PROCESS_TARGETS;
 }
 
 /** The headline: 1000 subscribers of one space, 50 messages/s of 100 B (50 000 deliveries/s). */
@@ -93,6 +109,16 @@ export const FULL_SCENARIOS: Scenario[] = [
     contentBytes: 100,
     load: { kind: 'join' },
     connectConcurrency: Number.POSITIVE_INFINITY,
+  },
+  {
+    id: 'multi-process-1000',
+    label: '1 space × 1000 subscribers, 50 msg/s, 100 B; multi-process targets: 2 server processes, subscribers split evenly, posts alternating',
+    spaces: 1,
+    subscribersPerSpace: 1000,
+    contentBytes: 100,
+    load: { kind: 'rate', messagesPerSecond: 50, durationMs: RATE_MS },
+    connectConcurrency: 100,
+    targets: MULTI_PROCESS_TARGETS,
   },
 ];
 

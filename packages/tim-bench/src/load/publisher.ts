@@ -12,7 +12,8 @@ export type PublishLoad =
   | { kind: 'burst'; messages: number };
 
 export interface PublishOptions {
-  baseUrl: string;
+  /** One per server process; messages go round-robin over them. */
+  baseUrls: string[];
   headers: Record<string, string>;
   /** Messages go round-robin over these spaces. */
   spaceIds: string[];
@@ -41,7 +42,8 @@ export interface PublishResult {
  * carries its send time and sequence number.
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
-  const url = new URL(options.baseUrl);
+  const urls = options.baseUrls.map((baseUrl) => new URL(baseUrl));
+  if (urls.length === 0) throw new Error('publish needs at least one base URL');
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxInFlight });
   const total =
     options.load.kind === 'rate'
@@ -53,6 +55,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
 
   const postOne = async (seq: number): Promise<void> => {
     const spaceId = options.spaceIds[seq % options.spaceIds.length] ?? '';
+    const url = urls[seq % urls.length] as URL;
     const content = encodeContent({ sendTimeMs: nowMs(), seq, contentBytes: options.contentBytes });
     try {
       const body = await postMessage({ url, agent, headers: options.headers, spaceId, content });

@@ -33,7 +33,7 @@ function runWorker(): void {
   };
 
   const markDrained = (subscriber: Subscriber): void => {
-    if (subscriber.isDrained || subscriber.checker === undefined || subscriber.checker.lastId < subscriber.finalId) return;
+    if (subscriber.isDrained || subscriber.checker?.hasAllUpTo(subscriber.finalId) !== true) return;
     subscriber.isDrained = true;
     totals.drained += 1;
     if (totals.drained === subscribers.length) onAllDrained?.();
@@ -46,14 +46,16 @@ function runWorker(): void {
     let firstError: string | undefined;
     const lane = async (): Promise<void> => {
       while (next < command.subscribers.length) {
-        const spec = command.subscribers[next];
+        const position = next;
         next += 1;
-        if (spec === undefined) continue;
+        const spec = command.subscribers[position];
+        const url = command.urls[position % command.urls.length];
+        if (spec === undefined || url === undefined) continue;
         const subscriber: Subscriber = { spaceId: spec.spaceId, finalId: Number.POSITIVE_INFINITY, isDrained: false };
         try {
           subscriber.connection = await openSubscriber({
             clientKind: command.clientKind,
-            url: command.url,
+            url,
             spec,
             timeoutMs: command.timeoutMs,
             events: {
@@ -127,6 +129,7 @@ function runWorker(): void {
       deliveries: receivedSoFar() - deliveriesBeforeReset,
       duplicates: 0,
       gaps: 0,
+      late: 0,
       lost: 0,
       undrained: subscribers.length - totals.drained,
       unexpectedCloses: totals.unexpectedCloses,
@@ -141,6 +144,7 @@ function runWorker(): void {
       if (checker === undefined) continue;
       report.duplicates += checker.counts.duplicates;
       report.gaps += checker.counts.gaps;
+      report.late += checker.counts.late;
       report.lost += checker.lostUpTo(finalId);
     }
     return report;

@@ -15,7 +15,8 @@ export interface WorkerPool {
   /** Spreads the subscribers evenly over the workers and connects them. */
   connect(options: {
     clientKind: ClientKind;
-    url: string;
+    /** One per server process; subscribers are spread evenly over them. */
+    urls: string[];
     subscribers: SubscriberSpec[];
     /** Connections each worker opens at once. */
     concurrency: number;

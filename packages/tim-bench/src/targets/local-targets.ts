@@ -1,12 +1,14 @@
 import { builtModulePath } from '../built-path';
 import { WS_PATH } from '@tim/protocol';
-import type { ClientKind } from '../ipc';
+import type { ClientKind, SubscriberSpec } from '../ipc';
 import { forkServer } from './server-process';
 import type { RunningTarget, SpacePlan, Target, TargetContext, TargetName } from './target';
 
+type LocalTargetName = 'ceiling' | 'ceiling-coalesced' | 'socketio';
+
 /** The reference servers of this package: the ceiling, its coalescing variant and Socket.IO. */
-export function createLocalTarget(name: Exclude<TargetName, 'tim'>): Target {
-  const entries: Record<typeof name, { file: string; args: string[]; clientKind: ClientKind }> = {
+export function createLocalTarget(name: LocalTargetName): Target {
+  const entries: Record<LocalTargetName, { file: string; args: string[]; clientKind: ClientKind }> = {
     ceiling: { file: 'ceiling-server.js', args: [], clientKind: 'ws' },
     'ceiling-coalesced': { file: 'ceiling-server.js', args: ['--coalesce'], clientKind: 'ws' },
     socketio: { file: 'socketio-server.js', args: [], clientKind: 'socketio' },
@@ -25,23 +27,22 @@ export function createLocalTarget(name: Exclude<TargetName, 'tim'>): Target {
       const baseUrl = `http://127.0.0.1:${server.port}`;
       return {
         name,
-        pid: server.pid,
-        baseUrl,
+        servers: [{ pid: server.pid, baseUrl, subscriberUrl: entry.clientKind === 'ws' ? `ws://127.0.0.1:${server.port}${WS_PATH}` : baseUrl }],
         clientKind: entry.clientKind,
-        subscriberUrl: entry.clientKind === 'ws' ? `ws://127.0.0.1:${server.port}${WS_PATH}` : baseUrl,
-        async prepare(plan: SpacePlan) {
-          const subscribers = plan.spaceIds.flatMap((spaceId) =>
-            Array.from({ length: plan.subscribersPerSpace }, () => ({ spaceId })),
-          );
-          return { subscribers, publishHeaders: {}, identities: 0 };
-        },
+        prepare: async (plan) => ({ subscribers: anonymousSubscribers(plan), publishHeaders: {}, identities: 0 }),
         close: () => server.stop(),
       };
     },
   };
 }
 
-export function cpuProfileArgs(context: TargetContext, name: TargetName): string[] {
+/** Subscribers without identities, for the servers that have no accounts. */
+export function anonymousSubscribers(plan: SpacePlan): SubscriberSpec[] {
+  return plan.spaceIds.flatMap((spaceId) => Array.from({ length: plan.subscribersPerSpace }, () => ({ spaceId })));
+}
+
+/** `processName` names the profile file: the target, and which of its processes. */
+export function cpuProfileArgs(context: TargetContext, processName: TargetName | `${TargetName}-${number}`): string[] {
   if (context.cpuProfileDir === undefined) return [];
-  return ['--cpu-prof', `--cpu-prof-dir=${context.cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
+  return ['--cpu-prof', `--cpu-prof-dir=${context.cpuProfileDir}`, `--cpu-prof-name=${processName}-${Date.now()}.cpuprofile`];
 }

@@ -3,8 +3,11 @@ import { API_PREFIX, DEFAULT_LIMITS, SendMessageRequest } from '@tim/protocol';
 
 const MESSAGES_PATH = new RegExp(`^${API_PREFIX}/spaces/([a-z0-9-]{1,40})/messages$`);
 
-/** Called with a parsed message; returns the update id the space assigned to it. */
-export type PublishHandler = (spaceId: string, content: string) => number;
+/**
+ * Called with a parsed message; returns the update id the space assigned to it, or a promise
+ * of it where the id comes from another process (Redis).
+ */
+export type PublishHandler = (spaceId: string, content: string) => number | Promise<number>;
 
 /**
  * `POST /api/v1/spaces/:spaceId/messages` for the reference servers: the same request and
@@ -30,8 +33,18 @@ export function createPublishEndpoint(publish: PublishHandler) {
         res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"code":"invalid_request","message":"Bad message."}}');
         return;
       }
-      const updateId = publish(spaceId, body.content);
-      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ updateId }));
+      const answer = (updateId: number): void => {
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ updateId }));
+      };
+      const published = publish(spaceId, body.content);
+      if (typeof published === 'number') {
+        answer(published);
+        return;
+      }
+      published.then(answer, (err: unknown) => {
+        process.stderr.write(`publish endpoint: ${err instanceof Error ? err.message : String(err)}\n`);
+        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal","message":"Not published."}}');
+      });
     });
   };
 }
