@@ -13,6 +13,7 @@ import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
 import { createPresence } from './realtime/presence';
 import type { PresenceDirectory } from './realtime/presence-directory';
 import type { Storage } from './storage/storage';
+import { StoreUnavailableError } from './storage/store-unavailable';
 import { createHttpHandler } from './transport/http/http-app';
 import type { Connection } from './transport/ws/connection';
 import { createConnectionRegistry } from './transport/ws/connection-registry';
@@ -61,8 +62,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const now = options.now ?? (() => new Date());
 
   const registry = createConnectionRegistry<Connection>();
-  const onBackgroundError = (what: string) => (err: unknown, spaceId?: string) =>
-    logger.error(what, { spaceId, error: err instanceof Error ? err.stack : String(err) });
+  const onBackgroundError = (what: string) => (err: unknown, spaceId?: string) => {
+    // An outage is reported where it is seen (readyz, the pool); no stack per failed poll.
+    if (err instanceof StoreUnavailableError) logger.warn(what, { spaceId, error: err.message });
+    else logger.error(what, { spaceId, error: err instanceof Error ? err.stack : String(err) });
+  };
   const presence = createPresence({
     publish: (spaceId, event) => {
       bus.publish(spaceId, { kind: 'ephemeral', event }).catch(onBackgroundError('presence publish failed'));

@@ -1,12 +1,12 @@
 import type { Update } from '@tim/protocol';
-import type { Bus, BusEvent } from './bus';
+import type { Bus, BusEvent, PublishedEvent } from './bus';
 
 export interface BusFixture {
   bus: Bus;
   cleanup: () => Promise<void>;
 }
 
-function updateEvent(spaceId: string, id: number): BusEvent {
+function updateEvent(spaceId: string, id: number): PublishedEvent {
   const update: Update = {
     id,
     spaceId,
@@ -97,7 +97,7 @@ export function describeBusContract(name: string, makeFixture: () => Promise<Bus
     it('carries ephemeral events unchanged', async () => {
       const { listener, done } = collect(1);
       await fixture.bus.subscribe('main', listener);
-      const event: BusEvent = {
+      const event: PublishedEvent = {
         kind: 'ephemeral',
         event: { type: 'activity', spaceId: 'main', timite: { id: 1, nick: 'ada', kind: 'human' }, activity: 'typing' },
       };

@@ -1,9 +1,16 @@
 import type { EphemeralEvent, SpaceId, Update } from '@tim/protocol';
 
 /** What travels between the processes that serve a space. */
-export type BusEvent =
+export type PublishedEvent =
   | { kind: 'update'; update: Update }
   | { kind: 'ephemeral'; event: EphemeralEvent };
+
+/**
+ * What a listener receives: published events, and `resync` from a bus that may have lost some
+ * (its link to the other processes was down). Updates are in storage, so a listener told to
+ * resync reads what it missed from there; lost ephemeral events stay lost.
+ */
+export type BusEvent = PublishedEvent | { kind: 'resync' };
 
 export type BusListener = (event: BusEvent) => void;
 
@@ -18,7 +25,8 @@ export type Unsubscribe = () => Promise<void>;
  * per-space order and fills gaps from storage, so a bus may reorder across publishers.
  */
 export interface Bus {
-  publish(spaceId: SpaceId, event: BusEvent): Promise<void>;
+  /** Reaches this process's listeners even when the other processes cannot be reached. */
+  publish(spaceId: SpaceId, event: PublishedEvent): Promise<void>;
   /** Resolves once the listener is registered: events published after that reach it. */
   subscribe(spaceId: SpaceId, listener: BusListener): Promise<Unsubscribe>;
   /** Resolves when the bus answers; used by /readyz. */

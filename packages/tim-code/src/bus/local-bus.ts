@@ -11,7 +11,14 @@ export interface LocalBusOptions {
  * loop, so a publisher never runs subscriber code on its own stack. Events leave the queue in
  * publish order.
  */
-export function createLocalBus(options: LocalBusOptions = {}): Bus {
+export interface LocalBus extends Bus {
+  /** What publish does, for any bus event: the Redis bus hands remote events and `resync` here. */
+  deliver(spaceId: SpaceId, event: BusEvent): void;
+  /** Spaces with at least one listener. */
+  spaces(): SpaceId[];
+}
+
+export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
   const onListenerError = options.onListenerError ?? ((err: unknown) => process.emitWarning(`bus listener failed: ${String(err)}`));
   const listeners = new Map<SpaceId, Set<BusListener>>();
   const queue: Array<{ spaceId: SpaceId; event: BusEvent }> = [];
@@ -35,14 +42,23 @@ export function createLocalBus(options: LocalBusOptions = {}): Bus {
     }
   }
 
+  function deliver(spaceId: SpaceId, event: BusEvent): void {
+    if (closed) return;
+    queue.push({ spaceId, event });
+    if (!drainScheduled) {
+      drainScheduled = true;
+      setImmediate(drain);
+    }
+  }
+
   return {
+    deliver,
+
+    spaces: () => [...listeners.keys()],
+
     async publish(spaceId, event) {
       if (closed) throw new Error('The bus is closed.');
-      queue.push({ spaceId, event });
-      if (!drainScheduled) {
-        drainScheduled = true;
-        setImmediate(drain);
-      }
+      deliver(spaceId, event);
     },
 
     async subscribe(spaceId, listener): Promise<Unsubscribe> {

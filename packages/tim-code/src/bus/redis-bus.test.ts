@@ -1,8 +1,9 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Update } from '@tim/protocol';
 import { Redis } from 'ioredis';
+import { startOwnRedis } from '../../test/support/own-services';
 import { TEST_REDIS_URL, uniqueRedisPrefix } from '../../test/support/redis';
-import type { BusEvent } from './bus';
+import type { BusEvent, PublishedEvent } from './bus';
 import { describeBusContract } from './bus.contract';
 import { createRedisBus } from './redis-bus';
 
@@ -11,7 +12,7 @@ describeBusContract('redis', async () => {
   return { bus, cleanup: () => bus.close() };
 });
 
-function messageUpdate(id: number): BusEvent {
+function messageUpdate(id: number): PublishedEvent {
   const at = new Date(0).toISOString();
   const update: Update = {
     id,
@@ -140,3 +141,77 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000):
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('createRedisBus through a Redis outage', () => {
+  it('delivers to its own listeners while Redis is down, and tells every listener to resync when it returns', async () => {
+    const redis = await startOwnRedis();
+    const channelPrefix = uniqueRedisPrefix();
+    const reconnected: string[] = [];
+    const here = await createRedisBus({ url: redis.url, channelPrefix, onError: () => undefined, onReconnected: () => reconnected.push('here') });
+    const there = await createRedisBus({ url: redis.url, channelPrefix, onError: () => undefined });
+    try {
+      const local: BusEvent[] = [];
+      const remote: BusEvent[] = [];
+      await here.subscribe('main', (event) => local.push(event));
+      await there.subscribe('main', (event) => remote.push(event));
+      await here.publish('main', messageUpdate(1));
+      await waitUntil(async () => local.length === 1 && remote.length === 1);
+
+      await redis.stop();
+      await waitUntil(async () => (await here.ping().then(() => 'ok', () => 'down')) === 'down');
+      await here.publish('main', messageUpdate(2));
+      await here.publish('main', messageUpdate(3));
+      await waitUntil(async () => local.length === 3);
+      // Subscribing during the outage does not wait for Redis.
+      const late: BusEvent[] = [];
+      await here.subscribe('main', (event) => late.push(event));
+      await here.publish('main', messageUpdate(4));
+      await waitUntil(async () => local.length === 4 && late.length === 1);
+      expect(local).toEqual([1, 2, 3, 4].map(messageUpdate));
+
+      await redis.start();
+      const resynced = (events: BusEvent[]) => events.some((event) => event.kind === 'resync');
+      await waitUntil(async () => reconnected.length > 0 && resynced(local) && resynced(late) && resynced(remote));
+      // Its own events come back from Redis only once: locally.
+      await there.publish('main', messageUpdate(5));
+      await waitUntil(async () => local.some((event) => event.kind === 'update' && event.update.id === 5));
+      expect(local.flatMap((event) => (event.kind === 'update' ? [event.update.id] : []))).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await Promise.all([here.close(), there.close()]);
+      await redis.close();
+    }
+  }, 30_000);
+
+  it('publishes the newest update it could not publish once its own link is back, for processes that never lost theirs', async () => {
+    const relay = await startRelay(new URL(TEST_REDIS_URL));
+    const channelPrefix = uniqueRedisPrefix();
+    const cutOff = await createRedisBus({ url: relay.url, channelPrefix, onError: () => undefined });
+    const direct = await createRedisBus({ url: TEST_REDIS_URL, channelPrefix });
+    try {
+      const received: BusEvent[] = [];
+      await direct.subscribe('main', (event) => received.push(event));
+      await relay.cut();
+      await waitUntil(async () => (await cutOff.ping().then(() => 'ok', () => 'down')) === 'down');
+      for (const id of [1, 2, 3]) await cutOff.publish('main', messageUpdate(id));
+      await relay.restore();
+      await waitUntil(async () => received.length > 0);
+      expect(received).toEqual([messageUpdate(3)]);
+    } finally {
+      await Promise.all([cutOff.close(), direct.close()]);
+      await relay.close();
+    }
+  }, 20_000);
+
+  it('closes at once while Redis is away', async () => {
+    const redis = await startOwnRedis();
+    const bus = await createRedisBus({ url: redis.url, channelPrefix: uniqueRedisPrefix(), onError: () => undefined });
+    try {
+      await bus.subscribe('main', () => undefined);
+      await redis.stop();
+      await waitUntil(async () => (await bus.ping().then(() => 'ok', () => 'down')) === 'down');
+      await bus.close();
+    } finally {
+      await redis.close();
+    }
+  }, 10_000);
+});

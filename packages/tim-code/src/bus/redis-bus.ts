@@ -1,13 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { EphemeralEvent, Update, type SpaceId } from '@tim/protocol';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { redactedUrl } from '../redacted-url';
-import type { Bus, BusEvent, BusListener, Unsubscribe } from './bus';
+import type { Bus, BusListener, PublishedEvent, Unsubscribe } from './bus';
+import { createLocalBus } from './local-bus';
 
-/** A bus event as it crosses Redis: parsed on arrival, like anything from another process. */
+/**
+ * A bus event as it crosses Redis: parsed on arrival, like anything from another process.
+ * `origin` names the publishing process, which delivered the event to its own listeners
+ * already; messages without it (from a release before it) are delivered.
+ */
 const BusEventMessage = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('update'), update: Update }),
-  z.object({ kind: z.literal('ephemeral'), event: EphemeralEvent }),
+  z.object({ kind: z.literal('update'), update: Update, origin: z.string().optional() }),
+  z.object({ kind: z.literal('ephemeral'), event: EphemeralEvent, origin: z.string().optional() }),
 ]);
 
 export interface RedisBusOptions {
@@ -19,12 +25,8 @@ export interface RedisBusOptions {
   onListenerError?: (err: unknown) => void;
   /** A message that did not parse, or a connection error; the bus keeps going. */
   onError?: (err: unknown) => void;
-}
-
-interface Channel {
-  readonly listeners: Set<BusListener>;
-  /** Settles once Redis confirmed the subscription. */
-  readonly subscribed: Promise<unknown>;
+  /** The link to Redis came back after a loss; the listeners were told to resync. */
+  onReconnected?: () => void;
 }
 
 /**
@@ -32,20 +34,28 @@ interface Channel {
  * publishes and one in subscriber mode per process, each space's channel subscribed while
  * this process has listeners for it.
  *
- * Like every bus, delivery is at-most-once: what is published while a process is cut off
- * from Redis does not reach it. The hub fills such a gap from storage when the space's next
- * update arrives. Messages from one publisher arrive in publish order (one connection).
+ * Local first: an event reaches this process's own listeners through an in-process bus, never
+ * through Redis, so subscribers on the process that stored an update get it live while Redis
+ * is down. What crosses Redis is at-most-once like every bus; the losses an outage causes are
+ * made good when the link returns:
+ *   - the subscriber connection came back: every listener gets `resync` and reads what it
+ *     missed from storage (the hub compares each space's head with what it delivered);
+ *   - the publisher came back: the newest update of each space it could not publish goes out
+ *     then, so the other processes see the gap and fill it from storage.
+ * Messages from one publisher arrive in publish order (one connection).
  */
 export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   const prefix = options.channelPrefix ?? 'tim:space:';
   const onError = options.onError ?? ((err: unknown) => process.emitWarning(`redis bus: ${String(err)}`));
-  const onListenerError = options.onListenerError ?? ((err: unknown) => process.emitWarning(`bus listener failed: ${String(err)}`));
+  const origin = randomUUID();
+  const local = createLocalBus({ onListenerError: options.onListenerError });
   let isConnected = false;
   // No retries while starting, so a wrong URL fails at once; afterwards reconnect for ever,
   // backing off to 2 s (ioredis then resubscribes the channels by itself).
-  const connection = { lazyConnect: true, retryStrategy: (times: number) => (isConnected ? Math.min(times * 100, 2000) : null) };
-  const publisher = new Redis(options.url, connection);
-  const subscriber = new Redis(options.url, connection);
+  const retryStrategy = (times: number) => (isConnected ? Math.min(times * 100, 2000) : null);
+  // Publishes fail at once while disconnected instead of piling up in ioredis's offline queue.
+  const publisher = new Redis(options.url, { lazyConnect: true, retryStrategy, enableOfflineQueue: false });
+  const subscriber = new Redis(options.url, { lazyConnect: true, retryStrategy });
   /** While starting, errors explain the failed start instead of being reported one by one. */
   let startError: unknown;
   const onClientError = (err: unknown): void => {
@@ -54,28 +64,24 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   };
   publisher.on('error', onClientError);
   subscriber.on('error', onClientError);
-  const channels = new Map<string, Channel>();
+  /** Redis channels this process subscribes to, with the number of local listeners each. */
+  const channels = new Map<string, { listeners: number; subscribed: Promise<unknown> }>();
+  /** Per space, the newest update that could not be published: sent once the publisher is back. */
+  const unpublished = new Map<SpaceId, PublishedEvent>();
   let closed = false;
+  let isRelayFailing = false;
 
   subscriber.on('message', (name: string, message: string) => {
-    const channel = channels.get(name);
-    if (channel === undefined) return;
-    let event: BusEvent;
+    if (!channels.has(name)) return;
+    let parsed: z.infer<typeof BusEventMessage>;
     try {
-      event = BusEventMessage.parse(JSON.parse(message));
+      parsed = BusEventMessage.parse(JSON.parse(message));
     } catch (err) {
       onError(new Error(`dropped a malformed message on ${name}: ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
-    // A copy: a listener may unsubscribe while the event is being delivered.
-    for (const listener of [...channel.listeners]) {
-      if (!channel.listeners.has(listener)) continue;
-      try {
-        listener(event);
-      } catch (err) {
-        onListenerError(err);
-      }
-    }
+    const { origin: from, ...event } = parsed;
+    if (from !== origin) local.deliver(name.slice(prefix.length), event);
   });
 
   try {
@@ -90,14 +96,50 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     });
   }
 
+  // 'ready' again after a loss. The SUBSCRIBE is answered after ioredis's own resubscription,
+  // so once it is, every channel is back and whatever came before is in storage.
+  subscriber.on('ready', () => {
+    const names = [...channels.keys()];
+    const resubscribed = names.length === 0 ? Promise.resolve() : subscriber.subscribe(...names);
+    resubscribed.then(
+      () => {
+        for (const spaceId of local.spaces()) local.deliver(spaceId, { kind: 'resync' });
+        options.onReconnected?.();
+      },
+      (err: unknown) => onError(err),
+    );
+  });
+  publisher.on('ready', () => {
+    isRelayFailing = false;
+    const pending = [...unpublished];
+    unpublished.clear();
+    for (const [spaceId, event] of pending) void relay(spaceId, event);
+  });
+
   const assertOpen = (): void => {
     if (closed) throw new Error('The bus is closed.');
   };
 
+  /**
+   * Best effort, like the bus: a failed publish is kept (the newest update per space) for the
+   * reconnect, and only the first failure of an outage is reported.
+   */
+  async function relay(spaceId: SpaceId, event: PublishedEvent): Promise<void> {
+    try {
+      if (publisher.status !== 'ready') throw new Error(`Redis is not connected (${publisher.status}).`);
+      await publisher.publish(prefix + spaceId, JSON.stringify({ ...event, origin }));
+    } catch (err) {
+      if (event.kind === 'update') unpublished.set(spaceId, event);
+      if (!isRelayFailing) onError(new Error(`publishing to the other processes failed; they catch up when Redis is back: ${err instanceof Error ? err.message : String(err)}`));
+      isRelayFailing = true;
+    }
+  }
+
   return {
     async publish(spaceId, event) {
       assertOpen();
-      await publisher.publish(prefix + spaceId, JSON.stringify(event));
+      local.deliver(spaceId, event);
+      await relay(spaceId, event);
     },
 
     async subscribe(spaceId: SpaceId, listener: BusListener): Promise<Unsubscribe> {
@@ -107,19 +149,28 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       if (channel === undefined) {
         // Commands on one connection run in order, so a SUBSCRIBE sent after an UNSUBSCRIBE of
         // the same channel leaves it subscribed.
-        channel = { listeners: new Set(), subscribed: subscriber.subscribe(name) };
+        channel = { listeners: 0, subscribed: subscriber.subscribe(name) };
         channels.set(name, channel);
       }
-      // A wrapper per call, so the same function subscribed twice is two subscriptions.
-      const entry: BusListener = (event) => listener(event);
-      channel.listeners.add(entry);
+      channel.listeners += 1;
       const current = channel;
+      const unsubscribeLocal = await local.subscribe(spaceId, listener);
+      let isSubscribed = true;
       const unsubscribe = async (): Promise<void> => {
-        current.listeners.delete(entry);
-        if (current.listeners.size > 0 || channels.get(name) !== current) return;
+        if (!isSubscribed) return;
+        isSubscribed = false;
+        await unsubscribeLocal();
+        current.listeners -= 1;
+        if (current.listeners > 0 || channels.get(name) !== current) return;
         channels.delete(name);
-        if (!closed) await subscriber.unsubscribe(name);
+        if (!closed && subscriber.status === 'ready') await subscriber.unsubscribe(name);
       };
+      // While Redis is away the SUBSCRIBE waits in ioredis's queue; the listener does not:
+      // local events reach it now, and the resync after the reconnect covers the rest.
+      if (subscriber.status !== 'ready') {
+        current.subscribed.catch(() => undefined);
+        return unsubscribe;
+      }
       try {
         await current.subscribed;
       } catch (err) {
@@ -142,7 +193,10 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       if (closed) return;
       closed = true;
       channels.clear();
-      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+      unpublished.clear();
+      await local.close();
+      // QUIT would wait in the offline queue for a Redis that is away: then just disconnect.
+      await Promise.allSettled([publisher, subscriber].map(async (client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
     },
   };
 }

@@ -37,6 +37,9 @@ function createManualBus() {
     drop(index: number): void {
       held.splice(index, 1);
     },
+    resync(): void {
+      for (const listener of listeners) listener({ kind: 'resync' });
+    },
   };
 }
 
@@ -144,6 +147,22 @@ describe('createHub', () => {
     expect(replaying.updateIds()).toEqual([2, 3, 4]);
     expect(own.updateIds()).toEqual([]);
     manual.held.length = 0;
+  });
+
+  it('reads everything up to storage\'s head when the bus says it may have lost updates, with no new update needed', async () => {
+    const { storage, manual, hub, senderId } = await setup();
+    const watcher = recorder(99);
+    await hub.subscribe('main', watcher.subscriber).live;
+    await manual.bus.publish('main', { kind: 'update', update: await append(storage, senderId, 1) });
+    manual.deliver(0);
+    // Lost while the bus was cut off: more than a page of them.
+    for (let n = 2; n <= 1203; n += 1) await append(storage, senderId, n);
+    await settle();
+    expect(watcher.updateIds()).toEqual([1]);
+    manual.resync();
+    manual.resync();
+    await settle();
+    expect(watcher.updateIds()).toEqual(Array.from({ length: 1203 }, (_, index) => index + 1));
   });
 
   it('paces a replay by its subscriber, and hands over to live with updates stored meanwhile once each', async () => {

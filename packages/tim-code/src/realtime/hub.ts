@@ -95,6 +95,8 @@ interface Channel {
   deliveredHead: number;
   initialised: boolean;
   readonly early: Map<number, Update>;
+  /** The bus may have lost updates (it said `resync`): storage is read up to its head. */
+  isBehind: boolean;
   filling: boolean;
   closed: boolean;
   unsubscribeBus: Unsubscribe | undefined;
@@ -141,14 +143,20 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
     }
   }
 
-  /** Reads the missing ids from storage; one fill per channel at a time. */
+  /**
+   * Reads the missing ids from storage: those before an early update, or, when the channel is
+   * behind, everything up to storage's head. One fill per channel at a time.
+   */
   async function fillGap(channel: Channel): Promise<void> {
     if (channel.filling) return;
     channel.filling = true;
     try {
-      while (channel.early.size > 0 && !channel.closed) {
+      while ((channel.early.size > 0 || channel.isBehind) && !channel.closed) {
+        // Taken before the read: a resync during it asks for another round.
+        channel.isBehind = false;
         const page = await storage.readUpdates(channel.spaceId, { after: channel.deliveredHead, limit: PAGE_LIMIT });
         if (channel.closed) return;
+        if (page.length === PAGE_LIMIT) channel.isBehind = true;
         const headBefore = channel.deliveredHead;
         for (const update of page) {
           if (update.id === channel.deliveredHead + 1) deliverLive(channel, update);
@@ -156,11 +164,18 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
         drainEarly(channel);
         // Updates are published only after they are stored, so storage has the missing ids;
         // if it did not, the next bus event starts another fill.
-        if (channel.deliveredHead === headBefore) return;
+        if (channel.deliveredHead === headBefore && !channel.isBehind) return;
       }
     } finally {
       channel.filling = false;
     }
+  }
+
+  function onResync(channel: Channel): void {
+    // Not yet initialised: the head it reads after subscribing covers what was missed.
+    if (!channel.initialised) return;
+    channel.isBehind = true;
+    fillGap(channel).catch((err: unknown) => onError(err, channel.spaceId));
   }
 
   function onBusUpdate(channel: Channel, update: Update): void {
@@ -189,6 +204,9 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
         return;
       case 'ephemeral':
         onEphemeral(channel, event.event);
+        return;
+      case 'resync':
+        onResync(channel);
         return;
     }
   }
@@ -229,6 +247,7 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
       deliveredHead: 0,
       initialised: false,
       early: new Map(),
+      isBehind: false,
       filling: false,
       closed: false,
       unsubscribeBus: undefined,

@@ -6,7 +6,9 @@ import { planAppend, toCreatedUpdate } from '../append-rules';
 import { SELECT_MESSAGES } from '../message-columns';
 import { revocationColumnsToRevocation } from '../revocation-columns';
 import type { AppendResult, NewMessage, RevokedKeys, Storage } from '../storage';
+import { reportingOutages } from '../store-unavailable';
 import { applyMigrations, MIGRATION_LOCK, REVOCATION_LOCK } from './migrations';
+import { isPostgresOutage } from './outage';
 import { MessageRow, RevocationRow, SessionRow, SpaceCountersRow, SpaceRow, TimiteRow, toSessionRecord, toSpace, toTimite, toTimiteRecord, toUpdate } from './rows';
 
 export interface PostgresStorageOptions {
@@ -136,7 +138,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     });
   }
 
-  return {
+  return reportingOutages({
     async createTimite(input) {
       const row = await first(
         TimiteRow,
@@ -276,7 +278,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     async close() {
       if (!pool.ended) await pool.end();
     },
-  };
+  }, isPostgresOutage);
 }
 
 function isUniqueViolation(err: unknown): boolean {

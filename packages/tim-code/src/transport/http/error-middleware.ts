@@ -52,6 +52,7 @@ export function errorMiddleware(logger: Logger) {
       res.destroy();
       return;
     }
+    if (timError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(timError.retryAfterSeconds));
     res.status(timError.httpStatus).json(toErrorBody(timError));
   };
 }

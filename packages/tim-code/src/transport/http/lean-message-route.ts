@@ -40,9 +40,11 @@ export function createLeanMessageRoute(deps: LeanMessageRouteDeps): (req: Incomi
   const constantHeaders = [...securityHeaderList().flat(), 'Content-Type', JSON_TYPE];
 
   /** Every answer of this route, success or error, with the same headers as Express's. */
-  function writeJson(res: ServerResponse, requestId: string, status: number, body: unknown): void {
+  function writeJson(res: ServerResponse, requestId: string, status: number, body: unknown, retryAfterSeconds?: number): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, [...constantHeaders, 'X-Request-Id', requestId, 'Content-Length', String(Buffer.byteLength(text))]);
+    const headers = [...constantHeaders, 'X-Request-Id', requestId, 'Content-Length', String(Buffer.byteLength(text))];
+    if (retryAfterSeconds !== undefined) headers.push('Retry-After', String(retryAfterSeconds));
+    res.writeHead(status, headers);
     res.end(text);
   }
 
@@ -57,7 +59,7 @@ export function createLeanMessageRoute(deps: LeanMessageRouteDeps): (req: Incomi
     } catch (err) {
       const timError = toHttpError(err, { logger: deps.logger, requestId, method: 'POST', path: req.url ?? '' });
       if (res.headersSent) res.destroy();
-      else writeJson(res, requestId, timError.httpStatus, toErrorBody(timError));
+      else writeJson(res, requestId, timError.httpStatus, toErrorBody(timError), timError.retryAfterSeconds);
     }
   }
 
