@@ -1,21 +1,16 @@
 #!/usr/bin/env node
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { createApp } from './app';
 import type { Bus } from './bus/bus';
 import { createLocalBus } from './bus/local-bus';
-import { createRedisBus } from './bus/redis-bus';
 import { loadConfig, type Config } from './config';
 import { addAgent, listAgents, revokeAgent } from './domain/agents';
 import { isTimError } from './domain/tim-error';
 import { createLogger, type Logger } from './logger';
 import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
-import { createRedisRateLimitFactory } from './rate-limit/redis-rate-limit';
 import type { PresenceDirectory } from './realtime/presence-directory';
-import { createRedisPresenceDirectory } from './realtime/redis-presence-directory';
 import { redactedUrl } from './redacted-url';
-import { createPostgresStorage } from './storage/postgres/postgres-storage';
 import { createSqliteStorage } from './storage/sqlite/sqlite-storage';
 import type { Storage } from './storage/storage';
 
@@ -39,9 +34,17 @@ function readConfig(): Config {
   process.exit(EXIT_USAGE);
 }
 
+/*
+ * pg and ioredis are imported only when TIM_DATABASE_URL or TIM_REDIS_URL asks for them: a
+ * process on the SQLite default would otherwise hold their code, ≈ 8 MB of its RSS at rest
+ * (docs/performance-notes.md, "Memory at rest"). `import()` resolves paths as ES modules do,
+ * hence the `.js`.
+ */
+
 /** PostgreSQL when TIM_DATABASE_URL is set, else SQLite in TIM_DATA_DIR. */
 async function openStorage(config: Config, logger?: Logger): Promise<Storage> {
   if (config.databaseUrl !== undefined) {
+    const { createPostgresStorage } = await import('./storage/postgres/postgres-storage.js');
     return createPostgresStorage({
       connectionString: config.databaseUrl,
       onError: (err) => logger?.warn('postgres pool', { error: err instanceof Error ? err.message : String(err) }),
@@ -55,6 +58,7 @@ async function openStorage(config: Config, logger?: Logger): Promise<Storage> {
 async function openBus(config: Config, logger: Logger): Promise<Bus> {
   const onListenerError = (err: unknown) => logger.error('bus listener failed', { error: String(err) });
   if (config.redisUrl === undefined) return createLocalBus({ onListenerError });
+  const { createRedisBus } = await import('./bus/redis-bus.js');
   const bus = await createRedisBus({
     url: config.redisUrl,
     channelPrefix: `${config.redisPrefix}space:`,
@@ -77,6 +81,11 @@ interface SharedState {
  */
 async function openSharedState(config: Config, logger: Logger): Promise<SharedState> {
   if (config.redisUrl === undefined) return { rateLimits: undefined, presenceDirectory: undefined, close: async () => undefined };
+  const [{ Redis }, { createRedisRateLimitFactory }, { createRedisPresenceDirectory }] = await Promise.all([
+    import('ioredis'),
+    import('./rate-limit/redis-rate-limit.js'),
+    import('./realtime/redis-presence-directory.js'),
+  ]);
   const client = new Redis(config.redisUrl, { lazyConnect: true });
   client.on('error', (err: Error) => logger.warn('redis', { error: err.message }));
   await client.connect();

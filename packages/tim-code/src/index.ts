@@ -21,7 +21,7 @@ export { createRateLimits, createMemoryRateLimit, type RateLimit, type RateLimit
 export { createRedisRateLimitFactory } from './rate-limit/redis-rate-limit';
 export { createLocalPresenceDirectory, type HeldPresence, type PresenceChange, type PresenceDirectory } from './realtime/presence-directory';
 export { createRedisPresenceDirectory, type RedisPresenceDirectoryOptions } from './realtime/redis-presence-directory';
-export { SERVER_NODE_FLAGS } from './server-node-flags';
+export { SERVER_ENV, SERVER_NODE_FLAGS } from './server-node-flags';
 export { addAgent, listAgents, revokeAgent, type AgentListing } from './domain/agents';
 export { seedHumans, type SeedHumansOptions, type SeededHuman } from './domain/seed-humans';
 export { TimError } from './domain/tim-error';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_PREFIX, WS_PATH } from '@tim/protocol';
-import { SERVER_NODE_FLAGS } from '../../src/server-node-flags';
+import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../src/server-node-flags';
 
 /** The built CLI; turbo's test task builds first, by hand run `pnpm --filter @tim/code build`. */
 export const CLI_PATH = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -20,11 +20,11 @@ export interface ServerProcess {
   stderr(): string;
 }
 
-/** Spawns `node <production flags> dist/cli.js serve` on a free port and waits for its listening line. */
+/** Spawns `node <production flags> dist/cli.js serve` with the production environment on a free port and waits for its listening line. */
 export function spawnServer(env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
   assertBuilt();
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, CLI_PATH, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', TIM_PORT: '0', TIM_LOG_LEVEL: 'warn', ...env },
+    env: { ...SERVER_ENV, PATH: process.env.PATH ?? '', TIM_PORT: '0', TIM_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
