@@ -9,7 +9,7 @@ import type { AppendResult, NewMessage, RevokedKeys, Storage } from '../storage'
 import { reportingOutages } from '../store-unavailable';
 import { applyMigrations, MIGRATION_LOCK, REVOCATION_LOCK } from './migrations';
 import { isPostgresOutage } from './outage';
-import { MessageRow, RevocationRow, SessionRow, SpaceCountersRow, SpaceRow, TimiteRow, toSessionRecord, toSpace, toTimite, toTimiteRecord, toUpdate } from './rows';
+import { AppendStateRow, MessageRow, RevocationRow, SessionRow, SpaceCountersRow, SpaceRow, TimiteRow, toSessionRecord, toSpace, toTimite, toTimiteRecord, toUpdate } from './rows';
 
 export interface PostgresStorageOptions {
   /** `postgres://user[:password]@host:port/database` */
@@ -23,6 +23,22 @@ export interface PostgresStorageOptions {
 }
 
 const TIMITE_COLUMNS = 'id, nick, kind, password_hash, revoked';
+
+/** $1 space, $2 sender, $3 clientMsgId or null; no row when the space does not exist. */
+const APPEND_STATE = `
+  SELECT s.head_id, s.agent_streak, row_to_json(t) AS sender, row_to_json(o) AS original
+  FROM spaces s
+  LEFT JOIN (SELECT ${TIMITE_COLUMNS} FROM timites) t ON t.id = $2
+  LEFT JOIN LATERAL (${SELECT_MESSAGES} WHERE m.sender_id = $2 AND m.client_msg_id = $3) o ON true
+  WHERE s.id = $1
+  FOR UPDATE OF s`;
+
+/** The message row and the space's new head and agent streak ($8), in one statement. */
+const APPEND_INSERT = `
+  WITH inserted AS (
+    INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)
+  UPDATE spaces SET head_id = $2, agent_streak = $8 WHERE id = $1 RETURNING (SELECT id FROM inserted)`;
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
 
@@ -114,26 +130,28 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     ]);
   }
 
+  /**
+   * Two statements inside the transaction, each one round trip and prepared once per
+   * connection: the space's row locked with the sender and any original of the clientMsgId
+   * read alongside, then the insert together with the new head. Round trips are most of an
+   * append's cost, in this process and in PostgreSQL.
+   */
   async function appendOnce(input: NewMessage): Promise<AppendResult> {
     return inTransaction(async (client) => {
-      const counters = await first(SpaceCountersRow, 'SELECT head_id, agent_streak FROM spaces WHERE id = $1 FOR UPDATE', [input.spaceId], client);
-      const original =
-        input.clientMsgId === undefined
-          ? undefined
-          : await first(MessageRow, `${SELECT_MESSAGES} WHERE m.sender_id = $1 AND m.client_msg_id = $2`, [input.senderId, input.clientMsgId], client);
-      const sender = await first(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE id = $1`, [input.senderId], client);
+      const read = await client.query({ name: 'tim-append-state', text: APPEND_STATE, values: [input.spaceId, input.senderId, input.clientMsgId ?? null] });
+      if (read.rows[0] === undefined) return { outcome: 'space_not_found' };
+      const state = AppendStateRow.parse(read.rows[0]);
       const plan = planAppend(input, {
-        space: counters === undefined ? undefined : { headId: counters.head_id, agentStreak: counters.agent_streak },
-        original: original === undefined ? undefined : toUpdate(original),
-        sender: sender === undefined ? undefined : toTimite(sender),
+        space: { headId: state.head_id, agentStreak: state.agent_streak },
+        original: state.original === null ? undefined : toUpdate(state.original),
+        sender: state.sender === null ? undefined : toTimite(state.sender),
       });
       if (plan.action === 'answer') return plan.result;
-      const inserted = await client.query<{ id: string }>(
-        `INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [input.spaceId, plan.updateId, input.senderId, input.content, input.mentions, input.clientMsgId ?? null, input.createdAt.getTime()],
-      );
-      await client.query('UPDATE spaces SET head_id = $2, agent_streak = $3 WHERE id = $1', [input.spaceId, plan.updateId, plan.agentStreak]);
+      const inserted = await client.query<{ id: string }>({
+        name: 'tim-append-insert',
+        text: APPEND_INSERT,
+        values: [input.spaceId, plan.updateId, input.senderId, input.content, input.mentions, input.clientMsgId ?? null, input.createdAt.getTime(), plan.agentStreak],
+      });
       return { outcome: 'created', update: toCreatedUpdate(input, plan, Number(inserted.rows[0]?.id)) };
     });
   }

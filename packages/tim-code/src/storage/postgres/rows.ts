@@ -52,6 +52,9 @@ export const MessageRow = z.object({
   sender_kind: TimiteKind,
 });
 
+/** What an append reads in one statement: the locked counters, the sender, any original (as JSON). */
+export const AppendStateRow = SpaceCountersRow.extend({ sender: TimiteRow.nullable(), original: MessageRow.nullable() });
+
 export function toTimite(row: { id: number; nick: string; kind: Timite['kind'] }): Timite {
   return { id: row.id, nick: row.nick, kind: row.kind };
 }
