@@ -18,6 +18,7 @@ import { createHttpHandler } from './transport/http/http-app';
 import type { Connection } from './transport/ws/connection';
 import { createConnectionRegistry } from './transport/ws/connection-registry';
 import { attachWebSockets } from './transport/ws/ws-server';
+import { errorStack } from './error-text';
 
 export interface CreateAppOptions {
   config: Config;
@@ -65,7 +66,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const onBackgroundError = (what: string) => (err: unknown, spaceId?: string) => {
     // An outage is reported where it is seen (readyz, the pool); no stack per failed poll.
     if (err instanceof StoreUnavailableError) logger.warn(what, { spaceId, error: err.message });
-    else logger.error(what, { spaceId, error: err instanceof Error ? err.stack : String(err) });
+    else logger.error(what, { spaceId, error: errorStack(err) });
   };
   const presence = createPresence({
     publish: (spaceId, event) => {

@@ -13,6 +13,7 @@ import type { PresenceDirectory } from './realtime/presence-directory';
 import { redactedUrl } from './redacted-url';
 import { createSqliteStorage } from './storage/sqlite/sqlite-storage';
 import type { Storage } from './storage/storage';
+import { errorMessage, errorStack } from './error-text';
 
 const USAGE = `Usage:
   tim-code serve                 start the server (configured by TIM_* variables)
@@ -47,7 +48,7 @@ async function openStorage(config: Config, logger?: Logger): Promise<Storage> {
     const { createPostgresStorage } = await import('./storage/postgres/postgres-storage.js');
     return createPostgresStorage({
       connectionString: config.databaseUrl,
-      onError: (err) => logger?.warn('postgres pool', { error: err instanceof Error ? err.message : String(err) }),
+      onError: (err) => logger?.warn('postgres pool', { error: errorMessage(err) }),
     });
   }
   mkdirSync(config.dataDir, { recursive: true });
@@ -63,7 +64,7 @@ async function openBus(config: Config, logger: Logger): Promise<Bus> {
     url: config.redisUrl,
     channelPrefix: `${config.redisPrefix}space:`,
     onListenerError,
-    onError: (err) => logger.warn('redis bus', { error: err instanceof Error ? err.message : String(err) }),
+    onError: (err) => logger.warn('redis bus', { error: errorMessage(err) }),
   });
   logger.info('bus: redis', { url: redactedUrl(config.redisUrl) });
   return bus;
@@ -93,7 +94,7 @@ async function openSharedState(config: Config, logger: Logger): Promise<SharedSt
     client,
     keyPrefix: config.redisPrefix,
     livenessMs: config.presenceLivenessMs,
-    onError: (err) => logger.warn('presence liveness', { error: err instanceof Error ? err.message : String(err) }),
+    onError: (err) => logger.warn('presence liveness', { error: errorMessage(err) }),
   });
   return {
     rateLimits: createRateLimits(config, createRedisRateLimitFactory(client, { keyPrefix: `${config.redisPrefix}rate:` })),
@@ -136,14 +137,14 @@ async function serve(config: Config): Promise<void> {
         logger.end();
       },
       (err: unknown) => {
-        logger.error('shutdown failed', { error: err instanceof Error ? err.stack : String(err) });
+        logger.error('shutdown failed', { error: errorStack(err) });
         process.exit(1);
       },
     );
   };
   // A rejection nobody handled is a bug, but one request's bug must not stop the server.
   process.on('unhandledRejection', (reason) => {
-    logger.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) });
+    logger.error('unhandled rejection', { error: errorStack(reason) });
   });
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
@@ -195,6 +196,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`tim-code failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`tim-code failed: ${errorStack(err)}\n`);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { redactedUrl } from '../redacted-url';
 import type { Bus, BusListener, PublishedEvent, Unsubscribe } from './bus';
 import { createLocalBus } from './local-bus';
+import { errorMessage } from '../error-text';
 
 /**
  * A bus event as it crosses Redis: parsed on arrival, like anything from another process.
@@ -77,7 +78,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     try {
       parsed = BusEventMessage.parse(JSON.parse(message));
     } catch (err) {
-      onError(new Error(`dropped a malformed message on ${name}: ${err instanceof Error ? err.message : String(err)}`));
+      onError(new Error(`dropped a malformed message on ${name}: ${errorMessage(err)}`));
       return;
     }
     const { origin: from, ...event } = parsed;
@@ -91,7 +92,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     // A client that gave up is already ended; ending it again would arm ioredis's 2 s timer.
     for (const client of [publisher, subscriber]) if (client.status !== 'end') client.disconnect();
     const reason = startError ?? err;
-    throw new Error(`Could not connect to Redis at ${redactedUrl(options.url)}: ${reason instanceof Error ? reason.message : String(reason)}`, {
+    throw new Error(`Could not connect to Redis at ${redactedUrl(options.url)}: ${errorMessage(reason)}`, {
       cause: err,
     });
   }
@@ -130,7 +131,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       await publisher.publish(prefix + spaceId, JSON.stringify({ ...event, origin }));
     } catch (err) {
       if (event.kind === 'update') unpublished.set(spaceId, event);
-      if (!isRelayFailing) onError(new Error(`publishing to the other processes failed; they catch up when Redis is back: ${err instanceof Error ? err.message : String(err)}`));
+      if (!isRelayFailing) onError(new Error(`publishing to the other processes failed; they catch up when Redis is back: ${errorMessage(err)}`));
       isRelayFailing = true;
     }
   }

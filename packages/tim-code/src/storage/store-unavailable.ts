@@ -1,3 +1,4 @@
+import { errorMessage } from '../error-text';
 import type { Storage } from './storage';
 
 /**
@@ -7,8 +8,7 @@ import type { Storage } from './storage';
  */
 export class StoreUnavailableError extends Error {
   constructor(options: { cause: unknown }) {
-    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
-    super(`The store is not answering: ${reason}`, options);
+    super(`The store is not answering: ${errorMessage(options.cause)}`, options);
     this.name = 'StoreUnavailableError';
   }
 }

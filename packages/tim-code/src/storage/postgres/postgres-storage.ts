@@ -10,6 +10,7 @@ import { reportingOutages } from '../store-unavailable';
 import { applyMigrations, MIGRATION_LOCK, REVOCATION_LOCK } from './migrations';
 import { isPostgresOutage } from './outage';
 import { AppendStateRow, MessageRow, RevocationRow, SessionRow, SpaceCountersRow, SpaceRow, TimiteRow, toSessionRecord, toSpace, toTimite, toTimiteRecord, toUpdate } from './rows';
+import { errorMessage } from '../../error-text';
 
 export interface PostgresStorageOptions {
   /** `postgres://user[:password]@host:port/database` */
@@ -78,7 +79,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
   pool.on('error', options.onError ?? ((err) => process.emitWarning(`postgres pool: ${String(err)}`)));
   try {
     const client = await pool.connect().catch((err: unknown) => {
-      throw new Error(`Could not connect to PostgreSQL at ${redactedUrl(options.connectionString)}: ${err instanceof Error ? err.message : String(err)}`, {
+      throw new Error(`Could not connect to PostgreSQL at ${redactedUrl(options.connectionString)}: ${errorMessage(err)}`, {
         cause: err,
       });
     });

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../logger';
 import { TimError, toErrorBody, toTimError } from '../../domain/tim-error';
 import { requestIdOf } from './request-context';
+import { errorStack } from '../../error-text';
 
 interface BodyParserError {
   type: string;
@@ -36,7 +37,7 @@ export function toHttpError(err: unknown, { logger, requestId, method, path }: {
   return (
     (isBodyParserError(err) ? fromBodyParser(err) : undefined) ??
     toTimError(err, (original) =>
-      logger.error('request failed', { requestId, method, path, error: original instanceof Error ? original.stack : String(original) }),
+      logger.error('request failed', { requestId, method, path, error: errorStack(original) }),
     )
   );
 }

@@ -9,6 +9,7 @@ import {
 } from '@tim/protocol';
 import { WebSocket, type RawData } from 'ws';
 import type { Bus } from '../../bus/bus';
+import { errorStack } from '../../error-text';
 import type { Config } from '../../config';
 import type { Authenticated, Sessions } from '../../domain/sessions';
 import type { Logger } from '../../logger';
@@ -19,7 +20,8 @@ import type { RateLimits } from '../../rate-limit/rate-limits';
 import type { Presence } from '../../realtime/presence';
 import type { Storage } from '../../storage/storage';
 import type { ConnectionRegistry } from './connection-registry';
-import { handleFrame, parseClientFrame, sendError } from './frame-handlers';
+import { handleFrame, parseClientFrame } from './frame-handlers';
+import { toErrorFrame, wsErrors } from './ws-errors';
 import type { Heartbeat, HeartbeatPeer } from './heartbeat';
 import type { FlushScheduler } from './flush-scheduler';
 import { createFrameSink } from './frame-sink';
@@ -191,6 +193,11 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     this.deliver(toOutboundFrame(frame));
   }
 
+  /** Tells the peer why something failed: the one way error frames are sent. */
+  fail(err: unknown, spaceId?: SpaceId): void {
+    this.send(toErrorFrame(err, { logger: this.deps.logger, connectionId: this.id, spaceId }));
+  }
+
   /** Releases at once, then says goodbye with a close code. */
   close(code: number, reason: string): void {
     // Frames already queued (e.g. the error frame that explains this close) go out first.
@@ -263,8 +270,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     this.frameChain = this.frameChain
       .then(() => this.handleText(text))
       .catch((err: unknown) => {
-        this.deps.logger.error('frame handler failed', { connectionId: this.id, error: err instanceof Error ? err.stack : String(err) });
-        if (this.state !== 'closed') sendError(this, { code: 'internal', message: 'Something went wrong on our side.' });
+        if (this.state !== 'closed') this.fail(err);
       })
       .then(() => this.frameHandled());
   }
@@ -282,10 +288,14 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     }
     const parsed = parseClientFrame(text);
     if (!parsed.ok) {
-      sendError(this, { code: 'invalid_request', message: parsed.message });
+      this.fail(wsErrors.invalidFrame(parsed.message));
       return;
     }
-    await handleFrame(this, parsed.frame);
+    try {
+      await handleFrame(this, parsed.frame);
+    } catch (err) {
+      if (!this.isClosed()) this.fail(err, 'spaceId' in parsed.frame ? parsed.frame.spaceId : undefined);
+    }
   }
 
   private async authenticate(text: string | undefined): Promise<void> {
@@ -296,14 +306,14 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     try {
       authenticated = key === undefined ? undefined : await this.deps.sessions.authenticate(key);
     } catch (err) {
-      this.deps.logger.error('authentication failed', { connectionId: this.id, error: err instanceof Error ? err.stack : String(err) });
-      sendError(this, { code: 'internal', message: 'Could not check the key; try again.' });
+      this.deps.logger.error('authentication failed', { connectionId: this.id, error: errorStack(err) });
+      this.fail(wsErrors.keyCheckFailed(err));
       this.close(CLOSE_INTERNAL_ERROR, 'Internal error.');
       return;
     }
     if (this.isClosed()) return;
     if (authenticated === undefined) {
-      sendError(this, { code: 'unauthenticated', message: key === undefined ? 'The first frame must be an auth frame.' : 'That key is not valid.' });
+      this.fail(key === undefined ? wsErrors.firstFrameNotAuth() : wsErrors.invalidKey());
       this.close(CLOSE_UNAUTHENTICATED, 'Unauthenticated.');
       return;
     }
@@ -313,7 +323,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     this.onAuthenticated = undefined;
     const { config, registry } = this.deps;
     if (registry.countForTimite(authenticated.timite.id) >= config.maxConnectionsPerTimite) {
-      sendError(this, { code: 'limit_exceeded', message: `At most ${config.maxConnectionsPerTimite} connections per timite.` });
+      this.fail(wsErrors.tooManyConnections(config.maxConnectionsPerTimite));
       this.close(CLOSE_TOO_MANY_CONNECTIONS, 'Too many connections.');
       return;
     }

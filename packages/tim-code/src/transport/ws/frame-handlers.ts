@@ -1,15 +1,15 @@
 import {
   ClientFrame,
   type ActivityFrame,
-  type ErrorCode,
   type PingFrame,
-  type SpaceId,
   type SubscribeFrame,
   type UnsubscribeFrame,
 } from '@tim/protocol';
+import { errorStack } from '../../error-text';
 import type { HubSubscriber } from '../../realtime/hub';
 import type { OutboundFrame } from '../../realtime/outbound-frame';
 import type { Connection } from './connection';
+import { wsErrors } from './ws-errors';
 
 export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; message: string };
 
@@ -28,13 +28,6 @@ export function parseClientFrame(text: string | undefined): ParsedFrame {
   const where = issue === undefined || issue.path.length === 0 ? 'frame' : issue.path.join('.');
   const message = issue?.code === 'unrecognized_keys' ? `Unknown field(s): ${issue.keys.join(', ')}.` : `${where}: ${issue?.message ?? 'invalid'}.`;
   return { ok: false, message: `Not a valid frame. ${message}` };
-}
-
-export function sendError(
-  connection: Connection,
-  error: { code: ErrorCode; message: string; spaceId?: SpaceId; details?: unknown },
-): void {
-  connection.send({ type: 'error', ...error });
 }
 
 /** The hub's recipient for one subscription of a connection. */
@@ -63,14 +56,12 @@ async function subscribe(connection: Connection, frame: SubscribeFrame): Promise
   const { spaceId } = frame;
   const { config, storage, hub, presence, logger } = connection.deps;
   if (!connection.subscriptions.has(spaceId) && connection.subscriptions.size >= config.maxSubscriptionsPerConnection) {
-    sendError(connection, { code: 'limit_exceeded', message: `At most ${config.maxSubscriptionsPerConnection} subscriptions per connection.`, spaceId });
-    return;
+    throw wsErrors.tooManySubscriptions(config.maxSubscriptionsPerConnection);
   }
   const space = await storage.getSpace(spaceId);
   if (!connection.isReady) return;
   if (space === undefined) {
-    sendError(connection, { code: 'not_found', message: `There is no space "${spaceId}".`, spaceId });
-    return;
+    throw wsErrors.noSuchSpace(spaceId);
   }
   const timite = connection.timite;
   if (timite === undefined) return;
@@ -89,10 +80,10 @@ async function subscribe(connection: Connection, frame: SubscribeFrame): Promise
       presence.join(spaceId, timite);
     },
     (err: unknown) => {
-      logger.error('subscription failed', { connectionId: connection.id, spaceId, error: err instanceof Error ? err.stack : String(err) });
+      logger.error('subscription failed', { connectionId: connection.id, spaceId, error: errorStack(err) });
       if (connection.subscriptions.get(spaceId) !== entry) return;
       connection.dropSubscription(spaceId);
-      sendError(connection, { code: 'unavailable', message: `Could not subscribe to "${spaceId}"; try again.`, spaceId });
+      connection.fail(wsErrors.subscribeFailed(spaceId, err), spaceId);
     },
   );
 }
@@ -107,21 +98,14 @@ async function activity(connection: Connection, frame: ActivityFrame): Promise<v
   const timite = connection.timite;
   if (timite === undefined) return;
   if (!connection.subscriptions.has(spaceId)) {
-    sendError(connection, { code: 'invalid_request', message: `Subscribe to "${spaceId}" before sending activity there.`, spaceId });
-    return;
+    throw wsErrors.notSubscribed(spaceId);
   }
   // Every activity frame is fanned out to the whole space: a flood would cost everyone.
   const { rateLimits, metrics } = connection.deps;
   const decision = await rateLimits.activity.consume(String(timite.id));
   if (!decision.allowed) {
     metrics.rateLimited.inc({ limit: rateLimits.activity.name });
-    sendError(connection, {
-      code: 'rate_limited',
-      message: `Too many activity frames; try again in ${decision.retryAfterSeconds} s.`,
-      spaceId,
-      details: { retryAfterSeconds: decision.retryAfterSeconds },
-    });
-    return;
+    throw wsErrors.tooManyActivityFrames(decision.retryAfterSeconds);
   }
   await connection.deps.bus.publish(spaceId, {
     kind: 'ephemeral',
@@ -137,12 +121,14 @@ function ping(connection: Connection, frame: PingFrame): void {
   connection.send({ type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }) });
 }
 
-/** Frames after authentication. Exhaustive: a new frame type does not compile until handled. */
+/**
+ * Frames after authentication. Exhaustive: a new frame type does not compile until handled.
+ * A refusal is thrown (see ws-errors.ts); the connection turns it into the error frame.
+ */
 export async function handleFrame(connection: Connection, frame: ClientFrame): Promise<void> {
   switch (frame.type) {
     case 'auth':
-      sendError(connection, { code: 'invalid_request', message: 'Already authenticated.' });
-      return;
+      throw wsErrors.alreadyAuthenticated();
     case 'subscribe':
       await subscribe(connection, frame);
       return;

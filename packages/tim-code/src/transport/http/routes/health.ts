@@ -5,6 +5,7 @@ import { TimError } from '../../../domain/tim-error';
 import type { Logger } from '../../../logger';
 import type { Metrics } from '../../../metrics';
 import type { Storage } from '../../../storage/storage';
+import { errorMessage } from '../../../error-text';
 
 /** Operator endpoints, without authentication. */
 export function healthRoutes(deps: { storage: Storage; bus: Bus; metrics: Metrics; logger: Logger }): Router {
@@ -19,7 +20,7 @@ export function healthRoutes(deps: { storage: Storage; bus: Bus; metrics: Metric
     try {
       await Promise.all([deps.storage.ping(), deps.bus.ping()]);
     } catch (err) {
-      deps.logger.warn('not ready', { error: err instanceof Error ? err.message : String(err) });
+      deps.logger.warn('not ready', { error: errorMessage(err) });
       throw new TimError('unavailable', 'Storage or bus is not answering.');
     }
     res.json({ status: 'ok' });
