@@ -37,19 +37,22 @@ export function timCodeDir(): string {
   return override !== undefined && override !== '' ? override : dirname(require.resolve('@tim/code/package.json'));
 }
 
-const ServerNodeFlagsModule = z.object({ SERVER_NODE_FLAGS: z.array(z.string()) });
+const ServerNodeFlagsModule = z.object({
+  SERVER_NODE_FLAGS: z.array(z.string()),
+  SERVER_ENV: z.record(z.string(), z.string()).optional(),
+});
 
 /**
- * The node flags the measured build runs with in production (`pnpm start`), read from that
- * build itself so a snapshot is measured as it would run. Builds from before the flags
- * existed ran without any.
+ * The node flags and environment the measured build runs with in production (`pnpm start`),
+ * read from that build itself so a snapshot is measured as it would run. Builds from before
+ * they existed ran without any.
  */
-function serverNodeFlags(codeDir: string): string[] {
+function serverRuntime(codeDir: string): { flags: string[]; env: Record<string, string> } {
   const modulePath = join(codeDir, 'dist', 'server-node-flags.js');
-  if (!existsSync(modulePath)) return [];
+  if (!existsSync(modulePath)) return { flags: [], env: {} };
   // tim-code builds CommonJS; require also works under jest, which has no dynamic import.
-  const loaded: unknown = createRequire(modulePath)(modulePath);
-  return ServerNodeFlagsModule.parse(loaded).SERVER_NODE_FLAGS;
+  const loaded = ServerNodeFlagsModule.parse(createRequire(modulePath)(modulePath));
+  return { flags: loaded.SERVER_NODE_FLAGS, env: loaded.SERVER_ENV ?? {} };
 }
 
 /**
@@ -68,12 +71,13 @@ export async function forkTimServer(options: {
   processName: TargetName | `${TargetName}-${number}`;
 }): Promise<ServerProcess> {
   const { codeDir, context } = options;
+  const runtime = serverRuntime(codeDir);
   return forkServer({
     modulePath: join(codeDir, 'dist', 'cli.js'),
     args: ['serve'],
-    env: { ...process.env, ...TIM_ENV, ...options.env },
+    env: { ...process.env, ...runtime.env, ...TIM_ENV, ...options.env },
     execArgv: [
-      ...serverNodeFlags(codeDir),
+      ...runtime.flags,
       '--require',
       builtModulePath('targets/exit-with-parent-preload.js'),
       ...cpuProfileArgs(context, options.processName),
