@@ -74,6 +74,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     },
     directory: options.presenceDirectory,
     onError: onBackgroundError('presence directory failed'),
+    maxAnnouncedMembers: config.presenceFanoutMaxSubscriptions,
   });
   const metrics = createMetrics({ openConnections: () => registry.size, subscriptions: () => registry.subscriptionCount() });
   const hub = createHub({

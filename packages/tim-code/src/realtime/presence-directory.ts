@@ -11,6 +11,14 @@ export interface PresenceChange extends HeldPresence {
   state: 'online' | 'offline';
 }
 
+/** What an arrival or departure did. */
+export interface PresenceDecision {
+  /** The timite's state changed everywhere: worth an event. */
+  changed: boolean;
+  /** Memberships in the space on every process, where the directory counts them (after the change). */
+  members?: number;
+}
+
 /**
  * Who is online across processes. A process's Presence counts its own subscriptions and
  * asks the directory only when a timite arrives in or departs from a space here; the answer
@@ -18,10 +26,10 @@ export interface PresenceChange extends HeldPresence {
  * once per real change, not once per process.
  */
 export interface PresenceDirectory {
-  /** The timite's first subscription in the space on this process; true when it is new anywhere. */
-  arrived(spaceId: SpaceId, timite: Timite): Promise<boolean>;
-  /** Its last one on this process went away; true when it is now offline everywhere. */
-  departed(spaceId: SpaceId, timite: Timite): Promise<boolean>;
+  /** The timite's first subscription in the space on this process; changed when it is new anywhere. */
+  arrived(spaceId: SpaceId, timite: Timite): Promise<PresenceDecision>;
+  /** Its last one on this process went away; changed when it is now offline everywhere. */
+  departed(spaceId: SpaceId, timite: Timite): Promise<PresenceDecision>;
   /** Online in the space on any process, given those online here; by timite id. */
   online(spaceId: SpaceId, here: Timite[]): Promise<Timite[]>;
   /**
@@ -37,8 +45,8 @@ export interface PresenceDirectory {
 /** One process: what is true here is true everywhere. */
 export function createLocalPresenceDirectory(): PresenceDirectory {
   return {
-    arrived: async () => true,
-    departed: async () => true,
+    arrived: async () => ({ changed: true }),
+    departed: async () => ({ changed: true }),
     online: async (_spaceId, here) => here,
     sweep: async () => [],
     close: async () => undefined,

@@ -78,3 +78,24 @@ describe('createPresence sweeping a shared directory', () => {
     expect(await alive.presence.online('main')).toEqual([ada]);
   });
 });
+
+describe('createPresence with a bound on announced memberships', () => {
+  it('announces no arrival or departure in a space whose memberships on all processes pass the bound', async () => {
+    const keyPrefix = uniqueRedisPrefix();
+    const [first, second] = [await createRedisPresenceDirectory({ client, keyPrefix }), await createRedisPresenceDirectory({ client, keyPrefix })];
+    closers.push(() => first.close(), () => second.close());
+    const published: SpaceId[] = [];
+    const here = createPresence({ publish: (spaceId) => published.push(spaceId), directory: first, maxAnnouncedMembers: 2 });
+    const there = createPresence({ publish: (spaceId) => published.push(spaceId), directory: second, maxAnnouncedMembers: 2 });
+    here.join('main', ada);
+    there.join('main', { id: 2, nick: 'bob', kind: 'human' });
+    await waitFor(() => published.length === 2, 'two arrivals announced');
+    // Each process holds one or two here: only the count across both passes the bound.
+    there.join('main', { id: 3, nick: 'cy', kind: 'human' });
+    there.join('main', { id: 4, nick: 'dan', kind: 'human' });
+    here.leave('main', ada.id);
+    // Asked after the departure, on the same Redis connection: its decision has been acted on.
+    await expect(here.online('main')).resolves.toHaveLength(3);
+    expect(published).toHaveLength(2);
+  });
+});

@@ -1,5 +1,5 @@
 import type { EphemeralEvent, SpaceId, Timite } from '@tim/protocol';
-import { createLocalPresenceDirectory, type HeldPresence, type PresenceDirectory } from './presence-directory';
+import { createLocalPresenceDirectory, type HeldPresence, type PresenceDecision, type PresenceDirectory } from './presence-directory';
 
 /** How often a process looks for crashed ones whose timites must go offline. */
 export const DEFAULT_PRESENCE_SWEEP_MS = 10_000;
@@ -11,6 +11,12 @@ export interface PresenceOptions {
   directory?: PresenceDirectory;
   /** The directory failed; the event is published anyway (a duplicate beats a missing one). */
   onError?: (err: unknown) => void;
+  /**
+   * Arrivals and departures in a space with more memberships than this on all processes (as
+   * the directory counts them) are not announced: a join storm would cost N² frames; clients
+   * of such spaces read GET /presence. The hub bounds each process's fan-out the same way.
+   */
+  maxAnnouncedMembers?: number;
 }
 
 /**
@@ -32,14 +38,15 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
     for (const { spaceId, timite, state } of await directory.sweep(held)) publish(spaceId, { type: 'presence', spaceId, timite, state });
   };
 
-  const announce = (decided: Promise<boolean>, spaceId: SpaceId, timite: Timite, state: 'online' | 'offline'): void => {
+  const maxAnnouncedMembers = options.maxAnnouncedMembers ?? Number.POSITIVE_INFINITY;
+  const announce = (decided: Promise<PresenceDecision>, spaceId: SpaceId, timite: Timite, state: 'online' | 'offline'): void => {
     decided
-      .catch((err: unknown) => {
+      .catch((err: unknown): PresenceDecision => {
         onError(err);
-        return true;
+        return { changed: true };
       })
-      .then((changed) => {
-        if (changed) publish(spaceId, { type: 'presence', spaceId, timite, state });
+      .then(({ changed, members }) => {
+        if (changed && (members === undefined || members <= maxAnnouncedMembers)) publish(spaceId, { type: 'presence', spaceId, timite, state });
       })
       .catch(onError);
   };

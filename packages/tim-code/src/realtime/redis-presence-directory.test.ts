@@ -51,9 +51,9 @@ describe.each([
 ])('a %s presence directory alone', (_, open) => {
   it('calls each arrival and departure a change, and lists those online here', async () => {
     const directory = await open();
-    expect(await directory.arrived('main', ada)).toBe(true);
+    expect((await directory.arrived('main', ada)).changed).toBe(true);
     expect(await directory.online('main', [ada])).toEqual([ada]);
-    expect(await directory.departed('main', ada)).toBe(true);
+    expect((await directory.departed('main', ada)).changed).toBe(true);
     expect(await directory.online('main', [])).toEqual([]);
     expect(await directory.sweep(nothingHeld)).toEqual([]);
   });
@@ -63,12 +63,21 @@ describe('createRedisPresenceDirectory across processes', () => {
   it('makes only the first arrival and the last departure of a timite a change', async () => {
     const keyPrefix = uniqueRedisPrefix();
     const [one, two] = [await redisDirectory(keyPrefix), await redisDirectory(keyPrefix)];
-    expect(await one.arrived('main', ada)).toBe(true);
-    expect(await two.arrived('main', ada)).toBe(false);
-    expect(await one.departed('main', ada)).toBe(false);
-    expect(await two.departed('main', ada)).toBe(true);
+    expect((await one.arrived('main', ada)).changed).toBe(true);
+    expect((await two.arrived('main', ada)).changed).toBe(false);
+    expect((await one.departed('main', ada)).changed).toBe(false);
+    expect((await two.departed('main', ada)).changed).toBe(true);
     // Another space is another question.
-    expect(await two.arrived('other', ada)).toBe(true);
+    expect((await two.arrived('other', ada)).changed).toBe(true);
+  });
+
+  it('counts the space\'s memberships on every process with each decision', async () => {
+    const keyPrefix = uniqueRedisPrefix();
+    const [one, two] = [await redisDirectory(keyPrefix), await redisDirectory(keyPrefix)];
+    expect(await one.arrived('main', ada)).toEqual({ changed: true, members: 1 });
+    expect(await two.arrived('main', bob)).toEqual({ changed: true, members: 2 });
+    expect(await two.arrived('main', ada)).toEqual({ changed: false, members: 3 });
+    expect(await one.departed('main', ada)).toEqual({ changed: false, members: 2 });
   });
 
   it('lists who is online on any process, once each, by id', async () => {
@@ -90,7 +99,7 @@ describe('createRedisPresenceDirectory across processes', () => {
     const crashedProcess = field?.split('|')[0];
     expect(await client.del(`${keyPrefix}process:${crashedProcess ?? ''}`)).toBe(1);
     expect(await alive.online('main', [])).toEqual([]);
-    expect(await alive.arrived('main', ada)).toBe(true);
+    expect((await alive.arrived('main', ada)).changed).toBe(true);
   });
 });
 
@@ -172,7 +181,7 @@ describe('createRedisPresenceDirectory sweeping after a process crashed', () => 
     await alive.arrived('main', ada);
     crashed.crash();
     await crashed.lapse();
-    expect(await alive.departed('main', ada)).toBe(true);
+    expect((await alive.departed('main', ada)).changed).toBe(true);
     expect(await alive.sweep(nothingHeld)).toEqual([]);
   });
 
@@ -206,7 +215,7 @@ describe('createRedisPresenceDirectory sweeping after a process crashed', () => 
     expect(await alive.online('main', [])).toEqual([ada, bob]);
     expect(await stalled.directory.sweep(() => held)).toEqual([]);
     // Its memberships are its own again: its departures count.
-    expect(await alive.departed('main', bob)).toBe(false);
-    expect(await stalled.directory.departed('main', ada)).toBe(true);
+    expect((await alive.departed('main', bob)).changed).toBe(false);
+    expect((await stalled.directory.departed('main', ada)).changed).toBe(true);
   });
 });

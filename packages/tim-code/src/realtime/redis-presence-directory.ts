@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SpaceId, Timite } from '@tim/protocol';
 import type { Redis } from 'ioredis';
-import type { HeldPresence, PresenceChange, PresenceDirectory } from './presence-directory';
+import type { HeldPresence, PresenceChange, PresenceDecision, PresenceDirectory } from './presence-directory';
 
 /** A process that has not renewed its liveness key for this long counts as gone. */
 export const DEFAULT_PRESENCE_LIVENESS_MS = 30_000;
@@ -45,14 +45,14 @@ const ARRIVED = `${LIVE_OTHERS}
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[5])
 redis.call('SADD', KEYS[3], ARGV[3])
-if others_live(KEYS[1], KEYS[3], ARGV[3], ARGV[4], ARGV[6]) then return 0 end
-return 1`;
+local changed = others_live(KEYS[1], KEYS[3], ARGV[3], ARGV[4], ARGV[6]) and 0 or 1
+return { changed, redis.call('HLEN', KEYS[1]) }`;
 const DEPARTED = `${LIVE_OTHERS}
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('SREM', KEYS[2], ARGV[5])
 redis.call('SREM', KEYS[3], ARGV[3])
-if others_live(KEYS[1], KEYS[3], ARGV[3], ARGV[4], ARGV[6]) then return 0 end
-return 1`;
+local changed = others_live(KEYS[1], KEYS[3], ARGV[3], ARGV[4], ARGV[6]) and 0 or 1
+return { changed, redis.call('HLEN', KEYS[1]) }`;
 // Dead processes' fields are skipped, not removed: removing them is the sweep's claim, which
 // comes with the offline events.
 const ONLINE = `
@@ -137,7 +137,8 @@ export async function createRedisPresenceDirectory(options: RedisPresenceDirecto
   }, Math.max(1, Math.floor(livenessMs / 3)));
   renewal.unref();
 
-  const decide = async (script: string, spaceId: SpaceId, timite: Timite): Promise<boolean> => {
+  /** Runs ARRIVED or DEPARTED: whether the state changed, and the space's memberships (process, timite) after. */
+  const decide = async (script: string, spaceId: SpaceId, timite: Timite): Promise<PresenceDecision> => {
     const answer = await client.eval(
       script,
       3,
@@ -151,14 +152,15 @@ export async function createRedisPresenceDirectory(options: RedisPresenceDirecto
       `${spaceId}|${timite.id}`,
       String(timite.id),
     );
-    return answer === 1;
+    const [changed, members] = Array.isArray(answer) ? answer : [];
+    return { changed: changed === 1, members: typeof members === 'number' ? members : undefined };
   };
   const arrived = (spaceId: SpaceId, timite: Timite) => decide(ARRIVED, spaceId, timite);
 
   /** Records every membership again; the ones nobody else held come back online. */
   const rejoin = async (held: HeldPresence[]): Promise<PresenceChange[]> => {
-    const isNew = await Promise.all(held.map(({ spaceId, timite }) => arrived(spaceId, timite)));
-    return held.filter((_, index) => isNew[index]).map(({ spaceId, timite }) => ({ spaceId, timite, state: 'online' }));
+    const decisions = await Promise.all(held.map(({ spaceId, timite }) => arrived(spaceId, timite)));
+    return held.filter((_, index) => decisions[index]?.changed === true).map(({ spaceId, timite }) => ({ spaceId, timite, state: 'online' }));
   };
 
   return {
