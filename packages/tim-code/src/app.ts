@@ -112,7 +112,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const server = createServer(httpHandler);
   const sockets = attachWebSockets(server, { config, storage, bus, sessions, hub, presence, registry, rateLimits, metrics, logger });
   const stopCleanup = sessions.startCleanup(config.sessionCleanupMs, onBackgroundError('session cleanup failed'));
-  const stopPresenceSweeps = presence.startSweeps(config.presenceSweepMs);
+  const stopPresenceSweeps = presence.startSweeps(config.presenceSweepMs, () => metrics.presenceSweeps.inc());
   const revocations = await sessions.followRevocations({
     intervalMs: config.revocationPollMs,
     onRevoked: (revocation) => {

@@ -91,13 +91,14 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
 
     sweep,
 
-    /** Sweeps every `intervalMs`, never two at once, until the returned function is called. */
-    startSweeps(intervalMs: number): () => void {
+    /** Sweeps every `intervalMs`, never two at once, until the returned function is called; `onSwept` after each that completed. */
+    startSweeps(intervalMs: number, onSwept: () => void = () => undefined): () => void {
       let sweeping = false;
       const timer = setInterval(() => {
         if (sweeping) return;
         sweeping = true;
         sweep()
+          .then(onSwept)
           .catch(onError)
           .finally(() => {
             sweeping = false;

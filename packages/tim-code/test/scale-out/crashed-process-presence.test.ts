@@ -42,6 +42,20 @@ async function subscribed(server: ServerProcess, key: string): Promise<TestSocke
   return socket;
 }
 
+/** The survivor's own count of completed presence sweeps, from /metrics. */
+async function presenceSweeps(server: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+  return Number(/^tim_presence_sweeps_total (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+async function waitForCount(read: () => Promise<number>, atLeast: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await read()) < atLeast) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for a count of ${atLeast}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function offlineFrames(socket: TestSocket) {
   return socket.inbox.filter((frame) => frame.type === 'presence' && frame.state === 'offline');
 }
@@ -77,8 +91,11 @@ describe('tim-code processes with Redis between them, when one is killed', () =>
     for (const watcher of watchers) {
       await nextFrame(watcher, { type: 'presence', spaceId: 'main', timite: { nick: 'bob', id: bob.timite.id }, state: 'offline' }, 10 * LIVENESS_MS);
     }
-    // Both survivors sweep several more times: a second offline would have come by now.
-    await new Promise((resolve) => setTimeout(resolve, 10 * SWEEP_MS));
+    // Both survivors sweep twice more (their own counters say so): a second offline would have come.
+    const sweepsSoFar = await Promise.all(survivors.map(presenceSweeps));
+    for (const [index, survivor] of survivors.entries()) {
+      await waitForCount(() => presenceSweeps(survivor), (sweepsSoFar[index] ?? 0) + 2, 10 * LIVENESS_MS);
+    }
     for (const watcher of watchers) expect(offlineFrames(watcher)).toEqual([]);
 
     for (const survivor of survivors) {

@@ -145,7 +145,15 @@ describe('two tim-code processes with Redis between them, presence', () => {
       await bobHere.close();
       await bobThere.close();
       await nextFrame(watcher, { type: 'presence', timite: { nick: 'bob' }, state: 'offline' });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Markers: a newcomer through each process. Each process's events arrive in the order it
+      // published them, so once both markers are here, any second event about bob would be too.
+      for (const [server, nick] of [[first, 'cy'], [second, 'dee']] as const) {
+        const newcomer = AuthResponse.parse((await post(first, '/register', { nick, password: `password-${nick}` })).body);
+        const socket = await TestSocket.connect(server.wsUrl, newcomer.session.key);
+        sockets.push(socket);
+        await socket.subscribe('main');
+        await nextFrame(watcher, { type: 'presence', timite: { nick }, state: 'online' });
+      }
       expect(watcher.inbox.filter((frame) => frame.type === 'presence' && frame.timite.nick === 'bob')).toEqual([]);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
