@@ -19,6 +19,8 @@ Environment:
   OPENAI_BASE_URL    an OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 for Ollama
   TIM_URL            tim-code's address unless the persona sets "server" (default ${DEFAULT_TIM_URL})
   TIM_AGENT_MODEL    the model for every persona, overriding theirs (e.g. llama3.2 on Ollama)
+  TIM_AGENT_MAX_RETRY_AFTER_MS
+                     longest wait for an LLM's Retry-After, for every persona (default: theirs, 30000)
   TIM_LOG_LEVEL      error, warn, info (default) or debug
   <persona tokenEnv> the agent token from \`tim-code agent add <nick>\`, e.g. TIM_AGENT_TOKEN_JARVIS
 `;
@@ -64,9 +66,17 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
     io.stderr(`${problem}\n`);
     return 2;
   }
+  const maxRetryAfterMs = readMaxRetryAfterMs(env);
+  if (maxRetryAfterMs === 'invalid') {
+    io.stderr(`${MAX_RETRY_AFTER_ENV} must be a whole number of milliseconds from 0 to ${MAX_RETRY_AFTER_LIMIT_MS}.\n`);
+    return 2;
+  }
 
   const logger = io.logger ?? createLogger({ level: env.TIM_LOG_LEVEL ?? 'info' });
-  const runners = personas.map((persona) => startPersona(persona, env, endpoint, logger));
+  const runners = personas.map((persona) => {
+    const llm = { ...persona.llm, ...(maxRetryAfterMs !== undefined && { maxRetryAfterMs }) };
+    return startPersona({ ...persona, llm }, env, endpoint, logger);
+  });
   const stopRequested = new Promise<'stop'>((resolve) => {
     const onStopRequest = io.onStopRequest ?? waitForSignals;
     onStopRequest(() => resolve('stop'));
@@ -95,7 +105,12 @@ function startPersona(
     persona: { ...persona, llm: { ...persona.llm, model } },
     baseUrl,
     token: env[persona.tokenEnv] ?? '',
-    llm: createOpenAiProvider({ ...endpoint, timeoutMs: persona.llm.timeoutMs, maxRetries: persona.llm.maxRetries }),
+    llm: createOpenAiProvider({
+      ...endpoint,
+      timeoutMs: persona.llm.timeoutMs,
+      maxRetries: persona.llm.maxRetries,
+      maxRetryAfterMs: persona.llm.maxRetryAfterMs,
+    }),
     logger,
   });
 }
@@ -112,6 +127,17 @@ function findConfigurationProblem(personas: readonly Persona[], env: NodeJS.Proc
     }
   }
   return undefined;
+}
+
+const MAX_RETRY_AFTER_ENV = 'TIM_AGENT_MAX_RETRY_AFTER_MS';
+const MAX_RETRY_AFTER_LIMIT_MS = 600_000;
+
+/** TIM_AGENT_MAX_RETRY_AFTER_MS when set, 'invalid' when it is not a number of ms in range. */
+function readMaxRetryAfterMs(env: NodeJS.ProcessEnv): number | 'invalid' | undefined {
+  const text = env[MAX_RETRY_AFTER_ENV]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  return Number.isInteger(value) && value >= 0 && value <= MAX_RETRY_AFTER_LIMIT_MS ? value : 'invalid';
 }
 
 function waitForSignals(stop: () => void): void {

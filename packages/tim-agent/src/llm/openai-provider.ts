@@ -1,6 +1,9 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { z } from 'zod';
+import { createCallSignal } from './call-signal';
 import { LlmError, type LlmProvider, type LlmReply, type LlmRequest, type LlmUsage } from './llm-provider';
+import { DEFAULT_MAX_RETRY_AFTER_MS, retryDelayMs } from './retry-delay';
 
 export interface OpenAiProviderOptions {
   /** Endpoint base URL including `/v1`, e.g. http://127.0.0.1:11434/v1; the SDK default is OpenAI's. */
@@ -9,8 +12,10 @@ export interface OpenAiProviderOptions {
   apiKey: string;
   /** One request's timeout in ms. @default 30000 */
   timeoutMs?: number;
-  /** Retries on 408/409/429/5xx, timeouts and network failures, with the SDK's exponential backoff. @default 2 */
+  /** Retries on 408/409/429/5xx, timeouts and network failures, with exponential backoff. @default 2 */
   maxRetries?: number;
+  /** Longest wait before a retry when the endpoint sends `Retry-After`, in ms. @default 30000 */
+  maxRetryAfterMs?: number;
 }
 
 // The SDK types the answer but does not check it; an OpenAI-compatible server may send anything.
@@ -30,35 +35,60 @@ const ChatCompletionAnswer = z.object({
 
 /** An `LlmProvider` for any OpenAI-compatible chat completions endpoint (OpenAI, Ollama, vLLM, llama.cpp). */
 export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvider {
+  const maxRetries = options.maxRetries ?? 2;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL: options.baseURL,
     timeout: options.timeoutMs ?? 30_000,
-    maxRetries: options.maxRetries ?? 2,
-    // The SDK would otherwise log retries with console; failures reach our logger as LlmError.
+    // Retries are ours: the SDK sleeps for any Retry-After, however long, and its sleep
+    // ignores the abort signal, so a stopping agent would wait it out.
+    maxRetries: 0,
+    // The SDK would otherwise log with console; failures reach our logger as LlmError.
     logLevel: 'off',
     fetch: fetchWithErrorsFromAnyRealm,
   });
 
+  async function createWithRetries(request: LlmRequest, signal: AbortSignal): Promise<unknown> {
+    const body = {
+      model: request.model,
+      temperature: request.temperature,
+      messages: request.messages,
+      ...(request.maxReplyTokens !== undefined && { max_tokens: request.maxReplyTokens }),
+    };
+    for (let retryIndex = 0; ; retryIndex += 1) {
+      try {
+        return await client.chat.completions.create(body, { signal });
+      } catch (err) {
+        if (retryIndex >= maxRetries || !isRetryable(err)) throw toLlmError(err);
+        const headers = err instanceof OpenAI.APIError ? err.headers : undefined;
+        await delay(retryDelayMs({ retryIndex, headers, maxRetryAfterMs }), undefined, { signal }).catch((cause: unknown) => {
+          throw signal.aborted ? new LlmError('aborted', 'The LLM request was aborted.', { cause }) : cause;
+        });
+      }
+    }
+  }
+
   return {
     async complete(request: LlmRequest): Promise<LlmReply> {
-      let answer: unknown;
+      const call = createCallSignal(request.signal);
       try {
-        answer = await client.chat.completions.create(
-          {
-            model: request.model,
-            temperature: request.temperature,
-            messages: request.messages,
-            ...(request.maxReplyTokens !== undefined && { max_tokens: request.maxReplyTokens }),
-          },
-          { signal: request.signal },
-        );
-      } catch (err) {
-        throw toLlmError(err);
+        return readAnswer(await createWithRetries(request, call.signal), request);
+      } finally {
+        call.release();
       }
-      return readAnswer(answer, request);
     },
   };
+}
+
+/** What the SDK itself would retry: 408, 409, 429, 5xx (unless `x-should-retry` says otherwise), timeouts, network failures. */
+function isRetryable(err: unknown): boolean {
+  if (err instanceof OpenAI.APIUserAbortError) return false;
+  if (err instanceof OpenAI.APIConnectionError) return true;
+  if (!(err instanceof OpenAI.APIError) || err.status === undefined) return false;
+  const shouldRetry = err.headers?.get('x-should-retry');
+  if (shouldRetry === 'true' || shouldRetry === 'false') return shouldRetry === 'true';
+  return err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
 }
 
 function readAnswer(answer: unknown, request: LlmRequest): LlmReply {

@@ -44,7 +44,7 @@ describe('loadPersona', () => {
       tokenEnv: 'TIM_AGENT_TOKEN_ROBO',
       systemPrompt: 'You are Robo.',
       spaces: ['main'],
-      llm: { model: 'llama3.2', temperature: 0.7, timeoutMs: 30_000, maxRetries: 2 },
+      llm: { model: 'llama3.2', temperature: 0.7, timeoutMs: 30_000, maxRetries: 2, maxRetryAfterMs: 30_000 },
       responseDelayMs: 1000,
       historyMessages: 20,
       replyPolicy: { humans: 'mentions', maxAgentChain: 2 },

@@ -36,6 +36,11 @@ export const PersonaLlm = z.strictObject({
   timeoutMs: z.number().int().min(1).max(600_000).default(30_000),
   /** Retries after a 429, a 5xx, a timeout or a network failure, with backoff. @default 2 */
   maxRetries: z.number().int().min(0).max(5).default(2),
+  /**
+   * Longest wait before a retry when the endpoint sends `Retry-After`, in ms; a longer wait
+   * is cut to this. `TIM_AGENT_MAX_RETRY_AFTER_MS` overrides it for every persona. @default 30000
+   */
+  maxRetryAfterMs: z.number().int().min(0).max(600_000).default(30_000),
 });
 export type PersonaLlm = z.infer<typeof PersonaLlm>;
 

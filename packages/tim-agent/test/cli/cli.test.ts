@@ -42,6 +42,13 @@ describe('tim-agent CLI', () => {
     expect(out.stderr).toContain('given twice');
   });
 
+  it('exits 2 naming TIM_AGENT_MAX_RETRY_AFTER_MS when it is not a number of ms', async () => {
+    const { out, io } = capture();
+    const env = { OPENAI_API_KEY: 'k', TIM_AGENT_TOKEN_JARVIS: 't', TIM_AGENT_MAX_RETRY_AFTER_MS: '30s' };
+    expect(await runCli(['run', 'jarvis'], env, io)).toBe(2);
+    expect(out.stderr).toContain('TIM_AGENT_MAX_RETRY_AFTER_MS must be a whole number of milliseconds');
+  });
+
   it('prints the usage for a wrong command and for help', async () => {
     const wrong = capture();
     expect(await runCli(['go'], {}, wrong.io)).toBe(2);

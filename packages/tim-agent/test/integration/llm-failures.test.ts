@@ -12,7 +12,7 @@ describe('tim-agent when the LLM fails', () => {
     const recording = createRecordingLogger();
     entries = recording.entries;
     // One retry, a short timeout: every failure below ends within a second.
-    const llm = { model: 'fake-model', temperature: 0, timeoutMs: 300, maxRetries: 1 };
+    const llm = { model: 'fake-model', temperature: 0, timeoutMs: 300, maxRetries: 1, maxRetryAfterMs: 30_000 };
     jarvis = await space.start('jarvis', { overrides: { openingMessage: undefined, llm }, logger: recording.logger });
   });
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { LlmError } from '../../src/llm/llm-provider';
 import { createOpenAiProvider } from '../../src/llm/openai-provider';
 import { readLlmEndpoint } from '../../src/llm/llm-config';
@@ -23,7 +24,7 @@ describe('createOpenAiProvider', () => {
     await fake.close();
   });
 
-  function provider(options: { timeoutMs?: number; maxRetries?: number } = {}) {
+  function provider(options: { timeoutMs?: number; maxRetries?: number; maxRetryAfterMs?: number } = {}) {
     return createOpenAiProvider({ baseURL: fake.baseUrl, apiKey: 'test-key', ...options });
   }
 
@@ -99,6 +100,47 @@ describe('createOpenAiProvider', () => {
     await fake.waitForCalls(1);
     controller.abort();
     expect(await failure(pending)).toMatchObject({ kind: 'aborted' });
+  });
+
+  it('waits at most maxRetryAfterMs before a retry, however long Retry-After asks for', async () => {
+    fake.script(() => ({ kind: 'status', status: 429, retryAfterSeconds: 90 }));
+    const pending = provider({ maxRetries: 1, maxRetryAfterMs: 20 }).complete(REQUEST);
+    expect(await failure(pending)).toMatchObject({ kind: 'rate_limited', status: 429 });
+    expect(fake.calls).toHaveLength(2);
+  }, 10_000);
+
+  it('ends a call at once when it is aborted during a Retry-After wait', async () => {
+    fake.script(() => ({ kind: 'status', status: 429, retryAfterSeconds: 90 }));
+    const controller = new AbortController();
+    const pending = provider({ maxRetries: 2 }).complete({ ...REQUEST, signal: controller.signal });
+    await fake.waitForAnswers(1);
+    controller.abort();
+    expect(await failure(pending)).toMatchObject({ kind: 'aborted' });
+    expect(fake.calls).toHaveLength(1);
+  }, 5_000);
+
+  it('leaves no listener on the caller\'s signal, after 1 call as after 200, retries included', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      // Every tenth call is answered 500 first, so retried attempts are counted too.
+      fake.script((_, index) => (index % 11 === 0 ? { kind: 'status', status: 500, retryAfterMs: 1 } : { kind: 'text', content: 'ok' }));
+      const shutdown = new AbortController();
+      const llm = provider({ maxRetries: 1 });
+      await llm.complete({ ...REQUEST, signal: shutdown.signal });
+      const listenersAfterOne = getEventListeners(shutdown.signal, 'abort').length;
+      for (let call = 1; call < 200; call += 1) await llm.complete({ ...REQUEST, signal: shutdown.signal });
+
+      expect(fake.calls.length).toBeGreaterThan(200);
+      expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(listenersAfterOne);
+      expect(listenersAfterOne).toBe(0);
+      expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it.each([

@@ -45,6 +45,7 @@ export async function startTestAgent(options: StartTestAgentOptions): Promise<Ag
       apiKey: 'test-key',
       timeoutMs: persona.llm.timeoutMs,
       maxRetries: persona.llm.maxRetries,
+      maxRetryAfterMs: persona.llm.maxRetryAfterMs,
     }),
     logger: options.logger ?? createSilentLogger(),
     ...(options.WebSocket && { WebSocket: options.WebSocket }),

@@ -22,8 +22,11 @@ export interface FakeChatRequest {
 export type FakeAnswer =
   /** A well-formed chat completion with this text and usage. */
   | { kind: 'text'; content: string; totalTokens?: number }
-  /** An error status with an OpenAI-shaped error body. `retryAfterMs` sets `retry-after-ms` so SDK retries stay fast. */
-  | { kind: 'status'; status: number; retryAfterMs?: number }
+  /**
+   * An error status with an OpenAI-shaped error body. `retryAfterMs` sets `retry-after-ms` so
+   * retries stay fast; `retryAfterSeconds` sets the standard `Retry-After`.
+   */
+  | { kind: 'status'; status: number; retryAfterMs?: number; retryAfterSeconds?: number }
   /** Never answers (until the server closes), to run into the client's timeout. */
   | { kind: 'hang' }
   /** Answers once the promise resolves, so a test controls when a generation ends. */
@@ -42,6 +45,8 @@ export interface FakeOpenAi {
   script(next: FakeScript): void;
   /** Resolves once at least `count` requests arrived. */
   waitForCalls(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once at least `count` answers were sent in full (the client has them or is reading them). */
+  waitForAnswers(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ const DEFAULT_SCRIPT: FakeScript = () => ({ kind: 'text', content: 'Noted.', tot
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const calls: FakeChatRequest[] = [];
   const callWaiters = new Set<() => void>();
+  let answeredCount = 0;
   const hanging = new Set<ServerResponse>();
   let script = DEFAULT_SCRIPT;
 
@@ -62,6 +68,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         }
         const request = body as FakeChatRequest;
         calls.push(request);
+        res.once('finish', () => {
+          answeredCount += 1;
+          for (const wake of callWaiters) wake();
+        });
         for (const wake of callWaiters) wake();
         answer(res, script(request, calls.length - 1), request, hanging);
       },
@@ -71,6 +81,23 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
+  function waitUntil(isDone: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (!isDone()) return;
+        clearTimeout(timer);
+        callWaiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        callWaiters.delete(check);
+        reject(new Error(`fake OpenAI: waited ${timeoutMs} ms for ${what()}`));
+      }, timeoutMs);
+      callWaiters.add(check);
+      check();
+    });
+  }
+
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     calls,
@@ -78,20 +105,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       script = next;
     },
     waitForCalls(count, timeoutMs = 10_000) {
-      return new Promise<void>((resolve, reject) => {
-        const check = (): void => {
-          if (calls.length < count) return;
-          clearTimeout(timer);
-          callWaiters.delete(check);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          callWaiters.delete(check);
-          reject(new Error(`fake OpenAI: waited ${timeoutMs} ms for ${count} calls, got ${calls.length}`));
-        }, timeoutMs);
-        callWaiters.add(check);
-        check();
-      });
+      return waitUntil(() => calls.length >= count, timeoutMs, () => `${count} calls, got ${calls.length}`);
+    },
+    waitForAnswers(count, timeoutMs = 10_000) {
+      return waitUntil(() => answeredCount >= count, timeoutMs, () => `${count} answers, sent ${answeredCount}`);
     },
     async close() {
       for (const res of hanging) res.destroy();
@@ -118,6 +135,7 @@ function answer(res: ServerResponse, reply: FakeAnswer, request: FakeChatRequest
     }
     case 'status':
       if (reply.retryAfterMs !== undefined) res.setHeader('retry-after-ms', String(reply.retryAfterMs));
+      if (reply.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(reply.retryAfterSeconds));
       sendJson(res, reply.status, { error: { message: `fake status ${reply.status}`, type: 'server_error' } });
       return;
     case 'hang':
