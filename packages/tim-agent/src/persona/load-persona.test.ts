@@ -93,6 +93,17 @@ describe('loadPersona', () => {
     expect(error.message).toContain('tokenEnv:');
   });
 
+  it('names a missing section, not the type zod expected of it', async () => {
+    const error = await loadError(await write('bad.yaml', MINIMAL.replace(/llm:\n {2}model: llama3\.2\n/, '')));
+    expect(error.message).toMatch(/bad\.yaml: llm: missing; this field is required\.$/);
+    expect(error.message).not.toContain('received undefined');
+  });
+
+  it('says an empty file holds no persona', async () => {
+    const error = await loadError(await write('empty.yaml', '# nothing yet\n'));
+    expect(error.message).toMatch(/empty\.yaml: the file holds no persona fields/);
+  });
+
   it('rejects an invalid nick, token variable and reply mode', async () => {
     const text = MINIMAL.replace('nick: robo', 'nick: "ro bo"').replace('TIM_AGENT_TOKEN_ROBO', 'lower-case');
     const error = await loadError(await write('bad.yaml', `${text}replyPolicy:\n  humans: sometimes\n`));

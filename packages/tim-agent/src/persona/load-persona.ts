@@ -41,7 +41,13 @@ export async function loadPersona(file: string): Promise<Persona> {
   const sourcePath = resolve(file);
   const text = await readText(sourcePath, sourcePath);
   const raw = parsePersonaText(sourcePath, text);
-  const parsed = PersonaFile.safeParse(raw);
+  if (raw === null || raw === undefined) {
+    throw new PersonaError(sourcePath, 'the file holds no persona fields (nick, tokenEnv, llm, …).');
+  }
+  // A missing key otherwise reads "expected object, received undefined", which names a type, not the fix.
+  const parsed = PersonaFile.safeParse(raw, {
+    error: (issue) => (issue.input === undefined ? 'missing; this field is required.' : undefined),
+  });
   if (!parsed.success) throw new PersonaError(sourcePath, describeIssues(parsed.error.issues));
 
   const { systemPrompt, systemPromptFile, openingMessage, ...settings } = parsed.data;
