@@ -155,8 +155,9 @@ async function agent(config: Config, args: string[]): Promise<number> {
   const storage = await openStorage(config);
   try {
     if (action === 'add' && nick !== undefined) {
-      const { timite, token } = await addAgent(storage, nick, new Date());
-      process.stdout.write(`Agent "${timite.nick}" (id ${timite.id}) created. Its token, shown only this once:\n${token}\n`);
+      const { timite, token, isReinstated } = await addAgent(storage, nick, new Date());
+      const done = isReinstated ? 'was revoked and is reinstated with a new token' : 'created';
+      process.stdout.write(`Agent "${timite.nick}" (id ${timite.id}) ${done}. Its token, shown only this once:\n${token}\n`);
       return 0;
     }
     if (action === 'list') {

@@ -10,16 +10,22 @@ export interface AgentListing {
 
 /**
  * Provisions an agent: a timite of kind `agent` without password and a long-lived token.
- * The token is returned once; only its hash is stored.
+ * The nick of a revoked agent is given back to it: the same timite (its history stays its
+ * own) is reinstated with a new token. The token is returned once; only its hash is stored.
  */
-export async function addAgent(storage: Storage, nick: string, now: Date): Promise<{ timite: Timite; token: string }> {
+export async function addAgent(
+  storage: Storage,
+  nick: string,
+  now: Date,
+): Promise<{ timite: Timite; token: string; isReinstated: boolean }> {
   const parsed = Nick.safeParse(nick);
   if (!parsed.success) throw new TimError('invalid_request', parsed.error.issues[0]?.message ?? 'Invalid nick.');
   const result = await storage.createTimite({ nick: parsed.data, kind: 'agent', passwordHash: null });
-  if (!result.created) throw new TimError('conflict', `The nick "${nick}" is taken.`);
+  const timite = result.created ? result.timite : await storage.reinstateAgent(parsed.data);
+  if (timite === undefined) throw new TimError('conflict', `The nick "${nick}" is taken.`);
   const token = generateKey();
-  await storage.createSession({ keyHash: hashKey(token), timiteId: result.timite.id, createdAt: now, expiresAt: null });
-  return { timite: result.timite, token };
+  await storage.createSession({ keyHash: hashKey(token), timiteId: timite.id, createdAt: now, expiresAt: null });
+  return { timite, token, isReinstated: !result.created };
 }
 
 export async function listAgents(storage: Storage): Promise<AgentListing[]> {

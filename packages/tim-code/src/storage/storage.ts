@@ -90,6 +90,12 @@ export interface Storage {
    * transaction. Returns false (and changes nothing) for an unknown nick or a human.
    */
   revokeAgent(nick: string, now: Date): Promise<boolean>;
+  /**
+   * Clears a revoked agent's mark so that a token issued afterwards works again. Returns the
+   * timite only when this call cleared it: undefined for an unknown nick, a human or an agent
+   * that is not revoked, so of two concurrent calls only one goes on to issue a token.
+   */
+  reinstateAgent(nick: string): Promise<Timite | undefined>;
 
   createSession(input: NewSession): Promise<void>;
   /** Only live sessions: unknown, expired and revoked keys give undefined. */

@@ -50,6 +50,28 @@ describe('tim-code agent', () => {
     expect((await cli(dataDir, 'agent', 'list')).stdout).toMatch(/\tjarvis\trevoked$/m);
   }, 30_000);
 
+  it('add after revoke reinstates the same agent with a new working token; the revoked token stays dead', async () => {
+    const first = await cli(dataDir, 'agent', 'add', 'marvin');
+    const oldToken = first.stdout.trimEnd().split('\n').at(-1) ?? '';
+    expect((await cli(dataDir, 'agent', 'revoke', 'marvin')).code).toBe(0);
+
+    const again = await cli(dataDir, 'agent', 'add', 'marvin');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('reinstated');
+    const newToken = again.stdout.trimEnd().split('\n').at(-1) ?? '';
+    expect(newToken).not.toBe(oldToken);
+    expect((await cli(dataDir, 'agent', 'list')).stdout).toMatch(/\tmarvin$/m);
+
+    server ??= await spawnServer({ TIM_DATA_DIR: dataDir });
+    const me = (token: string) => fetch(`${server?.baseUrl ?? ''}${API_PREFIX}/me`, { headers: { authorization: `Bearer ${token}` } });
+    const meResponse = await me(newToken);
+    expect(meResponse.status).toBe(200);
+    expect(MeResponse.parse(await meResponse.json()).timite).toMatchObject({ nick: 'marvin', kind: 'agent' });
+    expect((await me(oldToken)).status).toBe(401);
+    // A live agent's nick is still taken.
+    expect((await cli(dataDir, 'agent', 'add', 'marvin')).code).toBe(1);
+  }, 30_000);
+
   it('revoke run as another process closes the agent\'s live socket with 4401, and its token gets 401 from then on', async () => {
     const added = await cli(dataDir, 'agent', 'add', 'ultron');
     const token = added.stdout.trimEnd().split('\n').at(-1) ?? '';

@@ -81,4 +81,29 @@ export function describeTimitesContract(makeStorage: MakeStorage): void {
       expect(await fixture.storage().revokeAgent('helper', T0)).toBe(true);
     });
   });
+
+  describe('reinstateAgent', () => {
+    const fixture = useStorage(makeStorage);
+
+    it('clears a revoked agent\'s mark, once, so that a token issued afterwards works', async () => {
+      const agent = await fixture.createAgent('Helper');
+      const storage = fixture.storage();
+      await storage.revokeAgent('helper', T0);
+
+      expect(await storage.reinstateAgent('HELPER')).toEqual(agent);
+      expect(await storage.reinstateAgent('helper')).toBeUndefined();
+      expect(await storage.findTimiteByNick('helper')).toEqual({ timite: agent, passwordHash: null, revoked: false });
+      await storage.createSession({ keyHash: 'new-token', timiteId: agent.id, createdAt: T0, expiresAt: null });
+      expect(await storage.findSession('new-token', T0)).toEqual({ timite: agent, createdAt: T0, expiresAt: null });
+    });
+
+    it('answers undefined for an unknown nick, a human and an agent that is not revoked, changing nothing', async () => {
+      await fixture.createHuman('ann');
+      await fixture.createAgent('helper');
+      expect(await fixture.storage().reinstateAgent('nobody')).toBeUndefined();
+      expect(await fixture.storage().reinstateAgent('ann')).toBeUndefined();
+      expect(await fixture.storage().reinstateAgent('helper')).toBeUndefined();
+      expect((await fixture.storage().findTimiteByNick('helper'))?.revoked).toBe(false);
+    });
+  });
 }

@@ -91,6 +91,15 @@ export function createMemoryStorage(): Storage {
       return true;
     },
 
+    async reinstateAgent(nick) {
+      assertOpen();
+      const id = timiteIdByNick.get(nick.toLowerCase());
+      const record = id === undefined ? undefined : timites.get(id);
+      if (record === undefined || record.timite.kind !== 'agent' || !record.revoked) return undefined;
+      record.revoked = false;
+      return { ...record.timite };
+    },
+
     async createSession(input) {
       assertOpen();
       if (!timites.has(input.timiteId)) throw new Error(`createSession: unknown timite id ${input.timiteId}`);

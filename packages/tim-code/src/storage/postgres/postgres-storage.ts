@@ -192,6 +192,15 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       });
     },
 
+    async reinstateAgent(nick) {
+      const row = await first(
+        TimiteRow,
+        `UPDATE timites SET revoked = false WHERE lower(nick) = lower($1) AND kind = 'agent' AND revoked RETURNING ${TIMITE_COLUMNS}`,
+        [nick],
+      );
+      return row === undefined ? undefined : toTimite(row);
+    },
+
     async createSession(input) {
       await pool.query('INSERT INTO sessions (key_hash, timite_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
         input.keyHash,

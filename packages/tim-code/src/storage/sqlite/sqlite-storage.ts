@@ -108,6 +108,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return revokeAgent.immediate(nick, now);
     },
 
+    async reinstateAgent(nick) {
+      const row = sql.reinstateTimite.get(nick);
+      return row === undefined ? undefined : toTimite(row);
+    },
+
     async createSession(input) {
       sql.insertSession.run({
         keyHash: input.keyHash,

@@ -64,6 +64,7 @@ export interface Statements {
   listTimites: Database.Statement<[], TimiteRow>;
   listTimitesOfKind: Database.Statement<[string], TimiteRow>;
   revokeTimite: Database.Statement<[number]>;
+  reinstateTimite: Database.Statement<[string], TimiteRow>;
   insertSession: Database.Statement<{ keyHash: string; timiteId: number; createdAt: number; expiresAt: number | null }>;
   liveSession: Database.Statement<{ keyHash: string; nowMs: number }, SessionRow>;
   deleteSession: Database.Statement<[string]>;
@@ -103,6 +104,7 @@ export function prepareStatements(db: Database.Database): Statements {
     listTimites: prepare(`SELECT ${TIMITE_COLUMNS} FROM timites ORDER BY id`),
     listTimitesOfKind: prepare(`SELECT ${TIMITE_COLUMNS} FROM timites WHERE kind = ? ORDER BY id`),
     revokeTimite: prepare('UPDATE timites SET revoked = 1 WHERE id = ?'),
+    reinstateTimite: prepare(`UPDATE timites SET revoked = 0 WHERE nick = ? AND kind = 'agent' AND revoked = 1 RETURNING ${TIMITE_COLUMNS}`),
 
     insertSession: prepare(
       `INSERT INTO sessions (key_hash, timite_id, created_at, expires_at)
