@@ -1,9 +1,17 @@
-import type { AddressInfo } from 'node:net';
+import { Socket, type AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { toOutboundFrame } from '../../realtime/outbound-frame';
 import { createFrameSink } from './frame-sink';
 
 const frame = toOutboundFrame({ type: 'subscribed', spaceId: 'main', headId: 7 });
+const sizedFrame = (messageLength: number) => toOutboundFrame({ type: 'error', code: 'invalid_request', message: 'é'.repeat(messageLength / 2) });
+
+/** The TCP socket ws keeps privately: what the sink writes to, and what these tests guard. */
+function tcpSocketOf(ws: WebSocket): Socket {
+  const raw: unknown = Reflect.get(ws, '_socket');
+  if (!(raw instanceof Socket)) throw new Error('ws no longer keeps its net.Socket in _socket; see frame-sink.ts');
+  return raw;
+}
 
 describe('createFrameSink', () => {
   let server: WebSocketServer;
@@ -27,12 +35,40 @@ describe('createFrameSink', () => {
   // A ws client reads each of the three header lengths back, so the framing is ws's own.
   it.each([10, 300, 70_000])('delivers a frame of a %i-character message as the client reads it', async (messageLength) => {
     const { client, serverSide } = await connectedPair();
-    const sized = toOutboundFrame({ type: 'error', code: 'invalid_request', message: 'é'.repeat(messageLength / 2) });
+    const sized = sizedFrame(messageLength);
     const received = new Promise<{ text: string; isBinary: boolean }>((resolve) =>
       client.once('message', (data: Buffer, isBinary) => resolve({ text: data.toString('utf8'), isBinary })),
     );
     createFrameSink(serverSide).writeFrame(sized);
     expect(await received).toEqual({ text: sized.data.toString('utf8'), isBinary: false });
+    client.terminate();
+  });
+
+  // The guards for a ws upgrade: the frame tim pre-builds must stay what ws itself would write,
+  // and the sink must still find the socket to write it to.
+  it.each([10, 300, 70_000])('holds the bytes ws writes to its socket for the same %i-character message', async (messageLength) => {
+    const { client, serverSide } = await connectedPair();
+    const sized = sizedFrame(messageLength);
+    const written: Buffer[] = [];
+    const write = jest.spyOn(tcpSocketOf(serverSide), 'write').mockImplementation((chunk: unknown) => {
+      written.push(Buffer.from(chunk as Uint8Array));
+      return true;
+    });
+    serverSide.send(sized.data, { binary: false });
+    write.mockRestore();
+    expect(Buffer.concat(written).equals(sized.wire)).toBe(true);
+    client.terminate();
+  });
+
+  it('writes to the TCP socket under the WebSocket, not through send', async () => {
+    const { client, serverSide } = await connectedPair();
+    const received = new Promise((resolve) => client.once('message', resolve));
+    const send = jest.spyOn(serverSide, 'send');
+    const write = jest.spyOn(tcpSocketOf(serverSide), 'write');
+    createFrameSink(serverSide).writeFrame(frame);
+    await received;
+    expect(send).not.toHaveBeenCalled();
+    expect(write).toHaveBeenCalledWith(frame.wire, undefined);
     client.terminate();
   });
 
