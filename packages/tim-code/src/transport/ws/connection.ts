@@ -193,7 +193,10 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     this.deliver(toOutboundFrame(frame));
   }
 
-  /** Tells the peer why something failed: the one way error frames are sent. */
+  /**
+   * Tells the peer why something failed: the one way error frames are sent. An unexpected
+   * failure is logged even when the connection has closed meanwhile (the frame is then dropped).
+   */
   fail(err: unknown, spaceId?: SpaceId): void {
     this.send(toErrorFrame(err, { logger: this.deps.logger, connectionId: this.id, spaceId }));
   }
@@ -270,7 +273,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     this.frameChain = this.frameChain
       .then(() => this.handleText(text))
       .catch((err: unknown) => {
-        if (this.state !== 'closed') this.fail(err);
+        this.fail(err);
       })
       .then(() => this.frameHandled());
   }
@@ -294,7 +297,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     try {
       await handleFrame(this, parsed.frame);
     } catch (err) {
-      if (!this.isClosed()) this.fail(err, 'spaceId' in parsed.frame ? parsed.frame.spaceId : undefined);
+      this.fail(err, 'spaceId' in parsed.frame ? parsed.frame.spaceId : undefined);
     }
   }
 
