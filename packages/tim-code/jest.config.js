@@ -4,7 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testTimeout: 30_000,
-  // A handle left open by some suite (not found yet: one run in several) kept jest from exiting
+  // A handle left open by some suite (not found yet; in two of three CI runs) kept jest from exiting
   // after every test had passed, which would hold CI until its time limit. Jest says so when it
   // forces the exit; `--detectOpenHandles` finds the handle.
   forceExit: true,
