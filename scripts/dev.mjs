@@ -76,7 +76,9 @@ function run(command, args, env) {
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(stderr.trim() || `exit code ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(stderr.trim() || `exit code ${code}`)),
+    );
   });
 }
 
@@ -139,7 +141,9 @@ async function main() {
       log(`could not provision agent tokens, starting without agents: ${error.message}`);
     }
   } else {
-    log('agents are off: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server) to let Jarvis and Alice join.');
+    log(
+      'agents are off: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server) to let Jarvis and Alice join.',
+    );
   }
 
   const listening = waitForLine(/listening on (http:\/\/\S+)/, 'tim-code');

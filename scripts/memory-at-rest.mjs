@@ -18,7 +18,9 @@ import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cliPath = join(root, 'packages/tim-code/dist/cli.js');
-const { SERVER_ENV, SERVER_NODE_FLAGS } = createRequire(import.meta.url)(join(root, 'packages/tim-code/dist/server-node-flags.js'));
+const { SERVER_ENV, SERVER_NODE_FLAGS } = createRequire(import.meta.url)(
+  join(root, 'packages/tim-code/dist/server-node-flags.js'),
+);
 
 const { values: options } = parseArgs({
   options: {
@@ -56,7 +58,10 @@ function startServer(dataDir) {
     TIM_LOG_LEVEL: 'warn',
     TIM_RATE_REGISTER: '1000000/1s',
   };
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--trace-gc', cliPath, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--trace-gc', cliPath, 'serve'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const gcs = { reducing: 0, lastAtMs: 0 };
   return new Promise((resolve, reject) => {
     let stdout = '';
@@ -81,7 +86,8 @@ async function settle(gcs) {
   const reducingBefore = gcs.reducing;
   while (Date.now() - startedAtMs < SETTLE_LIMIT_MS) {
     await delay(250);
-    if (gcs.reducing > reducingBefore && Date.now() - gcs.lastAtMs >= QUIET_AFTER_REDUCING_MS) return Math.round((Date.now() - startedAtMs) / 1000);
+    if (gcs.reducing > reducingBefore && Date.now() - gcs.lastAtMs >= QUIET_AFTER_REDUCING_MS)
+      return Math.round((Date.now() - startedAtMs) / 1000);
   }
   return undefined;
 }
@@ -108,7 +114,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tim-memory-at-rest-'));
 const { child, baseUrl, gcs } = await startServer(dataDir);
 const rows = [];
 const take = (moment) => rows.push([moment, ...readMemoryMB(child.pid)]);
-const settled = (seconds) => (seconds === undefined ? `no reducing GC within ${SETTLE_LIMIT_MS / 1000} s` : `settled after ${seconds} s`);
+const settled = (seconds) =>
+  seconds === undefined ? `no reducing GC within ${SETTLE_LIMIT_MS / 1000} s` : `settled after ${seconds} s`;
 try {
   // The decoy password hash that login compares unknown nicks against is made at start.
   await delay(1000);
@@ -122,7 +129,15 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const flags = [...(options['without-server-env'] ? [] : Object.entries(SERVER_ENV).map(([name, value]) => `${name}=${value}`)), 'node', ...SERVER_NODE_FLAGS, '--trace-gc'];
+const flags = [
+  ...(options['without-server-env'] ? [] : Object.entries(SERVER_ENV).map(([name, value]) => `${name}=${value}`)),
+  'node',
+  ...SERVER_NODE_FLAGS,
+  '--trace-gc',
+];
 process.stdout.write(`${flags.join(' ')} cli.js serve, ${concurrency} registrations at a time\n\n`);
-process.stdout.write(`| moment | ${STATUS_FIELDS.map((field) => `${field} MB`).join(' | ')} |\n| --- |${' ---: |'.repeat(STATUS_FIELDS.length)}\n`);
-for (const [moment, ...figures] of rows) process.stdout.write(`| ${moment} | ${figures.map((mb) => mb.toFixed(1)).join(' | ')} |\n`);
+process.stdout.write(
+  `| moment | ${STATUS_FIELDS.map((field) => `${field} MB`).join(' | ')} |\n| --- |${' ---: |'.repeat(STATUS_FIELDS.length)}\n`,
+);
+for (const [moment, ...figures] of rows)
+  process.stdout.write(`| ${moment} | ${figures.map((mb) => mb.toFixed(1)).join(' | ')} |\n`);

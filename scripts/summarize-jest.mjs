@@ -26,7 +26,8 @@ for (const dir of packageDirs) {
   failed += results.numFailedTests;
   const problems = [];
   if (results.numTotalTests === 0) problems.push('ran no test');
-  if (results.numPendingTests + results.numTodoTests > 0) problems.push(`${results.numPendingTests + results.numTodoTests} skipped`);
+  if (results.numPendingTests + results.numTodoTests > 0)
+    problems.push(`${results.numPendingTests + results.numTodoTests} skipped`);
   if (results.numRuntimeErrorTestSuites > 0) problems.push(`${results.numRuntimeErrorTestSuites} suites failed to run`);
   if (problems.length > 0) failed += 1;
   console.error(

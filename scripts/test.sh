@@ -23,10 +23,11 @@ fi
 
 pnpm install --frozen-lockfile >&2 || { echo "pnpm install failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-# Strict types and lint are part of the suite: a failure counts as one failed check each.
+# Strict types, lint and formatting are part of the suite: a failure counts as one failed check each.
 static_failures=0
 pnpm exec turbo run typecheck --continue >&2 || { echo "typecheck failed" >&2; static_failures=$((static_failures + 1)); }
 pnpm exec turbo run lint --continue >&2 || { echo "lint failed" >&2; static_failures=$((static_failures + 1)); }
+pnpm --silent format:check >&2 || { echo "format check failed: run pnpm format" >&2; static_failures=$((static_failures + 1)); }
 
 rm -f packages/*/jest-results.json
 # One package at a time: the suites start real servers and browsers on a 2-core machine.

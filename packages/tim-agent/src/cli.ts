@@ -92,12 +92,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   return 0;
 }
 
-function startPersona(
-  persona: Persona,
-  env: NodeJS.ProcessEnv,
-  endpoint: LlmEndpoint,
-  logger: Logger,
-): AgentRunner {
+function startPersona(persona: Persona, env: NodeJS.ProcessEnv, endpoint: LlmEndpoint, logger: Logger): AgentRunner {
   const baseUrl = persona.server ?? env.TIM_URL ?? DEFAULT_TIM_URL;
   const model = env.TIM_AGENT_MODEL?.trim() || persona.llm.model;
   logger.info('starting agent', { agent: persona.nick, server: baseUrl, spaces: persona.spaces, model });

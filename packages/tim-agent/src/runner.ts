@@ -1,12 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import WebSocket from 'ws';
-import {
-  TimClient,
-  TimClientError,
-  type Timite,
-  type Update,
-  type WebSocketConstructor,
-} from '@tim/protocol';
+import { TimClient, TimClientError, type Timite, type Update, type WebSocketConstructor } from '@tim/protocol';
 import { LlmError, type LlmProvider } from './llm/llm-provider';
 import type { Logger } from './logger';
 import type { Persona } from './persona/persona-schema';
@@ -74,7 +68,9 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     WebSocket: options.WebSocket ?? (WebSocket as unknown as WebSocketConstructor),
     ...(options.reconnectBackoff && { backoff: options.reconnectBackoff }),
   });
-  const contentLimit = createServerContentLimit(client, (err) => log.warn('server limits not read; using the default', describeError(err)));
+  const contentLimit = createServerContentLimit(client, (err) =>
+    log.warn('server limits not read; using the default', describeError(err)),
+  );
   const abort = new AbortController();
   const spaces = new Map(persona.spaces.map((spaceId) => [spaceId, createSpaceState(spaceId)]));
   const joinedSpaces = new Set<string>();
@@ -157,7 +153,10 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
         }
       }
     } catch (err) {
-      log.warn('history not loaded; the agent chain starts from what arrives', { spaceId: space.spaceId, ...describeError(err) });
+      log.warn('history not loaded; the agent chain starts from what arrives', {
+        spaceId: space.spaceId,
+        ...describeError(err),
+      });
     }
     const opening = persona.openingMessage;
     if (opening === undefined || opening.space !== space.spaceId || isOpeningClaimed) return;
@@ -208,10 +207,12 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     await space.joined;
     while (space.pending.length > 0 && !abort.signal.aborted && self !== undefined) {
       if (persona.responseDelayMs > 0) {
-        const isAborted = await delay(persona.responseDelayMs, false, { signal: abort.signal }).catch((err: unknown) => {
-          if (abort.signal.aborted) return true;
-          throw err;
-        });
+        const isAborted = await delay(persona.responseDelayMs, false, { signal: abort.signal }).catch(
+          (err: unknown) => {
+            if (abort.signal.aborted) return true;
+            throw err;
+          },
+        );
         if (isAborted) return;
       }
       const triggers = space.pending.splice(0);
@@ -249,7 +250,12 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
         signal: abort.signal,
       });
       space.known.add(posted.updateId, posted.message);
-      log.info('replied', { spaceId, updateId: posted.updateId, answering: triggerIds, tokensUsedToday: tokensUsedOn(budget, now()) });
+      log.info('replied', {
+        spaceId,
+        updateId: posted.updateId,
+        answering: triggerIds,
+        tokensUsedToday: tokensUsedOn(budget, now()),
+      });
     } catch (err) {
       handleTurnFailure(space, err, triggerIds);
     } finally {
@@ -262,7 +268,12 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     if (abort.signal.aborted) {
       log.debug('turn abandoned: stopping', context);
     } else if (err instanceof LlmError) {
-      log.warn('turn skipped: the LLM gave no reply', { ...context, kind: err.kind, status: err.status, error: err.message });
+      log.warn('turn skipped: the LLM gave no reply', {
+        ...context,
+        kind: err.kind,
+        status: err.status,
+        error: err.message,
+      });
     } else if (err instanceof TimClientError && isServerBackoffCode(err.code)) {
       const seconds = err.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS[err.code];
       space.serverBackoff = { untilMs: now() + seconds * 1000, code: err.code };
@@ -272,7 +283,12 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     }
   }
 
-  function waitUntil(spaceId: string, timeoutMs: number, what: string, condition: (space: SpaceState) => boolean): Promise<void> {
+  function waitUntil(
+    spaceId: string,
+    timeoutMs: number,
+    what: string,
+    condition: (space: SpaceState) => boolean,
+  ): Promise<void> {
     const space = spaces.get(spaceId);
     if (space === undefined) return Promise.reject(new Error(`${persona.nick} does not join ${spaceId}`));
     return waiters.waitFor(

@@ -8,7 +8,9 @@ async function answering(status: number): Promise<{ server: Server; baseUrl: str
   let requests = 0;
   const server = createServer((_req, res) => {
     requests += 1;
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'No such route.' } }));
+    res
+      .writeHead(status, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: { code: 'not_found', message: 'No such route.' } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -45,7 +45,7 @@ export async function runTurn(options: TurnOptions): Promise<PostedReply> {
   });
   options.recordUsage(reply.usage);
   const content = toMessageContent(reply.text, self.nick, options.maxContentChars);
-  if (content === undefined) throw new LlmError('empty_response', 'The LLM answered only the agent\'s own name.');
+  if (content === undefined) throw new LlmError('empty_response', "The LLM answered only the agent's own name.");
   // A reply that finished after the agent was told to stop is not posted.
   options.signal.throwIfAborted();
   const posted = await client.sendMessage(spaceId, content);

@@ -8,7 +8,20 @@ describe('parseArgs', () => {
 
   it('reads every option', () => {
     expect(
-      parseArgs(['--targets', 'tim,ceiling', '--runs', '3', '--scenarios', 'a,b', '--cpu-prof', '/p', '--out', 'o.json', '--from', 'x,y']),
+      parseArgs([
+        '--targets',
+        'tim,ceiling',
+        '--runs',
+        '3',
+        '--scenarios',
+        'a,b',
+        '--cpu-prof',
+        '/p',
+        '--out',
+        'o.json',
+        '--from',
+        'x,y',
+      ]),
     ).toEqual({
       isQuick: false,
       targets: ['tim', 'ceiling'],

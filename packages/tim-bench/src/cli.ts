@@ -23,7 +23,9 @@ async function main(): Promise<void> {
     : FULL_SCENARIOS.filter((scenario) => args.scenarioIds === undefined || args.scenarioIds.includes(scenario.id));
   if (scenarios.length === 0) throw new Error(`no scenario matches ${args.scenarioIds?.join(',')}`);
   const { results, machine: measuredOn } =
-    args.fromFiles === undefined ? { results: await runAll(args, scenarios), machine } : await readResults(args.fromFiles);
+    args.fromFiles === undefined
+      ? { results: await runAll(args, scenarios), machine }
+      : await readResults(args.fromFiles);
 
   if (args.outFile !== undefined) await writeFile(args.outFile, `${JSON.stringify({ machine, results }, null, 2)}\n`);
   const combined = combineRuns(results);
@@ -48,7 +50,8 @@ async function runAll(args: BenchArgs, scenarios: Scenario[]): Promise<RunResult
         process.stderr.write(`bench: run ${run}/${args.runs} ${scenario.id} ${name} … `);
         const startedMs = Date.now();
         const result = await runScenario({ scenario, target: createTarget(name), registry, cpuProfileDir }).catch(
-          (err: unknown) => failedRun({ scenario, target: name, message: err instanceof Error ? err.message : String(err) }),
+          (err: unknown) =>
+            failedRun({ scenario, target: name, message: err instanceof Error ? err.message : String(err) }),
         );
         results.push(result);
         process.stderr.write(
@@ -74,7 +77,9 @@ function serviceShares(result: RunResult): string {
 
 /** Several `--out` files as one set of runs (measured on the first file's machine). */
 async function readResults(files: string[]): Promise<{ results: RunResult[]; machine: MachineInfo }> {
-  const parsed = await Promise.all(files.map(async (file) => ResultsFile.parse(JSON.parse(await readFile(file, 'utf8')))));
+  const parsed = await Promise.all(
+    files.map(async (file) => ResultsFile.parse(JSON.parse(await readFile(file, 'utf8')))),
+  );
   const first = parsed[0];
   if (first === undefined) throw new Error('--from needs at least one file');
   return { results: parsed.flatMap((file) => file.results), machine: first.machine };

@@ -24,7 +24,9 @@ export async function readProcessCpuMicros(pid: number): Promise<number> {
  * The CPU time of each process; one that exited between being listed and being read (a
  * PostgreSQL backend closed by its pool) is left out, as if it had not been listed.
  */
-export async function readCpuReadings(processes: ReadonlyArray<{ pid: number; role: ProcessRole }>): Promise<CpuReading[]> {
+export async function readCpuReadings(
+  processes: ReadonlyArray<{ pid: number; role: ProcessRole }>,
+): Promise<CpuReading[]> {
   const readings = await Promise.all(
     processes.map(async ({ pid, role }) => {
       try {

@@ -27,7 +27,8 @@ export interface ProfileRow {
 
 /** Which package (or part of tim-code, or V8 itself) a frame's URL belongs to. */
 export function categorize(url: string, functionName: string): string {
-  if (url === '') return functionName === '(garbage collector)' ? 'V8: garbage collector' : `V8: ${functionName || '(native)'}`;
+  if (url === '')
+    return functionName === '(garbage collector)' ? 'V8: garbage collector' : `V8: ${functionName || '(native)'}`;
   if (url.startsWith('node:')) return `node: ${url.slice(5).split('/')[0] ?? ''}`;
   const pnpmPackage = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (pnpmPackage?.[1] !== undefined) return pnpmPackage[1];
@@ -36,7 +37,11 @@ export function categorize(url: string, functionName: string): string {
   return url;
 }
 
-export function summarizeProfile(profile: CpuProfile): { totalMs: number; byCategory: ProfileRow[]; byFunction: ProfileRow[] } {
+export function summarizeProfile(profile: CpuProfile): {
+  totalMs: number;
+  byCategory: ProfileRow[];
+  byFunction: ProfileRow[];
+} {
   const nodesById = new Map(profile.nodes.map((node) => [node.id, node]));
   const byCategory = new Map<string, number>();
   const byFunction = new Map<string, number>();
@@ -54,7 +59,9 @@ export function summarizeProfile(profile: CpuProfile): { totalMs: number; byCate
     byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
   });
   const rows = (map: Map<string, number>): ProfileRow[] =>
-    [...map.entries()].map(([name, selfMs]) => ({ name, selfMs, share: totalMs > 0 ? selfMs / totalMs : 0 })).sort((a, b) => b.selfMs - a.selfMs);
+    [...map.entries()]
+      .map(([name, selfMs]) => ({ name, selfMs, share: totalMs > 0 ? selfMs / totalMs : 0 }))
+      .sort((a, b) => b.selfMs - a.selfMs);
   return { totalMs, byCategory: rows(byCategory), byFunction: rows(byFunction) };
 }
 
@@ -62,7 +69,8 @@ async function main(): Promise<void> {
   const [file, top = '25'] = process.argv.slice(2);
   if (file === undefined) throw new Error('usage: node dist/profile-summary.js FILE.cpuprofile [topN]');
   const summary = summarizeProfile(CpuProfile.parse(JSON.parse(await readFile(file, 'utf8'))));
-  const format = (row: ProfileRow) => `${(row.share * 100).toFixed(1).padStart(5)}%  ${row.selfMs.toFixed(0).padStart(6)} ms  ${row.name}`;
+  const format = (row: ProfileRow) =>
+    `${(row.share * 100).toFixed(1).padStart(5)}%  ${row.selfMs.toFixed(0).padStart(6)} ms  ${row.name}`;
   process.stdout.write(`busy (non-idle) CPU in profile: ${summary.totalMs.toFixed(0)} ms\n\nby package:\n`);
   process.stdout.write(`${summary.byCategory.slice(0, Number(top)).map(format).join('\n')}\n\nby function:\n`);
   process.stdout.write(`${summary.byFunction.slice(0, Number(top)).map(format).join('\n')}\n`);

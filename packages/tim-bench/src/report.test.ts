@@ -4,7 +4,12 @@ import { failedRun } from './run-scenario';
 import { QUICK_SCENARIO } from './scenarios';
 
 function run(overrides: Partial<RunResult>): RunResult {
-  return { ...failedRun({ scenario: QUICK_SCENARIO, target: 'tim', message: 'unused' }), firstError: undefined, lost: 0, ...overrides };
+  return {
+    ...failedRun({ scenario: QUICK_SCENARIO, target: 'tim', message: 'unused' }),
+    firstError: undefined,
+    lost: 0,
+    ...overrides,
+  };
 }
 
 describe('combineRuns', () => {
@@ -14,7 +19,13 @@ describe('combineRuns', () => {
       run({ cpuUsPerDelivery: 12, lost: 3 }),
       run({ cpuUsPerDelivery: 10, lost: 1 }),
     ]);
-    expect(combined).toMatchObject({ runs: 3, cpuUsPerDelivery: 10, cpuUsPerDeliveryMin: 9, cpuUsPerDeliveryMax: 12, lost: 3 });
+    expect(combined).toMatchObject({
+      runs: 3,
+      cpuUsPerDelivery: 10,
+      cpuUsPerDeliveryMin: 9,
+      cpuUsPerDeliveryMax: 12,
+      lost: 3,
+    });
   });
 
   it('leaves a failed run out of medians and counters but keeps its error', () => {
@@ -35,8 +46,22 @@ describe('severalProcessesTable', () => {
   it('gives each target its CPU with Redis and PostgreSQL parts, and its ratios to tim and to scaled-out Socket.IO', () => {
     const combined = [
       ...combine({ target: 'tim', serverProcesses: 1, cpuUsPerDelivery: 10 }),
-      ...combine({ target: 'tim-multi-process', serverProcesses: 2, cpuUsPerDelivery: 12, redisCpuUsPerDelivery: 0.5, postgresCpuUsPerDelivery: 0.25 }),
-      ...combine({ target: 'socketio-multi-process', serverProcesses: 2, cpuUsPerDelivery: 16, redisCpuUsPerDelivery: 0.4, gaps: 3, late: 2, lost: 1 }),
+      ...combine({
+        target: 'tim-multi-process',
+        serverProcesses: 2,
+        cpuUsPerDelivery: 12,
+        redisCpuUsPerDelivery: 0.5,
+        postgresCpuUsPerDelivery: 0.25,
+      }),
+      ...combine({
+        target: 'socketio-multi-process',
+        serverProcesses: 2,
+        cpuUsPerDelivery: 16,
+        redisCpuUsPerDelivery: 0.4,
+        gaps: 3,
+        late: 2,
+        lost: 1,
+      }),
     ];
     const lines = severalProcessesTable({ scenarios: [scenario], combined });
 
@@ -48,6 +73,8 @@ describe('severalProcessesTable', () => {
   });
 
   it('is empty when no scenario ran a target on several processes', () => {
-    expect(severalProcessesTable({ scenarios: [QUICK_SCENARIO], combined: combineRuns([run({ target: 'tim' })]) })).toEqual([]);
+    expect(
+      severalProcessesTable({ scenarios: [QUICK_SCENARIO], combined: combineRuns([run({ target: 'tim' })]) }),
+    ).toEqual([]);
   });
 });

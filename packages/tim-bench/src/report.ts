@@ -4,7 +4,16 @@ import type { Scenario } from './scenarios';
 import { median, ratio } from './stats/summary-stats';
 
 /** Loss and error counters: the worst run is reported, never a median that could hide one. */
-const WORST_OF_RUNS = new Set<keyof RunResult>(['lost', 'duplicates', 'gaps', 'late', 'unexpectedCloses', 'connectFailed', 'publishFailed', 'otherFrames']);
+const WORST_OF_RUNS = new Set<keyof RunResult>([
+  'lost',
+  'duplicates',
+  'gaps',
+  'late',
+  'unexpectedCloses',
+  'connectFailed',
+  'publishFailed',
+  'otherFrames',
+]);
 
 /** The largest finite value (a failed run has no count); NaN when no run has one. */
 function worst(values: readonly number[]): number {
@@ -49,7 +58,12 @@ const round = (value: number, digits = 1): number | null =>
   Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : null;
 
 /** The one JSON line of `--quick`: headline figures per target and tim's ratios. */
-export function headlineJson(options: { scenario: Scenario; combined: CombinedResult[]; machine: MachineInfo; runs: number }): string {
+export function headlineJson(options: {
+  scenario: Scenario;
+  combined: CombinedResult[];
+  machine: MachineInfo;
+  runs: number;
+}): string {
   const byTarget = Object.fromEntries(
     options.combined.map((result) => [
       result.target,
@@ -72,7 +86,8 @@ export function headlineJson(options: { scenario: Scenario; combined: CombinedRe
       },
     ]),
   );
-  const cost = (target: string) => options.combined.find((result) => result.target === target)?.cpuUsPerDelivery ?? Number.NaN;
+  const cost = (target: string) =>
+    options.combined.find((result) => result.target === target)?.cpuUsPerDelivery ?? Number.NaN;
   return JSON.stringify({
     scenario: options.scenario.label,
     runs: options.runs,
@@ -95,7 +110,12 @@ function spreadCell(result: CombinedResult): string {
 }
 
 /** The full run's markdown: one table of figures, one of tim's ratios. */
-export function markdownReport(options: { scenarios: Scenario[]; combined: CombinedResult[]; machine: MachineInfo; runs: number }): string {
+export function markdownReport(options: {
+  scenarios: Scenario[];
+  combined: CombinedResult[];
+  machine: MachineInfo;
+  runs: number;
+}): string {
   const lines = [
     `Machine: ${options.machine.cpus} CPUs (${options.machine.cpuModel}), Node ${options.machine.node}, load average ${options.machine.loadAverage1m.toFixed(2)} at start; medians of ${options.runs} run(s), loss counters are the worst run.`,
     '',
@@ -115,7 +135,8 @@ export function markdownReport(options: { scenarios: Scenario[]; combined: Combi
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const scenario of options.scenarios) {
-    const find = (target: string) => options.combined.find((entry) => entry.scenarioId === scenario.id && entry.target === target);
+    const find = (target: string) =>
+      options.combined.find((entry) => entry.scenarioId === scenario.id && entry.target === target);
     const cost = (target: string) => find(target)?.cpuUsPerDelivery ?? Number.NaN;
     const join = (target: string) => find(target)?.joinServerCpuMs ?? Number.NaN;
     lines.push(

@@ -42,13 +42,18 @@ export async function runScenario(options: {
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       progress.isPastDeadline = true;
-      reject(new Error(`${scenario.id} on ${running.name} took over ${RUN_DEADLINE_MS / 1000} s (stuck in "${progress.phase}")`));
+      reject(
+        new Error(
+          `${scenario.id} on ${running.name} took over ${RUN_DEADLINE_MS / 1000} s (stuck in "${progress.phase}")`,
+        ),
+      );
     }, RUN_DEADLINE_MS);
   });
   const measuring = measure({ scenario, running, workers, progress });
   // Once the deadline has won, stopping the children makes `measuring` fail too: say so.
   measuring.catch((err: unknown) => {
-    if (progress.isPastDeadline) process.stderr.write(`bench: after the deadline: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (progress.isPastDeadline)
+      process.stderr.write(`bench: after the deadline: ${err instanceof Error ? err.message : String(err)}\n`);
   });
   try {
     return await Promise.race([measuring, deadline]);
@@ -108,7 +113,10 @@ async function measure(input: {
     const warmed = await publishLoad(warmupFor(load));
     if (warmed.failed > 0) throw new Error(`warm-up: ${warmed.failed} messages failed: ${warmed.firstError ?? ''}`);
     const warmReports = await workers.collect(warmed.finalIds, { timeoutMs: DRAIN_TIMEOUT_MS, resetAfter: true });
-    warmup = { messages: warmed.acknowledged, maxLatencyMs: Math.max(...warmReports.map((report) => report.maxLatencyMs)) };
+    warmup = {
+      messages: warmed.acknowledged,
+      maxLatencyMs: Math.max(...warmReports.map((report) => report.maxLatencyMs)),
+    };
   }
 
   progress.phase = 'publish';
@@ -120,7 +128,9 @@ async function measure(input: {
   const end = await readTotalMemory(serverPids);
   progress.phase = 'stop';
   if (cpu.vanished > 0) {
-    process.stderr.write(`bench: ${cpu.vanished} of ${running.name}'s processes exited during the measured window; their CPU is not counted\n`);
+    process.stderr.write(
+      `bench: ${cpu.vanished} of ${running.name}'s processes exited during the measured window; their CPU is not counted\n`,
+    );
   }
 
   return summarize({
@@ -188,7 +198,10 @@ function summarize(input: {
     cpuUsPerDelivery: cpuMicrosPerDelivery(cpu.totalMicros, deliveries),
     redisCpuUsPerDelivery: cpuMicrosPerDelivery(cpu.micros.redis, deliveries),
     postgresCpuUsPerDelivery: cpuMicrosPerDelivery(cpu.micros.postgres, deliveries),
-    clientCpuUsPerDelivery: cpuMicrosPerDelivery(sum((report) => report.cpuMicros), deliveries),
+    clientCpuUsPerDelivery: cpuMicrosPerDelivery(
+      sum((report) => report.cpuMicros),
+      deliveries,
+    ),
     deliveriesPerSec: deliveriesPerSecond(deliveries, windowMs),
     p50Ms: histogram.percentile(50),
     p95Ms: histogram.percentile(95),
@@ -258,5 +271,8 @@ export function failedRun(options: { scenario: Scenario; target: string; message
 /** The CPU time of every process of the target now: its servers, then the processes they use. */
 async function readTargetCpu(running: RunningTarget): Promise<CpuReading[]> {
   const services = (await running.listServiceProcesses?.()) ?? [];
-  return readCpuReadings([...running.servers.map((server) => ({ pid: server.pid, role: 'server' as const })), ...services]);
+  return readCpuReadings([
+    ...running.servers.map((server) => ({ pid: server.pid, role: 'server' as const })),
+    ...services,
+  ]);
 }

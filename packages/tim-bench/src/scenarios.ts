@@ -112,7 +112,8 @@ export const FULL_SCENARIOS: Scenario[] = [
   },
   {
     id: 'multi-process-1000',
-    label: '1 space × 1000 subscribers, 50 msg/s, 100 B; multi-process targets: 2 server processes, subscribers split evenly, posts alternating',
+    label:
+      '1 space × 1000 subscribers, 50 msg/s, 100 B; multi-process targets: 2 server processes, subscribers split evenly, posts alternating',
     spaces: 1,
     subscribersPerSpace: 1000,
     contentBytes: 100,

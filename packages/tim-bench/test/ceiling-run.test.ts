@@ -26,7 +26,12 @@ describe('runScenario against the ceiling', () => {
     expect(result.warmupMessages).toBe(100);
     expect(result.warmupMaxMs).toBeGreaterThan(0);
     expect(result.deliveries).toBe(6 * 50);
-    expect({ lost: result.lost, duplicates: result.duplicates, gaps: result.gaps, otherFrames: result.otherFrames }).toEqual({
+    expect({
+      lost: result.lost,
+      duplicates: result.duplicates,
+      gaps: result.gaps,
+      otherFrames: result.otherFrames,
+    }).toEqual({
       lost: 0,
       duplicates: 0,
       gaps: 0,

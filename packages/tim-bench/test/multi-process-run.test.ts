@@ -24,13 +24,21 @@ describe('runScenario against the multi-process targets', () => {
     const databasesBefore = await listBenchDatabases();
     const result = await runScenario({ scenario, target: createTarget('tim-multi-process'), registry });
 
-    expect({ serverProcesses: result.serverProcesses, connected: result.connected, published: result.published }).toEqual({
+    expect({
+      serverProcesses: result.serverProcesses,
+      connected: result.connected,
+      published: result.published,
+    }).toEqual({
       serverProcesses: 2,
       connected: 8,
       published: 50,
     });
     expect(result.deliveries).toBe(8 * 50);
-    expect({ lost: result.lost, duplicates: result.duplicates, gaps: result.gaps }).toEqual({ lost: 0, duplicates: 0, gaps: 0 });
+    expect({ lost: result.lost, duplicates: result.duplicates, gaps: result.gaps }).toEqual({
+      lost: 0,
+      duplicates: 0,
+      gaps: 0,
+    });
     expect(result.redisCpuUsPerDelivery).toBeGreaterThanOrEqual(0);
     expect(result.postgresCpuUsPerDelivery).toBeGreaterThanOrEqual(0);
     expect(await listBenchDatabases()).toEqual(databasesBefore);
@@ -50,9 +58,14 @@ describe('runScenario against the multi-process targets', () => {
 
 /** The bench databases on the server: other runs may hold some, this test must add none. */
 async function listBenchDatabases(): Promise<string[]> {
-  const admin = new Pool({ connectionString: process.env.TIM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', max: 1 });
+  const admin = new Pool({
+    connectionString: process.env.TIM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    max: 1,
+  });
   try {
-    const result = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'tim_bench_%' ORDER BY datname");
+    const result = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'tim_bench_%' ORDER BY datname",
+    );
     return result.rows.map((row) => row.datname);
   } finally {
     await admin.end();

@@ -76,7 +76,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     onError: onBackgroundError('presence directory failed'),
     maxAnnouncedMembers: config.presenceFanoutMaxSubscriptions,
   });
-  const metrics = createMetrics({ openConnections: () => registry.size, subscriptions: () => registry.subscriptionCount() });
+  const metrics = createMetrics({
+    openConnections: () => registry.size,
+    subscriptions: () => registry.subscriptionCount(),
+  });
   const hub = createHub({
     storage,
     bus,
@@ -110,13 +113,25 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     onLogout: (keyHash) => registry.closeSession(keyHash, CLOSE_UNAUTHENTICATED, 'Logged out.'),
   });
   const server = createServer(httpHandler);
-  const sockets = attachWebSockets(server, { config, storage, bus, sessions, hub, presence, registry, rateLimits, metrics, logger });
+  const sockets = attachWebSockets(server, {
+    config,
+    storage,
+    bus,
+    sessions,
+    hub,
+    presence,
+    registry,
+    rateLimits,
+    metrics,
+    logger,
+  });
   const stopCleanup = sessions.startCleanup(config.sessionCleanupMs, onBackgroundError('session cleanup failed'));
   const stopPresenceSweeps = presence.startSweeps(config.presenceSweepMs, () => metrics.presenceSweeps.inc());
   const revocations = await sessions.followRevocations({
     intervalMs: config.revocationPollMs,
     onRevoked: (revocation) => {
-      if (revocation.kind === 'session') registry.closeSession(revocation.keyHash, CLOSE_UNAUTHENTICATED, 'Logged out.');
+      if (revocation.kind === 'session')
+        registry.closeSession(revocation.keyHash, CLOSE_UNAUTHENTICATED, 'Logged out.');
       else registry.closeTimite(revocation.timiteId, CLOSE_UNAUTHENTICATED, 'Revoked.');
     },
     onError: onBackgroundError('reading revocations failed'),

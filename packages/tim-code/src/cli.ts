@@ -81,7 +81,8 @@ interface SharedState {
  * without, each process on its own.
  */
 async function openSharedState(config: Config, logger: Logger): Promise<SharedState> {
-  if (config.redisUrl === undefined) return { rateLimits: undefined, presenceDirectory: undefined, close: async () => undefined };
+  if (config.redisUrl === undefined)
+    return { rateLimits: undefined, presenceDirectory: undefined, close: async () => undefined };
   const [{ Redis }, { createRedisRateLimitFactory }, { createRedisPresenceDirectory }] = await Promise.all([
     import('ioredis'),
     import('./rate-limit/redis-rate-limit.js'),
@@ -97,7 +98,10 @@ async function openSharedState(config: Config, logger: Logger): Promise<SharedSt
     onError: (err) => logger.warn('presence liveness', { error: errorMessage(err) }),
   });
   return {
-    rateLimits: createRateLimits(config, createRedisRateLimitFactory(client, { keyPrefix: `${config.redisPrefix}rate:` })),
+    rateLimits: createRateLimits(
+      config,
+      createRedisRateLimitFactory(client, { keyPrefix: `${config.redisPrefix}rate:` }),
+    ),
     presenceDirectory,
     close: async () => {
       await presenceDirectory.close();
@@ -111,7 +115,14 @@ async function serve(config: Config): Promise<void> {
   const storage = await openStorage(config, logger);
   const bus = await openBus(config, logger);
   const shared = await openSharedState(config, logger);
-  const app = await createApp({ config, storage, bus, logger, rateLimits: shared.rateLimits, presenceDirectory: shared.presenceDirectory });
+  const app = await createApp({
+    config,
+    storage,
+    bus,
+    logger,
+    rateLimits: shared.rateLimits,
+    presenceDirectory: shared.presenceDirectory,
+  });
   logger.info(`listening on ${app.url}`);
   process.stdout.write(`listening on ${app.url}\n`);
 
@@ -157,13 +168,16 @@ async function agent(config: Config, args: string[]): Promise<number> {
     if (action === 'add' && nick !== undefined) {
       const { timite, token, isReinstated } = await addAgent(storage, nick, new Date());
       const done = isReinstated ? 'was revoked and is reinstated with a new token' : 'created';
-      process.stdout.write(`Agent "${timite.nick}" (id ${timite.id}) ${done}. Its token, shown only this once:\n${token}\n`);
+      process.stdout.write(
+        `Agent "${timite.nick}" (id ${timite.id}) ${done}. Its token, shown only this once:\n${token}\n`,
+      );
       return 0;
     }
     if (action === 'list') {
       const agents = await listAgents(storage);
       if (agents.length === 0) process.stdout.write('No agents.\n');
-      for (const { timite, revoked } of agents) process.stdout.write(`${timite.id}\t${timite.nick}${revoked ? '\trevoked' : ''}\n`);
+      for (const { timite, revoked } of agents)
+        process.stdout.write(`${timite.id}\t${timite.nick}${revoked ? '\trevoked' : ''}\n`);
       return 0;
     }
     if (action === 'revoke' && nick !== undefined) {

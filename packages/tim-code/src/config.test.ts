@@ -70,7 +70,9 @@ describe('loadConfig', () => {
     expect(trustOf('loopback, 10.0.0.0/8,::1')).toEqual(['loopback', '10.0.0.0/8', '::1']);
     for (const bad of ['proxy.example', '10.0.0.0/33', 'true-ish', '1.2.3']) {
       const errors = trustOf(bad);
-      expect(Array.isArray(errors) && typeof errors[0] === 'string' && errors[0].startsWith('TIM_TRUST_PROXY:')).toBe(true);
+      expect(Array.isArray(errors) && typeof errors[0] === 'string' && errors[0].startsWith('TIM_TRUST_PROXY:')).toBe(
+        true,
+      );
     }
   });
 
@@ -95,8 +97,12 @@ describe('loadConfig', () => {
       const loaded = loadConfig(env);
       return loaded.ok ? [] : loaded.errors;
     };
-    expect(errorsOf({ TIM_PRESENCE_LIVENESS_MS: '999' })).toEqual(['TIM_PRESENCE_LIVENESS_MS: expected a whole number from 1000 to 600000, got "999"']);
-    expect(errorsOf({ TIM_PRESENCE_SWEEP_MS: '1.5' })).toEqual(['TIM_PRESENCE_SWEEP_MS: expected a whole number from 100 to 600000, got "1.5"']);
+    expect(errorsOf({ TIM_PRESENCE_LIVENESS_MS: '999' })).toEqual([
+      'TIM_PRESENCE_LIVENESS_MS: expected a whole number from 1000 to 600000, got "999"',
+    ]);
+    expect(errorsOf({ TIM_PRESENCE_SWEEP_MS: '1.5' })).toEqual([
+      'TIM_PRESENCE_SWEEP_MS: expected a whole number from 100 to 600000, got "1.5"',
+    ]);
     expect(errorsOf({ TIM_PRESENCE_LIVENESS_MS: '5000', TIM_PRESENCE_SWEEP_MS: '6000' })).toEqual([
       'TIM_PRESENCE_SWEEP_MS: expected at most TIM_PRESENCE_LIVENESS_MS (5000), got "6000"',
     ]);
@@ -138,7 +144,11 @@ describe('loadConfig', () => {
     const errors = result.ok ? [] : result.errors;
     expect(errors).toHaveLength(Object.keys(bad).length);
     for (const [name, value] of Object.entries(bad)) {
-      expect(errors.filter((line) => line.startsWith(`${name}: expected a whole number from `) && line.endsWith(`got "${value}"`))).toHaveLength(1);
+      expect(
+        errors.filter(
+          (line) => line.startsWith(`${name}: expected a whole number from `) && line.endsWith(`got "${value}"`),
+        ),
+      ).toHaveLength(1);
     }
   });
 
@@ -191,7 +201,16 @@ describe('loadConfig', () => {
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;
     expect(errors).toHaveLength(8);
-    for (const name of ['TIM_PORT', 'TIM_LOG_LEVEL', 'TIM_RATE_MESSAGES', 'TIM_HEARTBEAT_MS', 'TIM_WEB_DIR', 'TIM_REDIS_URL', 'TIM_DATABASE_URL', 'TIM_REVOCATION_POLL_MS']) {
+    for (const name of [
+      'TIM_PORT',
+      'TIM_LOG_LEVEL',
+      'TIM_RATE_MESSAGES',
+      'TIM_HEARTBEAT_MS',
+      'TIM_WEB_DIR',
+      'TIM_REDIS_URL',
+      'TIM_DATABASE_URL',
+      'TIM_REVOCATION_POLL_MS',
+    ]) {
       expect(errors.filter((line) => line.startsWith(`${name}:`))).toHaveLength(1);
     }
   });

@@ -146,7 +146,10 @@ const rate = (fallback: string) =>
     .transform((text, ctx) => {
       const parsed = parseRate(text);
       if (parsed === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected a rate like "20/10s" (count/window in s, m or h), got "${text}"` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a rate like "20/10s" (count/window in s, m or h), got "${text}"`,
+        });
         return z.NEVER;
       }
       return parsed;
@@ -200,7 +203,10 @@ const trustProxy = z
     if (trimmed === 'false') return false;
     if (trimmed === 'true') return true;
     if (/^\d+$/.test(trimmed)) return Number(trimmed);
-    const items = trimmed.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    const items = trimmed
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
     if (items.length > 0 && items.every(isTrustedPeer)) return items;
     ctx.addIssue({
       code: 'custom',
@@ -217,7 +223,12 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_ALLOWED_ORIGINS: z
       .string()
       .default(DEFAULT_ALLOWED_ORIGINS.join(','))
-      .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+      .transform((text) =>
+        text
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== ''),
+      )
       .pipe(z.array(origin)),
     TIM_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     TIM_LOG_FORMAT: z.enum(['json', 'pretty']).default(nodeEnv === 'production' ? 'json' : 'pretty'),
@@ -292,7 +303,9 @@ function unknownVariableWarnings(present: Record<string, unknown>, known: string
 /** Reads TIM_* variables; every bad value gets its own line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
   // An empty variable counts as unset, as in most shells' `VAR= command`.
-  const present = Object.fromEntries(Object.entries(env).filter(([name, value]) => name.startsWith('TIM_') && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => name.startsWith('TIM_') && value !== ''),
+  );
   const schema = envSchema(env.NODE_ENV);
   const result = schema.safeParse(present);
   if (!result.success) {

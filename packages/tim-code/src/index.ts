@@ -17,9 +17,20 @@ export type { Storage } from './storage/storage';
 export { createSqliteStorage, type SqliteStorageOptions } from './storage/sqlite/sqlite-storage';
 export { createPostgresStorage, type PostgresStorageOptions } from './storage/postgres/postgres-storage';
 export { createMemoryStorage } from './storage/memory/memory-storage';
-export { createRateLimits, createMemoryRateLimit, type RateLimit, type RateLimitFactory, type RateLimits } from './rate-limit/rate-limits';
+export {
+  createRateLimits,
+  createMemoryRateLimit,
+  type RateLimit,
+  type RateLimitFactory,
+  type RateLimits,
+} from './rate-limit/rate-limits';
 export { createRedisRateLimitFactory } from './rate-limit/redis-rate-limit';
-export { createLocalPresenceDirectory, type HeldPresence, type PresenceChange, type PresenceDirectory } from './realtime/presence-directory';
+export {
+  createLocalPresenceDirectory,
+  type HeldPresence,
+  type PresenceChange,
+  type PresenceDirectory,
+} from './realtime/presence-directory';
 export { createRedisPresenceDirectory, type RedisPresenceDirectoryOptions } from './realtime/redis-presence-directory';
 export { SERVER_ENV, SERVER_NODE_FLAGS } from './server-node-flags';
 export { addAgent, listAgents, revokeAgent, type AgentListing } from './domain/agents';

@@ -11,7 +11,11 @@ export type Logger = winston.Logger;
 export function createLogger(options: { level: LogLevel; format: LogFormat }): Logger {
   const format =
     options.format === 'json'
-      ? winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json())
+      ? winston.format.combine(
+          winston.format.timestamp(),
+          winston.format.errors({ stack: true }),
+          winston.format.json(),
+        )
       : winston.format.combine(
           winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
           winston.format.errors({ stack: true }),
@@ -23,7 +27,9 @@ export function createLogger(options: { level: LogLevel; format: LogFormat }): L
   return winston.createLogger({
     level: options.level,
     format,
-    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] })],
+    transports: [
+      new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] }),
+    ],
   });
 }
 

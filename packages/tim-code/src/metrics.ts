@@ -28,10 +28,26 @@ export function createMetrics(sources: MetricsSources) {
   });
   return {
     registry,
-    messagesAccepted: new Counter({ name: 'tim_messages_accepted_total', help: 'Messages stored and acknowledged.', registers }),
-    updatesDelivered: new Counter({ name: 'tim_updates_delivered_total', help: 'Update frames handed to subscribers.', registers }),
-    slowConsumerCloses: new Counter({ name: 'tim_slow_consumer_closes_total', help: 'Sockets closed with 4008.', registers }),
-    presenceSweeps: new Counter({ name: 'tim_presence_sweeps_total', help: 'Presence sweeps completed (crashed processes looked for).', registers }),
+    messagesAccepted: new Counter({
+      name: 'tim_messages_accepted_total',
+      help: 'Messages stored and acknowledged.',
+      registers,
+    }),
+    updatesDelivered: new Counter({
+      name: 'tim_updates_delivered_total',
+      help: 'Update frames handed to subscribers.',
+      registers,
+    }),
+    slowConsumerCloses: new Counter({
+      name: 'tim_slow_consumer_closes_total',
+      help: 'Sockets closed with 4008.',
+      registers,
+    }),
+    presenceSweeps: new Counter({
+      name: 'tim_presence_sweeps_total',
+      help: 'Presence sweeps completed (crashed processes looked for).',
+      registers,
+    }),
     rateLimited: new Counter({
       name: 'tim_rate_limited_total',
       help: 'Requests refused with 429 rate_limited, by limit.',

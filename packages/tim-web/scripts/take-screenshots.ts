@@ -37,14 +37,20 @@ describe('screenshots', () => {
       'main',
       'Sure. The migration held a lock on `sessions` for 41 s, and the readiness probe gives up after 30 s, so the pod restarted mid-migration.\nTwo ways out: raise the probe timeout during deploys, or run migrations as a job before the rollout.',
     );
-    await alice.sendMessage('main', 'I would run them as a separate job; rollbacks get simpler too. @maya want me to draft the change?');
+    await alice.sendMessage(
+      'main',
+      'I would run them as a separate job; rollbacks get simpler too. @maya want me to draft the change?',
+    );
     await sam.sendMessage('main', '+1 for the job. @alice go ahead and tag me for review.');
     await sendInUi(maya, 'Sounds good, thanks both!');
     await maya.getByTestId('message').filter({ hasText: 'Sounds good' }).waitFor();
     await samPage.getByRole('textbox', { name: 'Message #main' }).pressSequentially('Also');
     await maya.getByTestId('activity').getByText('sam is typing…').waitFor();
     await maya.getByRole('textbox', { name: 'Message #main' }).fill('Let us also add an alert when a migration runs');
-    await maya.getByRole('region', { name: /Here now/ }).getByText('alice').waitFor();
+    await maya
+      .getByRole('region', { name: /Here now/ })
+      .getByText('alice')
+      .waitFor();
 
     await maya.screenshot({ path: join(DOCS, 'screenshot-desktop.png') });
     await maya.setViewportSize({ width: 390, height: 844 });

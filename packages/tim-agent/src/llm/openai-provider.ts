@@ -20,9 +20,7 @@ export interface OpenAiProviderOptions {
 
 // The SDK types the answer but does not check it; an OpenAI-compatible server may send anything.
 const ChatCompletionAnswer = z.object({
-  choices: z
-    .array(z.object({ message: z.object({ content: z.string().nullish() }).loose() }).loose())
-    .min(1),
+  choices: z.array(z.object({ message: z.object({ content: z.string().nullish() }).loose() }).loose()).min(1),
   usage: z
     .object({
       prompt_tokens: z.number().int().nonnegative(),
@@ -62,9 +60,11 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvide
       } catch (err) {
         if (retryIndex >= maxRetries || !isRetryable(err)) throw toLlmError(err);
         const headers = err instanceof OpenAI.APIError ? err.headers : undefined;
-        await delay(retryDelayMs({ retryIndex, headers, maxRetryAfterMs }), undefined, { signal }).catch((cause: unknown) => {
-          throw signal.aborted ? new LlmError('aborted', 'The LLM request was aborted.', { cause }) : cause;
-        });
+        await delay(retryDelayMs({ retryIndex, headers, maxRetryAfterMs }), undefined, { signal }).catch(
+          (cause: unknown) => {
+            throw signal.aborted ? new LlmError('aborted', 'The LLM request was aborted.', { cause }) : cause;
+          },
+        );
       }
     }
   }
@@ -93,7 +93,8 @@ function isRetryable(err: unknown): boolean {
 
 function readAnswer(answer: unknown, request: LlmRequest): LlmReply {
   const parsed = ChatCompletionAnswer.safeParse(answer);
-  if (!parsed.success) throw new LlmError('invalid_response', 'The LLM endpoint answered something that is not a chat completion.');
+  if (!parsed.success)
+    throw new LlmError('invalid_response', 'The LLM endpoint answered something that is not a chat completion.');
   const text = parsed.data.choices[0]?.message.content?.trim() ?? '';
   if (text === '') throw new LlmError('empty_response', 'The LLM endpoint answered without any text.');
   const usage = parsed.data.usage;
@@ -137,7 +138,8 @@ async function fetchWithErrorsFromAnyRealm(input: string | URL | Request, init?:
 }
 
 function toLlmError(err: unknown): LlmError {
-  if (err instanceof OpenAI.APIUserAbortError) return new LlmError('aborted', 'The LLM request was aborted.', { cause: err });
+  if (err instanceof OpenAI.APIUserAbortError)
+    return new LlmError('aborted', 'The LLM request was aborted.', { cause: err });
   if (err instanceof OpenAI.APIConnectionTimeoutError) {
     return new LlmError('timeout', 'The LLM endpoint did not answer in time.', { cause: err });
   }
@@ -146,7 +148,8 @@ function toLlmError(err: unknown): LlmError {
   }
   if (err instanceof OpenAI.APIError && err.status !== undefined) {
     const status = err.status;
-    if (status === 429) return new LlmError('rate_limited', 'The LLM endpoint kept answering 429.', { status, cause: err });
+    if (status === 429)
+      return new LlmError('rate_limited', 'The LLM endpoint kept answering 429.', { status, cause: err });
     if (status >= 500) {
       return new LlmError('server_error', `The LLM endpoint kept answering ${status}.`, { status, cause: err });
     }

@@ -79,7 +79,9 @@ describe('loadPersona', () => {
   });
 
   it('names an out-of-range value', async () => {
-    const error = await loadError(await write('bad.yaml', MINIMAL.replace('model: llama3.2', 'model: m\n  temperature: 3')));
+    const error = await loadError(
+      await write('bad.yaml', MINIMAL.replace('model: llama3.2', 'model: m\n  temperature: 3')),
+    );
     expect(error.message).toContain('llm.temperature:');
   });
 
@@ -120,10 +122,16 @@ describe('loadPersona', () => {
   });
 
   it('names a missing or empty prompt file', async () => {
-    const file = await write('robo.yaml', MINIMAL.replace('systemPrompt: You are Robo.', 'systemPromptFile: missing.md'));
+    const file = await write(
+      'robo.yaml',
+      MINIMAL.replace('systemPrompt: You are Robo.', 'systemPromptFile: missing.md'),
+    );
     expect((await loadError(file)).message).toContain('systemPromptFile:');
     await write('empty.md', '  \n');
-    const empty = await write('empty.yaml', MINIMAL.replace('systemPrompt: You are Robo.', 'systemPromptFile: empty.md'));
+    const empty = await write(
+      'empty.yaml',
+      MINIMAL.replace('systemPrompt: You are Robo.', 'systemPromptFile: empty.md'),
+    );
     expect((await loadError(empty)).message).toContain('is empty');
   });
 

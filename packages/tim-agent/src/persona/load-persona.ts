@@ -26,10 +26,7 @@ const PERSONA_EXTENSIONS = ['.yaml', '.yml', '.json'];
  * (a separator or a persona extension) is taken relative to `cwd`; a bare name such as
  * `jarvis` means `<personasDir>/jarvis.yaml`.
  */
-export function resolvePersonaPath(
-  nameOrPath: string,
-  options: { cwd: string; personasDir?: string },
-): string {
+export function resolvePersonaPath(nameOrPath: string, options: { cwd: string; personasDir?: string }): string {
   const looksLikePath =
     nameOrPath.includes('/') || nameOrPath.includes('\\') || PERSONA_EXTENSIONS.includes(extname(nameOrPath));
   if (looksLikePath) return resolve(options.cwd, nameOrPath);

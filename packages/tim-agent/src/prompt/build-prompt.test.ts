@@ -14,7 +14,11 @@ describe('buildPrompt', () => {
     systemPrompt: 'You are Jarvis.',
     self: JARVIS,
     spaceId: 'main',
-    history: [message(BOB, 'plan the release @jarvis', 1), message(JARVIS, 'Step 1: freeze.', 2), message(ALICE, 'On it!', 3)],
+    history: [
+      message(BOB, 'plan the release @jarvis', 1),
+      message(JARVIS, 'Step 1: freeze.', 2),
+      message(ALICE, 'On it!', 3),
+    ],
     present: [BOB, JARVIS, ALICE],
   });
 
@@ -53,7 +57,7 @@ describe('toMessageContent', () => {
     expect(toMessageContent('jarvis:   ', 'jarvis')).toBeUndefined();
   });
 
-  it('cuts to the server\'s limit when given one', () => {
+  it("cuts to the server's limit when given one", () => {
     expect([...(toMessageContent('😀'.repeat(300), 'j', 120) ?? '')]).toHaveLength(120);
   });
 });

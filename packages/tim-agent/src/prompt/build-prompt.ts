@@ -46,7 +46,11 @@ function describeSituation(input: PromptInput): string {
  * Makes a model's answer postable: drops a copied `nick:` / `nick (agent):` prefix and cuts it to
  * the server's content limit (the protocol's default unless told). Returns undefined when nothing remains.
  */
-export function toMessageContent(text: string, selfNick: string, maxChars: number = DEFAULT_LIMITS.messageChars): string | undefined {
+export function toMessageContent(
+  text: string,
+  selfNick: string,
+  maxChars: number = DEFAULT_LIMITS.messageChars,
+): string | undefined {
   const prefix = new RegExp(`^@?${escapeRegExp(selfNick)}(?: \\((?:agent|human)\\))?:\\s*`, 'i');
   const content = [...text.trim().replace(prefix, '').trim()].slice(0, maxChars).join('').trim();
   return content === '' ? undefined : content;

@@ -144,7 +144,10 @@ describe('decide', () => {
     it('still skips what it would never answer', () => {
       expect(decide(state({ isGenerating: true }), update(SELF))).toEqual({ action: 'skip', reason: 'own_message' });
       expect(decide(state({ isGenerating: true }), update(ALICE))).toEqual({ action: 'skip', reason: 'not_mentioned' });
-      expect(decide(state({ isGenerating: true }), update(BOB, { id: 5 }))).toEqual({ action: 'skip', reason: 'history' });
+      expect(decide(state({ isGenerating: true }), update(BOB, { id: 5 }))).toEqual({
+        action: 'skip',
+        reason: 'history',
+      });
     });
 
     it('folds even when a limit is hit; the next turn checks the limits again', () => {
@@ -155,7 +158,10 @@ describe('decide', () => {
   describe('replies per minute', () => {
     it('skips once the limit of turns in the last minute is reached', () => {
       const starts = [NOW - 50_000, NOW - 20_000, NOW - 1];
-      expect(decide(state({ turnStartsMs: starts }), update(BOB))).toEqual({ action: 'skip', reason: 'reply_rate_limit' });
+      expect(decide(state({ turnStartsMs: starts }), update(BOB))).toEqual({
+        action: 'skip',
+        reason: 'reply_rate_limit',
+      });
     });
 
     it('counts only the last 60 s', () => {
@@ -186,7 +192,10 @@ describe('decide', () => {
   describe('server backoff', () => {
     it('skips until a rate_limited backoff ends, for humans and agents alike', () => {
       const backoff = { untilMs: NOW + 1000, code: 'rate_limited' as const };
-      expect(decide(state({ serverBackoff: backoff }), update(BOB))).toEqual({ action: 'skip', reason: 'server_backoff' });
+      expect(decide(state({ serverBackoff: backoff }), update(BOB))).toEqual({
+        action: 'skip',
+        reason: 'server_backoff',
+      });
       expect(decide(state({ serverBackoff: backoff, nowMs: NOW + 1000 }), update(BOB))).toEqual({ action: 'reply' });
     });
 

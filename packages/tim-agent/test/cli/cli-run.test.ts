@@ -68,7 +68,11 @@ describe('tim-agent run', () => {
     );
     expect(exitCode).toBe(1);
     expect(entries).toContainEqual(
-      expect.objectContaining({ level: 'error', agent: 'jarvis', message: 'connection closed for good; is the agent token valid?' }),
+      expect.objectContaining({
+        level: 'error',
+        agent: 'jarvis',
+        message: 'connection closed for good; is the agent token valid?',
+      }),
     );
     expect(JSON.stringify(entries)).not.toContain('not-a-token');
   });

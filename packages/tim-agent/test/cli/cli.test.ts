@@ -26,7 +26,13 @@ describe('tim-agent CLI', () => {
 
   it('exits 2 naming the token variable a persona needs', async () => {
     const { out, io } = capture();
-    expect(await runCli(['run', 'jarvis', 'alice'], { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', TIM_AGENT_TOKEN_JARVIS: 't' }, io)).toBe(2);
+    expect(
+      await runCli(
+        ['run', 'jarvis', 'alice'],
+        { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', TIM_AGENT_TOKEN_JARVIS: 't' },
+        io,
+      ),
+    ).toBe(2);
     expect(out.stderr).toContain('Set TIM_AGENT_TOKEN_ALICE');
   });
 

@@ -24,13 +24,17 @@ describe('tim-agent limits', () => {
     expect(fake.calls).toHaveLength(1);
     expect(jarvis.tokensUsedToday()).toBe(50);
     expect((await readMessages(bob)).filter((message) => message.sender.nick === 'jarvis')).toHaveLength(1);
-    const limitLogs = recording.entries.filter((entry) => entry.message === 'limit reached: staying silent until it lifts');
+    const limitLogs = recording.entries.filter(
+      (entry) => entry.message === 'limit reached: staying silent until it lifts',
+    );
     expect(limitLogs).toEqual([expect.objectContaining({ level: 'warn', reason: 'token_budget' })]);
   });
 
   it('stops at the replies-per-minute limit before calling the LLM', async () => {
     const { bob, fake } = space;
-    await space.start('jarvis', { overrides: { ...quiet, limits: { repliesPerMinute: 2, dailyTokenBudget: 100_000 } } });
+    await space.start('jarvis', {
+      overrides: { ...quiet, limits: { repliesPerMinute: 2, dailyTokenBudget: 100_000 } },
+    });
 
     for (const ask of ['one', 'two', 'three', 'four']) {
       await bob.sendMessage('main', `@jarvis ${ask}`);
@@ -57,7 +61,10 @@ describe("tim-agent and the server's agent_turn_limit", () => {
     expect(fake.calls).toHaveLength(2);
     expect((await readMessages(bob)).map((message) => message.sender.nick)).toEqual(['bob', 'alice']);
     expect(recording.entries).toContainEqual(
-      expect.objectContaining({ message: 'turn skipped: the server refused the reply; backing off', code: 'agent_turn_limit' }),
+      expect.objectContaining({
+        message: 'turn skipped: the server refused the reply; backing off',
+        code: 'agent_turn_limit',
+      }),
     );
 
     // A human lifts the backoff, as on the server.
@@ -88,12 +95,22 @@ describe("tim-agent and the server's rate_limited", () => {
 
     // The second reply was refused; the third message came during the backoff: no call.
     expect(fake.calls).toHaveLength(2);
-    expect((await readMessages(bob)).map((message) => message.sender.nick)).toEqual(['jarvis', 'bob', 'jarvis', 'bob', 'carol']);
-    const refusal = recording.entries.find((entry) => entry.message === 'turn skipped: the server refused the reply; backing off');
+    expect((await readMessages(bob)).map((message) => message.sender.nick)).toEqual([
+      'jarvis',
+      'bob',
+      'jarvis',
+      'bob',
+      'carol',
+    ]);
+    const refusal = recording.entries.find(
+      (entry) => entry.message === 'turn skipped: the server refused the reply; backing off',
+    );
     expect(refusal).toMatchObject({ code: 'rate_limited' });
     expect(refusal?.seconds).toBeGreaterThan(0);
     expect(refusal?.seconds).toBeLessThanOrEqual(60);
-    const limitLogs = recording.entries.filter((entry) => entry.message === 'limit reached: staying silent until it lifts');
+    const limitLogs = recording.entries.filter(
+      (entry) => entry.message === 'limit reached: staying silent until it lifts',
+    );
     expect(limitLogs).toEqual([expect.objectContaining({ reason: 'server_backoff' })]);
   });
 });

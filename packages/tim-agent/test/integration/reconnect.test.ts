@@ -9,7 +9,10 @@ describe('tim-agent after a reconnect', () => {
     const { bob, fake } = space;
     await bob.sendMessage('main', '@jarvis this was said before you joined');
     const gated = createGatedWebSocket();
-    const jarvis = await space.start('jarvis', { overrides: { openingMessage: undefined }, WebSocket: gated.WebSocket });
+    const jarvis = await space.start('jarvis', {
+      overrides: { openingMessage: undefined },
+      WebSocket: gated.WebSocket,
+    });
     fake.script(() => ({ kind: 'text', content: 'Fresh answer.' }));
 
     // Drop the connection and hold every reconnect back while bob asks.

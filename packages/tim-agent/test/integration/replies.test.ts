@@ -19,7 +19,9 @@ describe('tim-agent replying in a real space', () => {
     await waitForQuiet(bob, space.agents);
 
     const replies = (await readMessages(bob)).filter((message) => message.id !== asked.message.id);
-    expect(replies.map((message) => [message.sender.nick, message.content])).toEqual([['alice', 'Sure, I will take the notes.']]);
+    expect(replies.map((message) => [message.sender.nick, message.content])).toEqual([
+      ['alice', 'Sure, I will take the notes.'],
+    ]);
     expect(callsBy(fake, 'alice')).toHaveLength(1);
     expect(callsBy(fake, 'jarvis')).toHaveLength(0);
 
@@ -54,7 +56,9 @@ describe('tim-agent replying in a real space', () => {
     const firstAnswer = new Promise<FakeAnswer>((resolve) => {
       finishFirst = resolve;
     });
-    fake.script((_, index) => (index === 0 ? { kind: 'later', answer: firstAnswer } : { kind: 'text', content: 'Answering the rest.' }));
+    fake.script((_, index) =>
+      index === 0 ? { kind: 'later', answer: firstAnswer } : { kind: 'text', content: 'Answering the rest.' },
+    );
 
     await bob.sendMessage('main', '@jarvis first');
     await fake.waitForCalls(1);

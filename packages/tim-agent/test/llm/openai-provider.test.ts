@@ -62,30 +62,43 @@ describe('createOpenAiProvider', () => {
   });
 
   it('retries a 500 with backoff and returns the later answer', async () => {
-    fake.script((_, index) => (index === 0 ? { kind: 'status', status: 500, retryAfterMs: 5 } : { kind: 'text', content: 'ok' }));
+    fake.script((_, index) =>
+      index === 0 ? { kind: 'status', status: 500, retryAfterMs: 5 } : { kind: 'text', content: 'ok' },
+    );
     await expect(provider({ maxRetries: 2 }).complete(REQUEST)).resolves.toMatchObject({ text: 'ok' });
     expect(fake.calls).toHaveLength(2);
   });
 
   it('gives up after the bounded retries on 5xx and on 429', async () => {
     fake.script(() => ({ kind: 'status', status: 503, retryAfterMs: 5 }));
-    expect(await failure(provider({ maxRetries: 2 }).complete(REQUEST))).toMatchObject({ kind: 'server_error', status: 503 });
+    expect(await failure(provider({ maxRetries: 2 }).complete(REQUEST))).toMatchObject({
+      kind: 'server_error',
+      status: 503,
+    });
     expect(fake.calls).toHaveLength(3);
 
     fake.script(() => ({ kind: 'status', status: 429, retryAfterMs: 5 }));
-    expect(await failure(provider({ maxRetries: 1 }).complete(REQUEST))).toMatchObject({ kind: 'rate_limited', status: 429 });
+    expect(await failure(provider({ maxRetries: 1 }).complete(REQUEST))).toMatchObject({
+      kind: 'rate_limited',
+      status: 429,
+    });
     expect(fake.calls).toHaveLength(5);
   });
 
   it('does not retry other HTTP errors', async () => {
     fake.script(() => ({ kind: 'status', status: 401 }));
-    expect(await failure(provider({ maxRetries: 2 }).complete(REQUEST))).toMatchObject({ kind: 'http_error', status: 401 });
+    expect(await failure(provider({ maxRetries: 2 }).complete(REQUEST))).toMatchObject({
+      kind: 'http_error',
+      status: 401,
+    });
     expect(fake.calls).toHaveLength(1);
   });
 
   it('times out an endpoint that hangs', async () => {
     fake.script(() => ({ kind: 'hang' }));
-    expect(await failure(provider({ timeoutMs: 200, maxRetries: 0 }).complete(REQUEST))).toMatchObject({ kind: 'timeout' });
+    expect(await failure(provider({ timeoutMs: 200, maxRetries: 0 }).complete(REQUEST))).toMatchObject({
+      kind: 'timeout',
+    });
   });
 
   it('reports an unreachable endpoint as a network failure', async () => {
@@ -119,7 +132,7 @@ describe('createOpenAiProvider', () => {
     expect(fake.calls).toHaveLength(1);
   }, 5_000);
 
-  it('leaves no listener on the caller\'s signal, after 1 call as after 200, retries included', async () => {
+  it("leaves no listener on the caller's signal, after 1 call as after 200, retries included", async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error): void => {
       warnings.push(warning);
@@ -127,7 +140,9 @@ describe('createOpenAiProvider', () => {
     process.on('warning', onWarning);
     try {
       // Every tenth call is answered 500 first, so retried attempts are counted too.
-      fake.script((_, index) => (index % 11 === 0 ? { kind: 'status', status: 500, retryAfterMs: 1 } : { kind: 'text', content: 'ok' }));
+      fake.script((_, index) =>
+        index % 11 === 0 ? { kind: 'status', status: 500, retryAfterMs: 1 } : { kind: 'text', content: 'ok' },
+      );
       const shutdown = new AbortController();
       const llm = provider({ maxRetries: 1 });
       await llm.complete({ ...REQUEST, signal: shutdown.signal });
@@ -144,11 +159,27 @@ describe('createOpenAiProvider', () => {
   });
 
   it.each([
-    ['a body that is not JSON', { kind: 'raw', status: 200, contentType: 'application/json', body: '{"choices": [tr' }, 'invalid_response'],
+    [
+      'a body that is not JSON',
+      { kind: 'raw', status: 200, contentType: 'application/json', body: '{"choices": [tr' },
+      'invalid_response',
+    ],
     ['plain text', { kind: 'raw', status: 200, contentType: 'text/plain', body: 'hello there' }, 'invalid_response'],
-    ['JSON without choices', { kind: 'raw', status: 200, contentType: 'application/json', body: '{"object":"chat.completion"}' }, 'invalid_response'],
-    ['an empty choice list', { kind: 'raw', status: 200, contentType: 'application/json', body: '{"choices":[]}' }, 'invalid_response'],
-    ['null content', { kind: 'raw', status: 200, contentType: 'application/json', body: '{"choices":[{"message":{"content":null}}]}' }, 'empty_response'],
+    [
+      'JSON without choices',
+      { kind: 'raw', status: 200, contentType: 'application/json', body: '{"object":"chat.completion"}' },
+      'invalid_response',
+    ],
+    [
+      'an empty choice list',
+      { kind: 'raw', status: 200, contentType: 'application/json', body: '{"choices":[]}' },
+      'invalid_response',
+    ],
+    [
+      'null content',
+      { kind: 'raw', status: 200, contentType: 'application/json', body: '{"choices":[{"message":{"content":null}}]}' },
+      'empty_response',
+    ],
     ['blank text', { kind: 'text', content: '   ' }, 'empty_response'],
   ] as const)('turns %s into a typed failure', async (_, answer, kind) => {
     fake.script(() => answer);

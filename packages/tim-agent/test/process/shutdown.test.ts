@@ -34,7 +34,11 @@ describe('the tim-agent process', () => {
       responseDelayMs: 0,
       openingMessage: { content: 'Hello.' },
     };
-    const env = { OPENAI_BASE_URL: fake.baseUrl, TIM_URL: tim.baseUrl, TIM_AGENT_TOKEN_ROBO: await tim.addAgent('robo') };
+    const env = {
+      OPENAI_BASE_URL: fake.baseUrl,
+      TIM_URL: tim.baseUrl,
+      TIM_AGENT_TOKEN_ROBO: await tim.addAgent('robo'),
+    };
     agent = await spawnAgentProcess(persona, env);
     await agent.waitForLog('opening message posted', (entry) => entry.message === 'opening message posted');
     return agent;
@@ -65,11 +69,16 @@ describe('the tim-agent process', () => {
     const robo = await startRobo({ maxRetries: 5 });
     for (const turn of [1, 2]) {
       await bob.sendMessage('main', `@robo attempt ${turn}`);
-      await robo.waitForLog('turn skipped', (entry) => entry.message === 'turn skipped: the LLM gave no reply', { count: turn });
+      await robo.waitForLog('turn skipped', (entry) => entry.message === 'turn skipped: the LLM gave no reply', {
+        count: turn,
+      });
     }
 
     expect((await stopWithSigterm(robo)).code).toBe(0);
-    const lines = robo.stderr().split('\n').filter((line) => line.trim() !== '');
+    const lines = robo
+      .stderr()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     const notJson = lines.filter((line) => {
       try {
         JSON.parse(line);

@@ -15,7 +15,11 @@ export interface AgentProcess {
   /** Everything written to stderr so far. */
   stderr(): string;
   /** Resolves once `count` (default 1) JSON log lines matching `match` were written; the timeout names `what`. */
-  waitForLog(what: string, match: (entry: Record<string, unknown>) => boolean, options?: { count?: number; timeoutMs?: number }): Promise<void>;
+  waitForLog(
+    what: string,
+    match: (entry: Record<string, unknown>) => boolean,
+    options?: { count?: number; timeoutMs?: number },
+  ): Promise<void>;
   /** Ends the process if it still runs and removes its persona directory. */
   close(): Promise<void>;
 }
@@ -24,8 +28,12 @@ export interface AgentProcess {
  * Writes `persona` to a temp YAML file and runs `node dist/cli.js run <file>` with `env` (and
  * PATH only), so a test sees the process an operator runs: its signals, exit code and stderr.
  */
-export async function spawnAgentProcess(persona: Record<string, unknown>, env: Record<string, string>): Promise<AgentProcess> {
-  if (!existsSync(AGENT_CLI_PATH)) throw new Error(`${AGENT_CLI_PATH} is missing: run \`pnpm --filter @tim/agent build\` first.`);
+export async function spawnAgentProcess(
+  persona: Record<string, unknown>,
+  env: Record<string, string>,
+): Promise<AgentProcess> {
+  if (!existsSync(AGENT_CLI_PATH))
+    throw new Error(`${AGENT_CLI_PATH} is missing: run \`pnpm --filter @tim/agent build\` first.`);
   const dir = await mkdtemp(join(tmpdir(), 'tim-agent-process-'));
   const personaFile = join(dir, 'persona.yaml');
   await writeFile(personaFile, toYaml(persona));

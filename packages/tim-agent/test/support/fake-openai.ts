@@ -105,10 +105,18 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       script = next;
     },
     waitForCalls(count, timeoutMs = 10_000) {
-      return waitUntil(() => calls.length >= count, timeoutMs, () => `${count} calls, got ${calls.length}`);
+      return waitUntil(
+        () => calls.length >= count,
+        timeoutMs,
+        () => `${count} calls, got ${calls.length}`,
+      );
     },
     waitForAnswers(count, timeoutMs = 10_000) {
-      return waitUntil(() => answeredCount >= count, timeoutMs, () => `${count} answers, sent ${answeredCount}`);
+      return waitUntil(
+        () => answeredCount >= count,
+        timeoutMs,
+        () => `${count} answers, sent ${answeredCount}`,
+      );
     },
     async close() {
       for (const res of hanging) res.destroy();
@@ -129,7 +137,11 @@ function answer(res: ServerResponse, reply: FakeAnswer, request: FakeChatRequest
         created: Math.floor(Date.now() / 1000),
         model: request.model,
         choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: promptTokens, completion_tokens: totalTokens - promptTokens, total_tokens: totalTokens },
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: totalTokens - promptTokens,
+          total_tokens: totalTokens,
+        },
       });
       return;
     }

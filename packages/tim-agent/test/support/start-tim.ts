@@ -4,8 +4,22 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import winston from 'winston';
-import { addAgent, createApp, createLocalBus, createSilentLogger, createSqliteStorage, loadConfig, type Config } from '@tim/code';
-import { TimClient, type ActivityEvent, type Message, type TimSubscription, type WebSocketConstructor } from '@tim/protocol';
+import {
+  addAgent,
+  createApp,
+  createLocalBus,
+  createSilentLogger,
+  createSqliteStorage,
+  loadConfig,
+  type Config,
+} from '@tim/code';
+import {
+  TimClient,
+  type ActivityEvent,
+  type Message,
+  type TimSubscription,
+  type WebSocketConstructor,
+} from '@tim/protocol';
 import type { AgentRunner } from '../../src/runner';
 
 /** A real tim-code in this process: port 0, SQLite in a fresh temp dir. */
@@ -55,7 +69,11 @@ export async function readMessages(client: TimClient, spaceId = 'main'): Promise
  * head and has no turn running or waiting, and the head did not move meanwhile. Server-side
  * evidence, not a sleep: a turn can only start from an update, so nothing more will come.
  */
-export async function waitForQuiet(client: TimClient, runners: readonly AgentRunner[], spaceId = 'main'): Promise<number> {
+export async function waitForQuiet(
+  client: TimClient,
+  runners: readonly AgentRunner[],
+  spaceId = 'main',
+): Promise<number> {
   for (let round = 0; round < 50; round += 1) {
     const headId = (await client.readUpdates(spaceId, { after: 0, limit: 1 })).headId;
     await Promise.all(runners.map((runner) => runner.whenSettled(spaceId, headId)));
@@ -111,7 +129,11 @@ export function createRecordingLogger(): { logger: winston.Logger; entries: Reco
  * (re)connect goes to a closed port and fails, so a test can post while an agent is surely
  * disconnected, then let it resume.
  */
-export function createGatedWebSocket(): { WebSocket: WebSocketConstructor; sockets: WebSocket[]; setOpen(isOpen: boolean): void } {
+export function createGatedWebSocket(): {
+  WebSocket: WebSocketConstructor;
+  sockets: WebSocket[];
+  setOpen(isOpen: boolean): void;
+} {
   const sockets: WebSocket[] = [];
   let isOpen = true;
   class GatedWebSocket extends WebSocket {

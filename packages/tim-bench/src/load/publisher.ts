@@ -8,8 +8,7 @@ import { encodeContent, nowMs } from './message-content';
 const PublishAck = z.object({ updateId: UpdateId });
 
 export type PublishLoad =
-  | { kind: 'rate'; messagesPerSecond: number; durationMs: number }
-  | { kind: 'burst'; messages: number };
+  { kind: 'rate'; messagesPerSecond: number; durationMs: number } | { kind: 'burst'; messages: number };
 
 export interface PublishOptions {
   /** One per server process; messages go round-robin over them. */
@@ -50,7 +49,15 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       ? Math.round((options.load.messagesPerSecond * options.load.durationMs) / 1000)
       : options.load.messages;
   const intervalMs = options.load.kind === 'rate' ? 1000 / options.load.messagesPerSecond : 0;
-  const result: PublishResult = { sent: 0, acknowledged: 0, failed: 0, late: 0, finalIds: {}, startedAtMs: nowMs(), endedAtMs: Number.NaN };
+  const result: PublishResult = {
+    sent: 0,
+    acknowledged: 0,
+    failed: 0,
+    late: 0,
+    finalIds: {},
+    startedAtMs: nowMs(),
+    endedAtMs: Number.NaN,
+  };
   const inFlight = new Set<Promise<void>>();
 
   const postOne = async (seq: number): Promise<void> => {
@@ -104,7 +111,11 @@ function postMessage(options: {
         method: 'POST',
         agent: options.agent,
         timeout: 15_000,
-        headers: { ...options.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          ...options.headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -44,7 +44,9 @@ function openWebSocketSubscriber(options: OpenSubscriberOptions): Promise<Subscr
     isClosing = true;
     ws.terminate();
   });
-  ws.on('open', () => (spec.key === undefined ? subscribe() : ws.send(JSON.stringify({ type: 'auth', key: spec.key }))));
+  ws.on('open', () =>
+    spec.key === undefined ? subscribe() : ws.send(JSON.stringify({ type: 'auth', key: spec.key })),
+  );
   ws.on('error', (err) => {
     if (!isSubscribed) fail(err);
   });

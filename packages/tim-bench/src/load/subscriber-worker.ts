@@ -121,7 +121,8 @@ function runWorker(): void {
     }
   };
 
-  const receivedSoFar = (): number => subscribers.reduce((sum, { checker }) => sum + (checker?.counts.received ?? 0), 0);
+  const receivedSoFar = (): number =>
+    subscribers.reduce((sum, { checker }) => sum + (checker?.counts.received ?? 0), 0);
 
   const buildReport = (): WorkerReport => {
     const report: WorkerReport = {
@@ -164,7 +165,9 @@ function runWorker(): void {
   };
 
   process.on('message', (raw) => {
-    handle(raw).catch((err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+    handle(raw).catch((err: unknown) =>
+      reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+    );
   });
 }
 

@@ -26,7 +26,10 @@ export interface WorkerPool {
    * Waits until every subscriber has every acknowledged update (or the timeout), then reports.
    * With `resetAfter`, the workers then start their latency, delivery and CPU figures afresh.
    */
-  collect(finalIds: Record<string, number>, options: { timeoutMs: number; resetAfter: boolean }): Promise<WorkerReport[]>;
+  collect(
+    finalIds: Record<string, number>,
+    options: { timeoutMs: number; resetAfter: boolean },
+  ): Promise<WorkerReport[]>;
   close(): Promise<void>;
 }
 
@@ -45,17 +48,23 @@ export function startWorkerPool(options: { count: number; registry: ChildRegistr
     async connect({ subscribers, ...rest }) {
       return Promise.all(
         workers.map((worker, index) =>
-          request(worker, {
-            type: 'connect',
-            ...rest,
-            subscribers: subscribers.filter((_, position) => position % workers.length === index),
-          }, rest.timeoutMs + 30_000).then((reply) => expectType(reply, 'connected')),
+          request(
+            worker,
+            {
+              type: 'connect',
+              ...rest,
+              subscribers: subscribers.filter((_, position) => position % workers.length === index),
+            },
+            rest.timeoutMs + 30_000,
+          ).then((reply) => expectType(reply, 'connected')),
         ),
       );
     },
     async collect(finalIds, { timeoutMs, resetAfter }) {
       const replies = await Promise.all(
-        workers.map((worker) => request(worker, { type: 'collect', finalIds, timeoutMs, resetAfter }, timeoutMs + 30_000)),
+        workers.map((worker) =>
+          request(worker, { type: 'collect', finalIds, timeoutMs, resetAfter }, timeoutMs + 30_000),
+        ),
       );
       return replies.map((reply) => expectType(reply, 'collected').report);
     },
@@ -77,14 +86,18 @@ export function startWorkerPool(options: { count: number; registry: ChildRegistr
 /** Sends one command and resolves with the worker's next reply. */
 function request(worker: ChildProcess, command: WorkerCommand, timeoutMs: number): Promise<WorkerReply> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`worker did not answer "${command.type}" within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`worker did not answer "${command.type}" within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (raw: unknown): void => {
       const reply = WorkerReply.safeParse(raw);
       if (!reply.success) finish(new Error(`malformed reply from a worker: ${reply.error.message}`));
       else if (reply.data.type === 'error') finish(new Error(`worker failed: ${reply.data.message}`));
       else finish(undefined, reply.data);
     };
-    const onExit = (code: number | null): void => finish(new Error(`worker exited with ${code} during "${command.type}"`));
+    const onExit = (code: number | null): void =>
+      finish(new Error(`worker exited with ${code} during "${command.type}"`));
     const finish = (err: Error | undefined, reply?: WorkerReply): void => {
       clearTimeout(timer);
       worker.off('message', onMessage);

@@ -34,7 +34,14 @@ describe('cpuDeltaByRole', () => {
   });
 
   it('leaves a role that no process had at NaN, out of the total', () => {
-    const delta = cpuDeltaByRole([{ pid: 1, role: 'server', cpuMicros: 0 }], [{ pid: 1, role: 'server', cpuMicros: 2500 }]);
-    expect(delta).toEqual({ micros: { server: 2500, redis: Number.NaN, postgres: Number.NaN }, totalMicros: 2500, vanished: 0 });
+    const delta = cpuDeltaByRole(
+      [{ pid: 1, role: 'server', cpuMicros: 0 }],
+      [{ pid: 1, role: 'server', cpuMicros: 2500 }],
+    );
+    expect(delta).toEqual({
+      micros: { server: 2500, redis: Number.NaN, postgres: Number.NaN },
+      totalMicros: 2500,
+      vanished: 0,
+    });
   });
 });

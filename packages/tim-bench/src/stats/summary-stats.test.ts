@@ -1,4 +1,11 @@
-import { cpuMicrosPerDelivery, deliveriesPerSecond, median, memoryPerConnectionBytes, percentileOfSorted, ratio } from './summary-stats';
+import {
+  cpuMicrosPerDelivery,
+  deliveriesPerSecond,
+  median,
+  memoryPerConnectionBytes,
+  percentileOfSorted,
+  ratio,
+} from './summary-stats';
 
 describe('percentileOfSorted', () => {
   const values = Array.from({ length: 100 }, (_, index) => index + 1);

@@ -36,7 +36,10 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     await admin.query(`CREATE DATABASE ${name}`);
   } catch (err) {
     await admin.end();
-    throw new Error(`could not create a database on ${new URL(adminUrl()).host}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(
+      `could not create a database on ${new URL(adminUrl()).host}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;

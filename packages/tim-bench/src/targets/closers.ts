@@ -34,7 +34,9 @@ export async function startOrClose<T>(closers: Closers, start: () => Promise<T>)
     return await start();
   } catch (err) {
     await closers.closeAll().catch((closeErr: unknown) => {
-      process.stderr.write(`bench: stopping after a failed start: ${closeErr instanceof Error ? closeErr.message : String(closeErr)}\n`);
+      process.stderr.write(
+        `bench: stopping after a failed start: ${closeErr instanceof Error ? closeErr.message : String(closeErr)}\n`,
+      );
     });
     throw err;
   }

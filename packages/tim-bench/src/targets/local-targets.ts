@@ -27,7 +27,13 @@ export function createLocalTarget(name: LocalTargetName): Target {
       const baseUrl = `http://127.0.0.1:${server.port}`;
       return {
         name,
-        servers: [{ pid: server.pid, baseUrl, subscriberUrl: entry.clientKind === 'ws' ? `ws://127.0.0.1:${server.port}${WS_PATH}` : baseUrl }],
+        servers: [
+          {
+            pid: server.pid,
+            baseUrl,
+            subscriberUrl: entry.clientKind === 'ws' ? `ws://127.0.0.1:${server.port}${WS_PATH}` : baseUrl,
+          },
+        ],
         clientKind: entry.clientKind,
         prepare: async (plan) => ({ subscribers: anonymousSubscribers(plan), publishHeaders: {}, identities: 0 }),
         close: () => server.stop(),
@@ -44,5 +50,9 @@ export function anonymousSubscribers(plan: SpacePlan): SubscriberSpec[] {
 /** `processName` names the profile file: the target, and which of its processes. */
 export function cpuProfileArgs(context: TargetContext, processName: TargetName | `${TargetName}-${number}`): string[] {
   if (context.cpuProfileDir === undefined) return [];
-  return ['--cpu-prof', `--cpu-prof-dir=${context.cpuProfileDir}`, `--cpu-prof-name=${processName}-${Date.now()}.cpuprofile`];
+  return [
+    '--cpu-prof',
+    `--cpu-prof-dir=${context.cpuProfileDir}`,
+    `--cpu-prof-name=${processName}-${Date.now()}.cpuprofile`,
+  ];
 }

@@ -30,7 +30,9 @@ export function createPublishEndpoint(publish: PublishHandler) {
     req.on('end', () => {
       const body = parseBody(Buffer.concat(chunks).toString('utf8'));
       if (bytes > DEFAULT_LIMITS.httpBodyBytes || body === undefined) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"code":"invalid_request","message":"Bad message."}}');
+        res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end('{"error":{"code":"invalid_request","message":"Bad message."}}');
         return;
       }
       const answer = (updateId: number): void => {
@@ -43,7 +45,9 @@ export function createPublishEndpoint(publish: PublishHandler) {
       }
       published.then(answer, (err: unknown) => {
         process.stderr.write(`publish endpoint: ${err instanceof Error ? err.message : String(err)}\n`);
-        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal","message":"Not published."}}');
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end('{"error":{"code":"internal","message":"Not published."}}');
       });
     });
   };

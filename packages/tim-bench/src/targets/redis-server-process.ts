@@ -36,7 +36,10 @@ export async function startRedisServer(options: { registry: ChildRegistry }): Pr
       lastError = err;
     }
   }
-  throw new Error(`could not start ${redisServerBinary()}: ${lastError instanceof Error ? lastError.message : String(lastError)}`, { cause: lastError });
+  throw new Error(
+    `could not start ${redisServerBinary()}: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
+    { cause: lastError },
+  );
 }
 
 async function startOnPort(port: number, registry: ChildRegistry): Promise<RedisServerProcess> {
@@ -50,7 +53,10 @@ async function startOnPort(port: number, registry: ChildRegistry): Promise<Redis
   let recentOutput = '';
   let isStarting = true;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`not ready within ${START_TIMEOUT_MS} ms: ${recentOutput.slice(-500)}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`not ready within ${START_TIMEOUT_MS} ms: ${recentOutput.slice(-500)}`)),
+      START_TIMEOUT_MS,
+    );
     const onOutput = (chunk: Buffer): void => {
       if (!isStarting) return;
       recentOutput = (recentOutput + chunk.toString()).slice(-2000);

@@ -24,11 +24,17 @@ export type SeedStore = { kind: 'sqlite'; dataDir: string } | { kind: 'postgres'
  * hashes (minutes), seeding costs one. The server reads a key it has not cached from the
  * database; SQLite's WAL lets this second connection write while it runs.
  */
-export async function seedSubscriberKeys(options: { codeDir: string; store: SeedStore; count: number }): Promise<string[]> {
+export async function seedSubscriberKeys(options: {
+  codeDir: string;
+  store: SeedStore;
+  count: number;
+}): Promise<string[]> {
   const modulePath = join(options.codeDir, 'dist', 'index.js');
   const loaded = SeedingModule.safeParse(createRequire(modulePath)(modulePath));
   if (!loaded.success) {
-    throw new Error(`the tim-code build in ${options.codeDir} does not export createSqliteStorage and seedHumans; bench it with the bench of its own commit`);
+    throw new Error(
+      `the tim-code build in ${options.codeDir} does not export createSqliteStorage and seedHumans; bench it with the bench of its own commit`,
+    );
   }
   const storage = await openStore(loaded.data, options.store);
   try {

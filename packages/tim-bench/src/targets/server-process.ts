@@ -42,7 +42,8 @@ export async function forkServer(options: ForkServerOptions): Promise<ServerProc
 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => fail(new Error(`${options.modulePath} did not report a port within ${options.startTimeoutMs ?? 20_000} ms.`)),
+      () =>
+        fail(new Error(`${options.modulePath} did not report a port within ${options.startTimeoutMs ?? 20_000} ms.`)),
       options.startTimeoutMs ?? 20_000,
     );
     const onOutput = (chunk: Buffer): void => {
@@ -54,7 +55,8 @@ export async function forkServer(options: ForkServerOptions): Promise<ServerProc
       const listening = ListeningMessage.safeParse(message);
       if (listening.success) done(listening.data.port);
     };
-    const onExit = (code: number | null): void => fail(new Error(`${options.modulePath} exited with ${code} before listening.`));
+    const onExit = (code: number | null): void =>
+      fail(new Error(`${options.modulePath} exited with ${code} before listening.`));
     const cleanUp = (): void => {
       clearTimeout(timer);
       child.off('message', onMessage);

@@ -19,7 +19,8 @@ import { buildUpdateFrame } from './update-frame';
  */
 async function startSocketIoServer(options: { redisUrl: string | undefined }): Promise<void> {
   const cluster = options.redisUrl === undefined ? undefined : await connectAdapterClients(options.redisUrl);
-  const sequences: SpaceSequences = cluster === undefined ? createLocalSequences() : createRedisSequences(cluster.pubClient);
+  const sequences: SpaceSequences =
+    cluster === undefined ? createLocalSequences() : createRedisSequences(cluster.pubClient);
   const server = createServer(
     createPublishEndpoint(async (spaceId, content) => {
       const updateId = await sequences.next(spaceId);
@@ -42,7 +43,8 @@ async function startSocketIoServer(options: { redisUrl: string | undefined }): P
       // The bench subscribes everyone before it publishes, so the head read after joining is exact.
       sequences.head(spaceId.data).then(
         (headId) => ack({ type: 'subscribed', spaceId: spaceId.data, headId }),
-        (err: unknown) => process.stderr.write(`socketio-server: reading the head of ${spaceId.data}: ${String(err)}\n`),
+        (err: unknown) =>
+          process.stderr.write(`socketio-server: reading the head of ${spaceId.data}: ${String(err)}\n`),
       );
     });
   });
@@ -57,7 +59,8 @@ async function startSocketIoServer(options: { redisUrl: string | undefined }): P
 async function connectAdapterClients(url: string): Promise<{ pubClient: Redis; subClient: Redis }> {
   const pubClient = new Redis(url, { lazyConnect: true });
   const subClient = pubClient.duplicate();
-  for (const client of [pubClient, subClient]) client.on('error', (err: Error) => process.stderr.write(`socketio-server: redis: ${err.message}\n`));
+  for (const client of [pubClient, subClient])
+    client.on('error', (err: Error) => process.stderr.write(`socketio-server: redis: ${err.message}\n`));
   await Promise.all([pubClient.connect(), subClient.connect()]);
   return { pubClient, subClient };
 }

@@ -4,7 +4,13 @@ import { createClosers, startOrClose } from './closers';
 import { startRedisServer } from './redis-server-process';
 import { seedSubscriberKeys } from './seed-subscribers';
 import type { ServerProcess } from './server-process';
-import { MULTI_PROCESS_SERVERS, type RunningTarget, type ServiceProcess, type Target, type TargetContext } from './target';
+import {
+  MULTI_PROCESS_SERVERS,
+  type RunningTarget,
+  type ServiceProcess,
+  type Target,
+  type TargetContext,
+} from './target';
 import { forkTimServer, HANDSHAKES_IN_FLIGHT, prepareTimLoad, timCodeDir, timEndpoint } from './tim-server';
 
 /**

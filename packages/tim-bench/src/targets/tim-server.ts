@@ -87,7 +87,11 @@ export async function forkTimServer(options: {
 }
 
 export function timEndpoint(server: ServerProcess): ServerEndpoint {
-  return { pid: server.pid, baseUrl: `http://127.0.0.1:${server.port}`, subscriberUrl: `ws://127.0.0.1:${server.port}${WS_PATH}` };
+  return {
+    pid: server.pid,
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    subscriberUrl: `ws://127.0.0.1:${server.port}${WS_PATH}`,
+  };
 }
 
 /**
@@ -108,11 +112,19 @@ export async function prepareTimLoad(options: {
   const publishHeaders = { authorization: `Bearer ${publisher.session.key}` };
   for (const spaceId of plan.spaceIds) {
     if (spaceId === MAIN_SPACE_ID) continue;
-    await postJson({ url: `${baseUrl}${API_PREFIX}/spaces`, body: { id: spaceId, name: spaceId }, headers: publishHeaders, schema: SpaceResponse });
+    await postJson({
+      url: `${baseUrl}${API_PREFIX}/spaces`,
+      body: { id: spaceId, name: spaceId },
+      headers: publishHeaders,
+      schema: SpaceResponse,
+    });
   }
   const keys = await options.seedKeys(plan.spaceIds.length * plan.subscribersPerSpace);
   const subscribers: SubscriberSpec[] = plan.spaceIds.flatMap((spaceId, spaceIndex) =>
-    Array.from({ length: plan.subscribersPerSpace }, (_, index) => ({ spaceId, key: keys[spaceIndex * plan.subscribersPerSpace + index] })),
+    Array.from({ length: plan.subscribersPerSpace }, (_, index) => ({
+      spaceId,
+      key: keys[spaceIndex * plan.subscribersPerSpace + index],
+    })),
   );
   return { subscribers, publishHeaders, identities: keys.length };
 }

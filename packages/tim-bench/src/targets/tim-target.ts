@@ -13,7 +13,12 @@ export function createTimTarget(): Target {
       const dataDir = await mkdtemp(join(tmpdir(), 'tim-bench-'));
       context.registry.addTempDir(dataDir);
       const codeDir = timCodeDir();
-      const server = await forkTimServer({ codeDir, env: { TIM_DATA_DIR: dataDir }, context, processName: 'tim' }).catch(async (err: unknown) => {
+      const server = await forkTimServer({
+        codeDir,
+        env: { TIM_DATA_DIR: dataDir },
+        context,
+        processName: 'tim',
+      }).catch(async (err: unknown) => {
         await rm(dataDir, { recursive: true, force: true });
         throw err;
       });

@@ -1,9 +1,7 @@
 import type { EphemeralEvent, SpaceId, Update } from '@tim/protocol';
 
 /** What travels between the processes that serve a space. */
-export type PublishedEvent =
-  | { kind: 'update'; update: Update }
-  | { kind: 'ephemeral'; event: EphemeralEvent };
+export type PublishedEvent = { kind: 'update'; update: Update } | { kind: 'ephemeral'; event: EphemeralEvent };
 
 /**
  * What a listener receives: published events, and `resync` from a bus that may have lost some

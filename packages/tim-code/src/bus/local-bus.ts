@@ -19,7 +19,8 @@ export interface LocalBus extends Bus {
 }
 
 export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
-  const onListenerError = options.onListenerError ?? ((err: unknown) => process.emitWarning(`bus listener failed: ${String(err)}`));
+  const onListenerError =
+    options.onListenerError ?? ((err: unknown) => process.emitWarning(`bus listener failed: ${String(err)}`));
   const listeners = new Map<SpaceId, Set<BusListener>>();
   const queue: Array<{ spaceId: SpaceId; event: BusEvent }> = [];
   let drainScheduled = false;

@@ -8,7 +8,11 @@ import { describeBusContract } from './bus.contract';
 import { createRedisBus } from './redis-bus';
 
 describeBusContract('redis', async () => {
-  const bus = await createRedisBus({ url: TEST_REDIS_URL, channelPrefix: uniqueRedisPrefix(), onListenerError: () => undefined });
+  const bus = await createRedisBus({
+    url: TEST_REDIS_URL,
+    channelPrefix: uniqueRedisPrefix(),
+    onListenerError: () => undefined,
+  });
   return { bus, cleanup: () => bus.close() };
 });
 
@@ -20,7 +24,14 @@ function messageUpdate(id: number): PublishedEvent {
     at,
     event: {
       type: 'message',
-      message: { id, spaceId: 'main', sender: { id: 1, nick: 'ada', kind: 'human' }, content: `message ${id}`, mentions: [], createdAt: at },
+      message: {
+        id,
+        spaceId: 'main',
+        sender: { id: 1, nick: 'ada', kind: 'human' },
+        content: `message ${id}`,
+        mentions: [],
+        createdAt: at,
+      },
     },
   };
   return { kind: 'update', update };
@@ -80,7 +91,9 @@ describe('createRedisBus', () => {
 });
 
 /** A TCP relay to Redis that the test can cut and restore, standing for a network failure. */
-async function startRelay(target: URL): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
+async function startRelay(
+  target: URL,
+): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(Number(target.port || 6379), target.hostname);
@@ -115,10 +128,22 @@ describe('createRedisBus when the connection to Redis is lost', () => {
       });
 
       await relay.cut();
-      await waitUntil(async () => (await bus.ping().then(() => 'ok', () => 'down')) === 'down');
+      await waitUntil(
+        async () =>
+          (await bus.ping().then(
+            () => 'ok',
+            () => 'down',
+          )) === 'down',
+      );
 
       await relay.restore();
-      await waitUntil(async () => (await bus.ping().then(() => 'ok', () => 'down')) === 'ok');
+      await waitUntil(
+        async () =>
+          (await bus.ping().then(
+            () => 'ok',
+            () => 'down',
+          )) === 'ok',
+      );
       // ioredis resubscribes after the reconnect; keep publishing until the channel is back.
       let id = 0;
       await waitUntil(async () => {
@@ -147,7 +172,12 @@ describe('createRedisBus through a Redis outage', () => {
     const redis = await startOwnRedis();
     const channelPrefix = uniqueRedisPrefix();
     const reconnected: string[] = [];
-    const here = await createRedisBus({ url: redis.url, channelPrefix, onError: () => undefined, onReconnected: () => reconnected.push('here') });
+    const here = await createRedisBus({
+      url: redis.url,
+      channelPrefix,
+      onError: () => undefined,
+      onReconnected: () => reconnected.push('here'),
+    });
     const there = await createRedisBus({ url: redis.url, channelPrefix, onError: () => undefined });
     try {
       const local: BusEvent[] = [];
@@ -158,7 +188,13 @@ describe('createRedisBus through a Redis outage', () => {
       await waitUntil(async () => local.length === 1 && remote.length === 1);
 
       await redis.stop();
-      await waitUntil(async () => (await here.ping().then(() => 'ok', () => 'down')) === 'down');
+      await waitUntil(
+        async () =>
+          (await here.ping().then(
+            () => 'ok',
+            () => 'down',
+          )) === 'down',
+      );
       await here.publish('main', messageUpdate(2));
       await here.publish('main', messageUpdate(3));
       await waitUntil(async () => local.length === 3);
@@ -191,7 +227,13 @@ describe('createRedisBus through a Redis outage', () => {
       const received: BusEvent[] = [];
       await direct.subscribe('main', (event) => received.push(event));
       await relay.cut();
-      await waitUntil(async () => (await cutOff.ping().then(() => 'ok', () => 'down')) === 'down');
+      await waitUntil(
+        async () =>
+          (await cutOff.ping().then(
+            () => 'ok',
+            () => 'down',
+          )) === 'down',
+      );
       for (const id of [1, 2, 3]) await cutOff.publish('main', messageUpdate(id));
       await relay.restore();
       await waitUntil(async () => received.length > 0);
@@ -208,7 +250,13 @@ describe('createRedisBus through a Redis outage', () => {
     try {
       await bus.subscribe('main', () => undefined);
       await redis.stop();
-      await waitUntil(async () => (await bus.ping().then(() => 'ok', () => 'down')) === 'down');
+      await waitUntil(
+        async () =>
+          (await bus.ping().then(
+            () => 'ok',
+            () => 'down',
+          )) === 'down',
+      );
       await bus.close();
     } finally {
       await redis.close();

@@ -131,7 +131,10 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       await publisher.publish(prefix + spaceId, JSON.stringify({ ...event, origin }));
     } catch (err) {
       if (event.kind === 'update') unpublished.set(spaceId, event);
-      if (!isRelayFailing) onError(new Error(`publishing to the other processes failed; they catch up when Redis is back: ${errorMessage(err)}`));
+      if (!isRelayFailing)
+        onError(
+          new Error(`publishing to the other processes failed; they catch up when Redis is back: ${errorMessage(err)}`),
+        );
       isRelayFailing = true;
     }
   }
@@ -197,7 +200,11 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       unpublished.clear();
       await local.close();
       // QUIT would wait in the offline queue for a Redis that is away: then just disconnect.
-      await Promise.allSettled([publisher, subscriber].map(async (client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
+      await Promise.allSettled(
+        [publisher, subscriber].map(async (client) =>
+          client.status === 'ready' ? client.quit() : client.disconnect(),
+        ),
+      );
     },
   };
 }

@@ -57,7 +57,9 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
   switch (result.outcome) {
     case 'created': {
       const { update } = result;
-      bus.publish(update.spaceId, { kind: 'update', update }).catch((err: unknown) => deps.onPublishError(err, update.spaceId));
+      bus
+        .publish(update.spaceId, { kind: 'update', update })
+        .catch((err: unknown) => deps.onPublishError(err, update.spaceId));
       return { created: true, message: update.event.message, updateId: update.id };
     }
     case 'duplicate':
@@ -65,7 +67,10 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
     case 'client_msg_id_conflict':
       throw new TimError('conflict', 'This clientMsgId was already used for a different message.');
     case 'agent_turn_limit':
-      throw new TimError('agent_turn_limit', 'Agents have talked among themselves long enough; a human has to post first.');
+      throw new TimError(
+        'agent_turn_limit',
+        'Agents have talked among themselves long enough; a human has to post first.',
+      );
     case 'space_not_found':
       throw new TimError('not_found', `There is no space "${input.spaceId}".`);
   }

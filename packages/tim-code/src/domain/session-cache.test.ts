@@ -32,12 +32,22 @@ describe('createSessionCache', () => {
 
   it('evicts one key, or every key of one timite', () => {
     const cache = createSessionCache({ maxEntries: 10 });
-    for (const [key, timite] of [['ada-1', ada], ['ada-2', ada], ['bot-1', bot], ['bot-2', bot]] as const) {
+    for (const [key, timite] of [
+      ['ada-1', ada],
+      ['ada-2', ada],
+      ['bot-1', bot],
+      ['bot-2', bot],
+    ] as const) {
       cache.set(key, { timite, expiresAtMs: null }, cache.generation);
     }
     cache.evictKey('ada-1');
     cache.evictTimite(bot.id);
-    expect(['ada-1', 'ada-2', 'bot-1', 'bot-2'].map((key) => cache.get(key, 0) !== undefined)).toEqual([false, true, false, false]);
+    expect(['ada-1', 'ada-2', 'bot-1', 'bot-2'].map((key) => cache.get(key, 0) !== undefined)).toEqual([
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('refuses an answer read before an eviction: it may name a key revoked meanwhile', () => {

@@ -72,7 +72,11 @@ describe('createSessions following revocations', () => {
   it('stops answering for a key logged out here at once, and for one logged out elsewhere at its next read of the feed', async () => {
     const { here, there } = await twoProcessesOnOneStore();
     const revoked: unknown[] = [];
-    const follower = await here.followRevocations({ intervalMs: 60_000, onRevoked: (revocation) => revoked.push(revocation), onError: noError });
+    const follower = await here.followRevocations({
+      intervalMs: 60_000,
+      onRevoked: (revocation) => revoked.push(revocation),
+      onError: noError,
+    });
     const local = await here.start(1);
     const remote = await here.start(1);
     for (const { key } of [local, remote]) expect(await here.authenticate(key)).toBeDefined();
@@ -97,7 +101,12 @@ describe('createSessions following revocations', () => {
     const follower = await here.followRevocations({ intervalMs: 60_000, onRevoked: () => undefined, onError: noError });
     const agent = await storage.createTimite({ nick: 'bot', kind: 'agent', passwordHash: null });
     if (!agent.created) throw new Error('no agent');
-    await storage.createSession({ keyHash: hashKey('token'), timiteId: agent.timite.id, createdAt: new Date(), expiresAt: null });
+    await storage.createSession({
+      keyHash: hashKey('token'),
+      timiteId: agent.timite.id,
+      createdAt: new Date(),
+      expiresAt: null,
+    });
     expect(await here.authenticate('token')).toBeDefined();
     await storage.revokeAgent('bot', new Date());
     await follower.poll();

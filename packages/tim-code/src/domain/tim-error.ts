@@ -43,7 +43,10 @@ const STORE_RETRY_AFTER_SECONDS = 2;
 export function toTimError(err: unknown, onUnexpected?: (err: unknown) => void): TimError {
   if (isTimError(err)) return err;
   if (err instanceof StoreUnavailableError) {
-    return new TimError('unavailable', 'The database is not answering; try again shortly.', { cause: err, retryAfterSeconds: STORE_RETRY_AFTER_SECONDS });
+    return new TimError('unavailable', 'The database is not answering; try again shortly.', {
+      cause: err,
+      retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+    });
   }
   onUnexpected?.(err);
   return new TimError('internal', 'Something went wrong on our side.', { cause: err });

@@ -80,7 +80,11 @@ describe('createRedisRateLimitFactory', () => {
   });
 
   it('counts in memory while Redis cannot be reached: limits hold and nothing fails', async () => {
-    const unreachable = new Redis('redis://127.0.0.1:1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const unreachable = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     unreachable.on('error', () => undefined);
     const { messages } = createRateLimits(rates, createRedisRateLimitFactory(unreachable));
     expect(await messages.consume('1')).toEqual({ allowed: true });

@@ -49,7 +49,10 @@ export function fromRateLimiter(name: string, limiter: RateLimiterAbstract): Rat
 }
 
 export const createMemoryRateLimit: RateLimitFactory = (name, rate) =>
-  fromRateLimiter(name, new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.durationSeconds }));
+  fromRateLimiter(
+    name,
+    new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.durationSeconds }),
+  );
 
 export function createRateLimits(
   config: Pick<Config, 'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity'>,

@@ -18,7 +18,11 @@ export function createRedisRateLimitFactory(client: Redis, options: { keyPrefix?
         points: rate.points,
         duration: rate.durationSeconds,
         rejectIfRedisNotReady: true,
-        insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points: rate.points, duration: rate.durationSeconds }),
+        insuranceLimiter: new RateLimiterMemory({
+          keyPrefix: name,
+          points: rate.points,
+          duration: rate.durationSeconds,
+        }),
       }),
     );
 }

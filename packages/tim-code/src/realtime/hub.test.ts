@@ -48,7 +48,14 @@ async function settle(): Promise<void> {
 }
 
 async function append(storage: Storage, senderId: number, n: number): Promise<Update> {
-  const result = await storage.appendMessage({ spaceId: 'main', senderId, content: `m${n}`, mentions: [], createdAt: new Date(), maxAgentStreak: 10 });
+  const result = await storage.appendMessage({
+    spaceId: 'main',
+    senderId,
+    content: `m${n}`,
+    mentions: [],
+    createdAt: new Date(),
+    maxAgentStreak: 10,
+  });
   if (result.outcome !== 'created') throw new Error(result.outcome);
   return result.update;
 }
@@ -102,7 +109,13 @@ async function setup(options: { presenceFanoutMaxSubscriptions?: number } = {}) 
   if (!created.created) throw new Error('no timite');
   const manual = createManualBus();
   const errors: unknown[] = [];
-  const hub = createHub({ storage, bus: manual.bus, onDelivered: () => undefined, onError: (err) => errors.push(err), ...options });
+  const hub = createHub({
+    storage,
+    bus: manual.bus,
+    onDelivered: () => undefined,
+    onError: (err) => errors.push(err),
+    ...options,
+  });
   return { storage, manual, hub, senderId: created.timite.id, errors };
 }
 
@@ -128,7 +141,8 @@ describe('createHub', () => {
     const { storage, manual, hub, senderId } = await setup();
     const watcher = recorder(99);
     await hub.subscribe('main', watcher.subscriber).live;
-    for (let n = 1; n <= 3; n += 1) await manual.bus.publish('main', { kind: 'update', update: await append(storage, senderId, n) });
+    for (let n = 1; n <= 3; n += 1)
+      await manual.bus.publish('main', { kind: 'update', update: await append(storage, senderId, n) });
     manual.deliver(0);
     manual.drop(0);
     manual.deliver(0);
@@ -149,7 +163,7 @@ describe('createHub', () => {
     manual.held.length = 0;
   });
 
-  it('reads everything up to storage\'s head when the bus says it may have lost updates, with no new update needed', async () => {
+  it("reads everything up to storage's head when the bus says it may have lost updates, with no new update needed", async () => {
     const { storage, manual, hub, senderId } = await setup();
     const watcher = recorder(99);
     await hub.subscribe('main', watcher.subscriber).live;
@@ -210,18 +224,30 @@ describe('createHub', () => {
   it('sends presence only to spaces with at most presenceFanoutMaxSubscriptions subscriptions', async () => {
     const { manual, hub } = await setup({ presenceFanoutMaxSubscriptions: 2 });
     const timite = { id: 7, nick: 'eve', kind: 'human' as const };
-    const presenceCount = (watcher: ReturnType<typeof recorder>) => watcher.frames.filter((frame) => frame.type === 'presence').length;
+    const presenceCount = (watcher: ReturnType<typeof recorder>) =>
+      watcher.frames.filter((frame) => frame.type === 'presence').length;
     const watchers = [recorder(1), recorder(2), recorder(3)];
     const [first, second, third] = watchers.map((watcher) => hub.subscribe('main', watcher.subscriber));
     if (first === undefined || second === undefined || third === undefined) throw new Error('no subscriptions');
     await Promise.all([first.live, second.live, third.live]);
-    await manual.bus.publish('main', { kind: 'ephemeral', event: { type: 'presence', spaceId: 'main', timite, state: 'online' } });
+    await manual.bus.publish('main', {
+      kind: 'ephemeral',
+      event: { type: 'presence', spaceId: 'main', timite, state: 'online' },
+    });
     expect(watchers.map(presenceCount)).toEqual([0, 0, 0]);
     third.close();
-    await manual.bus.publish('main', { kind: 'ephemeral', event: { type: 'presence', spaceId: 'main', timite, state: 'offline' } });
+    await manual.bus.publish('main', {
+      kind: 'ephemeral',
+      event: { type: 'presence', spaceId: 'main', timite, state: 'offline' },
+    });
     expect(watchers.map(presenceCount)).toEqual([1, 1, 0]);
-    await manual.bus.publish('main', { kind: 'ephemeral', event: { type: 'activity', spaceId: 'main', timite, activity: 'typing' } });
-    expect(watchers.map((watcher) => watcher.frames.filter((frame) => frame.type === 'activity').length)).toEqual([1, 1, 0]);
+    await manual.bus.publish('main', {
+      kind: 'ephemeral',
+      event: { type: 'activity', spaceId: 'main', timite, activity: 'typing' },
+    });
+    expect(watchers.map((watcher) => watcher.frames.filter((frame) => frame.type === 'activity').length)).toEqual([
+      1, 1, 0,
+    ]);
   });
 
   it('releases the bus subscription with the last subscriber', async () => {

@@ -282,7 +282,9 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
       const page = await storage.readUpdates(channel.spaceId, { after: cursor, limit: PAGE_LIMIT });
       if (subscription.state !== 'catching-up') return;
       if (page.length === 0) {
-        throw new Error(`Storage has no updates after ${cursor} in "${channel.spaceId}" but the hub delivered up to ${channel.deliveredHead}.`);
+        throw new Error(
+          `Storage has no updates after ${cursor} in "${channel.spaceId}" but the hub delivered up to ${channel.deliveredHead}.`,
+        );
       }
       let delivered = 0;
       for (const update of page) {

@@ -45,7 +45,10 @@ async function crashable(keyPrefix: string): Promise<PresenceProcess & { process
   return { ...presenceOver(crashableProcess.directory), process: crashableProcess };
 }
 
-const adaInMain = (state: 'online' | 'offline') => ({ spaceId: 'main', event: { type: 'presence', spaceId: 'main', timite: ada, state } });
+const adaInMain = (state: 'online' | 'offline') => ({
+  spaceId: 'main',
+  event: { type: 'presence', spaceId: 'main', timite: ada, state },
+});
 
 describe('createPresence sweeping a shared directory', () => {
   it("publishes the offline of a crashed process's timite once, shaped like a departure", async () => {
@@ -82,11 +85,25 @@ describe('createPresence sweeping a shared directory', () => {
 describe('createPresence with a bound on announced memberships', () => {
   it('announces no arrival or departure in a space whose memberships on all processes pass the bound', async () => {
     const keyPrefix = uniqueRedisPrefix();
-    const [first, second] = [await createRedisPresenceDirectory({ client, keyPrefix }), await createRedisPresenceDirectory({ client, keyPrefix })];
-    closers.push(() => first.close(), () => second.close());
+    const [first, second] = [
+      await createRedisPresenceDirectory({ client, keyPrefix }),
+      await createRedisPresenceDirectory({ client, keyPrefix }),
+    ];
+    closers.push(
+      () => first.close(),
+      () => second.close(),
+    );
     const published: SpaceId[] = [];
-    const here = createPresence({ publish: (spaceId) => published.push(spaceId), directory: first, maxAnnouncedMembers: 2 });
-    const there = createPresence({ publish: (spaceId) => published.push(spaceId), directory: second, maxAnnouncedMembers: 2 });
+    const here = createPresence({
+      publish: (spaceId) => published.push(spaceId),
+      directory: first,
+      maxAnnouncedMembers: 2,
+    });
+    const there = createPresence({
+      publish: (spaceId) => published.push(spaceId),
+      directory: second,
+      maxAnnouncedMembers: 2,
+    });
     here.join('main', ada);
     there.join('main', { id: 2, nick: 'bob', kind: 'human' });
     await waitFor(() => published.length === 2, 'two arrivals announced');

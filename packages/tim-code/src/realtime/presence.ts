@@ -1,5 +1,10 @@
 import type { EphemeralEvent, SpaceId, Timite } from '@tim/protocol';
-import { createLocalPresenceDirectory, type HeldPresence, type PresenceDecision, type PresenceDirectory } from './presence-directory';
+import {
+  createLocalPresenceDirectory,
+  type HeldPresence,
+  type PresenceDecision,
+  type PresenceDirectory,
+} from './presence-directory';
 
 /** How often a process looks for crashed ones whose timites must go offline. */
 export const DEFAULT_PRESENCE_SWEEP_MS = 10_000;
@@ -35,18 +40,25 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
 
   /** Announces the changes no arrival or departure here told: see PresenceDirectory.sweep. */
   const sweep = async (): Promise<void> => {
-    for (const { spaceId, timite, state } of await directory.sweep(held)) publish(spaceId, { type: 'presence', spaceId, timite, state });
+    for (const { spaceId, timite, state } of await directory.sweep(held))
+      publish(spaceId, { type: 'presence', spaceId, timite, state });
   };
 
   const maxAnnouncedMembers = options.maxAnnouncedMembers ?? Number.POSITIVE_INFINITY;
-  const announce = (decided: Promise<PresenceDecision>, spaceId: SpaceId, timite: Timite, state: 'online' | 'offline'): void => {
+  const announce = (
+    decided: Promise<PresenceDecision>,
+    spaceId: SpaceId,
+    timite: Timite,
+    state: 'online' | 'offline',
+  ): void => {
     decided
       .catch((err: unknown): PresenceDecision => {
         onError(err);
         return { changed: true };
       })
       .then(({ changed, members }) => {
-        if (changed && (members === undefined || members <= maxAnnouncedMembers)) publish(spaceId, { type: 'presence', spaceId, timite, state });
+        if (changed && (members === undefined || members <= maxAnnouncedMembers))
+          publish(spaceId, { type: 'presence', spaceId, timite, state });
       })
       .catch(onError);
   };

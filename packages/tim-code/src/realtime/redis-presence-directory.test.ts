@@ -71,7 +71,7 @@ describe('createRedisPresenceDirectory across processes', () => {
     expect((await two.arrived('other', ada)).changed).toBe(true);
   });
 
-  it('counts the space\'s memberships on every process with each decision', async () => {
+  it("counts the space's memberships on every process with each decision", async () => {
     const keyPrefix = uniqueRedisPrefix();
     const [one, two] = [await redisDirectory(keyPrefix), await redisDirectory(keyPrefix)];
     expect(await one.arrived('main', ada)).toEqual({ changed: true, members: 1 });
@@ -144,7 +144,11 @@ describe('createRedisPresenceDirectory sweeping after a process crashed', () => 
   it('gives each offline to exactly one of several survivors sweeping at once', async () => {
     for (let round = 0; round < 5; round += 1) {
       const keyPrefix = uniqueRedisPrefix();
-      const survivors = [await redisDirectory(keyPrefix), await redisDirectory(keyPrefix), await redisDirectory(keyPrefix)];
+      const survivors = [
+        await redisDirectory(keyPrefix),
+        await redisDirectory(keyPrefix),
+        await redisDirectory(keyPrefix),
+      ];
       const crashed = await crashableDirectory(keyPrefix);
       for (const timite of [ada, bob, carol]) await crashed.directory.arrived('main', timite);
       await survivors[1]?.arrived('main', carol);

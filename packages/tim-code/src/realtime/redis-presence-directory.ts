@@ -132,9 +132,12 @@ export async function createRedisPresenceDirectory(options: RedisPresenceDirecto
   const renew = () => client.set(livenessKey, '1', 'PX', livenessMs);
   await renew();
   await client.sadd(registryKey, processId);
-  const renewal = setInterval(() => {
-    renew().catch(options.onError ?? ((err: unknown) => process.emitWarning(`presence liveness: ${String(err)}`)));
-  }, Math.max(1, Math.floor(livenessMs / 3)));
+  const renewal = setInterval(
+    () => {
+      renew().catch(options.onError ?? ((err: unknown) => process.emitWarning(`presence liveness: ${String(err)}`)));
+    },
+    Math.max(1, Math.floor(livenessMs / 3)),
+  );
   renewal.unref();
 
   /** Runs ARRIVED or DEPARTED: whether the state changed, and the space's memberships (process, timite) after. */
@@ -160,7 +163,9 @@ export async function createRedisPresenceDirectory(options: RedisPresenceDirecto
   /** Records every membership again; the ones nobody else held come back online. */
   const rejoin = async (held: HeldPresence[]): Promise<PresenceChange[]> => {
     const decisions = await Promise.all(held.map(({ spaceId, timite }) => arrived(spaceId, timite)));
-    return held.filter((_, index) => decisions[index]?.changed === true).map(({ spaceId, timite }) => ({ spaceId, timite, state: 'online' }));
+    return held
+      .filter((_, index) => decisions[index]?.changed === true)
+      .map(({ spaceId, timite }) => ({ spaceId, timite, state: 'online' }));
   };
 
   return {
@@ -196,7 +201,8 @@ export async function createRedisPresenceDirectory(options: RedisPresenceDirecto
       for (let index = 0; index + 1 < pairs.length; index += 2) {
         const spaceId = SpaceId.safeParse(pairs[index]);
         const timite = Timite.safeParse(parseJson(pairs[index + 1]));
-        if (spaceId.success && timite.success) offline.push({ spaceId: spaceId.data, timite: timite.data, state: 'offline' });
+        if (spaceId.success && timite.success)
+          offline.push({ spaceId: spaceId.data, timite: timite.data, state: 'offline' });
       }
       // Read held() now, in the same tick as the arrivals are sent: a departure here comes after them.
       return rejoined === 1 ? [...offline, ...(await rejoin(held()))] : offline;

@@ -60,7 +60,12 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
       reject(err);
     };
     const timer = setTimeout(
-      () => fail(new Error(`the server did not print "listening on" within ${options.startTimeoutMs} ms:\n${lines.join('\n')}`)),
+      () =>
+        fail(
+          new Error(
+            `the server did not print "listening on" within ${options.startTimeoutMs} ms:\n${lines.join('\n')}`,
+          ),
+        ),
       options.startTimeoutMs,
     );
 

@@ -26,7 +26,9 @@ async function readJson(response: Response): Promise<unknown> {
 
 function describeFailure(response: Response, body: unknown): string {
   const parsed = ErrorBody.safeParse(body);
-  const reason = parsed.success ? `${parsed.data.error.code}: ${parsed.data.error.message}` : JSON.stringify(body).slice(0, 200);
+  const reason = parsed.success
+    ? `${parsed.data.error.code}: ${parsed.data.error.message}`
+    : JSON.stringify(body).slice(0, 200);
   return `${response.url} answered ${response.status} (${reason})`;
 }
 

@@ -78,7 +78,12 @@ export function parseSoakOptions(argv: string[]): SoakOptions {
     durationS: readNumber('durationS', 'duration-s', values['duration-s'], base.durationS),
     messagesPerS: readNumber('messagesPerS', 'messages-per-s', values['messages-per-s'], base.messagesPerS),
     connectionsPerTimite: Math.round(
-      readNumber('connectionsPerTimite', 'connections-per-timite', values['connections-per-timite'], base.connectionsPerTimite),
+      readNumber(
+        'connectionsPerTimite',
+        'connections-per-timite',
+        values['connections-per-timite'],
+        base.connectionsPerTimite,
+      ),
     ),
     drainTimeoutS: readNumber('drainTimeoutS', 'drain-timeout-s', values['drain-timeout-s'], base.drainTimeoutS),
   };

@@ -94,7 +94,11 @@ function sumDeliveries(counted: Counted[], finalHeadId: number): DeliveryFigures
   return figures;
 }
 
-const asChain = (slot: SlotFigures): Counted => ({ startId: slot.startHeadId, received: slot.received, duplicated: slot.duplicated });
+const asChain = (slot: SlotFigures): Counted => ({
+  startId: slot.startHeadId,
+  received: slot.received,
+  duplicated: slot.duplicated,
+});
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
   for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
@@ -124,7 +128,11 @@ export function summarizeSoak(run: SoakRunFigures): SoakReport {
   if (run.finalHeadId !== run.messagesAccepted) {
     failures.push(`the space holds ${run.finalHeadId} updates but ${run.messagesAccepted} sends were acknowledged`);
   }
-  for (const [label, figures] of [['surviving connections', surviving], ['never-churned subscribers', neverChurned], ['subscriber chains', all]] as const) {
+  for (const [label, figures] of [
+    ['surviving connections', surviving],
+    ['never-churned subscribers', neverChurned],
+    ['subscriber chains', all],
+  ] as const) {
     if (figures.missed > 0 || figures.duplicated > 0) {
       failures.push(`${label} missed ${figures.missed} and got ${figures.duplicated} duplicates`);
     }
@@ -134,8 +142,10 @@ export function summarizeSoak(run: SoakRunFigures): SoakReport {
   }
   if (!run.drained) failures.push('some subscribers had not caught up when the drain timeout ran out');
   if (protocolErrors.length > 0) failures.push(`${protocolErrors.length} protocol errors, first: ${protocolErrors[0]}`);
-  if (run.resumeFailures.length > 0) failures.push(`${run.resumeFailures.length} resumes failed, first: ${run.resumeFailures[0]}`);
-  if (run.publisherErrors.length > 0) failures.push(`${run.publisherErrors.length} sends failed, first: ${run.publisherErrors[0]}`);
+  if (run.resumeFailures.length > 0)
+    failures.push(`${run.resumeFailures.length} resumes failed, first: ${run.resumeFailures[0]}`);
+  if (run.publisherErrors.length > 0)
+    failures.push(`${run.publisherErrors.length} sends failed, first: ${run.publisherErrors[0]}`);
 
   return {
     connections: run.options.connections,

@@ -184,7 +184,11 @@ async function main(): Promise<number> {
 
   try {
     server = await startServerProcess({
-      env: { ...SERVER_ENV, TIM_DATA_DIR: dataDir, TIM_MAX_CONNECTIONS_PER_TIMITE: String(options.connectionsPerTimite) },
+      env: {
+        ...SERVER_ENV,
+        TIM_DATA_DIR: dataDir,
+        TIM_MAX_CONNECTIONS_PER_TIMITE: String(options.connectionsPerTimite),
+      },
       startTimeoutMs: 20_000,
     });
     log(`server pid ${server.pid} at ${server.baseUrl}`);

@@ -137,7 +137,13 @@ export function createSubscriberSlot(options: SubscriberSlotOptions): Subscriber
         const frame = parsed.data;
         switch (frame.type) {
           case 'ready':
-            ws.send(JSON.stringify({ type: 'subscribe', spaceId: options.spaceId, ...(after === undefined ? {} : { after }) }));
+            ws.send(
+              JSON.stringify({
+                type: 'subscribe',
+                spaceId: options.spaceId,
+                ...(after === undefined ? {} : { after }),
+              }),
+            );
             return;
           case 'subscribed':
             if (!hasSubscribed) {

@@ -23,7 +23,10 @@ export function reportingOutages(storage: Storage, isOutage: (err: unknown) => b
   for (const [name, method] of Object.entries(storage)) {
     wrapped[name] =
       typeof method === 'function'
-        ? (...args: unknown[]): Promise<unknown> => (method as (...a: unknown[]) => Promise<unknown>).apply(storage, args).catch((err: unknown) => Promise.reject(translate(err)))
+        ? (...args: unknown[]): Promise<unknown> =>
+            (method as (...a: unknown[]) => Promise<unknown>)
+              .apply(storage, args)
+              .catch((err: unknown) => Promise.reject(translate(err)))
         : method;
   }
   return wrapped as unknown as Storage;

@@ -12,7 +12,9 @@ const run = promisify(execFile);
 
 async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI_PATH, ...args], { env: { PATH: process.env.PATH ?? '', TIM_DATA_DIR: dataDir } });
+    const { stdout, stderr } = await run(process.execPath, [CLI_PATH, ...args], {
+      env: { PATH: process.env.PATH ?? '', TIM_DATA_DIR: dataDir },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code: number; stdout: string; stderr: string };
@@ -63,7 +65,8 @@ describe('tim-code agent', () => {
     expect((await cli(dataDir, 'agent', 'list')).stdout).toMatch(/\tmarvin$/m);
 
     server ??= await spawnServer({ TIM_DATA_DIR: dataDir });
-    const me = (token: string) => fetch(`${server?.baseUrl ?? ''}${API_PREFIX}/me`, { headers: { authorization: `Bearer ${token}` } });
+    const me = (token: string) =>
+      fetch(`${server?.baseUrl ?? ''}${API_PREFIX}/me`, { headers: { authorization: `Bearer ${token}` } });
     const meResponse = await me(newToken);
     expect(meResponse.status).toBe(200);
     expect(MeResponse.parse(await meResponse.json()).timite).toMatchObject({ nick: 'marvin', kind: 'agent' });
@@ -72,26 +75,33 @@ describe('tim-code agent', () => {
     expect((await cli(dataDir, 'agent', 'add', 'marvin')).code).toBe(1);
   }, 30_000);
 
-  it('revoke run as another process closes the agent\'s live socket with 4401, and its token gets 401 from then on', async () => {
+  it("revoke run as another process closes the agent's live socket with 4401, and its token gets 401 from then on", async () => {
     const added = await cli(dataDir, 'agent', 'add', 'ultron');
     const token = added.stdout.trimEnd().split('\n').at(-1) ?? '';
     server ??= await spawnServer({ TIM_DATA_DIR: dataDir });
     const socket = await TestSocket.connect(server.wsUrl, token);
-    const me = () => fetch(`${server?.baseUrl ?? ''}${API_PREFIX}/me`, { headers: { authorization: `Bearer ${token}` } });
+    const me = () =>
+      fetch(`${server?.baseUrl ?? ''}${API_PREFIX}/me`, { headers: { authorization: `Bearer ${token}` } });
     // Authenticated over HTTP too, so a session cache would hold the token when it is revoked.
     expect((await me()).status).toBe(200);
 
     expect((await cli(dataDir, 'agent', 'revoke', 'ultron')).code).toBe(0);
     const closed = await Promise.race([
       socket.closed,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the socket was still open 5 s after the revoke')), 5000).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('the socket was still open 5 s after the revoke')), 5000).unref(),
+      ),
     ]);
     expect(closed.code).toBe(CLOSE_UNAUTHENTICATED);
     expect((await me()).status).toBe(401);
-    expect((await TestSocket.open(server.wsUrl).then(async (again) => {
-      again.send({ type: 'auth', key: token });
-      return again.closed;
-    })).code).toBe(CLOSE_UNAUTHENTICATED);
+    expect(
+      (
+        await TestSocket.open(server.wsUrl).then(async (again) => {
+          again.send({ type: 'auth', key: token });
+          return again.closed;
+        })
+      ).code,
+    ).toBe(CLOSE_UNAUTHENTICATED);
   }, 30_000);
 
   it('stores only a hash of the token', async () => {
@@ -116,6 +126,9 @@ describe('tim-code agent', () => {
       expect(err.code).toBe(2);
       return err;
     });
-    expect(stderr.trim().split('\n')).toEqual([expect.stringContaining('TIM_PORT'), expect.stringContaining('TIM_LOG_FORMAT')]);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringContaining('TIM_PORT'),
+      expect.stringContaining('TIM_LOG_FORMAT'),
+    ]);
   });
 });

@@ -38,7 +38,8 @@ afterAll(async () => {
 describe('agent loop guard (TIM_MAX_AGENT_STREAK)', () => {
   it('refuses the agent message past the streak with 429 agent_turn_limit and stores nothing', async () => {
     expect((await send(server, human, 'agents, discuss', { spaceId: 'lab' })).status).toBe(201);
-    for (const agent of [jarvis, alice, jarvis]) expect((await send(server, agent, 'my turn', { spaceId: 'lab' })).status).toBe(201);
+    for (const agent of [jarvis, alice, jarvis])
+      expect((await send(server, agent, 'my turn', { spaceId: 'lab' })).status).toBe(201);
     const before = await headId('lab');
 
     for (const agent of [alice, jarvis]) {
@@ -51,14 +52,16 @@ describe('agent loop guard (TIM_MAX_AGENT_STREAK)', () => {
 
   it('lets agents speak again once a human posted, and never refuses the human', async () => {
     expect((await send(server, human, 'go on', { spaceId: 'lab' })).status).toBe(201);
-    for (let i = 0; i < 3; i += 1) expect((await send(server, alice, `reply ${i}`, { spaceId: 'lab' })).status).toBe(201);
+    for (let i = 0; i < 3; i += 1)
+      expect((await send(server, alice, `reply ${i}`, { spaceId: 'lab' })).status).toBe(201);
     expect((await send(server, jarvis, 'and me', { spaceId: 'lab' })).status).toBe(429);
     expect((await send(server, human, 'humans are never limited by the streak', { spaceId: 'lab' })).status).toBe(201);
     expect((await send(server, jarvis, 'now me', { spaceId: 'lab' })).status).toBe(201);
   });
 
   it('counts each space on its own', async () => {
-    for (let i = 0; i < 3; i += 1) expect((await send(server, jarvis, `den ${i}`, { spaceId: 'den' })).status).toBe(201);
+    for (let i = 0; i < 3; i += 1)
+      expect((await send(server, jarvis, `den ${i}`, { spaceId: 'den' })).status).toBe(201);
     expect((await send(server, jarvis, 'den again', { spaceId: 'den' })).status).toBe(429);
     // The streak in `den` says nothing about `main`.
     expect((await send(server, alice, 'hello main', { spaceId: 'main' })).status).toBe(201);
@@ -67,7 +70,9 @@ describe('agent loop guard (TIM_MAX_AGENT_STREAK)', () => {
 
 describe('agent identities', () => {
   it('come only from provisioning: register cannot claim a kind, and an agent nick cannot be registered or logged into', async () => {
-    const claim = await api(server, 'POST', '/register', { body: { nick: 'sneaky', password: 'long enough', kind: 'agent' } });
+    const claim = await api(server, 'POST', '/register', {
+      body: { nick: 'sneaky', password: 'long enough', kind: 'agent' },
+    });
     expect(claim.status).toBe(400);
     expect((await register(server, 'honest')).timite.kind).toBe('human');
     for (const nick of ['jarvis', 'JARVIS', 'Alice']) {

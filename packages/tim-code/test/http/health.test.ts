@@ -6,7 +6,10 @@ describe('operator endpoints', () => {
   let failPing = false;
   beforeAll(async () => {
     server = await startServer({
-      wrapStorage: (storage) => ({ ...storage, ping: () => (failPing ? Promise.reject(new Error('disk gone')) : storage.ping()) }),
+      wrapStorage: (storage) => ({
+        ...storage,
+        ping: () => (failPing ? Promise.reject(new Error('disk gone')) : storage.ping()),
+      }),
     });
   });
   afterAll(async () => {
@@ -34,7 +37,13 @@ describe('operator endpoints', () => {
     const text = await response.text();
     expect(response.headers.get('content-type')).toContain('text/plain');
     expect(text).toMatch(/^tim_messages_accepted_total 1$/m);
-    for (const name of ['tim_open_connections', 'tim_subscriptions', 'tim_updates_delivered_total', 'tim_slow_consumer_closes_total', 'tim_send_latency_seconds_bucket']) {
+    for (const name of [
+      'tim_open_connections',
+      'tim_subscriptions',
+      'tim_updates_delivered_total',
+      'tim_slow_consumer_closes_total',
+      'tim_send_latency_seconds_bucket',
+    ]) {
       expect(text).toContain(name);
     }
   });

@@ -45,7 +45,10 @@ describe('message content', () => {
     const before = await headId();
     const tooLong = await send(server, ada, `  ${'😀'.repeat(4001)}  `);
     expect(tooLong.status).toBe(400);
-    expect(errorOf(tooLong.body)).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('content') });
+    expect(errorOf(tooLong.body)).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('content'),
+    });
     expect(await headId()).toBe(before);
 
     const exactly = await send(server, ada, `  ${'😀'.repeat(4000)}  `);

@@ -19,7 +19,12 @@ describe('POST /api/v1/spaces/:spaceId/messages', () => {
   it('stores trimmed content, resolves @mentions of existing timites and answers 201 with the update id', async () => {
     const answer = await send(server, ada, '  hi @bob and @nobody, @BOB again  ');
     expect(answer.status).toBe(201);
-    expect(answer.body.message).toMatchObject({ spaceId: 'main', sender: ada.timite, content: 'hi @bob and @nobody, @BOB again', mentions: [bob.timite.id] });
+    expect(answer.body.message).toMatchObject({
+      spaceId: 'main',
+      sender: ada.timite,
+      content: 'hi @bob and @nobody, @BOB again',
+      mentions: [bob.timite.id],
+    });
     expect(answer.body.updateId).toBeGreaterThan(0);
   });
 
@@ -46,10 +51,17 @@ describe('POST /api/v1/spaces/:spaceId/messages', () => {
     const empty = await send(server, ada, '   ');
     expect(empty.status).toBe(400);
     expect(ErrorBody.parse(empty.body).error.message).toContain('content');
-    const huge = await api(server, 'POST', '/spaces/main/messages', { key: ada.key, body: { content: 'x'.repeat(17 * 1024) } });
+    const huge = await api(server, 'POST', '/spaces/main/messages', {
+      key: ada.key,
+      body: { content: 'x'.repeat(17 * 1024) },
+    });
     expect(huge.status).toBe(413);
     expect(codeOf(huge.body)).toBe('payload_too_large');
-    const text = await api(server, 'POST', '/spaces/main/messages', { key: ada.key, body: 'hello', headers: { 'content-type': 'text/plain' } });
+    const text = await api(server, 'POST', '/spaces/main/messages', {
+      key: ada.key,
+      body: 'hello',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.status).toBe(415);
     expect(codeOf(text.body)).toBe('unsupported_media_type');
     const broken = await api(server, 'POST', '/spaces/main/messages', { key: ada.key, body: '{"content":' });
@@ -77,7 +89,7 @@ describe('POST /api/v1/spaces/:spaceId/messages, what else it answers with', () 
     await counted.close();
   });
 
-  it('looks the sender\'s key up in storage once, not for every message', async () => {
+  it("looks the sender's key up in storage once, not for every message", async () => {
     const cat = await register(counted, 'cat');
     sessionLookups = 0;
     for (let n = 0; n < 5; n += 1) expect((await send(counted, cat, `message ${n}`)).status).toBe(201);
@@ -88,7 +100,12 @@ describe('POST /api/v1/spaces/:spaceId/messages, what else it answers with', () 
     const cat = await register(counted, 'cat2');
     const answer = await fetch(`${counted.baseUrl}/api/v1/spaces/main/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${cat.key}`, 'x-request-id': 'req-42', origin: ORIGIN },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${cat.key}`,
+        'x-request-id': 'req-42',
+        origin: ORIGIN,
+      },
       body: JSON.stringify({ content: 'headers' }),
     });
     expect(answer.status).toBe(201);
@@ -102,7 +119,11 @@ describe('POST /api/v1/spaces/:spaceId/messages, what else it answers with', () 
     expect(answer.headers.get('vary')).toBe('Origin');
     expect(answer.headers.get('x-powered-by')).toBeNull();
 
-    const foreign = await api(counted, 'POST', '/spaces/main/messages', { key: cat.key, body: { content: 'no cors' }, headers: { origin: 'https://evil.example' } });
+    const foreign = await api(counted, 'POST', '/spaces/main/messages', {
+      key: cat.key,
+      body: { content: 'no cors' },
+      headers: { origin: 'https://evil.example' },
+    });
     expect(foreign.status).toBe(201);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     const generated = foreign.headers.get('x-request-id') ?? '';
@@ -114,14 +135,23 @@ describe('POST /api/v1/spaces/:spaceId/messages, what else it answers with', () 
     for (const body of ['"hello"', '42', 'null', '{"content":"hi"']) {
       const answer = await api(counted, 'POST', '/spaces/main/messages', { key: cat.key, body });
       expect({ body, status: answer.status }).toEqual({ body, status: 400 });
-      expect(ErrorBody.parse(answer.body).error).toEqual({ code: 'invalid_request', message: 'The request body is not valid JSON.' });
+      expect(ErrorBody.parse(answer.body).error).toEqual({
+        code: 'invalid_request',
+        message: 'The request body is not valid JSON.',
+      });
     }
   });
 
-  it('checks the key before the body\'s shape, and names an unknown field', async () => {
-    const answer = await api(counted, 'POST', '/spaces/main/messages', { key: 'not-a-key', body: { content: 'hi', extra: 1 } });
+  it("checks the key before the body's shape, and names an unknown field", async () => {
+    const answer = await api(counted, 'POST', '/spaces/main/messages', {
+      key: 'not-a-key',
+      body: { content: 'hi', extra: 1 },
+    });
     expect(answer.status).toBe(401);
-    const unknownField = await api(counted, 'POST', '/spaces/main/messages', { key: (await register(counted, 'cat4')).key, body: { content: 'hi', extra: 1 } });
+    const unknownField = await api(counted, 'POST', '/spaces/main/messages', {
+      key: (await register(counted, 'cat4')).key,
+      body: { content: 'hi', extra: 1 },
+    });
     expect(unknownField.status).toBe(400);
     expect(ErrorBody.parse(unknownField.body).error.message).toBe('Unknown field(s): "extra".');
   });
@@ -131,15 +161,20 @@ describe('GET /api/v1/spaces/:spaceId/updates', () => {
   it('pages forward with after and back with before, with headId and the senders', async () => {
     await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'paging', name: 'Paging' } });
     const ids: number[] = [];
-    for (let n = 1; n <= 6; n += 1) ids.push((await send(server, n % 2 === 0 ? ada : bob, `m${n}`, { spaceId: 'paging' })).body.updateId);
+    for (let n = 1; n <= 6; n += 1)
+      ids.push((await send(server, n % 2 === 0 ? ada : bob, `m${n}`, { spaceId: 'paging' })).body.updateId);
     expect(ids).toEqual([1, 2, 3, 4, 5, 6]);
 
-    const forward = UpdatesResponse.parse((await api(server, 'GET', '/spaces/paging/updates?after=2&limit=3', { key: ada.key })).body);
+    const forward = UpdatesResponse.parse(
+      (await api(server, 'GET', '/spaces/paging/updates?after=2&limit=3', { key: ada.key })).body,
+    );
     expect(forward.updates.map((update) => update.id)).toEqual([3, 4, 5]);
     expect(forward.headId).toBe(6);
     expect(forward.timites.map((timite) => timite.nick).sort()).toEqual(['Bob', 'ada']);
 
-    const back = UpdatesResponse.parse((await api(server, 'GET', '/spaces/paging/updates?before=5&limit=2', { key: ada.key })).body);
+    const back = UpdatesResponse.parse(
+      (await api(server, 'GET', '/spaces/paging/updates?before=5&limit=2', { key: ada.key })).body,
+    );
     expect(back.updates.map((update) => update.id)).toEqual([3, 4]);
 
     const empty = await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'empty', name: 'Empty' } });
@@ -159,10 +194,14 @@ describe('/api/v1/spaces', () => {
   it('lists main, creates a space and answers 409 for a taken id', async () => {
     const created = await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'garden', name: 'Garden' } });
     expect(created.status).toBe(201);
-    expect((await api(server, 'POST', '/spaces', { key: bob.key, body: { id: 'garden', name: 'Again' } })).status).toBe(409);
+    expect((await api(server, 'POST', '/spaces', { key: bob.key, body: { id: 'garden', name: 'Again' } })).status).toBe(
+      409,
+    );
     const list = (await api(server, 'GET', '/spaces', { key: ada.key })).body as { spaces: Array<{ id: string }> };
     expect(list.spaces.map((space) => space.id)).toEqual(expect.arrayContaining(['main', 'garden']));
-    expect((await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'Bad Id', name: 'x' } })).status).toBe(400);
+    expect((await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'Bad Id', name: 'x' } })).status).toBe(
+      400,
+    );
   });
 });
 

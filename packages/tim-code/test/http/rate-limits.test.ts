@@ -110,9 +110,15 @@ describe('client address without trust proxy', () => {
   it('ignores X-Forwarded-For, so a client cannot pick a fresh address per request', async () => {
     const direct = await startServer({ config: { rateRegister: { points: 1, durationSeconds: 3600 } } });
     try {
-      const first = await api(direct, 'POST', '/register', { body: { nick: 'one', password: 'long enough' }, headers: from('10.0.0.1') });
+      const first = await api(direct, 'POST', '/register', {
+        body: { nick: 'one', password: 'long enough' },
+        headers: from('10.0.0.1'),
+      });
       expect(first.status).toBe(201);
-      const second = await api(direct, 'POST', '/register', { body: { nick: 'two', password: 'long enough' }, headers: from('10.0.0.2') });
+      const second = await api(direct, 'POST', '/register', {
+        body: { nick: 'two', password: 'long enough' },
+        headers: from('10.0.0.2'),
+      });
       expectRateLimited(second, 3600);
     } finally {
       await direct.close();

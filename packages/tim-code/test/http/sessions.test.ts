@@ -48,7 +48,11 @@ describe('session keys', () => {
   it('answer 401 after logout, while other sessions of the same timite live on', async () => {
     await register(server, 'cy', 'password-cy');
     const login = async () =>
-      ((await api(server, 'POST', '/login', { body: { nick: 'cy', password: 'password-cy' } })).body as { session: { key: string } }).session.key;
+      (
+        (await api(server, 'POST', '/login', { body: { nick: 'cy', password: 'password-cy' } })).body as {
+          session: { key: string };
+        }
+      ).session.key;
     const [first, second] = [await login(), await login()];
     expect((await api(server, 'POST', '/logout', { key: first })).status).toBe(204);
     expect((await api(server, 'GET', '/me', { key: first })).status).toBe(401);

@@ -59,7 +59,8 @@ function expectContractAnswer(answer: Answer, what: string): void {
   if (answer.status >= 500) throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   if (answer.status < 400) return;
   const parsed = ErrorBody.safeParse(answer.body);
-  if (!parsed.success) throw new Error(`${what} answered ${answer.status} with a body off the contract: ${JSON.stringify(answer.body)}`);
+  if (!parsed.success)
+    throw new Error(`${what} answered ${answer.status} with a body off the contract: ${JSON.stringify(answer.body)}`);
   const code = ErrorCode.parse(parsed.data.error.code);
   expect(HTTP_STATUS_BY_CODE[code]).toBe(answer.status);
 }
@@ -100,16 +101,19 @@ describe('HTTP bodies under generated junk', () => {
     ['POST /api/v1/login', '/api/v1/login', ['nick', 'password'], false],
     ['POST /api/v1/spaces', '/api/v1/spaces', ['id', 'name'], true],
     ['POST /api/v1/spaces/main/messages', '/api/v1/spaces/main/messages', ['content', 'clientMsgId'], true],
-  ] as const)('%s never answers 5xx and always answers errors in the contract shape', async (name, path, fields, authenticated) => {
-    await fc.assert(
-      fc.asyncProperty(junkJsonText(fields), CONTENT_TYPES, async (body, contentType) => {
-        const answer = await call('POST', path, { body, contentType, key: authenticated ? key : undefined });
-        expectContractAnswer(answer, `${name} with ${contentType ?? 'no content type'} ${JSON.stringify(body)}`);
-      }),
-      { numRuns: RUNS },
-    );
-    await expectNormalSendWorks();
-  });
+  ] as const)(
+    '%s never answers 5xx and always answers errors in the contract shape',
+    async (name, path, fields, authenticated) => {
+      await fc.assert(
+        fc.asyncProperty(junkJsonText(fields), CONTENT_TYPES, async (body, contentType) => {
+          const answer = await call('POST', path, { body, contentType, key: authenticated ? key : undefined });
+          expectContractAnswer(answer, `${name} with ${contentType ?? 'no content type'} ${JSON.stringify(body)}`);
+        }),
+        { numRuns: RUNS },
+      );
+      await expectNormalSendWorks();
+    },
+  );
 
   it('POST /api/v1/spaces/:spaceId/messages refuses junk space ids in the contract shape', async () => {
     await fc.assert(
@@ -128,7 +132,12 @@ describe('HTTP bodies under generated junk', () => {
 
   it('GET /api/v1/spaces/main/updates refuses junk query strings in the contract shape', async () => {
     const name = fc.oneof(fc.constantFrom('after', 'before', 'limit'), fc.string({ maxLength: 8 }));
-    const value = fc.oneof(fc.string({ maxLength: 12 }), hugeNumberText, fc.integer().map(String), fc.double().map(String));
+    const value = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      hugeNumberText,
+      fc.integer().map(String),
+      fc.double().map(String),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(name, value), { maxLength: 4 }), async (pairs) => {
         const query = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');

@@ -14,7 +14,22 @@ export const junkValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/),
-  fc.constantFrom('', ' ', 'main', '\u0000', '😀'.repeat(3), 'x'.repeat(300), 'y'.repeat(4001), -1, 0, 1.5, 2 ** 53, -0, true, null),
+  fc.constantFrom(
+    '',
+    ' ',
+    'main',
+    '\u0000',
+    '😀'.repeat(3),
+    'x'.repeat(300),
+    'y'.repeat(4001),
+    -1,
+    0,
+    1.5,
+    2 ** 53,
+    -0,
+    true,
+    null,
+  ),
 );
 
 /** Number literals that JSON allows but a double cannot hold exactly (or at all). */
@@ -47,13 +62,26 @@ export function junkJsonText(fields: readonly string[], fixed: Record<string, un
     { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
     {
       weight: 1,
-      arbitrary: fc
-        .tuple(fc.constantFrom(...fields), hugeNumberText)
-        .map(([field, number]) => `{${Object.entries(fixed).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`).join('')}"${field}":${number}}`),
+      arbitrary: fc.tuple(fc.constantFrom(...fields), hugeNumberText).map(
+        ([field, number]) =>
+          `{${Object.entries(fixed)
+            .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`)
+            .join('')}"${field}":${number}}`,
+      ),
     },
     {
       weight: 1,
-      arbitrary: fc.constantFrom('', '{', '}', '[]', 'null', '"text"', '{"a":1,}', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}'),
+      arbitrary: fc.constantFrom(
+        '',
+        '{',
+        '}',
+        '[]',
+        'null',
+        '"text"',
+        '{"a":1,}',
+        '{"__proto__":{"polluted":1}}',
+        '{"constructor":{"prototype":{"polluted":1}}}',
+      ),
     },
   );
 }

@@ -1,10 +1,4 @@
-import {
-  CLOSE_MESSAGE_TOO_BIG,
-  CLOSE_UNAUTHENTICATED,
-  ErrorCode,
-  ErrorFrame,
-  type ServerFrame,
-} from '@tim/protocol';
+import { CLOSE_MESSAGE_TOO_BIG, CLOSE_UNAUTHENTICATED, ErrorCode, ErrorFrame, type ServerFrame } from '@tim/protocol';
 import fc from 'fast-check';
 import { register, send, type Member } from '../support/http';
 import { startServer, type TestServer } from '../support/start-server';
@@ -24,7 +18,17 @@ type Junk = { text: string } | { binary: Uint8Array };
 
 const FRAME_FIELDS = ['type', 'key', 'spaceId', 'after', 'receiveOwnMessages', 'activity'] as const;
 
-const frameType = fc.constantFrom('auth', 'subscribe', 'unsubscribe', 'activity', 'ready', 'update', 'error', 'AUTH', '');
+const frameType = fc.constantFrom(
+  'auth',
+  'subscribe',
+  'unsubscribe',
+  'activity',
+  'ready',
+  'update',
+  'error',
+  'AUTH',
+  '',
+);
 
 const junkFrame: fc.Arbitrary<Junk> = fc.oneof(
   { weight: 4, arbitrary: frameType.chain((type) => junkJsonText(FRAME_FIELDS, { type })).map((text) => ({ text })) },
@@ -38,7 +42,10 @@ const junkFrame: fc.Arbitrary<Junk> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .record({ spaceId: fc.constantFrom('main', 'no-such-space', 'Main', 'a'.repeat(41)), after: fc.option(fc.integer(), { nil: undefined }) })
+      .record({
+        spaceId: fc.constantFrom('main', 'no-such-space', 'Main', 'a'.repeat(41)),
+        after: fc.option(fc.integer(), { nil: undefined }),
+      })
       .map((frame) => ({ text: JSON.stringify({ type: 'subscribe', ...frame }) })),
   },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((binary) => ({ binary })) },

@@ -64,7 +64,15 @@ describe('connect, subscribe and abrupt kill, 1000 times', () => {
 
     await runCycles(member.key, CYCLES);
     await waitFor(drained, 'connections to drain after 1000 cycles', 10_000);
-    expect(server.app.stats()).toEqual({ connections: 0, subscriptions: 0, presenceEntries: 0, hubSpaces: 0, hubSubscriptions: 0, pendingFrames: 0, unauthenticatedSockets: 0 });
+    expect(server.app.stats()).toEqual({
+      connections: 0,
+      subscriptions: 0,
+      presenceEntries: 0,
+      hubSpaces: 0,
+      hubSubscriptions: 0,
+      pendingFrames: 0,
+      unauthenticatedSockets: 0,
+    });
 
     const growth = (await settledHeapBytes(gc)) - heapBefore;
     process.stdout.write(`heap growth over ${CYCLES} abrupt-kill cycles: ${(growth / 1024).toFixed(0)} KiB\n`);

@@ -17,7 +17,8 @@ afterAll(async () => {
 describe('a subscriber destroyed without a close frame', () => {
   it('does not fail later sends, and every other subscriber still receives them', async () => {
     const [ada, bob, cy, dan] = await Promise.all(['ada', 'bob', 'cy', 'dan'].map((nick) => register(server, nick)));
-    if (ada === undefined || bob === undefined || cy === undefined || dan === undefined) throw new Error('register failed');
+    if (ada === undefined || bob === undefined || cy === undefined || dan === undefined)
+      throw new Error('register failed');
     const survivors = await Promise.all([ada, bob].map((member) => TestSocket.connect(server.wsUrl, member.key)));
     const victim = await TestSocket.connect(server.wsUrl, cy.key);
     await Promise.all([...survivors, victim].map((socket) => socket.subscribe('main')));

@@ -20,7 +20,10 @@ const memoryStream = new Writable({
 let server: TestServer;
 beforeAll(async () => {
   server = await startServer({
-    logger: winston.createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream: memoryStream })] }),
+    logger: winston.createLogger({
+      level: 'debug',
+      transports: [new winston.transports.Stream({ stream: memoryStream })],
+    }),
     wrapStorage: (storage) => ({
       ...storage,
       listSpaces: () => Promise.reject(new Error('injected storage fault: secret detail')),

@@ -27,7 +27,10 @@ describe('a subscriber whose socket throws on send', () => {
     // The server-side socket of the victim is the one whose remote port is the victim's local port.
     const victimPort = (victim.ws as unknown as { _socket: { localPort: number } })._socket.localPort;
     const originalWrite = Socket.prototype.write;
-    jest.spyOn(Socket.prototype, 'write').mockImplementation(function (this: Socket, ...args: Parameters<Socket['write']>) {
+    jest.spyOn(Socket.prototype, 'write').mockImplementation(function (
+      this: Socket,
+      ...args: Parameters<Socket['write']>
+    ) {
       if (this.remotePort === victimPort) throw new Error('injected delivery fault');
       return originalWrite.apply(this, args);
     });

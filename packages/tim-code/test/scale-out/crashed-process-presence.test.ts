@@ -72,9 +72,12 @@ describe('tim-code processes with Redis between them, when one is killed', () =>
     const victim = await start(env);
     const survivors = [await start(env), await start(env)] as const;
     const [ada, bob, carol] = await Promise.all(
-      ['ada', 'bob', 'carol'].map(async (nick) => AuthResponse.parse((await post(victim, '/register', { nick, password: `password-${nick}` })).body)),
+      ['ada', 'bob', 'carol'].map(async (nick) =>
+        AuthResponse.parse((await post(victim, '/register', { nick, password: `password-${nick}` })).body),
+      ),
     );
-    if (ada === undefined || bob === undefined || carol === undefined) throw new Error('registration answered too few sessions');
+    if (ada === undefined || bob === undefined || carol === undefined)
+      throw new Error('registration answered too few sessions');
 
     // Ada watches through both survivors; bob is only on the victim; carol on the victim and a survivor.
     const watchers = await Promise.all(survivors.map((survivor) => subscribed(survivor, ada.session.key)));
@@ -89,7 +92,11 @@ describe('tim-code processes with Redis between them, when one is killed', () =>
     victim.child.kill('SIGKILL');
     expect((await victim.exited).signal).toBe('SIGKILL');
     for (const watcher of watchers) {
-      await nextFrame(watcher, { type: 'presence', spaceId: 'main', timite: { nick: 'bob', id: bob.timite.id }, state: 'offline' }, 10 * LIVENESS_MS);
+      await nextFrame(
+        watcher,
+        { type: 'presence', spaceId: 'main', timite: { nick: 'bob', id: bob.timite.id }, state: 'offline' },
+        10 * LIVENESS_MS,
+      );
     }
     // Both survivors sweep twice more (their own counters say so): a second offline would have come.
     const sweepsSoFar = await Promise.all(survivors.map(presenceSweeps));
@@ -102,7 +109,11 @@ describe('tim-code processes with Redis between them, when one is killed', () =>
       const listed = await fetch(`${survivor.baseUrl}${API_PREFIX}/spaces/main/presence`, {
         headers: { authorization: `Bearer ${ada.session.key}` },
       });
-      expect(PresenceResponse.parse(await listed.json()).timites.map((timite) => timite.nick).sort()).toEqual(['ada', 'carol']);
+      expect(
+        PresenceResponse.parse(await listed.json())
+          .timites.map((timite) => timite.nick)
+          .sort(),
+      ).toEqual(['ada', 'carol']);
     }
   }, 60_000);
 });

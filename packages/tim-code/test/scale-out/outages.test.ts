@@ -56,8 +56,12 @@ describe('a Redis outage', () => {
         const env = { TIM_DATABASE_URL: databaseUrl, TIM_REDIS_URL: redis.url, TIM_REDIS_PREFIX: uniqueRedisPrefix() };
         const first = await start(env);
         const second = await start(env);
-        const { session } = AuthResponse.parse((await post(first, '/register', { nick: 'ada', password: 'password-ada' })).body);
-        const [onFirst, onSecond] = await Promise.all([first, second].map((server) => TestSocket.connect(server.wsUrl, session.key)));
+        const { session } = AuthResponse.parse(
+          (await post(first, '/register', { nick: 'ada', password: 'password-ada' })).body,
+        );
+        const [onFirst, onSecond] = await Promise.all(
+          [first, second].map((server) => TestSocket.connect(server.wsUrl, session.key)),
+        );
         if (onFirst === undefined || onSecond === undefined) throw new Error('no sockets');
         sockets.push(onFirst, onSecond);
         await Promise.all([onFirst.subscribe('main'), onSecond.subscribe('main')]);
@@ -65,7 +69,10 @@ describe('a Redis outage', () => {
         for (const socket of [onFirst, onSecond]) expect(await collectUpdateIds(socket, 'main', 1)).toEqual([before]);
 
         await redis.stop();
-        await eventually(async () => (await readyz(first)) === 503 && (await readyz(second)) === 503, '/readyz to say 503 on both');
+        await eventually(
+          async () => (await readyz(first)) === 503 && (await readyz(second)) === 503,
+          '/readyz to say 503 on both',
+        );
 
         // Each process's own subscribers get its messages live, through the outage.
         const viaFirst = await sendText(first, session.key, 'during the outage, through the first');
@@ -77,7 +84,10 @@ describe('a Redis outage', () => {
         await redis.start();
         // Nothing is posted after the return: the first finds what the second stored.
         expect(await collectUpdateIds(onFirst, 'main', 1, 15_000)).toEqual([viaSecond]);
-        await eventually(async () => (await readyz(first)) === 200 && (await readyz(second)) === 200, '/readyz to say 200 on both');
+        await eventually(
+          async () => (await readyz(first)) === 200 && (await readyz(second)) === 200,
+          '/readyz to say 200 on both',
+        );
 
         const after = await sendText(second, session.key, 'after the outage');
         for (const socket of [onFirst, onSecond]) expect(await collectUpdateIds(socket, 'main', 1)).toEqual([after]);
@@ -99,7 +109,9 @@ describe('a PostgreSQL outage', () => {
     const postgres = await startOwnPostgres();
     services.push(postgres);
     const server = await start({ TIM_DATABASE_URL: postgres.url });
-    const { session } = AuthResponse.parse((await post(server, '/register', { nick: 'bea', password: 'password-bea' })).body);
+    const { session } = AuthResponse.parse(
+      (await post(server, '/register', { nick: 'bea', password: 'password-bea' })).body,
+    );
     const socket = await TestSocket.connect(server.wsUrl, session.key);
     sockets.push(socket);
     await socket.subscribe('main');
@@ -122,12 +134,19 @@ describe('a PostgreSQL outage', () => {
     await postgres.start();
     await eventually(async () => (await readyz(server)) === 200, '/readyz to say 200');
     // The retry the client was asked for stores the message once.
-    const retried = await post(server, '/spaces/main/messages', { content: 'during the outage', clientMsgId: 'outage-1' }, session.key);
+    const retried = await post(
+      server,
+      '/spaces/main/messages',
+      { content: 'during the outage', clientMsgId: 'outage-1' },
+      session.key,
+    );
     expect(retried.status).toBe(201);
     const { updateId } = SendMessageResponse.parse(retried.body);
     expect(updateId).toBe(before + 1);
     expect(await collectUpdateIds(socket, 'main', 1)).toEqual([updateId]);
-    const history = await fetch(`${server.baseUrl}${API_PREFIX}/spaces/main/updates?after=0`, { headers: { authorization: `Bearer ${session.key}` } });
+    const history = await fetch(`${server.baseUrl}${API_PREFIX}/spaces/main/updates?after=0`, {
+      headers: { authorization: `Bearer ${session.key}` },
+    });
     const { updates } = (await history.json()) as { updates: Array<{ id: number }> };
     expect(updates.map((update) => update.id)).toEqual([before, updateId]);
     expect(server.child.exitCode).toBeNull();

@@ -15,30 +15,40 @@ const servers = useServerProcesses();
 function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${timeoutMs} ms`)), timeoutMs).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not happen within ${timeoutMs} ms`)), timeoutMs).unref(),
+    ),
   ]);
 }
 
 async function expectLogoutReachesTheOtherProcess(env: Record<string, string>): Promise<void> {
   const first = await servers.spawn(env);
   const second = await servers.spawn(env);
-  const { session } = AuthResponse.parse((await post(first, '/register', { nick: 'ada', password: 'password-ada' })).body);
-  const meOnSecond = () => fetch(`${second.baseUrl}${API_PREFIX}/me`, { headers: { authorization: `Bearer ${session.key}` } });
+  const { session } = AuthResponse.parse(
+    (await post(first, '/register', { nick: 'ada', password: 'password-ada' })).body,
+  );
+  const meOnSecond = () =>
+    fetch(`${second.baseUrl}${API_PREFIX}/me`, { headers: { authorization: `Bearer ${session.key}` } });
   // The second process has now looked the key up (and may cache it) and holds a socket on it.
   expect((await meOnSecond()).status).toBe(200);
   const socket = await TestSocket.connect(second.wsUrl, session.key);
   servers.closeAfter(socket);
 
-  const logout = await fetch(`${first.baseUrl}${API_PREFIX}/logout`, { method: 'POST', headers: { authorization: `Bearer ${session.key}` } });
+  const logout = await fetch(`${first.baseUrl}${API_PREFIX}/logout`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${session.key}` },
+  });
   expect(logout.status).toBe(204);
 
-  expect((await within(socket.closed, 5000, 'the close of the second process\'s socket')).code).toBe(CLOSE_UNAUTHENTICATED);
+  expect((await within(socket.closed, 5000, "the close of the second process's socket")).code).toBe(
+    CLOSE_UNAUTHENTICATED,
+  );
   expect((await meOnSecond()).status).toBe(401);
   expect((await post(second, '/spaces/main/messages', { content: 'still here?' }, session.key)).status).toBe(401);
 }
 
 describe('a logout through one tim-code process, without Redis', () => {
-  it('on one SQLite file: closes the other process\'s sockets on that session and ends its cached session', async () => {
+  it("on one SQLite file: closes the other process's sockets on that session and ends its cached session", async () => {
     const dataDir = await makeTempDir();
     try {
       await expectLogoutReachesTheOtherProcess({ TIM_DATA_DIR: dataDir, TIM_REVOCATION_POLL_MS: '200' });
@@ -49,7 +59,12 @@ describe('a logout through one tim-code process, without Redis', () => {
 
   it('on one PostgreSQL database: the same', async () => {
     await withFreshDatabase(
-      (url) => expectLogoutReachesTheOtherProcess({ TIM_DATA_DIR: '/nonexistent/tim', TIM_DATABASE_URL: url, TIM_REVOCATION_POLL_MS: '200' }),
+      (url) =>
+        expectLogoutReachesTheOtherProcess({
+          TIM_DATA_DIR: '/nonexistent/tim',
+          TIM_DATABASE_URL: url,
+          TIM_REVOCATION_POLL_MS: '200',
+        }),
       servers.stopServers,
     );
   }, 60_000);

@@ -97,15 +97,25 @@ describe('two tim-code processes with Redis between them, rate limits', () => {
     const dataDir = await makeTempDir();
     try {
       // A prefix of its own: rate counters in Redis outlive the processes (and other runs use timite 1 too).
-      const env = { TIM_DATA_DIR: dataDir, TIM_REDIS_URL: TEST_REDIS_URL, TIM_REDIS_PREFIX: uniqueRedisPrefix(), TIM_RATE_MESSAGES: '4/1m' };
+      const env = {
+        TIM_DATA_DIR: dataDir,
+        TIM_REDIS_URL: TEST_REDIS_URL,
+        TIM_REDIS_PREFIX: uniqueRedisPrefix(),
+        TIM_RATE_MESSAGES: '4/1m',
+      };
       const first = await spawnServer(env);
       running.push(first);
       const second = await spawnServer(env);
       running.push(second);
-      const { session } = AuthResponse.parse((await post(first, '/register', { nick: 'ada', password: 'password-ada' })).body);
+      const { session } = AuthResponse.parse(
+        (await post(first, '/register', { nick: 'ada', password: 'password-ada' })).body,
+      );
       const statuses: number[] = [];
       for (let n = 0; n < 6; n += 1) {
-        statuses.push((await post(n % 2 === 0 ? first : second, '/spaces/main/messages', { content: `message ${n}` }, session.key)).status);
+        statuses.push(
+          (await post(n % 2 === 0 ? first : second, '/spaces/main/messages', { content: `message ${n}` }, session.key))
+            .status,
+        );
       }
       expect(statuses).toEqual([201, 201, 201, 201, 429, 429]);
     } finally {
@@ -147,8 +157,13 @@ describe('two tim-code processes with Redis between them, presence', () => {
       await nextFrame(watcher, { type: 'presence', timite: { nick: 'bob' }, state: 'offline' });
       // Markers: a newcomer through each process. Each process's events arrive in the order it
       // published them, so once both markers are here, any second event about bob would be too.
-      for (const [server, nick] of [[first, 'cy'], [second, 'dee']] as const) {
-        const newcomer = AuthResponse.parse((await post(first, '/register', { nick, password: `password-${nick}` })).body);
+      for (const [server, nick] of [
+        [first, 'cy'],
+        [second, 'dee'],
+      ] as const) {
+        const newcomer = AuthResponse.parse(
+          (await post(first, '/register', { nick, password: `password-${nick}` })).body,
+        );
         const socket = await TestSocket.connect(server.wsUrl, newcomer.session.key);
         sockets.push(socket);
         await socket.subscribe('main');

@@ -34,9 +34,13 @@ export async function startOwnRedis(): Promise<OwnService> {
   let child: ChildProcess | undefined;
 
   async function start(): Promise<void> {
-    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const server = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child = server;
     await new Promise<void>((resolve, reject) => {
       let output = '';
@@ -71,14 +75,20 @@ export async function startOwnRedis(): Promise<OwnService> {
 async function postgresBinDir(): Promise<string> {
   const fromEnv = process.env.TIM_TEST_PG_BINDIR;
   if (fromEnv !== undefined) return fromEnv;
-  const versions = (await readdir('/usr/lib/postgresql')).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
+  const versions = (await readdir('/usr/lib/postgresql'))
+    .filter((name) => /^\d+$/.test(name))
+    .sort((a, b) => Number(b) - Number(a));
   const newest = versions[0];
   if (newest === undefined) throw new Error('No PostgreSQL under /usr/lib/postgresql; set TIM_TEST_PG_BINDIR.');
   return join('/usr/lib/postgresql', newest, 'bin');
 }
 
 export async function startOwnPostgres(): Promise<OwnService> {
-  const [bin, port, dataDir] = await Promise.all([postgresBinDir(), freePort(), mkdtemp(join(tmpdir(), 'tim-test-pg-'))]);
+  const [bin, port, dataDir] = await Promise.all([
+    postgresBinDir(),
+    freePort(),
+    mkdtemp(join(tmpdir(), 'tim-test-pg-')),
+  ]);
   // PostgreSQL refuses to run as root: as root, its programs run as the postgres user.
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {

@@ -16,7 +16,10 @@ export function uniqueSchemaName(): string {
  * Runs `work` with the URL of a database of its own (for processes that use the default
  * schema), then runs `release` (stop what still connects) and drops the database.
  */
-export async function withFreshDatabase(work: (url: string) => Promise<void>, release: () => Promise<void>): Promise<void> {
+export async function withFreshDatabase(
+  work: (url: string) => Promise<void>,
+  release: () => Promise<void>,
+): Promise<void> {
   const database = `tim_test_db_${randomBytes(6).toString('hex')}`;
   const admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
   await admin.query(`CREATE DATABASE ${database}`);

@@ -19,11 +19,20 @@ export interface CrashableDirectory {
  * Opens a directory on a connection of its own, like another process's; `admin` (the test's
  * own connection) finds its liveness key and expires it on demand.
  */
-export async function openCrashableDirectory(admin: Redis, keyPrefix: string, livenessMs?: number): Promise<CrashableDirectory> {
+export async function openCrashableDirectory(
+  admin: Redis,
+  keyPrefix: string,
+  livenessMs?: number,
+): Promise<CrashableDirectory> {
   const own = await connectTestRedis();
   const before = new Set(await admin.keys(`${keyPrefix}process:*`));
   const renewalErrors: unknown[] = [];
-  const directory = await createRedisPresenceDirectory({ client: own, keyPrefix, livenessMs, onError: (err) => renewalErrors.push(err) });
+  const directory = await createRedisPresenceDirectory({
+    client: own,
+    keyPrefix,
+    livenessMs,
+    onError: (err) => renewalErrors.push(err),
+  });
   const [livenessKey] = (await admin.keys(`${keyPrefix}process:*`)).filter((key) => !before.has(key));
   if (livenessKey === undefined) throw new Error('the directory wrote no liveness key');
   return {

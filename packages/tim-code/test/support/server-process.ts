@@ -36,7 +36,9 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 15_000): Pr
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`Timed out after ${timeoutMs} ms waiting for "listening on" from the server; stderr: ${stderr}`));
+      reject(
+        new Error(`Timed out after ${timeoutMs} ms waiting for "listening on" from the server; stderr: ${stderr}`),
+      );
     }, timeoutMs);
     void exited.then(({ code }) => {
       clearTimeout(timer);
@@ -54,10 +56,19 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 15_000): Pr
 }
 
 /** POSTs JSON to a spawned server's API (`path` relative to /api/v1), with a session key if given. */
-export async function postToServer(server: ServerProcess, path: string, body: unknown, key?: string): Promise<{ status: number; body: unknown }> {
+export async function postToServer(
+  server: ServerProcess,
+  path: string,
+  body: unknown,
+  key?: string,
+): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
-  const response = await fetch(`${server.baseUrl}${API_PREFIX}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const response = await fetch(`${server.baseUrl}${API_PREFIX}${path}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: await response.json() };
 }
 

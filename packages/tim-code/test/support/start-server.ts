@@ -63,7 +63,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     storage = options.wrapStorage?.(sqlite) ?? sqlite;
   }
   const bus = createLocalBus();
-  const app = await createApp({ config, storage, bus, logger: options.logger ?? createSilentLogger(), now: options.now });
+  const app = await createApp({
+    config,
+    storage,
+    bus,
+    logger: options.logger ?? createSilentLogger(),
+    now: options.now,
+  });
   return {
     baseUrl: app.url,
     wsUrl: `${app.url.replace(/^http/, 'ws')}${WS_PATH}`,

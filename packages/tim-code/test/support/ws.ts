@@ -28,7 +28,9 @@ export class TestSocket {
   private readonly waiters = new Set<Waiter>();
 
   private constructor(readonly ws: WebSocket) {
-    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     ws.on('message', (data) => {
       const text = (data as Buffer).toString('utf8');
       const parsed = ServerFrame.safeParse(JSON.parse(text));
@@ -100,7 +102,7 @@ export class TestSocket {
   /** Update ids received for a space so far, in arrival order, taken from the inbox. */
   takeUpdateIds(spaceId: string): number[] {
     const ids: number[] = [];
-    for (let index = 0; index < this.inbox.length; ) {
+    for (let index = 0; index < this.inbox.length;) {
       const frame = this.inbox[index];
       if (frame?.type === 'update' && frame.update.spaceId === spaceId) {
         ids.push(frame.update.id);
@@ -136,7 +138,11 @@ export function refusedUpgrade(url: string, options: ClientOptions = {}): Promis
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.once('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: text === '' ? undefined : (JSON.parse(text) as unknown),
+        });
       });
     });
     ws.once('error', reject);
@@ -149,7 +155,12 @@ export function nextFrame(socket: TestSocket, match: FrameMatch, timeoutMs = 500
 }
 
 /** Waits until `count` update frames of a space have arrived and returns their ids. */
-export async function collectUpdateIds(socket: TestSocket, spaceId: string, count: number, timeoutMs = 10_000): Promise<number[]> {
+export async function collectUpdateIds(
+  socket: TestSocket,
+  spaceId: string,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<number[]> {
   const ids: number[] = [];
   while (ids.length < count) {
     const frame = (await nextFrame(socket, { type: 'update', update: { spaceId } }, timeoutMs)) as UpdateFrame;

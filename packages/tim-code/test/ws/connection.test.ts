@@ -13,7 +13,12 @@ let server: TestServer;
 let ada: Member;
 beforeAll(async () => {
   server = await startServer({
-    config: { authTimeoutMs: 200, maxSubscriptionsPerConnection: 2, maxConnectionsPerTimite: 2, allowedOrigins: ['http://allowed.example'] },
+    config: {
+      authTimeoutMs: 200,
+      maxSubscriptionsPerConnection: 2,
+      maxConnectionsPerTimite: 2,
+      allowedOrigins: ['http://allowed.example'],
+    },
   });
   ada = await register(server, 'ada');
 });
@@ -25,7 +30,11 @@ describe('GET /api/v1/ws: authentication', () => {
   it('answers ready with the timite for a valid key', async () => {
     const socket = await TestSocket.open(server.wsUrl);
     socket.send({ type: 'auth', key: ada.key });
-    expect(await nextFrame(socket, { type: 'ready' })).toEqual({ type: 'ready', timite: ada.timite, heartbeatMs: DEFAULT_LIMITS.heartbeatMs });
+    expect(await nextFrame(socket, { type: 'ready' })).toEqual({
+      type: 'ready',
+      timite: ada.timite,
+      heartbeatMs: DEFAULT_LIMITS.heartbeatMs,
+    });
     await socket.close();
   });
 
@@ -110,6 +119,14 @@ describe('GET /api/v1/ws: frames', () => {
 
   it('leaves no connection, subscription or presence behind once every socket closed', async () => {
     await waitFor(() => server.app.stats().connections === 0, 'connections to drain');
-    expect(server.app.stats()).toEqual({ connections: 0, subscriptions: 0, presenceEntries: 0, hubSpaces: 0, hubSubscriptions: 0, pendingFrames: 0, unauthenticatedSockets: 0 });
+    expect(server.app.stats()).toEqual({
+      connections: 0,
+      subscriptions: 0,
+      presenceEntries: 0,
+      hubSpaces: 0,
+      hubSubscriptions: 0,
+      pendingFrames: 0,
+      unauthenticatedSockets: 0,
+    });
   });
 });

@@ -117,7 +117,14 @@ function range(from: number, to: number): number[] {
 }
 
 async function appendBig(storage: Storage, senderId: number): Promise<Update> {
-  const result = await storage.appendMessage({ spaceId: 'main', senderId, content: CONTENT, mentions: [], createdAt: new Date(), maxAgentStreak: 10 });
+  const result = await storage.appendMessage({
+    spaceId: 'main',
+    senderId,
+    content: CONTENT,
+    mentions: [],
+    createdAt: new Date(),
+    maxAgentStreak: 10,
+  });
   if (result.outcome !== 'created') throw new Error(`append: ${result.outcome}`);
   return result.update;
 }
@@ -127,7 +134,11 @@ const backends: Array<{ name: string; open: () => Promise<{ storage?: Storage; c
   {
     name: 'PostgreSQL',
     open: async () => {
-      const storage = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema: uniqueSchemaName(), maxConnections: 4 });
+      const storage = await createPostgresStorage({
+        connectionString: TEST_DATABASE_URL,
+        schema: uniqueSchemaName(),
+        maxConnections: 4,
+      });
       return { storage, close: () => storage.close() };
     },
   },

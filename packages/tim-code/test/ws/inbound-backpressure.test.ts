@@ -39,7 +39,8 @@ describe('a peer that floods frames', () => {
     ws.on('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString('utf8')) as { type: string; message?: string };
       if (frame.type === 'ready') {
-        for (let n = 0; n < FLOOD_FRAMES; n += 1) ws.send(JSON.stringify({ type: 'subscribe', spaceId: `nowhere-${n}` }));
+        for (let n = 0; n < FLOOD_FRAMES; n += 1)
+          ws.send(JSON.stringify({ type: 'subscribe', spaceId: `nowhere-${n}` }));
         return;
       }
       answers.push(frame.message ?? frame.type);

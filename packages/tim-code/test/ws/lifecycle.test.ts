@@ -45,7 +45,11 @@ describe('application-level ping', () => {
     const ada = await register(server, 'ada');
     const socket = await TestSocket.open(server.wsUrl);
     socket.send({ type: 'auth', key: ada.key });
-    expect(await nextFrame(socket, { type: 'ready' })).toEqual({ type: 'ready', timite: ada.timite, heartbeatMs: 1000 });
+    expect(await nextFrame(socket, { type: 'ready' })).toEqual({
+      type: 'ready',
+      timite: ada.timite,
+      heartbeatMs: 1000,
+    });
     await socket.close();
   });
 

@@ -1,9 +1,4 @@
-import {
-  CLOSE_AUTH_TIMEOUT,
-  CLOSE_MESSAGE_TOO_BIG,
-  CLOSE_TOO_MANY_CONNECTIONS,
-  ErrorFrame,
-} from '@tim/protocol';
+import { CLOSE_AUTH_TIMEOUT, CLOSE_MESSAGE_TOO_BIG, CLOSE_TOO_MANY_CONNECTIONS, ErrorFrame } from '@tim/protocol';
 import { api, register, send, type Member } from '../support/http';
 import { startServer, waitFor, type TestServer } from '../support/start-server';
 import { nextFrame, TestSocket } from '../support/ws';

@@ -24,7 +24,10 @@ describe('subscribe', () => {
     const frames = (await Promise.all(sockets.map((socket) => nextFrame(socket, { type: 'update' })))) as UpdateFrame[];
     for (const frame of frames) {
       expect(frame.update.id).toBe(sent.body.updateId);
-      expect(frame.update.event).toMatchObject({ type: 'message', message: { id: sent.body.message.id, content: 'hello all' } });
+      expect(frame.update.event).toMatchObject({
+        type: 'message',
+        message: { id: sent.body.message.id, content: 'hello all' },
+      });
     }
     await Promise.all(sockets.map((socket) => socket.close()));
   });
@@ -98,7 +101,10 @@ describe('presence and activity', () => {
     await nextFrame(watcher, { type: 'presence', timite: { nick: 'bob' }, state: 'online' });
     await bobSecond.subscribe('lobby');
     const listed = await api(server, 'GET', '/spaces/lobby/presence', { key: ada.key });
-    expect((listed.body as { timites: Array<{ nick: string }> }).timites.map((timite) => timite.nick).sort()).toEqual(['ada', 'bob']);
+    expect((listed.body as { timites: Array<{ nick: string }> }).timites.map((timite) => timite.nick).sort()).toEqual([
+      'ada',
+      'bob',
+    ]);
 
     await bobFirst.close();
     await bobSecond.close();
@@ -124,7 +130,12 @@ describe('presence and activity', () => {
     await sender.subscribe('main');
     await other.subscribe('main');
     sender.send({ type: 'activity', spaceId: 'main', activity: 'typing' });
-    expect(await nextFrame(other, { type: 'activity' })).toEqual({ type: 'activity', spaceId: 'main', timite: ada.timite, activity: 'typing' });
+    expect(await nextFrame(other, { type: 'activity' })).toEqual({
+      type: 'activity',
+      spaceId: 'main',
+      timite: ada.timite,
+      activity: 'typing',
+    });
     // A later frame to the sender shows that nothing was queued for it before.
     sender.send({ type: 'unsubscribe', spaceId: 'main' });
     await nextFrame(sender, { type: 'unsubscribed' });

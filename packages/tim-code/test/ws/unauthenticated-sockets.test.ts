@@ -26,7 +26,10 @@ async function expectRefusedAsOverCap(url: string, options = {}): Promise<void> 
   const refused = await refusedUpgrade(url, options);
   expect(refused.status).toBe(429);
   expect(refused.headers['retry-after']).toBe('1');
-  expect(ErrorBody.parse(refused.body).error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining(`${CAP}`) });
+  expect(ErrorBody.parse(refused.body).error).toMatchObject({
+    code: 'rate_limited',
+    message: expect.stringContaining(`${CAP}`),
+  });
 }
 
 async function expectNoneCounted(server: TestServer): Promise<void> {
@@ -37,7 +40,9 @@ describe('unauthenticated sockets per address (TIM_MAX_UNAUTHENTICATED_PER_ADDRE
   let server: TestServer;
   let ada: Member;
   beforeAll(async () => {
-    server = await startServer({ env: { TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: String(CAP), TIM_AUTH_TIMEOUT_MS: '500' } });
+    server = await startServer({
+      env: { TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: String(CAP), TIM_AUTH_TIMEOUT_MS: '500' },
+    });
     ada = await register(server, 'ada');
   });
   afterAll(async () => {
@@ -109,7 +114,9 @@ describe('unauthenticated sockets per address behind a proxy (TIM_TRUST_PROXY)',
   const forwardedFor = (address: string) => ({ headers: { 'x-forwarded-for': address } });
 
   it('with TIM_TRUST_PROXY, counts each X-Forwarded-For address on its own budget', async () => {
-    const server = await startServer({ env: { TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: String(CAP), TIM_TRUST_PROXY: 'loopback' } });
+    const server = await startServer({
+      env: { TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: String(CAP), TIM_TRUST_PROXY: 'loopback' },
+    });
     try {
       const fromFirst = await openMany(server.wsUrl, CAP, forwardedFor('203.0.113.1'));
       await expectRefusedAsOverCap(server.wsUrl, forwardedFor('203.0.113.1'));
@@ -128,7 +135,9 @@ describe('unauthenticated sockets per address behind a proxy (TIM_TRUST_PROXY)',
     const server = await startServer({ env: { TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: String(CAP) } });
     try {
       const sockets = await Promise.all(
-        ['203.0.113.1', '203.0.113.2', '203.0.113.3'].map((address) => TestSocket.open(server.wsUrl, forwardedFor(address))),
+        ['203.0.113.1', '203.0.113.2', '203.0.113.3'].map((address) =>
+          TestSocket.open(server.wsUrl, forwardedFor(address)),
+        ),
       );
       await expectRefusedAsOverCap(server.wsUrl, forwardedFor('203.0.113.4'));
       await closeAll(sockets);

@@ -44,10 +44,14 @@ export async function requestJson<T>(request: HttpRequest<T>): Promise<HttpAnswe
   if (request.schema === undefined) return { status: response.status, body: undefined as T };
   const parsed = request.schema.safeParse(parseJsonText(text));
   if (!parsed.success) {
-    throw new TimClientError('invalid_response', `The answer of ${request.method} ${request.url} does not match the protocol.`, {
-      status: response.status,
-      details: parsed.error.issues,
-    });
+    throw new TimClientError(
+      'invalid_response',
+      `The answer of ${request.method} ${request.url} does not match the protocol.`,
+      {
+        status: response.status,
+        details: parsed.error.issues,
+      },
+    );
   }
   return { status: response.status, body: parsed.data };
 }

@@ -55,7 +55,11 @@ describe('TimSubscription', () => {
     expect(await ready).toEqual(ADA);
     expect(sub.state).toBe('open');
     expect(sub.timite).toEqual(ADA);
-    expect(await connection.nextFrame('subscribe')).toEqual({ type: 'subscribe', spaceId: 'main', receiveOwnMessages: false });
+    expect(await connection.nextFrame('subscribe')).toEqual({
+      type: 'subscribe',
+      spaceId: 'main',
+      receiveOwnMessages: false,
+    });
   });
 
   it('delivers exactly the missed updates after a reconnect, dropping the overlap', async () => {
@@ -188,7 +192,14 @@ describe('TimSubscription', () => {
     const timers = manualTimers();
     const frozen = await startSilentTcpServer();
     try {
-      const client = new TimClient({ baseUrl: frozen.baseUrl, key: 'key-ada', WebSocket, timers, readyTimeoutMs: 5000, random: () => 0 });
+      const client = new TimClient({
+        baseUrl: frozen.baseUrl,
+        key: 'key-ada',
+        WebSocket,
+        timers,
+        readyTimeoutMs: 5000,
+        random: () => 0,
+      });
       sub = client.connect();
       await frozen.nextConnection();
       const retried = nextEvent(sub, 'retry');
@@ -289,7 +300,11 @@ describe('TimSubscription', () => {
 
     // From here the peer answers nothing, as a SIGSTOPped server does.
     const reconnecting = await nextEvent(sub, 'state', (change) => change.next === 'reconnecting');
-    expect(reconnecting).toEqual({ previous: 'open', next: 'reconnecting', reason: 'no frame from the server in 100 ms' });
+    expect(reconnecting).toEqual({
+      previous: 'open',
+      next: 'reconnecting',
+      reason: 'no frame from the server in 100 ms',
+    });
     expect(await frozen.closed).toBe(1000);
     const resumed = await acceptMain(2);
     expect(resumed.after).toBe(2);

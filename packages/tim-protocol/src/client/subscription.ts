@@ -1,11 +1,4 @@
-import type {
-  Activity,
-  ActivityEvent,
-  PresenceEvent,
-  Timite,
-  Update,
-  UpdateEnvelope,
-} from '../schemas/entities';
+import type { Activity, ActivityEvent, PresenceEvent, Timite, Update, UpdateEnvelope } from '../schemas/entities';
 import { ActivityFrame, SubscribeFrame, type ClientFrame, type ReadyFrame, type ServerFrame } from '../schemas/frames';
 import { CLOSE_UNAUTHENTICATED } from '../schemas/limits';
 import { backoffDelay, type BackoffOptions } from './backoff';
@@ -134,7 +127,10 @@ export class TimSubscription {
     return this.timiteValue;
   }
 
-  on<K extends keyof TimSubscriptionEvents>(name: K, listener: (payload: TimSubscriptionEvents[K]) => void): Unsubscribe {
+  on<K extends keyof TimSubscriptionEvents>(
+    name: K,
+    listener: (payload: TimSubscriptionEvents[K]) => void,
+  ): Unsubscribe {
     return this.emitter.on(name, listener);
   }
 
@@ -276,12 +272,20 @@ export class TimSubscription {
         // invalid_request without a spaceId: its frames are checked before they leave.
         if (!this.isPingKnown && code === 'invalid_request' && spaceId === undefined) return;
         const space = spaceId === undefined ? undefined : this.spaces.get(spaceId);
-        if (spaceId !== undefined && space !== undefined && space.confirmedHeadId === undefined && SUBSCRIBE_REFUSALS.has(code)) {
+        if (
+          spaceId !== undefined &&
+          space !== undefined &&
+          space.confirmedHeadId === undefined &&
+          SUBSCRIBE_REFUSALS.has(code)
+        ) {
           this.spaces.delete(spaceId);
           this.healthWatch?.replayProgressed();
         }
         const message = frame.message ?? `The server answered '${code}'.`;
-        return this.emitter.emit('error', new TimClientError(code, message, { details, ...(spaceId ? { spaceId } : {}) }));
+        return this.emitter.emit(
+          'error',
+          new TimClientError(code, message, { details, ...(spaceId ? { spaceId } : {}) }),
+        );
       }
       case 'pong':
         return;
@@ -298,7 +302,8 @@ export class TimSubscription {
       intervalMs,
       timers: this.options.timers,
       sendPing: () => this.send({ type: 'ping' }),
-      onSilence: () => this.disconnect(`no frame from the server in ${SILENT_INTERVALS * intervalMs} ms`, { reconnect: true }),
+      onSilence: () =>
+        this.disconnect(`no frame from the server in ${SILENT_INTERVALS * intervalMs} ms`, { reconnect: true }),
     });
     this.healthWatch = startHealthWatch({
       healthyAfterMs: this.options.healthyAfterMs,

@@ -72,8 +72,14 @@ describe('TimClient over HTTP', () => {
     expect(await client.presence('main')).toEqual(online);
   });
 
-  it('reads the server\'s limits and from then on checks content against its content limit', async () => {
-    const limits = { messageChars: 5000, httpBodyBytes: 20_256, wsFrameBytes: 65_536, subscriptionsPerConnection: 50, connectionsPerTimite: 20 };
+  it("reads the server's limits and from then on checks content against its content limit", async () => {
+    const limits = {
+      messageChars: 5000,
+      httpBodyBytes: 20_256,
+      wsFrameBytes: 65_536,
+      subscriptionsPerConnection: 50,
+      connectionsPerTimite: 20,
+    };
     const { client, http } = await clientAnswering((request, response) => {
       if (request.url === '/api/v1/limits') return reply(response, 200, { limits });
       return reply(response, 201, { message: messageFor(request.body), updateId: 1 });
@@ -174,9 +180,13 @@ describe('TimClient over HTTP', () => {
 
   it('refuses invalid input before sending it', async () => {
     const { client, http } = await clientAnswering((_request, response) => reply(response, 204));
-    expect(await failure(client.createSpace({ id: 'Not A Slug', name: 'x' }))).toMatchObject({ code: 'invalid_request' });
+    expect(await failure(client.createSpace({ id: 'Not A Slug', name: 'x' }))).toMatchObject({
+      code: 'invalid_request',
+    });
     expect(await failure(client.sendMessage('main', '   '))).toMatchObject({ code: 'invalid_request' });
-    expect(await failure(client.readUpdates('main', { after: 1, before: 5 }))).toMatchObject({ code: 'invalid_request' });
+    expect(await failure(client.readUpdates('main', { after: 1, before: 5 }))).toMatchObject({
+      code: 'invalid_request',
+    });
     expect(http.requests).toEqual([]);
   });
 });

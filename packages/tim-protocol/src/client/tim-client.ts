@@ -221,7 +221,7 @@ export class TimClient {
    */
   connect(): TimSubscription {
     if (this.WebSocketImpl === undefined) {
-      throw new TypeError('No WebSocket implementation: pass options.WebSocket (in Node, `ws`\'s WebSocket).');
+      throw new TypeError("No WebSocket implementation: pass options.WebSocket (in Node, `ws`'s WebSocket).");
     }
     if (this.currentKey === undefined) {
       throw new TimClientError('unauthenticated', 'Log in, register or set a key before connecting.');

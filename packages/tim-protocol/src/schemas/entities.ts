@@ -1,19 +1,12 @@
 import { z } from 'zod';
-import {
-  CLIENT_MSG_ID_MAX_CHARS,
-  NICK_MAX_CHARS,
-  SPACE_ID_MAX_CHARS,
-  SPACE_NAME_MAX_CHARS,
-} from './limits';
+import { CLIENT_MSG_ID_MAX_CHARS, NICK_MAX_CHARS, SPACE_ID_MAX_CHARS, SPACE_NAME_MAX_CHARS } from './limits';
 
 /** Characters a nick may contain; `@nick` mentions end at the first character outside it. */
 export const NICK_CHAR_CLASS = 'A-Za-z0-9_.-';
 
-export const Nick = z
-  .string()
-  .regex(new RegExp(`^[${NICK_CHAR_CLASS}]{1,${NICK_MAX_CHARS}}$`), {
-    error: `A nick is 1–${NICK_MAX_CHARS} characters of letters, digits, "_", "." and "-".`,
-  });
+export const Nick = z.string().regex(new RegExp(`^[${NICK_CHAR_CLASS}]{1,${NICK_MAX_CHARS}}$`), {
+  error: `A nick is 1–${NICK_MAX_CHARS} characters of letters, digits, "_", "." and "-".`,
+});
 export type Nick = z.infer<typeof Nick>;
 
 export const SpaceId = z.string().regex(new RegExp(`^[a-z0-9-]{1,${SPACE_ID_MAX_CHARS}}$`), {

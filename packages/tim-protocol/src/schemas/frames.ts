@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import {
-  Activity,
-  ActivityEvent,
-  PresenceEvent,
-  SpaceId,
-  Timite,
-  UpdateCursor,
-  UpdateEnvelope,
-} from './entities';
+import { Activity, ActivityEvent, PresenceEvent, SpaceId, Timite, UpdateCursor, UpdateEnvelope } from './entities';
 
 // Client → server
 

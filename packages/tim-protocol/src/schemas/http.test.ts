@@ -17,12 +17,15 @@ describe('SendMessageRequest', () => {
 });
 
 describe('createSendMessageRequest', () => {
-  it('checks content against a server\'s configured limit, in code points, and names the limit when refusing', () => {
+  it("checks content against a server's configured limit, in code points, and names the limit when refusing", () => {
     const schema = createSendMessageRequest(10);
     expect(schema.parse({ content: ` ${'😀'.repeat(10)} ` }).content).toBe('😀'.repeat(10));
     const refused = schema.safeParse({ content: '😀'.repeat(11) });
     expect(refused.success).toBe(false);
-    expect(refused.error?.issues[0]).toMatchObject({ path: ['content'], message: 'A message is at most 10 characters.' });
+    expect(refused.error?.issues[0]).toMatchObject({
+      path: ['content'],
+      message: 'A message is at most 10 characters.',
+    });
     expect(createSendMessageRequest(5000).safeParse({ content: 'x'.repeat(5000) }).success).toBe(true);
   });
 });

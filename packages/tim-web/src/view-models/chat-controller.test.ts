@@ -30,7 +30,8 @@ const SERVER_LIMITS: ServerLimits = {
  */
 function createFakeClient(updates: Update[], limits: () => Promise<ServerLimits> = async () => ({ ...SERVER_LIMITS })) {
   const events = new Emitter<TimSubscriptionEvents>();
-  const sends: Array<{ clientMsgId: string; content: string; settle: (outcome: SendMessageResult | Error) => void }> = [];
+  const sends: Array<{ clientMsgId: string; content: string; settle: (outcome: SendMessageResult | Error) => void }> =
+    [];
   const subscribed: Array<{ spaceId: string; after?: number }> = [];
   const state: { value: SubscriptionState } = { value: 'open' };
   const sub: ChatSubscription = {
@@ -106,14 +107,18 @@ async function startController(updates: Update[], limits?: () => Promise<ServerL
 }
 
 const kinds = (view: ChatView) =>
-  view.items.map((item) => (item.kind === 'message' ? `u${item.updateId}` : `${item.item.status}:${item.item.content}`));
+  view.items.map((item) =>
+    item.kind === 'message' ? `u${item.updateId}` : `${item.item.status}:${item.item.content}`,
+  );
 
 describe('ChatController', () => {
-  it('sizes the composer by the server\'s content limit, and keeps the protocol default when the server does not say', async () => {
+  it("sizes the composer by the server's content limit, and keeps the protocol default when the server does not say", async () => {
     const raised = await startController([], async () => ({ ...SERVER_LIMITS, messageChars: 5000 }));
     await settle();
     expect(raised.current().maxContentChars).toBe(5000);
-    const older = await startController([], () => Promise.reject(new TimClientError('not_found', 'No route GET /limits.')));
+    const older = await startController([], () =>
+      Promise.reject(new TimClientError('not_found', 'No route GET /limits.')),
+    );
     await settle();
     expect(older.current().maxContentChars).toBe(DEFAULT_LIMITS.messageChars);
   });
@@ -156,7 +161,10 @@ describe('ChatController', () => {
     fake.sends[0]?.settle(new TimClientError('network', 'fetch failed'));
     await first;
     const failed = current().items[0];
-    expect(failed?.kind === 'outbox' && failed.item).toMatchObject({ status: 'failed', failure: expect.stringMatching(/Could not reach/) });
+    expect(failed?.kind === 'outbox' && failed.item).toMatchObject({
+      status: 'failed',
+      failure: expect.stringMatching(/Could not reach/),
+    });
 
     const retry = controller.retry('c1');
     await settle();

@@ -1,4 +1,13 @@
-import { DEFAULT_LIMITS, type Message, type Space, type SpaceId, type Timite, type TimClient, type TimSubscription, type Update } from '@tim/protocol';
+import {
+  DEFAULT_LIMITS,
+  type Message,
+  type Space,
+  type SpaceId,
+  type Timite,
+  type TimClient,
+  type TimSubscription,
+  type Update,
+} from '@tim/protocol';
 import { describeError } from './error-words';
 import type { KeyValueStore } from './key-value-store';
 import { Outbox, type OutboxItem } from './outbox';
@@ -6,7 +15,10 @@ import { People, TypingThrottle } from './people';
 import { Timeline } from './timeline';
 
 /** The part of a `TimSubscription` the chat screen uses; tests pass a fake. */
-export type ChatSubscription = Pick<TimSubscription, 'state' | 'on' | 'subscribe' | 'unsubscribe' | 'sendActivity' | 'close'>;
+export type ChatSubscription = Pick<
+  TimSubscription,
+  'state' | 'on' | 'subscribe' | 'unsubscribe' | 'sendActivity' | 'close'
+>;
 
 /** The part of `TimClient` the chat screen uses; tests pass a fake. */
 export type ChatClient = Pick<

@@ -16,7 +16,9 @@ describe('describeError', () => {
 
   it('falls back to the server’s sentence, then to a generic one', () => {
     expect(describeError({ code: 'conflict', message: 'That nick is taken.' })).toBe('That nick is taken.');
-    expect(describeError({ code: 'unauthenticated', message: 'Wrong nick or password.' })).toBe('Wrong nick or password.');
+    expect(describeError({ code: 'unauthenticated', message: 'Wrong nick or password.' })).toBe(
+      'Wrong nick or password.',
+    );
     expect(describeError(new Error(''))).toMatch(/Something went wrong/);
     expect(describeError('boom')).toMatch(/Something went wrong/);
   });

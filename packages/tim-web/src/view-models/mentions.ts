@@ -1,8 +1,7 @@
 import { NICK_CHAR_CLASS, NICK_MAX_CHARS, findMentionedNicks } from '@tim/protocol';
 
 export type ContentPart =
-  | { kind: 'text'; text: string }
-  | { kind: 'mention'; text: string; nick: string; isMe: boolean };
+  { kind: 'text'; text: string } | { kind: 'mention'; text: string; nick: string; isMe: boolean };
 
 /**
  * Splits message content into plain text and `@nick` mentions, by the protocol's rule: a
@@ -25,7 +24,12 @@ export function splitMentions(content: string, myNick?: string): ContentPart[] {
 }
 
 /** True when the content names the reader; `mentionIds` (from the server) wins when present. */
-export function mentionsMe(options: { content: string; myNick: string; myId: number; mentionIds?: readonly number[] }): boolean {
+export function mentionsMe(options: {
+  content: string;
+  myNick: string;
+  myId: number;
+  mentionIds?: readonly number[];
+}): boolean {
   if (options.mentionIds !== undefined) return options.mentionIds.includes(options.myId);
   return findMentionedNicks(options.content).includes(options.myNick.toLowerCase());
 }

@@ -1,7 +1,10 @@
 import type { Timite, Update } from '@tim/protocol';
 
 /** Builds valid updates for view-model tests; `id` doubles as the message id. */
-export function makeUpdate(id: number, options: { sender?: Timite; content?: string; clientMsgId?: string } = {}): Update {
+export function makeUpdate(
+  id: number,
+  options: { sender?: Timite; content?: string; clientMsgId?: string } = {},
+): Update {
   const sender = options.sender ?? { id: 1, nick: 'alice', kind: 'human' };
   const at = new Date(Date.UTC(2026, 0, 1, 12, 0, id)).toISOString();
   return {

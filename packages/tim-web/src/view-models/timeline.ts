@@ -75,7 +75,11 @@ export class Timeline {
    * Merges a batch into the window and returns how many entries were new.
    * `followBottom` says the reader is at the bottom, so a live batch may drop the oldest end.
    */
-  apply(updates: readonly Update[], source: UpdateSource, options: { followBottom?: boolean; headId?: number } = {}): number {
+  apply(
+    updates: readonly Update[],
+    source: UpdateSource,
+    options: { followBottom?: boolean; headId?: number } = {},
+  ): number {
     for (const update of updates) this.#headId = Math.max(this.#headId, update.id);
     if (options.headId !== undefined) this.#headId = Math.max(this.#headId, options.headId);
 

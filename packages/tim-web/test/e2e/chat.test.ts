@@ -11,7 +11,10 @@ describe('two people in the browser', () => {
     await registerInUi(ada, 'ada');
     await registerInUi(bo, 'bo');
 
-    await ada.getByRole('region', { name: /Here now/ }).getByText('bo', { exact: true }).waitFor();
+    await ada
+      .getByRole('region', { name: /Here now/ })
+      .getByText('bo', { exact: true })
+      .waitFor();
     await bo.getByRole('textbox', { name: 'Message #main' }).pressSequentially('hel');
     await ada.getByTestId('activity').getByText('bo is typing…').waitFor();
 
@@ -21,7 +24,8 @@ describe('two people in the browser', () => {
     await sendInUi(ada, 'hi bo\nsecond line');
     await bo.getByTestId('message').filter({ hasText: 'second line' }).waitFor();
 
-    for (const page of [ada, bo]) expect(await messageTexts(page)).toEqual(['hello @ada, welcome', 'hi bo\nsecond line']);
+    for (const page of [ada, bo])
+      expect(await messageTexts(page)).toEqual(['hello @ada, welcome', 'hi bo\nsecond line']);
     const time = ada.getByTestId('message').first().locator('time');
     expect(await time.getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
@@ -45,7 +49,10 @@ describe('two people in the browser', () => {
     await di.getByRole('button', { name: '+ New space' }).click();
     await di.getByLabel('New space name').fill('Night Owls');
     await di.getByRole('button', { name: 'Create' }).click();
-    await di.getByRole('button', { name: 'Night Owls', exact: true }).and(di.locator('[aria-current="page"]')).waitFor();
+    await di
+      .getByRole('button', { name: 'Night Owls', exact: true })
+      .and(di.locator('[aria-current="page"]'))
+      .waitFor();
     await sendInUi(di, 'first in the new space');
     await di.getByTestId('message').filter({ hasText: 'first in the new space' }).waitFor();
     await di.getByRole('button', { name: 'main', exact: true }).click();

@@ -25,7 +25,10 @@ describe('a frozen server (SIGSTOP)', () => {
     env.server.freeze();
     let missed: Promise<unknown> | undefined;
     try {
-      await page.getByTestId('connection').getByText('reconnecting…').waitFor({ timeout: 2 * HEARTBEAT_MS + MARGIN_MS });
+      await page
+        .getByTestId('connection')
+        .getByText('reconnecting…')
+        .waitFor({ timeout: 2 * HEARTBEAT_MS + MARGIN_MS });
       // Waits in the kernel's buffers until the server runs again; the page cannot have it yet.
       missed = gus.sendMessage('main', 'm3');
     } finally {

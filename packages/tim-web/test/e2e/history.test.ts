@@ -66,9 +66,15 @@ describe('history in the browser', () => {
     await scrollUpOnePage(page);
     const viewport = await page.getByTestId('timeline').boundingBox();
     const anchor = await page.locator('[data-key="u151"]').boundingBox();
-    expect(anchor !== null && viewport !== null && anchor.y >= viewport.y && anchor.y < viewport.y + viewport.height).toBe(true);
+    expect(
+      anchor !== null && viewport !== null && anchor.y >= viewport.y && anchor.y < viewport.y + viewport.height,
+    ).toBe(true);
 
-    for (let pages = 0; pages < 5 && !(await page.getByText('This is the beginning of the space.').isVisible()); pages += 1) {
+    for (
+      let pages = 0;
+      pages < 5 && !(await page.getByText('This is the beginning of the space.').isVisible());
+      pages += 1
+    ) {
       await scrollUpOnePage(page);
     }
     expect(await messageTexts(page)).toEqual(Array.from({ length: 250 }, (_, index) => `h${index + 1}`));

@@ -17,7 +17,10 @@ describe('the composer under a server content limit (TIM_MAX_CONTENT_CHARS)', ()
     await box.fill('y'.repeat(600));
     await ada.getByText('600 / 600 characters').waitFor();
     await send.click();
-    await ada.getByTestId('message').filter({ hasText: 'y'.repeat(600) }).waitFor();
+    await ada
+      .getByTestId('message')
+      .filter({ hasText: 'y'.repeat(600) })
+      .waitFor();
     expect(await messageTexts(ada)).toEqual(['y'.repeat(600)]);
   });
 });

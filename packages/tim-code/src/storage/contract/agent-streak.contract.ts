@@ -41,7 +41,9 @@ export function describeAgentStreakContract(makeStorage: MakeStorage): void {
       const bot = await fixture.createAgent('bot');
       await fixture.createSpace('other');
       await fixture.appendCreated({ sender: bot, spaceId: 'main', maxAgentStreak: 1 });
-      expect((await fixture.append({ sender: bot, spaceId: 'main', maxAgentStreak: 1 })).outcome).toBe('agent_turn_limit');
+      expect((await fixture.append({ sender: bot, spaceId: 'main', maxAgentStreak: 1 })).outcome).toBe(
+        'agent_turn_limit',
+      );
       expect(await fixture.appendCreated({ sender: bot, spaceId: 'other', maxAgentStreak: 1 })).toBe(1);
     });
 

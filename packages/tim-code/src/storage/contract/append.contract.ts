@@ -92,7 +92,8 @@ export function describeAppendContract(makeStorage: MakeStorage): void {
       }
       expect(storedByMessageId.size).toBe(count);
       for (const result of results) {
-        if (result.outcome === 'created') expect(storedByMessageId.get(result.update.event.message.id)).toEqual(result.update);
+        if (result.outcome === 'created')
+          expect(storedByMessageId.get(result.update.event.message.id)).toEqual(result.update);
       }
     });
 
@@ -104,7 +105,9 @@ export function describeAppendContract(makeStorage: MakeStorage): void {
     });
 
     it('rejects a sender id that names no timite', async () => {
-      await expect(fixture.append({ sender: { id: 999_999, nick: 'ghost', kind: 'human' } })).rejects.toHaveProperty('message');
+      await expect(fixture.append({ sender: { id: 999_999, nick: 'ghost', kind: 'human' } })).rejects.toHaveProperty(
+        'message',
+      );
       expect(await fixture.storage().headId('main')).toBe(0);
     });
   });
@@ -115,7 +118,12 @@ export function describeAppendContract(makeStorage: MakeStorage): void {
     it('answers a repeat from the same sender with the original update and adds nothing', async () => {
       const ann = await fixture.createHuman('ann');
       const first = await fixture.append({ sender: ann, clientMsgId: 'c-1', content: 'hello', createdAt: T0 });
-      const repeat = await fixture.append({ sender: ann, clientMsgId: 'c-1', content: 'hello', createdAt: msAfterT0(5_000) });
+      const repeat = await fixture.append({
+        sender: ann,
+        clientMsgId: 'c-1',
+        content: 'hello',
+        createdAt: msAfterT0(5_000),
+      });
       expect(first.outcome).toBe('created');
       expect(repeat).toEqual({ outcome: 'duplicate', update: first.outcome === 'created' ? first.update : undefined });
       expect(await fixture.storage().headId('main')).toBe(1);

@@ -44,7 +44,11 @@ export function useStorage(makeStorage: MakeStorage): StorageFixture {
   }
 
   async function createTimite(nick: string, kind: Timite['kind']): Promise<Timite> {
-    const result = await storage().createTimite({ nick, kind, passwordHash: kind === 'human' ? `hash-of-${nick}` : null });
+    const result = await storage().createTimite({
+      nick,
+      kind,
+      passwordHash: kind === 'human' ? `hash-of-${nick}` : null,
+    });
     if (!result.created) throw new Error(`The fixture could not create ${nick}: ${result.reason}`);
     return result.timite;
   }

@@ -12,7 +12,9 @@ export function describeReadUpdatesContract(makeStorage: MakeStorage): void {
       }
     }
 
-    async function idsOf(range: { after: number; limit: number } | { before: number; limit: number }): Promise<number[]> {
+    async function idsOf(
+      range: { after: number; limit: number } | { before: number; limit: number },
+    ): Promise<number[]> {
       return (await fixture.storage().readUpdates('main', range)).map((update) => update.id);
     }
 

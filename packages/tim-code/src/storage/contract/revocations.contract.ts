@@ -14,7 +14,12 @@ export function describeRevocationsContract(makeStorage: MakeStorage): void {
       const ann = await fixture.createHuman('ann');
       const bot = await fixture.createAgent('bot');
       const storage = fixture.storage();
-      await storage.createSession({ keyHash: 'ann-key', timiteId: ann.id, createdAt: T0, expiresAt: msAfterT0(60_000) });
+      await storage.createSession({
+        keyHash: 'ann-key',
+        timiteId: ann.id,
+        createdAt: T0,
+        expiresAt: msAfterT0(60_000),
+      });
       await storage.createSession({ keyHash: 'bot-token', timiteId: bot.id, createdAt: T0, expiresAt: null });
 
       await storage.deleteSession('ann-key', T0);
@@ -53,14 +58,19 @@ export function describeRevocationsContract(makeStorage: MakeStorage): void {
     it('prunes exactly the entries appended before the given time; later seqs stay higher', async () => {
       const ann = await fixture.createHuman('ann');
       const storage = fixture.storage();
-      for (const [key, at] of [['old', T0], ['new', msAfterT0(1000)]] as const) {
+      for (const [key, at] of [
+        ['old', T0],
+        ['new', msAfterT0(1000)],
+      ] as const) {
         await storage.createSession({ keyHash: key, timiteId: ann.id, createdAt: T0, expiresAt: null });
         await storage.deleteSession(key, at);
       }
       const headBefore = await storage.revocationHead();
 
       expect(await storage.pruneRevocations(msAfterT0(1000))).toBe(1);
-      expect(await storage.readRevocationsAfter(0, 100)).toEqual([{ seq: headBefore, kind: 'session', keyHash: 'new' }]);
+      expect(await storage.readRevocationsAfter(0, 100)).toEqual([
+        { seq: headBefore, kind: 'session', keyHash: 'new' },
+      ]);
 
       await storage.createSession({ keyHash: 'later', timiteId: ann.id, createdAt: T0, expiresAt: null });
       await storage.deleteSession('later', msAfterT0(2000));

@@ -7,7 +7,9 @@ export function describeSessionsContract(makeStorage: MakeStorage): void {
 
     it('finds a live session with its timite and times', async () => {
       const ann = await fixture.createHuman('ann');
-      await fixture.storage().createSession({ keyHash: 'k1', timiteId: ann.id, createdAt: T0, expiresAt: msAfterT0(60_000) });
+      await fixture
+        .storage()
+        .createSession({ keyHash: 'k1', timiteId: ann.id, createdAt: T0, expiresAt: msAfterT0(60_000) });
       expect(await fixture.storage().findSession('k1', msAfterT0(59_999))).toEqual({
         timite: ann,
         createdAt: T0,
@@ -29,14 +31,18 @@ export function describeSessionsContract(makeStorage: MakeStorage): void {
 
     it('gives undefined from the instant a session expires', async () => {
       const ann = await fixture.createHuman('ann');
-      await fixture.storage().createSession({ keyHash: 'k1', timiteId: ann.id, createdAt: T0, expiresAt: msAfterT0(60_000) });
+      await fixture
+        .storage()
+        .createSession({ keyHash: 'k1', timiteId: ann.id, createdAt: T0, expiresAt: msAfterT0(60_000) });
       expect(await fixture.storage().findSession('k1', msAfterT0(60_000))).toBeUndefined();
       expect(await fixture.storage().findSession('k1', msAfterT0(120_000))).toBeUndefined();
     });
 
     it('gives undefined after the session is deleted, and deleting twice is harmless', async () => {
       const ann = await fixture.createHuman('ann');
-      await fixture.storage().createSession({ keyHash: 'k1', timiteId: ann.id, createdAt: T0, expiresAt: msAfterT0(60_000) });
+      await fixture
+        .storage()
+        .createSession({ keyHash: 'k1', timiteId: ann.id, createdAt: T0, expiresAt: msAfterT0(60_000) });
       await fixture.storage().deleteSession('k1', T0);
       await fixture.storage().deleteSession('k1', T0);
       expect(await fixture.storage().findSession('k1', T0)).toBeUndefined();
@@ -47,7 +53,11 @@ export function describeSessionsContract(makeStorage: MakeStorage): void {
       await fixture.storage().createSession({ keyHash: 'token', timiteId: bot.id, createdAt: T0, expiresAt: null });
       const farFuture = new Date('2999-12-31T23:59:59.999Z');
       expect(await fixture.storage().deleteExpiredSessions(farFuture)).toBe(0);
-      expect(await fixture.storage().findSession('token', farFuture)).toEqual({ timite: bot, createdAt: T0, expiresAt: null });
+      expect(await fixture.storage().findSession('token', farFuture)).toEqual({
+        timite: bot,
+        createdAt: T0,
+        expiresAt: null,
+      });
     });
 
     it('deletes exactly the expired sessions and counts them', async () => {

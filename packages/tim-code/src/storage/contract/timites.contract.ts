@@ -21,9 +21,17 @@ export function describeTimitesContract(makeStorage: MakeStorage): void {
 
     it('finds a timite by nick in any case, with its password hash and revoked flag', async () => {
       const bob = await fixture.createHuman('Bob');
-      expect(await fixture.storage().findTimiteByNick('bOB')).toEqual({ timite: bob, passwordHash: 'hash-of-Bob', revoked: false });
+      expect(await fixture.storage().findTimiteByNick('bOB')).toEqual({
+        timite: bob,
+        passwordHash: 'hash-of-Bob',
+        revoked: false,
+      });
       const agent = await fixture.createAgent('Helper');
-      expect(await fixture.storage().findTimiteByNick('helper')).toEqual({ timite: agent, passwordHash: null, revoked: false });
+      expect(await fixture.storage().findTimiteByNick('helper')).toEqual({
+        timite: agent,
+        passwordHash: null,
+        revoked: false,
+      });
       expect(await fixture.storage().findTimiteByNick('nobody')).toBeUndefined();
     });
 
@@ -46,7 +54,12 @@ export function describeTimitesContract(makeStorage: MakeStorage): void {
       const storage = fixture.storage();
       await storage.createSession({ keyHash: 'token-1', timiteId: agent.id, createdAt: T0, expiresAt: null });
       await storage.createSession({ keyHash: 'token-2', timiteId: agent.id, createdAt: T0, expiresAt: null });
-      await storage.createSession({ keyHash: 'human-key', timiteId: human.id, createdAt: T0, expiresAt: msAfterT0(1000) });
+      await storage.createSession({
+        keyHash: 'human-key',
+        timiteId: human.id,
+        createdAt: T0,
+        expiresAt: msAfterT0(1000),
+      });
 
       expect(await storage.revokeAgent('HELPER', T0)).toBe(true);
 
@@ -54,7 +67,11 @@ export function describeTimitesContract(makeStorage: MakeStorage): void {
       expect(await storage.listTimites('agent')).toEqual([agent]);
       expect(await storage.findSession('token-1', T0)).toBeUndefined();
       expect(await storage.findSession('token-2', T0)).toBeUndefined();
-      expect(await storage.findSession('human-key', T0)).toEqual({ timite: human, createdAt: T0, expiresAt: msAfterT0(1000) });
+      expect(await storage.findSession('human-key', T0)).toEqual({
+        timite: human,
+        createdAt: T0,
+        expiresAt: msAfterT0(1000),
+      });
       // Its tokens are gone, not merely hidden: nothing is left for the sweeper.
       expect(await storage.deleteExpiredSessions(msAfterT0(1000))).toBe(1);
     });
@@ -62,7 +79,9 @@ export function describeTimitesContract(makeStorage: MakeStorage): void {
     it('keeps a revoked agent from acting with a token issued afterwards', async () => {
       const agent = await fixture.createAgent('helper');
       await fixture.storage().revokeAgent('helper', T0);
-      await fixture.storage().createSession({ keyHash: 'late-token', timiteId: agent.id, createdAt: T0, expiresAt: null });
+      await fixture
+        .storage()
+        .createSession({ keyHash: 'late-token', timiteId: agent.id, createdAt: T0, expiresAt: null });
       expect(await fixture.storage().findSession('late-token', T0)).toBeUndefined();
     });
 
@@ -85,7 +104,7 @@ export function describeTimitesContract(makeStorage: MakeStorage): void {
   describe('reinstateAgent', () => {
     const fixture = useStorage(makeStorage);
 
-    it('clears a revoked agent\'s mark, once, so that a token issued afterwards works', async () => {
+    it("clears a revoked agent's mark, once, so that a token issued afterwards works", async () => {
       const agent = await fixture.createAgent('Helper');
       const storage = fixture.storage();
       await storage.revokeAgent('helper', T0);

@@ -62,8 +62,18 @@ describe('createPostgresStorage with several processes on one database', () => {
     if (!created.created) throw new Error('createTimite failed');
     await one.createSpace({ id: 'elsewhere', name: 'Elsewhere', createdAt: new Date() });
     const append = (storage: Storage, spaceId: string) =>
-      storage.appendMessage({ spaceId, senderId: created.timite.id, content: 'once', mentions: [], clientMsgId: 'same-id', createdAt: new Date(), maxAgentStreak: 10 });
-    const outcomes = (await Promise.all([append(one, 'main'), append(two, 'elsewhere')])).map((result) => result.outcome).sort();
+      storage.appendMessage({
+        spaceId,
+        senderId: created.timite.id,
+        content: 'once',
+        mentions: [],
+        clientMsgId: 'same-id',
+        createdAt: new Date(),
+        maxAgentStreak: 10,
+      });
+    const outcomes = (await Promise.all([append(one, 'main'), append(two, 'elsewhere')]))
+      .map((result) => result.outcome)
+      .sort();
     expect(outcomes).toEqual(['client_msg_id_conflict', 'created']);
   });
 });
@@ -71,7 +81,9 @@ describe('createPostgresStorage with several processes on one database', () => {
 describe('createPostgresStorage without a database to reach', () => {
   it('fails with a sentence naming the server, without its password', async () => {
     const attempt = createPostgresStorage({ connectionString: 'postgres://tim:s3cret@127.0.0.1:1/tim' });
-    await expect(attempt).rejects.toThrow(/^Could not connect to PostgreSQL at postgres:\/\/tim:\*\*\*@127\.0\.0\.1:1\/tim: /);
+    await expect(attempt).rejects.toThrow(
+      /^Could not connect to PostgreSQL at postgres:\/\/tim:\*\*\*@127\.0\.0\.1:1\/tim: /,
+    );
     await expect(attempt).rejects.not.toThrow(/s3cret/);
   });
 });

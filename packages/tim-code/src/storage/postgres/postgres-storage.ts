@@ -9,7 +9,20 @@ import type { AppendResult, NewMessage, RevokedKeys, Storage } from '../storage'
 import { reportingOutages } from '../store-unavailable';
 import { applyMigrations, MIGRATION_LOCK, REVOCATION_LOCK } from './migrations';
 import { isPostgresOutage } from './outage';
-import { AppendStateRow, MessageRow, RevocationRow, SessionRow, SpaceCountersRow, SpaceRow, TimiteRow, toSessionRecord, toSpace, toTimite, toTimiteRecord, toUpdate } from './rows';
+import {
+  AppendStateRow,
+  MessageRow,
+  RevocationRow,
+  SessionRow,
+  SpaceCountersRow,
+  SpaceRow,
+  TimiteRow,
+  toSessionRecord,
+  toSpace,
+  toTimite,
+  toTimiteRecord,
+  toUpdate,
+} from './rows';
 import { errorMessage } from '../../error-text';
 
 export interface PostgresStorageOptions {
@@ -51,7 +64,8 @@ const UNIQUE_VIOLATION = '23505';
  */
 export async function createPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
   const { schema } = options;
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Not a schema name: "${schema}".`);
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new Error(`Not a schema name: "${schema}".`);
   if (schema !== undefined) {
     const setup = new Pool({ connectionString: options.connectionString, max: 1 });
     try {
@@ -79,27 +93,43 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
   pool.on('error', options.onError ?? ((err) => process.emitWarning(`postgres pool: ${String(err)}`)));
   try {
     const client = await pool.connect().catch((err: unknown) => {
-      throw new Error(`Could not connect to PostgreSQL at ${redactedUrl(options.connectionString)}: ${errorMessage(err)}`, {
-        cause: err,
-      });
+      throw new Error(
+        `Could not connect to PostgreSQL at ${redactedUrl(options.connectionString)}: ${errorMessage(err)}`,
+        {
+          cause: err,
+        },
+      );
     });
     try {
       await applyMigrations(client);
     } finally {
       client.release();
     }
-    await pool.query('INSERT INTO spaces (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [MAIN_SPACE_ID, Date.now()]);
+    await pool.query('INSERT INTO spaces (id, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (id) DO NOTHING', [
+      MAIN_SPACE_ID,
+      Date.now(),
+    ]);
   } catch (err) {
     await pool.end();
     throw err;
   }
 
-  async function rows<S extends z.ZodType>(schemaOfRow: S, text: string, values: unknown[], client?: PoolClient): Promise<Array<z.infer<S>>> {
+  async function rows<S extends z.ZodType>(
+    schemaOfRow: S,
+    text: string,
+    values: unknown[],
+    client?: PoolClient,
+  ): Promise<Array<z.infer<S>>> {
     const result = await (client ?? pool).query<QueryResultRow>(text, values);
     return result.rows.map((row) => schemaOfRow.parse(row) as z.infer<S>);
   }
 
-  async function first<S extends z.ZodType>(schemaOfRow: S, text: string, values: unknown[], client?: PoolClient): Promise<z.infer<S> | undefined> {
+  async function first<S extends z.ZodType>(
+    schemaOfRow: S,
+    text: string,
+    values: unknown[],
+    client?: PoolClient,
+  ): Promise<z.infer<S> | undefined> {
     return (await rows(schemaOfRow, text, values, client))[0];
   }
 
@@ -139,7 +169,11 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
    */
   async function appendOnce(input: NewMessage): Promise<AppendResult> {
     return inTransaction(async (client) => {
-      const read = await client.query({ name: 'tim-append-state', text: APPEND_STATE, values: [input.spaceId, input.senderId, input.clientMsgId ?? null] });
+      const read = await client.query({
+        name: 'tim-append-state',
+        text: APPEND_STATE,
+        values: [input.spaceId, input.senderId, input.clientMsgId ?? null],
+      });
       if (read.rows[0] === undefined) return { outcome: 'space_not_found' };
       const state = AppendStateRow.parse(read.rows[0]);
       const plan = planAppend(input, {
@@ -151,162 +185,191 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       const inserted = await client.query<{ id: string }>({
         name: 'tim-append-insert',
         text: APPEND_INSERT,
-        values: [input.spaceId, plan.updateId, input.senderId, input.content, input.mentions, input.clientMsgId ?? null, input.createdAt.getTime(), plan.agentStreak],
+        values: [
+          input.spaceId,
+          plan.updateId,
+          input.senderId,
+          input.content,
+          input.mentions,
+          input.clientMsgId ?? null,
+          input.createdAt.getTime(),
+          plan.agentStreak,
+        ],
       });
       return { outcome: 'created', update: toCreatedUpdate(input, plan, Number(inserted.rows[0]?.id)) };
     });
   }
 
-  return reportingOutages({
-    async createTimite(input) {
-      const row = await first(
-        TimiteRow,
-        `INSERT INTO timites (nick, kind, password_hash) VALUES ($1, $2, $3)
+  return reportingOutages(
+    {
+      async createTimite(input) {
+        const row = await first(
+          TimiteRow,
+          `INSERT INTO timites (nick, kind, password_hash) VALUES ($1, $2, $3)
          ON CONFLICT ((lower(nick))) DO NOTHING RETURNING ${TIMITE_COLUMNS}`,
-        [input.nick, input.kind, input.passwordHash],
-      );
-      return row === undefined ? { created: false, reason: 'nick_taken' } : { created: true, timite: toTimite(row) };
-    },
+          [input.nick, input.kind, input.passwordHash],
+        );
+        return row === undefined ? { created: false, reason: 'nick_taken' } : { created: true, timite: toTimite(row) };
+      },
 
-    async findTimiteByNick(nick) {
-      const row = await first(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE lower(nick) = lower($1)`, [nick]);
-      return row === undefined ? undefined : toTimiteRecord(row);
-    },
+      async findTimiteByNick(nick) {
+        const row = await first(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE lower(nick) = lower($1)`, [
+          nick,
+        ]);
+        return row === undefined ? undefined : toTimiteRecord(row);
+      },
 
-    async listTimites(kind) {
-      const found =
-        kind === undefined
-          ? await rows(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites ORDER BY id`, [])
-          : await rows(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE kind = $1 ORDER BY id`, [kind]);
-      return found.map(toTimite);
-    },
+      async listTimites(kind) {
+        const found =
+          kind === undefined
+            ? await rows(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites ORDER BY id`, [])
+            : await rows(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE kind = $1 ORDER BY id`, [kind]);
+        return found.map(toTimite);
+      },
 
-    async revokeAgent(nick, now) {
-      return inTransaction(async (client) => {
-        const row = await first(TimiteRow, `SELECT ${TIMITE_COLUMNS} FROM timites WHERE lower(nick) = lower($1) FOR UPDATE`, [nick], client);
-        if (row === undefined || row.kind !== 'agent') return false;
-        await client.query('UPDATE timites SET revoked = true WHERE id = $1', [row.id]);
-        await client.query('DELETE FROM sessions WHERE timite_id = $1', [row.id]);
-        await appendRevocation(client, { kind: 'timite', timiteId: row.id }, now);
-        return true;
-      });
-    },
+      async revokeAgent(nick, now) {
+        return inTransaction(async (client) => {
+          const row = await first(
+            TimiteRow,
+            `SELECT ${TIMITE_COLUMNS} FROM timites WHERE lower(nick) = lower($1) FOR UPDATE`,
+            [nick],
+            client,
+          );
+          if (row === undefined || row.kind !== 'agent') return false;
+          await client.query('UPDATE timites SET revoked = true WHERE id = $1', [row.id]);
+          await client.query('DELETE FROM sessions WHERE timite_id = $1', [row.id]);
+          await appendRevocation(client, { kind: 'timite', timiteId: row.id }, now);
+          return true;
+        });
+      },
 
-    async reinstateAgent(nick) {
-      const row = await first(
-        TimiteRow,
-        `UPDATE timites SET revoked = false WHERE lower(nick) = lower($1) AND kind = 'agent' AND revoked RETURNING ${TIMITE_COLUMNS}`,
-        [nick],
-      );
-      return row === undefined ? undefined : toTimite(row);
-    },
+      async reinstateAgent(nick) {
+        const row = await first(
+          TimiteRow,
+          `UPDATE timites SET revoked = false WHERE lower(nick) = lower($1) AND kind = 'agent' AND revoked RETURNING ${TIMITE_COLUMNS}`,
+          [nick],
+        );
+        return row === undefined ? undefined : toTimite(row);
+      },
 
-    async createSession(input) {
-      await pool.query('INSERT INTO sessions (key_hash, timite_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
-        input.keyHash,
-        input.timiteId,
-        input.createdAt.getTime(),
-        input.expiresAt === null ? null : input.expiresAt.getTime(),
-      ]);
-    },
+      async createSession(input) {
+        await pool.query('INSERT INTO sessions (key_hash, timite_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+          input.keyHash,
+          input.timiteId,
+          input.createdAt.getTime(),
+          input.expiresAt === null ? null : input.expiresAt.getTime(),
+        ]);
+      },
 
-    async findSession(keyHash, now) {
-      const row = await first(
-        SessionRow,
-        `SELECT s.created_at, s.expires_at, t.id AS timite_id, t.nick, t.kind
+      async findSession(keyHash, now) {
+        const row = await first(
+          SessionRow,
+          `SELECT s.created_at, s.expires_at, t.id AS timite_id, t.nick, t.kind
          FROM sessions s JOIN timites t ON t.id = s.timite_id
          WHERE s.key_hash = $1 AND (s.expires_at IS NULL OR s.expires_at > $2) AND NOT t.revoked`,
-        [keyHash, now.getTime()],
-      );
-      return row === undefined ? undefined : toSessionRecord(row);
-    },
+          [keyHash, now.getTime()],
+        );
+        return row === undefined ? undefined : toSessionRecord(row);
+      },
 
-    async deleteSession(keyHash, now) {
-      await inTransaction(async (client) => {
-        const deleted = await client.query('DELETE FROM sessions WHERE key_hash = $1', [keyHash]);
-        if (deleted.rowCount !== 0) await appendRevocation(client, { kind: 'session', keyHash }, now);
-      });
-    },
+      async deleteSession(keyHash, now) {
+        await inTransaction(async (client) => {
+          const deleted = await client.query('DELETE FROM sessions WHERE key_hash = $1', [keyHash]);
+          if (deleted.rowCount !== 0) await appendRevocation(client, { kind: 'session', keyHash }, now);
+        });
+      },
 
-    async deleteExpiredSessions(now) {
-      const result = await pool.query('DELETE FROM sessions WHERE expires_at <= $1', [now.getTime()]);
-      return result.rowCount ?? 0;
-    },
+      async deleteExpiredSessions(now) {
+        const result = await pool.query('DELETE FROM sessions WHERE expires_at <= $1', [now.getTime()]);
+        return result.rowCount ?? 0;
+      },
 
-    async readRevocationsAfter(after, limit) {
-      const found = await rows(RevocationRow, 'SELECT seq, key_hash, timite_id FROM revocations WHERE seq > $1 ORDER BY seq LIMIT $2', [after, limit]);
-      return found.map(revocationColumnsToRevocation);
-    },
+      async readRevocationsAfter(after, limit) {
+        const found = await rows(
+          RevocationRow,
+          'SELECT seq, key_hash, timite_id FROM revocations WHERE seq > $1 ORDER BY seq LIMIT $2',
+          [after, limit],
+        );
+        return found.map(revocationColumnsToRevocation);
+      },
 
-    async revocationHead() {
-      const row = await first(RevocationRow.pick({ seq: true }), 'SELECT coalesce(max(seq), 0) AS seq FROM revocations', []);
-      return row?.seq ?? 0;
-    },
+      async revocationHead() {
+        const row = await first(
+          RevocationRow.pick({ seq: true }),
+          'SELECT coalesce(max(seq), 0) AS seq FROM revocations',
+          [],
+        );
+        return row?.seq ?? 0;
+      },
 
-    async pruneRevocations(before) {
-      const result = await pool.query('DELETE FROM revocations WHERE created_at < $1', [before.getTime()]);
-      return result.rowCount ?? 0;
-    },
+      async pruneRevocations(before) {
+        const result = await pool.query('DELETE FROM revocations WHERE created_at < $1', [before.getTime()]);
+        return result.rowCount ?? 0;
+      },
 
-    async createSpace(input) {
-      const result = await pool.query('INSERT INTO spaces (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
-        input.id,
-        input.name,
-        input.createdAt.getTime(),
-      ]);
-      if (result.rowCount === 0) return { created: false, reason: 'id_taken' };
-      return { created: true, space: { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() } };
-    },
+      async createSpace(input) {
+        const result = await pool.query(
+          'INSERT INTO spaces (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
+          [input.id, input.name, input.createdAt.getTime()],
+        );
+        if (result.rowCount === 0) return { created: false, reason: 'id_taken' };
+        return { created: true, space: { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() } };
+      },
 
-    async getSpace(id) {
-      const row = await first(SpaceRow, 'SELECT id, name, created_at FROM spaces WHERE id = $1', [id]);
-      return row === undefined ? undefined : toSpace(row);
-    },
+      async getSpace(id) {
+        const row = await first(SpaceRow, 'SELECT id, name, created_at FROM spaces WHERE id = $1', [id]);
+        return row === undefined ? undefined : toSpace(row);
+      },
 
-    async listSpaces() {
-      return (await rows(SpaceRow, 'SELECT id, name, created_at FROM spaces ORDER BY seq', [])).map(toSpace);
-    },
+      async listSpaces() {
+        return (await rows(SpaceRow, 'SELECT id, name, created_at FROM spaces ORDER BY seq', [])).map(toSpace);
+      },
 
-    async appendMessage(input) {
-      try {
-        return await appendOnce(input);
-      } catch (err) {
-        // The same sender's clientMsgId appended concurrently to two spaces: the space locks do
-        // not order the two, the unique index does. Run again: the other one is now visible.
-        if (isUniqueViolation(err)) return appendOnce(input);
-        throw err;
-      }
-    },
+      async appendMessage(input) {
+        try {
+          return await appendOnce(input);
+        } catch (err) {
+          // The same sender's clientMsgId appended concurrently to two spaces: the space locks do
+          // not order the two, the unique index does. Run again: the other one is now visible.
+          if (isUniqueViolation(err)) return appendOnce(input);
+          throw err;
+        }
+      },
 
-    async readUpdates(spaceId, range) {
-      const found =
-        'after' in range
-          ? await rows(MessageRow, `${SELECT_MESSAGES} WHERE m.space_id = $1 AND m.update_id > $2 ORDER BY m.update_id LIMIT $3`, [
-              spaceId,
-              range.after,
-              range.limit,
-            ])
-          : await rows(
-              MessageRow,
-              `SELECT * FROM (${SELECT_MESSAGES} WHERE m.space_id = $1 AND m.update_id < $2 ORDER BY m.update_id DESC LIMIT $3) page
+      async readUpdates(spaceId, range) {
+        const found =
+          'after' in range
+            ? await rows(
+                MessageRow,
+                `${SELECT_MESSAGES} WHERE m.space_id = $1 AND m.update_id > $2 ORDER BY m.update_id LIMIT $3`,
+                [spaceId, range.after, range.limit],
+              )
+            : await rows(
+                MessageRow,
+                `SELECT * FROM (${SELECT_MESSAGES} WHERE m.space_id = $1 AND m.update_id < $2 ORDER BY m.update_id DESC LIMIT $3) page
                ORDER BY update_id`,
-              [spaceId, range.before, range.limit],
-            );
-      return found.map(toUpdate);
-    },
+                [spaceId, range.before, range.limit],
+              );
+        return found.map(toUpdate);
+      },
 
-    async headId(spaceId) {
-      return (await first(SpaceCountersRow, 'SELECT head_id, agent_streak FROM spaces WHERE id = $1', [spaceId]))?.head_id ?? 0;
-    },
+      async headId(spaceId) {
+        return (
+          (await first(SpaceCountersRow, 'SELECT head_id, agent_streak FROM spaces WHERE id = $1', [spaceId]))
+            ?.head_id ?? 0
+        );
+      },
 
-    async ping() {
-      await pool.query('SELECT 1');
-    },
+      async ping() {
+        await pool.query('SELECT 1');
+      },
 
-    async close() {
-      if (!pool.ended) await pool.end();
+      async close() {
+        if (!pool.ended) await pool.end();
+      },
     },
-  }, isPostgresOutage);
+    isPostgresOutage,
+  );
 }
 
 function isUniqueViolation(err: unknown): boolean {

@@ -9,7 +9,10 @@ import type { SessionRecord, TimiteRecord } from '../storage';
  * boundary. bigint columns arrive as strings (they may exceed 2^53); ours are ms times and
  * ids well below it.
  */
-const BigintNumber = z.union([z.string(), z.number()]).transform((value) => Number(value)).pipe(z.number().int());
+const BigintNumber = z
+  .union([z.string(), z.number()])
+  .transform((value) => Number(value))
+  .pipe(z.number().int());
 
 export const TimiteRow = z.object({
   id: z.number().int(),
@@ -53,7 +56,10 @@ export const MessageRow = z.object({
 });
 
 /** What an append reads in one statement: the locked counters, the sender, any original (as JSON). */
-export const AppendStateRow = SpaceCountersRow.extend({ sender: TimiteRow.nullable(), original: MessageRow.nullable() });
+export const AppendStateRow = SpaceCountersRow.extend({
+  sender: TimiteRow.nullable(),
+  original: MessageRow.nullable(),
+});
 
 export function toTimite(row: { id: number; nick: string; kind: Timite['kind'] }): Timite {
   return { id: row.id, nick: row.nick, kind: row.kind };

@@ -33,5 +33,9 @@ export function toSpace(row: SpaceRow): Space {
 }
 
 export function toUpdate(row: MessageRow): Update {
-  return messageColumnsToUpdate({ ...row, sender_kind: TimiteKind.parse(row.sender_kind), mentions: Mentions.parse(JSON.parse(row.mentions)) });
+  return messageColumnsToUpdate({
+    ...row,
+    sender_kind: TimiteKind.parse(row.sender_kind),
+    mentions: Mentions.parse(JSON.parse(row.mentions)),
+  });
 }

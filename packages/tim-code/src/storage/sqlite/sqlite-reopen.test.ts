@@ -62,7 +62,14 @@ describe('createSqliteStorage on an existing file', () => {
     const storage = open();
     const created = await storage.createTimite({ nick: 'ann', kind: 'human', passwordHash: 'h' });
     if (!created.created) throw new Error('ann was not created.');
-    const input = { spaceId: MAIN_SPACE_ID, senderId: created.timite.id, content: 'x', mentions: [], createdAt: T0, maxAgentStreak: 10 };
+    const input = {
+      spaceId: MAIN_SPACE_ID,
+      senderId: created.timite.id,
+      content: 'x',
+      mentions: [],
+      createdAt: T0,
+      maxAgentStreak: 10,
+    };
     const first = await storage.appendMessage(input);
     await storage.close();
     // No code path deletes messages today; an operator might. AUTOINCREMENT keeps ids unique anyway.
@@ -80,7 +87,10 @@ describe('createSqliteStorage on an existing file', () => {
     const schemaOf = (): unknown => {
       const raw = new Database(file, { readonly: true });
       try {
-        return { version: readUserVersion(raw), schema: raw.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all() };
+        return {
+          version: readUserVersion(raw),
+          schema: raw.prepare('SELECT type, name, sql FROM sqlite_schema ORDER BY name').all(),
+        };
       } finally {
         raw.close();
       }

@@ -104,7 +104,9 @@ export function prepareStatements(db: Database.Database): Statements {
     listTimites: prepare(`SELECT ${TIMITE_COLUMNS} FROM timites ORDER BY id`),
     listTimitesOfKind: prepare(`SELECT ${TIMITE_COLUMNS} FROM timites WHERE kind = ? ORDER BY id`),
     revokeTimite: prepare('UPDATE timites SET revoked = 1 WHERE id = ?'),
-    reinstateTimite: prepare(`UPDATE timites SET revoked = 0 WHERE nick = ? AND kind = 'agent' AND revoked = 1 RETURNING ${TIMITE_COLUMNS}`),
+    reinstateTimite: prepare(
+      `UPDATE timites SET revoked = 0 WHERE nick = ? AND kind = 'agent' AND revoked = 1 RETURNING ${TIMITE_COLUMNS}`,
+    ),
 
     insertSession: prepare(
       `INSERT INTO sessions (key_hash, timite_id, created_at, expires_at)
@@ -134,17 +136,13 @@ export function prepareStatements(db: Database.Database): Statements {
     // rowid follows insertion, so this is creation order whatever createdAt says.
     listSpaces: prepare('SELECT id, name, created_at FROM spaces ORDER BY rowid'),
     spaceCounters: prepare('SELECT head_id, agent_streak FROM spaces WHERE id = ?'),
-    advanceSpace: prepare(
-      'UPDATE spaces SET head_id = @headId, agent_streak = @agentStreak WHERE id = @id',
-    ),
+    advanceSpace: prepare('UPDATE spaces SET head_id = @headId, agent_streak = @agentStreak WHERE id = @id'),
 
     insertMessage: prepare(
       `INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at)
        VALUES (@spaceId, @updateId, @senderId, @content, @mentions, @clientMsgId, @createdAt) RETURNING id`,
     ),
-    messageByClientMsgId: prepare(
-      `${SELECT_MESSAGES} WHERE m.sender_id = ? AND m.client_msg_id = ?`,
-    ),
+    messageByClientMsgId: prepare(`${SELECT_MESSAGES} WHERE m.sender_id = ? AND m.client_msg_id = ?`),
     messagesAfter: prepare(
       `${SELECT_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id > @after ORDER BY m.update_id LIMIT @limit`,
     ),

@@ -6,7 +6,10 @@ import { setAuthenticated } from './request-context';
 const BEARER = /^Bearer ([^\s]{1,512})$/i;
 
 /** Resolves an `Authorization: Bearer <key>` header to a timite, or throws `unauthenticated`. */
-export async function authenticateBearer(sessions: Sessions, authorization: string | undefined): Promise<Authenticated> {
+export async function authenticateBearer(
+  sessions: Sessions,
+  authorization: string | undefined,
+): Promise<Authenticated> {
   const key = BEARER.exec(authorization ?? '')?.[1];
   if (key === undefined) throw new TimError('unauthenticated', 'Send "Authorization: Bearer <key>".');
   const auth = await sessions.authenticate(key);

@@ -16,14 +16,18 @@ export function requireJsonBody(req: Request, _res: Response, next: NextFunction
 }
 
 /** Turns a zod failure into one sentence that names the field, plus all issues as details. */
-export function describeIssues(error: z.ZodError): { message: string; details: Array<{ path: string; message: string }> } {
+export function describeIssues(error: z.ZodError): {
+  message: string;
+  details: Array<{ path: string; message: string }>;
+} {
   const details = error.issues.map((issue) => ({
     path: issue.code === 'unrecognized_keys' ? issue.keys.join(',') : issue.path.join('.'),
     message: issue.code === 'unrecognized_keys' ? `Unknown field(s): ${issue.keys.join(', ')}.` : issue.message,
   }));
   const first = error.issues[0];
   let message = 'The request is not valid.';
-  if (first?.code === 'unrecognized_keys') message = `Unknown field(s): ${first.keys.map((key) => `"${key}"`).join(', ')}.`;
+  if (first?.code === 'unrecognized_keys')
+    message = `Unknown field(s): ${first.keys.map((key) => `"${key}"`).join(', ')}.`;
   else if (first !== undefined && first.path.length > 0) message = `Field "${first.path.join('.')}": ${first.message}`;
   else if (first !== undefined) message = `The request is not valid: ${first.message}`;
   return { message, details };

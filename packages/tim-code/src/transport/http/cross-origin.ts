@@ -42,7 +42,11 @@ export function securityHeaderList(): ReadonlyArray<readonly [string, string]> {
     removeHeader: () => undefined,
   };
   let isDone = false;
-  const middleware = securityHeaders() as unknown as (req: Partial<IncomingMessage>, res: Partial<ServerResponse>, next: (err?: unknown) => void) => void;
+  const middleware = securityHeaders() as unknown as (
+    req: Partial<IncomingMessage>,
+    res: Partial<ServerResponse>,
+    next: (err?: unknown) => void,
+  ) => void;
   middleware({ headers: {} }, recorder as unknown as Partial<ServerResponse>, (err) => {
     if (err !== undefined) throw err;
     isDone = true;

@@ -33,7 +33,10 @@ export function notFound(req: Request): never {
 }
 
 /** What a failed request is answered with; an unexpected error is logged once, with the request id the client also got. */
-export function toHttpError(err: unknown, { logger, requestId, method, path }: { logger: Logger; requestId: string; method: string; path: string }): TimError {
+export function toHttpError(
+  err: unknown,
+  { logger, requestId, method, path }: { logger: Logger; requestId: string; method: string; path: string },
+): TimError {
   return (
     (isBodyParserError(err) ? fromBodyParser(err) : undefined) ??
     toTimError(err, (original) =>

@@ -73,7 +73,12 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
   app.use(notFound);
   app.use(errorMiddleware(deps.logger));
 
-  const postMessage = createLeanMessageRoute({ ...deps, sendMessageRequest, maxBodyBytes: deps.config.maxBodyBytes, cors });
+  const postMessage = createLeanMessageRoute({
+    ...deps,
+    sendMessageRequest,
+    maxBodyBytes: deps.config.maxBodyBytes,
+    cors,
+  });
   return (req, res) => {
     if (!postMessage(req, res)) app(req, res);
   };

@@ -35,12 +35,20 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * the Express route, so those answers come from one place. The order of checks and the
  * answers are Express's: JSON syntax, key, space id, body shape, rate limit, store.
  */
-export function createLeanMessageRoute(deps: LeanMessageRouteDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createLeanMessageRoute(
+  deps: LeanMessageRouteDeps,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   // Name, value, name, value…: writeHead takes such a list without a per-header setHeader.
   const constantHeaders = [...securityHeaderList().flat(), 'Content-Type', JSON_TYPE];
 
   /** Every answer of this route, success or error, with the same headers as Express's. */
-  function writeJson(res: ServerResponse, requestId: string, status: number, body: unknown, retryAfterSeconds?: number): void {
+  function writeJson(
+    res: ServerResponse,
+    requestId: string,
+    status: number,
+    body: unknown,
+    retryAfterSeconds?: number,
+  ): void {
     const text = JSON.stringify(body);
     const headers = [...constantHeaders, 'X-Request-Id', requestId, 'Content-Length', String(Buffer.byteLength(text))];
     if (retryAfterSeconds !== undefined) headers.push('Retry-After', String(retryAfterSeconds));
@@ -94,7 +102,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.once('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+    );
     req.once('error', reject);
   });
 }

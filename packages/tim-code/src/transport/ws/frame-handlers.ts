@@ -26,7 +26,10 @@ export function parseClientFrame(text: string | undefined): ParsedFrame {
   if (result.success) return { ok: true, frame: result.data };
   const issue = result.error.issues[0];
   const where = issue === undefined || issue.path.length === 0 ? 'frame' : issue.path.join('.');
-  const message = issue?.code === 'unrecognized_keys' ? `Unknown field(s): ${issue.keys.join(', ')}.` : `${where}: ${issue?.message ?? 'invalid'}.`;
+  const message =
+    issue?.code === 'unrecognized_keys'
+      ? `Unknown field(s): ${issue.keys.join(', ')}.`
+      : `${where}: ${issue?.message ?? 'invalid'}.`;
   return { ok: false, message: `Not a valid frame. ${message}` };
 }
 
@@ -65,9 +68,13 @@ async function subscribe(connection: Connection, frame: SubscribeFrame): Promise
   }
   const timite = connection.timite;
   if (timite === undefined) return;
-  const handle = hub.subscribe(spaceId, new SubscriptionDelivery(connection, timite.id, frame.receiveOwnMessages ?? true), {
-    after: frame.after,
-  });
+  const handle = hub.subscribe(
+    spaceId,
+    new SubscriptionDelivery(connection, timite.id, frame.receiveOwnMessages ?? true),
+    {
+      after: frame.after,
+    },
+  );
   const previous = connection.subscriptions.get(spaceId);
   previous?.handle.close();
   const entry = { handle, joined: previous?.joined ?? false };

@@ -4,7 +4,8 @@ import { toOutboundFrame } from '../../realtime/outbound-frame';
 import { createFrameSink } from './frame-sink';
 
 const frame = toOutboundFrame({ type: 'subscribed', spaceId: 'main', headId: 7 });
-const sizedFrame = (messageLength: number) => toOutboundFrame({ type: 'error', code: 'invalid_request', message: 'é'.repeat(messageLength / 2) });
+const sizedFrame = (messageLength: number) =>
+  toOutboundFrame({ type: 'error', code: 'invalid_request', message: 'é'.repeat(messageLength / 2) });
 
 /** The TCP socket ws keeps privately: what the sink writes to, and what these tests guard. */
 function tcpSocketOf(ws: WebSocket): Socket {
@@ -28,37 +29,45 @@ describe('createFrameSink', () => {
   async function connectedPair(): Promise<{ client: WebSocket; serverSide: WebSocket }> {
     const client = new WebSocket(url);
     const serverSide = await new Promise<WebSocket>((resolve) => server.once('connection', resolve));
-    await new Promise((resolve) => (client.readyState === WebSocket.OPEN ? resolve(undefined) : client.once('open', resolve)));
+    await new Promise((resolve) =>
+      client.readyState === WebSocket.OPEN ? resolve(undefined) : client.once('open', resolve),
+    );
     return { client, serverSide };
   }
 
   // A ws client reads each of the three header lengths back, so the framing is ws's own.
-  it.each([10, 300, 70_000])('delivers a frame of a %i-character message as the client reads it', async (messageLength) => {
-    const { client, serverSide } = await connectedPair();
-    const sized = sizedFrame(messageLength);
-    const received = new Promise<{ text: string; isBinary: boolean }>((resolve) =>
-      client.once('message', (data: Buffer, isBinary) => resolve({ text: data.toString('utf8'), isBinary })),
-    );
-    createFrameSink(serverSide).writeFrame(sized);
-    expect(await received).toEqual({ text: sized.data.toString('utf8'), isBinary: false });
-    client.terminate();
-  });
+  it.each([10, 300, 70_000])(
+    'delivers a frame of a %i-character message as the client reads it',
+    async (messageLength) => {
+      const { client, serverSide } = await connectedPair();
+      const sized = sizedFrame(messageLength);
+      const received = new Promise<{ text: string; isBinary: boolean }>((resolve) =>
+        client.once('message', (data: Buffer, isBinary) => resolve({ text: data.toString('utf8'), isBinary })),
+      );
+      createFrameSink(serverSide).writeFrame(sized);
+      expect(await received).toEqual({ text: sized.data.toString('utf8'), isBinary: false });
+      client.terminate();
+    },
+  );
 
   // The guards for a ws upgrade: the frame tim pre-builds must stay what ws itself would write,
   // and the sink must still find the socket to write it to.
-  it.each([10, 300, 70_000])('holds the bytes ws writes to its socket for the same %i-character message', async (messageLength) => {
-    const { client, serverSide } = await connectedPair();
-    const sized = sizedFrame(messageLength);
-    const written: Buffer[] = [];
-    const write = jest.spyOn(tcpSocketOf(serverSide), 'write').mockImplementation((chunk: unknown) => {
-      written.push(Buffer.from(chunk as Uint8Array));
-      return true;
-    });
-    serverSide.send(sized.data, { binary: false });
-    write.mockRestore();
-    expect(Buffer.concat(written).equals(sized.wire)).toBe(true);
-    client.terminate();
-  });
+  it.each([10, 300, 70_000])(
+    'holds the bytes ws writes to its socket for the same %i-character message',
+    async (messageLength) => {
+      const { client, serverSide } = await connectedPair();
+      const sized = sizedFrame(messageLength);
+      const written: Buffer[] = [];
+      const write = jest.spyOn(tcpSocketOf(serverSide), 'write').mockImplementation((chunk: unknown) => {
+        written.push(Buffer.from(chunk as Uint8Array));
+        return true;
+      });
+      serverSide.send(sized.data, { binary: false });
+      write.mockRestore();
+      expect(Buffer.concat(written).equals(sized.wire)).toBe(true);
+      client.terminate();
+    },
+  );
 
   it('writes to the TCP socket under the WebSocket, not through send', async () => {
     const { client, serverSide } = await connectedPair();
@@ -119,7 +128,10 @@ describe('createFrameSink', () => {
 
   it('goes through send when ws keeps no TCP socket where the sink looks for it', () => {
     const sent: Array<{ data: Buffer; binary: boolean }> = [];
-    const stand = { bufferedAmount: 0, send: (data: Buffer, options: { binary: boolean }) => sent.push({ data, binary: options.binary }) };
+    const stand = {
+      bufferedAmount: 0,
+      send: (data: Buffer, options: { binary: boolean }) => sent.push({ data, binary: options.binary }),
+    };
     const sink = createFrameSink(stand as unknown as WebSocket);
     sink.cork();
     sink.writeFrame(frame);

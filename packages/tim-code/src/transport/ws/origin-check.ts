@@ -4,7 +4,11 @@
  * request's Host) or be on the allowlist. Browsers always send Origin, so a page on another
  * site cannot open a socket with a user's key.
  */
-export function isOriginAllowed(origin: string | undefined, host: string | undefined, allowedOrigins: readonly string[]): boolean {
+export function isOriginAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowedOrigins: readonly string[],
+): boolean {
   if (origin === undefined) return true;
   let parsed: URL;
   try {

@@ -63,7 +63,12 @@ describe('createOutboundQueue', () => {
   it('writes the frames of one task in one corked batch, after the task, without write callbacks', () => {
     const fake = createFakeSink();
     const scheduler = createManualScheduler();
-    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 10_000, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
+    const queue = createOutboundQueue({
+      sink: fake.sink,
+      scheduler,
+      maxBacklogBytes: 10_000,
+      listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() },
+    });
     for (let n = 1; n <= 3; n += 1) queue.enqueue(frame(n));
     expect(fake.sent).toHaveLength(0);
     scheduler.run();
@@ -75,7 +80,13 @@ describe('createOutboundQueue', () => {
   it('holds frames while the socket buffer is above the high-water mark and sends them in order as it drains', () => {
     const fake = createFakeSink();
     const scheduler = createManualScheduler();
-    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
+    const queue = createOutboundQueue({
+      sink: fake.sink,
+      scheduler,
+      maxBacklogBytes: 10_000,
+      socketHighWaterBytes: 1,
+      listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() },
+    });
     for (let n = 1; n <= 3; n += 1) queue.enqueue(frame(n));
     scheduler.run();
     expect(fake.sent).toHaveLength(1);
@@ -90,7 +101,13 @@ describe('createOutboundQueue', () => {
     const fake = createFakeSink();
     const scheduler = createManualScheduler();
     const onOverflow = jest.fn();
-    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 200, socketHighWaterBytes: 1, listener: { onQueueOverflow: onOverflow, onQueueSendError: jest.fn() } });
+    const queue = createOutboundQueue({
+      sink: fake.sink,
+      scheduler,
+      maxBacklogBytes: 200,
+      socketHighWaterBytes: 1,
+      listener: { onQueueOverflow: onOverflow, onQueueSendError: jest.fn() },
+    });
     queue.enqueue(frame(1));
     scheduler.run();
     for (let n = 2; n <= 10; n += 1) queue.enqueue(frame(n));
@@ -102,7 +119,12 @@ describe('createOutboundQueue', () => {
     const fake = createFakeSink();
     const scheduler = createManualScheduler();
     const onSendError = jest.fn();
-    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 10_000, listener: { onQueueOverflow: jest.fn(), onQueueSendError: onSendError } });
+    const queue = createOutboundQueue({
+      sink: fake.sink,
+      scheduler,
+      maxBacklogBytes: 10_000,
+      listener: { onQueueOverflow: jest.fn(), onQueueSendError: onSendError },
+    });
     fake.failNext();
     queue.enqueue(frame(1));
     expect(() => scheduler.run()).not.toThrow();
@@ -113,7 +135,13 @@ describe('createOutboundQueue', () => {
   it('sends frames enqueued after the one that filled the socket once it drains, with no further enqueue', () => {
     const fake = createFakeSink();
     const scheduler = createManualScheduler();
-    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
+    const queue = createOutboundQueue({
+      sink: fake.sink,
+      scheduler,
+      maxBacklogBytes: 10_000,
+      socketHighWaterBytes: 1,
+      listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() },
+    });
     queue.enqueue(frame(1));
     scheduler.run();
     queue.enqueue(frame(2));
@@ -127,7 +155,13 @@ describe('createOutboundQueue', () => {
   it('lets a waiting sender go on once flushes bring the queue down to its room, or the queue stops', async () => {
     const fake = createFakeSink();
     const scheduler = createManualScheduler();
-    const queue = createOutboundQueue({ sink: fake.sink, scheduler, maxBacklogBytes: 10_000, socketHighWaterBytes: 1, listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() } });
+    const queue = createOutboundQueue({
+      sink: fake.sink,
+      scheduler,
+      maxBacklogBytes: 10_000,
+      socketHighWaterBytes: 1,
+      listener: { onQueueOverflow: jest.fn(), onQueueSendError: jest.fn() },
+    });
     const oneFrame = frame(1).bytes;
     expect(queue.waitForRoom(0)).toBeUndefined();
     for (let n = 1; n <= 4; n += 1) queue.enqueue(frame(n));

@@ -37,7 +37,11 @@ describe('toErrorFrame', () => {
 
   it('tells a peer to retry when the store is away', () => {
     const { logger } = recordingLogger();
-    const frame = toErrorFrame(new StoreUnavailableError({ cause: new Error('ECONNREFUSED') }), { logger, connectionId: 'c1', spaceId: 'main' });
+    const frame = toErrorFrame(new StoreUnavailableError({ cause: new Error('ECONNREFUSED') }), {
+      logger,
+      connectionId: 'c1',
+      spaceId: 'main',
+    });
     expect(frame.code).toBe('unavailable');
   });
 });

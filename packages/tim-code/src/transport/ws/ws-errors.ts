@@ -17,8 +17,10 @@ export const wsErrors = {
   tooManyConnections: (max: number) => new TimError('limit_exceeded', `At most ${max} connections per timite.`),
   tooManySubscriptions: (max: number) => new TimError('limit_exceeded', `At most ${max} subscriptions per connection.`),
   noSuchSpace: (spaceId: SpaceId) => new TimError('not_found', `There is no space "${spaceId}".`),
-  subscribeFailed: (spaceId: SpaceId, cause: unknown) => new TimError('unavailable', `Could not subscribe to "${spaceId}"; try again.`, { cause }),
-  notSubscribed: (spaceId: SpaceId) => new TimError('invalid_request', `Subscribe to "${spaceId}" before sending activity there.`),
+  subscribeFailed: (spaceId: SpaceId, cause: unknown) =>
+    new TimError('unavailable', `Could not subscribe to "${spaceId}"; try again.`, { cause }),
+  notSubscribed: (spaceId: SpaceId) =>
+    new TimError('invalid_request', `Subscribe to "${spaceId}" before sending activity there.`),
   tooManyActivityFrames: (retryAfterSeconds: number) =>
     new TimError('rate_limited', `Too many activity frames; try again in ${retryAfterSeconds} s.`, {
       details: { retryAfterSeconds },
@@ -30,9 +32,16 @@ export const wsErrors = {
  * The one funnel for WebSocket failures: a TimError keeps its code and sentence, anything else
  * becomes `internal` with a fixed sentence and is logged once with its stack.
  */
-export function toErrorFrame(err: unknown, context: { logger: Logger; connectionId: string; spaceId?: SpaceId }): ErrorFrame {
+export function toErrorFrame(
+  err: unknown,
+  context: { logger: Logger; connectionId: string; spaceId?: SpaceId },
+): ErrorFrame {
   const error = toTimError(err, (original) =>
-    context.logger.error('frame handler failed', { connectionId: context.connectionId, spaceId: context.spaceId, error: errorStack(original) }),
+    context.logger.error('frame handler failed', {
+      connectionId: context.connectionId,
+      spaceId: context.spaceId,
+      error: errorStack(original),
+    }),
   );
   return {
     type: 'error',

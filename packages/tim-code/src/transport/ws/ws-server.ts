@@ -51,15 +51,30 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
     socket.on('error', (err) => deps.logger.debug('upgrade socket error', { error: err.message }));
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path !== WS_PATH) {
-      refuseUpgrade(socket, { status: 404, statusText: 'Not Found', code: 'not_found', message: `WebSockets live at ${WS_PATH}.` });
+      refuseUpgrade(socket, {
+        status: 404,
+        statusText: 'Not Found',
+        code: 'not_found',
+        message: `WebSockets live at ${WS_PATH}.`,
+      });
       return;
     }
     if (!accepting) {
-      refuseUpgrade(socket, { status: 503, statusText: 'Service Unavailable', code: 'unavailable', message: 'The server is shutting down.' });
+      refuseUpgrade(socket, {
+        status: 503,
+        statusText: 'Service Unavailable',
+        code: 'unavailable',
+        message: 'The server is shutting down.',
+      });
       return;
     }
     if (!isOriginAllowed(request.headers.origin, request.headers.host, deps.config.allowedOrigins)) {
-      refuseUpgrade(socket, { status: 403, statusText: 'Forbidden', code: 'forbidden', message: 'This origin may not open WebSockets here.' });
+      refuseUpgrade(socket, {
+        status: 403,
+        statusText: 'Forbidden',
+        code: 'forbidden',
+        message: 'This origin may not open WebSockets here.',
+      });
       return;
     }
     const admitted = unauthenticated.tryAdmit(clientAddressOf(request));

@@ -88,7 +88,12 @@ export function manualTimers(): Timers & { fire(delayMs: number): number; pendin
  * falls due on the way, in due order, at its due time; `jump(ms)` moves the clock without
  * running any, as a throttled tab or a suspended laptop sees time pass.
  */
-export function virtualTime(): Timers & { now(): number; advance(ms: number): void; jump(ms: number): void; pendingCount(): number } {
+export function virtualTime(): Timers & {
+  now(): number;
+  advance(ms: number): void;
+  jump(ms: number): void;
+  pendingCount(): number;
+} {
   let nowMs = 0;
   let nextHandle = 1;
   type Pending = [handle: number, timer: { callback: () => void; dueMs: number }];

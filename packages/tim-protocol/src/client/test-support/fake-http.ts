@@ -22,7 +22,12 @@ export interface FakeHttp {
   close(): Promise<void>;
 }
 
-export function reply(response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+export function reply(
+  response: ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (body === undefined) {
     response.writeHead(status, headers).end();
     return;

@@ -43,7 +43,10 @@ export class FakeConnection {
   }
 
   /** The next frame the client sent; rejects if it is of another type. */
-  async nextFrame<T extends ClientFrame['type']>(type: T, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extract<ClientFrame, { type: T }>> {
+  async nextFrame<T extends ClientFrame['type']>(
+    type: T,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+  ): Promise<Extract<ClientFrame, { type: T }>> {
     const frame = await this.frames.next(`a '${type}' frame from the client`, timeoutMs);
     if (frame.type !== type) throw new Error(`Expected a '${type}' frame, got ${JSON.stringify(frame)}`);
     return frame as Extract<ClientFrame, { type: T }>;
@@ -99,7 +102,11 @@ export async function startFakePeer(): Promise<FakePeer> {
     count += 1;
     connections.push(new FakeConnection(socket));
   });
-  await withTimeout(new Promise<void>((resolve) => server.once('listening', resolve)), 'the fake peer to listen', DEFAULT_TIMEOUT_MS);
+  await withTimeout(
+    new Promise<void>((resolve) => server.once('listening', resolve)),
+    'the fake peer to listen',
+    DEFAULT_TIMEOUT_MS,
+  );
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,

@@ -25,7 +25,11 @@ export async function startSilentTcpServer(): Promise<SilentTcpServer> {
     socket.once('data', () => requests.push(socket));
     socket.on('error', () => socket.destroy());
   });
-  await withTimeout(new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)), 'the silent server to listen', 2000);
+  await withTimeout(
+    new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)),
+    'the silent server to listen',
+    2000,
+  );
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,

@@ -8,7 +8,10 @@ export async function registerApiUser(baseUrl: string, nick: string): Promise<Ti
 }
 
 /** Posts `count` messages numbered from `first`, a few at a time, in order per batch. */
-export async function seedMessages(client: TimClient, options: { spaceId: string; first: number; count: number }): Promise<void> {
+export async function seedMessages(
+  client: TimClient,
+  options: { spaceId: string; first: number; count: number },
+): Promise<void> {
   const parallel = 8;
   for (let offset = 0; offset < options.count; offset += parallel) {
     const batch: Promise<unknown>[] = [];

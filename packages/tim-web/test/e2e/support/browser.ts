@@ -15,13 +15,19 @@ const ARGS = [
 /** Debian's Chromium through playwright-core; never a downloaded browser. Fails loudly when missing. */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`The browser tests need Chromium at ${CHROMIUM}; install it with \`apt-get install chromium\` (scripts/test.sh does).`);
+    throw new Error(
+      `The browser tests need Chromium at ${CHROMIUM}; install it with \`apt-get install chromium\` (scripts/test.sh does).`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
 /** A fresh browser profile (own localStorage) on the app, with the viewport given. */
-export async function openApp(browser: Browser, baseUrl: string, viewport = { width: 1200, height: 800 }): Promise<Page> {
+export async function openApp(
+  browser: Browser,
+  baseUrl: string,
+  viewport = { width: 1200, height: 800 },
+): Promise<Page> {
   const context = await browser.newContext({ viewport });
   // Fail well inside jest's timeout, so the report names the locator that never appeared.
   context.setDefaultTimeout(15_000);

@@ -80,7 +80,8 @@ export async function startTimServer(options: StartTimServerOptions = {}): Promi
     async addAgent(nick) {
       const { stdout } = await execFileAsync(process.execPath, [CLI, 'agent', 'add', nick], { env });
       const token = stdout.trim().split('\n').pop()?.trim();
-      if (token === undefined || token === '') throw new Error(`tim-code agent add ${nick} printed no token:\n${stdout}`);
+      if (token === undefined || token === '')
+        throw new Error(`tim-code agent add ${nick} printed no token:\n${stdout}`);
       return token;
     },
     freeze: () => signal(child, 'SIGSTOP'),

@@ -29,8 +29,15 @@ export async function postMessage(
   const spaceId = parseInput(SpaceId, request.spaceId);
   const input = parseInput(deps.sendMessageRequest, request.body);
   // Keyed by timite: one sender's budget never touches another's.
-  await enforceRateLimits({ res: request.res, metrics: deps.metrics }, [[deps.rateLimits.messages, String(request.sender.id)]]);
-  const result = await sendMessage(deps.send, { spaceId, sender: request.sender, content: input.content, clientMsgId: input.clientMsgId });
+  await enforceRateLimits({ res: request.res, metrics: deps.metrics }, [
+    [deps.rateLimits.messages, String(request.sender.id)],
+  ]);
+  const result = await sendMessage(deps.send, {
+    spaceId,
+    sender: request.sender,
+    content: input.content,
+    clientMsgId: input.clientMsgId,
+  });
   if (result.created) deps.metrics.messagesAccepted.inc();
   return { status: result.created ? 201 : 200, body: { message: result.message, updateId: result.updateId } };
 }
@@ -41,7 +48,12 @@ export function messagesRoutes(deps: PostMessageDeps & { requireSession: Request
 
   router.post('/spaces/:spaceId/messages', deps.requireSession, async (req, res) => {
     const stopTimer = deps.metrics.sendLatency.startTimer();
-    const answer = await postMessage(deps, { spaceId: req.params['spaceId'], body: req.body, sender: authenticatedOf(res).timite, res });
+    const answer = await postMessage(deps, {
+      spaceId: req.params['spaceId'],
+      body: req.body,
+      sender: authenticatedOf(res).timite,
+      res,
+    });
     res.status(answer.status).json(answer.body);
     stopTimer();
   });

@@ -1,4 +1,11 @@
-import { SpaceId, UpdatesQuery, type PresenceResponse, type Timite, type Update, type UpdatesResponse } from '@tim/protocol';
+import {
+  SpaceId,
+  UpdatesQuery,
+  type PresenceResponse,
+  type Timite,
+  type Update,
+  type UpdatesResponse,
+} from '@tim/protocol';
 import { Router, type RequestHandler } from 'express';
 import { TimError } from '../../../domain/tim-error';
 import type { Presence } from '../../../realtime/presence';
@@ -20,7 +27,8 @@ export function timelineRoutes(deps: { storage: Storage; presence: Presence; req
 
   async function existingSpace(raw: unknown): Promise<SpaceId> {
     const spaceId = parseInput(SpaceId, raw);
-    if ((await storage.getSpace(spaceId)) === undefined) throw new TimError('not_found', `There is no space "${spaceId}".`);
+    if ((await storage.getSpace(spaceId)) === undefined)
+      throw new TimError('not_found', `There is no space "${spaceId}".`);
     return spaceId;
   }
 
@@ -32,9 +40,15 @@ export function timelineRoutes(deps: { storage: Storage; presence: Presence; req
     const headId = await storage.headId(spaceId);
     const updates = await storage.readUpdates(
       spaceId,
-      query.before !== undefined ? { before: query.before, limit: query.limit } : { after: query.after ?? 0, limit: query.limit },
+      query.before !== undefined
+        ? { before: query.before, limit: query.limit }
+        : { after: query.after ?? 0, limit: query.limit },
     );
-    const body: UpdatesResponse = { updates, headId: Math.max(headId, updates.at(-1)?.id ?? 0), timites: sendersOf(updates) };
+    const body: UpdatesResponse = {
+      updates,
+      headId: Math.max(headId, updates.at(-1)?.id ?? 0),
+      timites: sendersOf(updates),
+    };
     res.json(body);
   });
 
