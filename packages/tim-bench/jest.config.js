@@ -1,7 +1,2 @@
 /** @type {import('jest').Config} */
-module.exports = {
-  preset: 'ts-jest',
-  testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
-  testTimeout: 30_000,
-};
+module.exports = require('../../jest.base.cjs');

@@ -1,9 +1,6 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  preset: 'ts-jest',
-  testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
-  testTimeout: 30_000,
+  ...require('../../jest.base.cjs'),
   // A handle left open by some suite (not found yet; in two of three CI runs) kept jest from exiting
   // after every test had passed, which would hold CI until its time limit. Jest says so when it
   // forces the exit; `--detectOpenHandles` finds the handle.

@@ -1,6 +1,2 @@
 /** @type {import('jest').Config} */
-module.exports = {
-  preset: 'ts-jest',
-  testEnvironment: 'node',
-  roots: ['<rootDir>/src'],
-};
+module.exports = { ...require('../../jest.base.cjs'), roots: ['<rootDir>/src'] };

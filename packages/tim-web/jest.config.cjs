@@ -4,8 +4,8 @@
  * @type {import('jest').Config}
  */
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
+  ...require('../../jest.base.cjs'),
+  preset: undefined,
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': [

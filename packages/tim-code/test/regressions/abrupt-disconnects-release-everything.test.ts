@@ -18,7 +18,8 @@ const PARALLEL = 20;
 const HEAP_GROWTH_BOUND_BYTES = 4 * 1024 * 1024;
 
 function exposeGc(): () => void {
-  if (typeof global.gc === 'function') return global.gc;
+  const exposed = global.gc;
+  if (exposed) return () => void exposed();
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 }
