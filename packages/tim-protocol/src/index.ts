@@ -6,14 +6,14 @@ export * from './schemas/frames';
 export * from './mentions';
 export { TimClient } from './client/tim-client';
 export type { TimClientOptions, SendMessageOptions, SendMessageResult, ReadUpdatesOptions } from './client/tim-client';
-export { TimSubscription } from './client/subscription';
+export { TimConnection } from './client/live-connection';
 export type {
-  SubscriptionState,
+  ConnectionState,
   StateChange,
   RetryEvent,
   SubscribeOptions,
-  TimSubscriptionEvents,
-} from './client/subscription';
+  TimConnectionEvents,
+} from './client/live-connection';
 export { TimClientError } from './client/tim-client-error';
 export type { TimClientErrorCode, TimClientErrorOptions, ClientOnlyErrorCode } from './client/tim-client-error';
 export { backoffDelay, DEFAULT_BACKOFF } from './client/backoff';

@@ -17,7 +17,7 @@ import {
   TimClient,
   type ActivityEvent,
   type Message,
-  type TimSubscription,
+  type TimConnection,
   type WebSocketConstructor,
 } from '@tim/protocol';
 import type { AgentRunner } from '../../src/runner';
@@ -83,14 +83,14 @@ export async function waitForQuiet(
 }
 
 /** Records the activity events a human's live connection receives. */
-export function recordActivity(subscription: TimSubscription): ActivityEvent[] {
+export function recordActivity(subscription: TimConnection): ActivityEvent[] {
   const events: ActivityEvent[] = [];
   subscription.on('activity', (event) => events.push(event));
   return events;
 }
 
 /** Resolves once the subscription confirmed `spaceId`. */
-export function subscribed(subscription: TimSubscription, spaceId = 'main', timeoutMs = 5000): Promise<void> {
+export function subscribed(subscription: TimConnection, spaceId = 'main', timeoutMs = 5000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();

@@ -20,7 +20,7 @@ export interface TimClientErrorOptions {
   cause?: unknown;
 }
 
-/** Every failure of `TimClient` and `TimSubscription`; `code` is the server's code where there was one. */
+/** Every failure of `TimClient` and `TimConnection`; `code` is the server's code where there was one. */
 export class TimClientError extends Error {
   override readonly name = 'TimClientError';
   readonly code: TimClientErrorCode;

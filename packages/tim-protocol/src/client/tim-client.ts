@@ -24,7 +24,7 @@ import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff';
 import { requestJson } from './http-request';
 import { parseOutgoing } from './parse';
 import { GLOBAL_TIMERS, type FetchFunction, type Timers, type WebSocketConstructor } from './platform';
-import { TimSubscription } from './subscription';
+import { TimConnection } from './live-connection';
 import { TimClientError } from './tim-client-error';
 
 export interface TimClientOptions {
@@ -219,14 +219,14 @@ export class TimClient {
    * Opens the live connection: it authenticates with the current key, subscribes, reconnects
    * with backoff and resumes where it left off until `close()` or a 4401 close.
    */
-  connect(): TimSubscription {
+  connect(): TimConnection {
     if (this.WebSocketImpl === undefined) {
       throw new TypeError("No WebSocket implementation: pass options.WebSocket (in Node, `ws`'s WebSocket).");
     }
     if (this.currentKey === undefined) {
       throw new TimClientError('unauthenticated', 'Log in, register or set a key before connecting.');
     }
-    return new TimSubscription({
+    return new TimConnection({
       url: this.wsUrl,
       WebSocket: this.WebSocketImpl,
       getKey: () => this.currentKey,

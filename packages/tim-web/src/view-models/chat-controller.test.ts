@@ -4,8 +4,8 @@ import {
   TimClientError,
   type SendMessageResult,
   type ServerLimits,
-  type SubscriptionState,
-  type TimSubscriptionEvents,
+  type ConnectionState,
+  type TimConnectionEvents,
   type Timite,
   type Update,
   type UpdatesResponse,
@@ -29,11 +29,11 @@ const SERVER_LIMITS: ServerLimits = {
  * new test needs.
  */
 function createFakeClient(updates: Update[], limits: () => Promise<ServerLimits> = async () => ({ ...SERVER_LIMITS })) {
-  const events = new Emitter<TimSubscriptionEvents>();
+  const events = new Emitter<TimConnectionEvents>();
   const sends: Array<{ clientMsgId: string; content: string; settle: (outcome: SendMessageResult | Error) => void }> =
     [];
   const subscribed: Array<{ spaceId: string; after?: number }> = [];
-  const state: { value: SubscriptionState } = { value: 'open' };
+  const state: { value: ConnectionState } = { value: 'open' };
   const sub: ChatSubscription = {
     get state() {
       return state.value;

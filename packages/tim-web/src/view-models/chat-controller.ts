@@ -5,7 +5,7 @@ import {
   type SpaceId,
   type Timite,
   type TimClient,
-  type TimSubscription,
+  type TimConnection,
   type Update,
 } from '@tim/protocol';
 import { describeError } from './error-words';
@@ -14,9 +14,9 @@ import { Outbox, type OutboxItem } from './outbox';
 import { People, TypingThrottle } from './people';
 import { Timeline } from './timeline';
 
-/** The part of a `TimSubscription` the chat screen uses; tests pass a fake. */
+/** The part of a `TimConnection` the chat screen uses; tests pass a fake. */
 export type ChatSubscription = Pick<
-  TimSubscription,
+  TimConnection,
   'state' | 'on' | 'subscribe' | 'unsubscribe' | 'sendActivity' | 'close'
 >;
 

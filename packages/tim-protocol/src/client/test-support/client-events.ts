@@ -1,18 +1,18 @@
 import type { Timers } from '../platform';
-import type { TimSubscription, TimSubscriptionEvents } from '../subscription';
+import type { TimConnection, TimConnectionEvents } from '../live-connection';
 import { withTimeout } from './waiting';
 
-type EventName = keyof TimSubscriptionEvents;
+type EventName = keyof TimConnectionEvents;
 
 /** The next `name` event of `sub` that matches, registered before the caller stages it. */
 export function nextEvent<K extends EventName>(
-  sub: TimSubscription,
+  sub: TimConnection,
   name: K,
-  matches: (payload: TimSubscriptionEvents[K]) => boolean = () => true,
+  matches: (payload: TimConnectionEvents[K]) => boolean = () => true,
   timeoutMs = 2000,
-): Promise<TimSubscriptionEvents[K]> {
+): Promise<TimConnectionEvents[K]> {
   let off = (): void => undefined;
-  const arrival = new Promise<TimSubscriptionEvents[K]>((resolve) => {
+  const arrival = new Promise<TimConnectionEvents[K]>((resolve) => {
     off = sub.on(name, (payload) => {
       if (!matches(payload)) return;
       off();
@@ -23,13 +23,13 @@ export function nextEvent<K extends EventName>(
 }
 
 /** Resolves when the subscription reaches `state`. */
-export function nextState(sub: TimSubscription, state: TimSubscriptionEvents['state']['next']) {
+export function nextState(sub: TimConnection, state: TimConnectionEvents['state']['next']) {
   return nextEvent(sub, 'state', (change) => change.next === state);
 }
 
 /** Every payload of `name`, in order. */
-export function collect<K extends EventName>(sub: TimSubscription, name: K): Array<TimSubscriptionEvents[K]> {
-  const payloads: Array<TimSubscriptionEvents[K]> = [];
+export function collect<K extends EventName>(sub: TimConnection, name: K): Array<TimConnectionEvents[K]> {
+  const payloads: Array<TimConnectionEvents[K]> = [];
   sub.on(name, (payload) => payloads.push(payload));
   return payloads;
 }

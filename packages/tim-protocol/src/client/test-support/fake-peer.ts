@@ -1,5 +1,5 @@
 /**
- * Why this exists: TimSubscription must be tested over real sockets, with the exact frames of
+ * Why this exists: TimConnection must be tested over real sockets, with the exact frames of
  * protocol v1, without tim-code (the protocol package cannot depend on the server, and the
  * server's timing would make drops, overlaps and refusals hard to stage). The fake peer is a
  * real `ws` WebSocketServer on 127.0.0.1, port 0, that sends nothing on its own: a test awaits

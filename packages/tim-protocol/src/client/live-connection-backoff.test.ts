@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import type { TimSubscription } from './subscription';
+import type { TimConnection } from './live-connection';
 import { TimClient, type TimClientOptions } from './tim-client';
 import { collect, nextEvent, virtualTime } from './test-support/client-events';
 import { startFakePeer, type FakeConnection, type FakePeer } from './test-support/fake-peer';
@@ -8,7 +8,7 @@ import { startFakePeer, type FakeConnection, type FakePeer } from './test-suppor
 // when a test advances them, so delays are read off the schedule, never off a wall clock.
 
 let peer: FakePeer;
-let sub: TimSubscription | undefined;
+let sub: TimConnection | undefined;
 
 beforeEach(async () => {
   peer = await startFakePeer();
@@ -41,7 +41,7 @@ function connect(options: Partial<TimClientOptions> = {}) {
 }
 
 /** Accepts the next connection, answers 'ready' and closes it at once, as a crash-looping server does. */
-async function readyThenClose(sub: TimSubscription): Promise<number> {
+async function readyThenClose(sub: TimConnection): Promise<number> {
   const retried = nextEvent(sub, 'retry');
   const connection = await peer.nextConnection();
   await connection.authenticate();
@@ -58,14 +58,14 @@ async function acceptMain({ after, headId }: { after: number; headId: number }):
   return connection;
 }
 
-async function sendReplay(sub: TimSubscription, connection: FakeConnection, ids: number[]): Promise<void> {
+async function sendReplay(sub: TimConnection, connection: FakeConnection, ids: number[]): Promise<void> {
   const lastId = ids[ids.length - 1];
   const delivered = nextEvent(sub, 'update', (update) => update.id === lastId);
   connection.sendUpdates('main', ids);
   await delivered;
 }
 
-describe('TimSubscription reconnect backoff', () => {
+describe('TimConnection reconnect backoff', () => {
   it('keeps backing off to the cap against a server that closes every socket right after ready', async () => {
     const { sub, time } = connect({ backoff: { minMs: 250, maxMs: 15_000 } });
     sub.subscribe('main', { after: 0 });

@@ -20,11 +20,11 @@ import {
 import { readServerFrame, readUpdate } from './server-frames';
 import { TimClientError } from './tim-client-error';
 
-export type SubscriptionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface StateChange {
-  previous: SubscriptionState;
-  next: SubscriptionState;
+  previous: ConnectionState;
+  next: ConnectionState;
   /** Why, for a person: 'ready', 'closed by the client', 'connection closed with 1006', … */
   reason: string;
 }
@@ -40,7 +40,7 @@ export interface RetryEvent {
   reason: string;
 }
 
-export interface TimSubscriptionEvents {
+export interface TimConnectionEvents {
   state: StateChange;
   ready: Timite;
   subscribed: { spaceId: string; headId: number };
@@ -95,13 +95,13 @@ interface SpaceSubscription {
 const SUBSCRIBE_REFUSALS = new Set(['not_found', 'forbidden', 'limit_exceeded']);
 
 /**
- * The live connection: authenticates, subscribes, and after any drop reconnects with backoff,
+ * One live WebSocket connection, holding a subscription to each of many spaces: authenticates, subscribes, and after any drop reconnects with backoff,
  * re-authenticates and resumes each space after its last delivered update.
  */
-export class TimSubscription {
-  private stateValue: SubscriptionState = 'connecting';
+export class TimConnection {
+  private stateValue: ConnectionState = 'connecting';
   private timiteValue: Timite | undefined;
-  private readonly emitter = new Emitter<TimSubscriptionEvents>();
+  private readonly emitter = new Emitter<TimConnectionEvents>();
   private readonly spaces = new Map<string, SpaceSubscription>();
   private socket: WebSocketLike | undefined;
   private lastSocketError: string | undefined;
@@ -118,7 +118,7 @@ export class TimSubscription {
     this.open();
   }
 
-  get state(): SubscriptionState {
+  get state(): ConnectionState {
     return this.stateValue;
   }
 
@@ -127,10 +127,7 @@ export class TimSubscription {
     return this.timiteValue;
   }
 
-  on<K extends keyof TimSubscriptionEvents>(
-    name: K,
-    listener: (payload: TimSubscriptionEvents[K]) => void,
-  ): Unsubscribe {
+  on<K extends keyof TimConnectionEvents>(name: K, listener: (payload: TimConnectionEvents[K]) => void): Unsubscribe {
     return this.emitter.on(name, listener);
   }
 
@@ -232,7 +229,7 @@ export class TimSubscription {
     if (this.stateValue === 'reconnecting') this.emitter.emit('retry', { attempt: this.attempt, delayMs, reason });
   }
 
-  private setState(next: SubscriptionState, reason: string): void {
+  private setState(next: ConnectionState, reason: string): void {
     const previous = this.stateValue;
     if (next === previous) return;
     this.stateValue = next;

@@ -1,13 +1,13 @@
 import { WebSocket } from 'ws';
 import { CLOSE_UNAUTHENTICATED } from '../schemas/limits';
-import type { TimSubscription } from './subscription';
+import type { TimConnection } from './live-connection';
 import { TimClient, type TimClientOptions } from './tim-client';
 import { collect, manualTimers, nextEvent, nextState, trackTimers } from './test-support/client-events';
 import { ADA, makeUpdate, startFakePeer, type FakeConnection, type FakePeer } from './test-support/fake-peer';
 import { startSilentTcpServer } from './test-support/silent-tcp-server';
 
 let peer: FakePeer;
-let sub: TimSubscription | undefined;
+let sub: TimConnection | undefined;
 
 beforeEach(async () => {
   peer = await startFakePeer();
@@ -19,7 +19,7 @@ afterEach(async () => {
   await peer.close();
 });
 
-function connect(options: Partial<TimClientOptions> = {}): TimSubscription {
+function connect(options: Partial<TimClientOptions> = {}): TimConnection {
   const client = new TimClient({
     baseUrl: peer.baseUrl,
     key: 'key-ada',
@@ -45,7 +45,7 @@ function updateWithId(id: number) {
   return (update: { id: number }) => update.id === id;
 }
 
-describe('TimSubscription', () => {
+describe('TimConnection', () => {
   it('authenticates with its first frame and subscribes once ready', async () => {
     const sub = connect();
     sub.subscribe('main', { receiveOwnMessages: false });
