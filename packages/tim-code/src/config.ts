@@ -4,9 +4,6 @@ import { resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '@tim/protocol';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS } from './realtime/hub';
-import { DEFAULT_PRESENCE_SWEEP_MS } from './realtime/presence';
-import { DEFAULT_PRESENCE_LIVENESS_MS } from './realtime/redis-presence-directory';
 
 /** A rate limit as `points` per `durationSeconds`, parsed from `20/10s`. */
 export interface Rate {
@@ -103,7 +100,25 @@ export interface Config {
   shutdownGraceMs: number;
 }
 
+/*
+ * Every default of a setting lives here (or in the protocol's DEFAULT_LIMITS): the modules that
+ * use a value receive it from the Config, so config.ts imports nothing from the rest of tim-code.
+ */
+
 export const DEFAULT_REVOCATION_POLL_MS = 1000;
+
+/**
+ * Presence events reach a space's subscribers only while it has at most this many on a process.
+ * Every presence change costs one frame per subscriber, so N timites joining a space would cost
+ * N² frames; above the bound clients of the space read GET /presence instead.
+ */
+export const DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS = 500;
+
+/** With Redis: a process that has not renewed its presence liveness key for this long counts as crashed. */
+export const DEFAULT_PRESENCE_LIVENESS_MS = 30_000;
+
+/** How often a process looks for crashed ones whose timites must go offline. */
+export const DEFAULT_PRESENCE_SWEEP_MS = 10_000;
 
 /** Far above what a client that throttles its typing notices sends; an extension of protocol v1. */
 export const DEFAULT_RATE_ACTIVITY = '60/10s';

@@ -1,12 +1,25 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** The app's Prometheus metrics, served at /metrics. */
+export interface Metrics {
+  /** Served at /metrics; holds the metrics below, the gauges and the default process metrics. */
+  registry: Registry;
+  messagesAccepted: Counter;
+  updatesDelivered: Counter;
+  slowConsumerCloses: Counter;
+  presenceSweeps: Counter;
+  /** Labelled with the limit's name. */
+  rateLimited: Counter<'limit'>;
+  sendLatency: Histogram;
+}
+
 export interface MetricsSources {
   openConnections: () => number;
   subscriptions: () => number;
 }
 
 /** One registry per app, so several apps in one process (tests) never share counters. */
-export function createMetrics(sources: MetricsSources) {
+export function createMetrics(sources: MetricsSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tim_', eventLoopMonitoringPrecision: 100 });
   const registers = [registry];
@@ -62,5 +75,3 @@ export function createMetrics(sources: MetricsSources) {
     }),
   };
 }
-
-export type Metrics = ReturnType<typeof createMetrics>;

@@ -19,17 +19,24 @@ export interface SignedIn {
 /** One sentence for unknown nick, wrong password and agent nick: login reveals nothing. */
 const LOGIN_FAILED = 'That nick and password do not match.';
 
-export function createAccounts({ storage, sessions, decoyHash }: AccountsOptions) {
+/** Humans' accounts: registering and logging in, each answered with a new session. */
+export interface Accounts {
+  /** Agents' nicks are taken like any other, so nobody registers as an agent. */
+  register(input: RegisterRequest): Promise<SignedIn>;
+  /** One answer for an unknown nick, a wrong password and an agent's nick: login reveals nothing. */
+  login(input: LoginRequest): Promise<SignedIn>;
+}
+
+export function createAccounts({ storage, sessions, decoyHash }: AccountsOptions): Accounts {
   return {
-    /** Agents' nicks are taken like any other, so nobody registers as an agent. */
-    async register(input: RegisterRequest): Promise<SignedIn> {
+    async register(input) {
       const passwordHash = await hashPassword(input.password);
       const result = await storage.createTimite({ nick: input.nick, kind: 'human', passwordHash });
       if (!result.created) throw new TimError('conflict', `The nick "${input.nick}" is taken.`);
       return { session: await sessions.start(result.timite.id), timite: result.timite };
     },
 
-    async login(input: LoginRequest): Promise<SignedIn> {
+    async login(input) {
       const record = await storage.findTimiteByNick(input.nick);
       const passwordHash = record?.passwordHash ?? (await decoyHash);
       const matches = await verifyPassword(input.password, passwordHash);
@@ -40,5 +47,3 @@ export function createAccounts({ storage, sessions, decoyHash }: AccountsOptions
     },
   };
 }
-
-export type Accounts = ReturnType<typeof createAccounts>;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { ServerFrame, Update } from '@tim/protocol';
 import type { Bus, BusListener } from '../bus/bus';
+import { DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS } from '../config';
 import { createMemoryStorage } from '../storage/memory/memory-storage';
 import type { Storage } from '../storage/storage';
 import { createHub } from './hub';
@@ -114,7 +115,7 @@ async function setup(options: { presenceFanoutMaxSubscriptions?: number } = {}) 
     bus: manual.bus,
     onDelivered: () => undefined,
     onError: (err) => errors.push(err),
-    ...options,
+    presenceFanoutMaxSubscriptions: options.presenceFanoutMaxSubscriptions ?? DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS,
   });
   return { storage, manual, hub, senderId: created.timite.id, errors };
 }

@@ -36,13 +36,6 @@ import { toOutboundFrame, type OutboundFrame } from './outbound-frame';
 /** Updates read from storage per page, for replay and for filling gaps. */
 const PAGE_LIMIT = 500;
 
-/**
- * Presence events reach a space's subscribers only while it has at most this many here.
- * Every presence change costs one frame per subscriber, so N timites joining a space would
- * cost N² frames; above the bound clients of the space read GET /presence instead.
- */
-export const DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS = 500;
-
 /** One recipient of a space's frames: in practice a WebSocket connection. */
 export interface HubSubscriber {
   readonly timiteId: number;
@@ -65,6 +58,19 @@ export interface HubSubscription {
   close(): void;
 }
 
+/** Fan-out from the bus to this process's subscribers, one channel per space. */
+export interface Hub {
+  /**
+   * Starts a subscription: `subscribed`, then the replay after `after`, then live updates.
+   * The caller checks that the space exists first.
+   */
+  subscribe(spaceId: SpaceId, subscriber: HubSubscriber, options?: { after?: number }): HubSubscription;
+  /** Spaces with a channel open here, and the subscriptions registered in them. */
+  stats(): { spaces: number; subscriptions: number };
+  /** Closes every channel; subscriptions stop receiving. */
+  close(): void;
+}
+
 export interface HubOptions {
   storage: Storage;
   bus: Bus;
@@ -73,10 +79,11 @@ export interface HubOptions {
   /** A background failure (a gap fill, a bus unsubscribe): logged, never thrown. */
   onError: (err: unknown, spaceId: SpaceId) => void;
   /**
-   * Presence events are dropped in spaces with more local subscriptions than this, so a join
-   * storm costs frames linear in the joiners. @default 500
+   * Presence events are dropped in spaces with more local subscriptions than this: every
+   * presence change costs one frame per subscriber, so N timites joining would cost N² frames
+   * (TIM_PRESENCE_MAX_SUBSCRIBERS).
    */
-  presenceFanoutMaxSubscriptions?: number;
+  presenceFanoutMaxSubscriptions: number;
 }
 
 type SubscriptionState = 'catching-up' | 'live' | 'closed';
@@ -107,9 +114,14 @@ function isOwnMessage(update: Update, timiteId: number): boolean {
   return update.event.type === 'message' && update.event.message.sender.id === timiteId;
 }
 
-export function createHub({ storage, bus, onDelivered, onError, ...options }: HubOptions) {
+export function createHub({
+  storage,
+  bus,
+  onDelivered,
+  onError,
+  presenceFanoutMaxSubscriptions: presenceFanoutMax,
+}: HubOptions): Hub {
   const channels = new Map<SpaceId, Channel>();
-  const presenceFanoutMax = options.presenceFanoutMaxSubscriptions ?? DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS;
 
   function sendUpdate(subscription: Subscription, update: Update, frame: OutboundFrame): boolean {
     const { subscriber } = subscription;
@@ -324,11 +336,7 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
   }
 
   return {
-    /**
-     * Starts a subscription: `subscribed`, then the replay after `after`, then live updates.
-     * The caller checks that the space exists first.
-     */
-    subscribe(spaceId: SpaceId, subscriber: HubSubscriber, options: { after?: number } = {}): HubSubscription {
+    subscribe(spaceId, subscriber, options = {}) {
       const channel = acquireChannel(spaceId);
       const subscription: Subscription = { subscriber, state: 'catching-up', lastSentId: 0 };
       const close = () => releaseSubscription(channel, subscription);
@@ -338,14 +346,13 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
       return { spaceId, live, close };
     },
 
-    stats(): { spaces: number; subscriptions: number } {
+    stats() {
       let subscriptions = 0;
       for (const channel of channels.values()) subscriptions += channel.subscriptions.size;
       return { spaces: channels.size, subscriptions };
     },
 
-    /** Closes every channel; subscriptions stop receiving. */
-    close(): void {
+    close() {
       for (const channel of [...channels.values()]) {
         for (const subscription of channel.subscriptions) subscription.state = 'closed';
         channel.subscriptions.clear();
@@ -354,5 +361,3 @@ export function createHub({ storage, bus, onDelivered, onError, ...options }: Hu
     },
   };
 }
-
-export type Hub = ReturnType<typeof createHub>;

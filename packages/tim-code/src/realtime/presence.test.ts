@@ -1,5 +1,6 @@
 import type { EphemeralEvent, SpaceId, Timite } from '@tim/protocol';
 import type { Redis } from 'ioredis';
+import { DEFAULT_PRESENCE_LIVENESS_MS } from '../config';
 import { openCrashableDirectory, type CrashableDirectory } from '../../test/support/presence-processes';
 import { connectTestRedis, uniqueRedisPrefix } from '../../test/support/redis';
 import { waitFor } from '../../test/support/start-server';
@@ -34,7 +35,7 @@ function presenceOver(directory: CrashableDirectory['directory']): PresenceProce
 }
 
 async function survivor(keyPrefix: string): Promise<PresenceProcess> {
-  const directory = await createRedisPresenceDirectory({ client, keyPrefix });
+  const directory = await createRedisPresenceDirectory({ client, keyPrefix, livenessMs: DEFAULT_PRESENCE_LIVENESS_MS });
   closers.push(() => directory.close());
   return presenceOver(directory);
 }
@@ -86,8 +87,8 @@ describe('createPresence with a bound on announced memberships', () => {
   it('announces no arrival or departure in a space whose memberships on all processes pass the bound', async () => {
     const keyPrefix = uniqueRedisPrefix();
     const [first, second] = [
-      await createRedisPresenceDirectory({ client, keyPrefix }),
-      await createRedisPresenceDirectory({ client, keyPrefix }),
+      await createRedisPresenceDirectory({ client, keyPrefix, livenessMs: DEFAULT_PRESENCE_LIVENESS_MS }),
+      await createRedisPresenceDirectory({ client, keyPrefix, livenessMs: DEFAULT_PRESENCE_LIVENESS_MS }),
     ];
     closers.push(
       () => first.close(),

@@ -6,9 +6,6 @@ import {
   type PresenceDirectory,
 } from './presence-directory';
 
-/** How often a process looks for crashed ones whose timites must go offline. */
-export const DEFAULT_PRESENCE_SWEEP_MS = 10_000;
-
 export interface PresenceOptions {
   /** Publishes an online/offline event; called only when a timite's state changes. */
   publish: (spaceId: SpaceId, event: EphemeralEvent) => void;
@@ -24,13 +21,32 @@ export interface PresenceOptions {
   maxAnnouncedMembers?: number;
 }
 
+/** Who is online in which space; see createPresence. */
+export interface Presence {
+  /** Counts one more subscription of the timite in the space; the first announces it online. */
+  join(spaceId: SpaceId, timite: Timite): void;
+  /** Counts one subscription less; the last announces the timite offline. */
+  leave(spaceId: SpaceId, timiteId: number): void;
+  /** Online in the space, on every process the directory knows; this process's alone if it fails. */
+  online(spaceId: SpaceId): Promise<Timite[]>;
+  /** Announces the changes no arrival or departure here told: see PresenceDirectory.sweep. */
+  sweep(): Promise<void>;
+  /**
+   * Sweeps every `intervalMs`, never two at once, until the returned function is called;
+   * `onSwept` after each that completed.
+   */
+  startSweeps(intervalMs: number, onSwept?: () => void): () => void;
+  /** Number of (space, timite) entries on this process: 0 when nobody is subscribed here. */
+  entryCount(): number;
+}
+
 /**
  * Who is online where: a timite is online in a space while it holds at least one
  * subscription there, from any number of connections (and, with a shared directory, on any
  * process). This process's subscriptions are counted here; the directory is asked only when a
  * timite's first arrives or last departs.
  */
-export function createPresence({ publish, ...options }: PresenceOptions) {
+export function createPresence({ publish, ...options }: PresenceOptions): Presence {
   const directory = options.directory ?? createLocalPresenceDirectory();
   const onError = options.onError ?? ((err: unknown) => process.emitWarning(`presence directory: ${String(err)}`));
   const bySpace = new Map<SpaceId, Map<number, { timite: Timite; subscriptions: number }>>();
@@ -38,7 +54,6 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
   const held = (): HeldPresence[] =>
     [...bySpace].flatMap(([spaceId, members]) => [...members.values()].map(({ timite }) => ({ spaceId, timite })));
 
-  /** Announces the changes no arrival or departure here told: see PresenceDirectory.sweep. */
   const sweep = async (): Promise<void> => {
     for (const { spaceId, timite, state } of await directory.sweep(held))
       publish(spaceId, { type: 'presence', spaceId, timite, state });
@@ -64,7 +79,7 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
   };
 
   return {
-    join(spaceId: SpaceId, timite: Timite): void {
+    join(spaceId, timite) {
       let members = bySpace.get(spaceId);
       if (members === undefined) {
         members = new Map();
@@ -79,7 +94,7 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
       announce(directory.arrived(spaceId, timite), spaceId, timite, 'online');
     },
 
-    leave(spaceId: SpaceId, timiteId: number): void {
+    leave(spaceId, timiteId) {
       const members = bySpace.get(spaceId);
       const entry = members?.get(timiteId);
       if (members === undefined || entry === undefined) return;
@@ -90,8 +105,7 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
       announce(directory.departed(spaceId, entry.timite), spaceId, entry.timite, 'offline');
     },
 
-    /** Online in the space, on every process the directory knows; this process's alone if it fails. */
-    async online(spaceId: SpaceId): Promise<Timite[]> {
+    async online(spaceId) {
       const here = [...(bySpace.get(spaceId)?.values() ?? [])].map((entry) => entry.timite);
       try {
         return await directory.online(spaceId, here);
@@ -103,8 +117,7 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
 
     sweep,
 
-    /** Sweeps every `intervalMs`, never two at once, until the returned function is called; `onSwept` after each that completed. */
-    startSweeps(intervalMs: number, onSwept: () => void = () => undefined): () => void {
+    startSweeps(intervalMs, onSwept = () => undefined) {
       let sweeping = false;
       const timer = setInterval(() => {
         if (sweeping) return;
@@ -120,13 +133,10 @@ export function createPresence({ publish, ...options }: PresenceOptions) {
       return () => clearInterval(timer);
     },
 
-    /** Number of (space, timite) entries on this process: 0 when nobody is subscribed here. */
-    entryCount(): number {
+    entryCount() {
       let count = 0;
       for (const members of bySpace.values()) count += members.size;
       return count;
     },
   };
 }
-
-export type Presence = ReturnType<typeof createPresence>;

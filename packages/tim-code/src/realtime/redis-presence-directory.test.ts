@@ -1,5 +1,6 @@
 import type { Timite } from '@tim/protocol';
 import type { Redis } from 'ioredis';
+import { DEFAULT_PRESENCE_LIVENESS_MS } from '../config';
 import { openCrashableDirectory, type CrashableDirectory } from '../../test/support/presence-processes';
 import { connectTestRedis, uniqueRedisPrefix } from '../../test/support/redis';
 import { createLocalPresenceDirectory, type PresenceChange, type PresenceDirectory } from './presence-directory';
@@ -24,7 +25,7 @@ afterEach(async () => {
 });
 
 async function redisDirectory(keyPrefix: string): Promise<PresenceDirectory> {
-  const directory = await createRedisPresenceDirectory({ client, keyPrefix });
+  const directory = await createRedisPresenceDirectory({ client, keyPrefix, livenessMs: DEFAULT_PRESENCE_LIVENESS_MS });
   directories.push(directory);
   return directory;
 }

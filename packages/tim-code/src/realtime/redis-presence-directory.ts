@@ -3,15 +3,12 @@ import { SpaceId, Timite } from '@tim/protocol';
 import type { Redis } from 'ioredis';
 import type { HeldPresence, PresenceChange, PresenceDecision, PresenceDirectory } from './presence-directory';
 
-/** A process that has not renewed its liveness key for this long counts as gone. */
-export const DEFAULT_PRESENCE_LIVENESS_MS = 30_000;
-
 export interface RedisPresenceDirectoryOptions {
   client: Redis;
   /** Start of the keys: `<prefix>presence:<spaceId>`, `<prefix>holders:<spaceId>:<timiteId>`, `<prefix>process:<processId>` and others. @default 'tim:' */
   keyPrefix?: string;
-  /** A process that has not renewed its liveness key for this long counts as gone. @default 30000 */
-  livenessMs?: number;
+  /** A process that has not renewed its liveness key for this long counts as gone, in ms (TIM_PRESENCE_LIVENESS_MS). */
+  livenessMs: number;
   /** A renewal of the liveness key failed; the directory keeps trying. */
   onError?: (err: unknown) => void;
 }
@@ -117,7 +114,7 @@ return answer`;
 export async function createRedisPresenceDirectory(options: RedisPresenceDirectoryOptions): Promise<PresenceDirectory> {
   const { client } = options;
   const prefix = options.keyPrefix ?? 'tim:';
-  const livenessMs = options.livenessMs ?? DEFAULT_PRESENCE_LIVENESS_MS;
+  const { livenessMs } = options;
   const processId = randomBytes(8).toString('hex');
   const processPrefix = `${prefix}process:`;
   const heldPrefix = `${prefix}held:`;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DEFAULT_PRESENCE_LIVENESS_MS } from '../../src/config';
 import type { PresenceDirectory } from '../../src/realtime/presence-directory';
 import { createRedisPresenceDirectory } from '../../src/realtime/redis-presence-directory';
 import { connectTestRedis } from './redis';
@@ -22,7 +23,7 @@ export interface CrashableDirectory {
 export async function openCrashableDirectory(
   admin: Redis,
   keyPrefix: string,
-  livenessMs?: number,
+  livenessMs = DEFAULT_PRESENCE_LIVENESS_MS,
 ): Promise<CrashableDirectory> {
   const own = await connectTestRedis();
   const before = new Set(await admin.keys(`${keyPrefix}process:*`));
