@@ -115,13 +115,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const server = createServer(httpHandler);
   const sockets = attachWebSockets(server, {
     config,
-    storage,
-    bus,
     sessions,
-    hub,
-    presence,
+    services: { storage, bus, hub, presence, rateLimits },
     registry,
-    rateLimits,
     metrics,
     logger,
   });

@@ -8,40 +8,41 @@ import {
   type Timite,
 } from '@tim/protocol';
 import { WebSocket, type RawData } from 'ws';
-import type { Bus } from '../../bus/bus';
-import { errorStack } from '../../error-text';
 import type { Config } from '../../config';
 import type { Authenticated, Sessions } from '../../domain/sessions';
+import { errorStack } from '../../error-text';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
-import type { HubSubscription, Hub } from '../../realtime/hub';
 import { toOutboundFrame, type OutboundFrame } from '../../realtime/outbound-frame';
-import type { RateLimits } from '../../rate-limit/rate-limits';
-import type { Presence } from '../../realtime/presence';
-import type { Storage } from '../../storage/storage';
 import type { ConnectionRegistry } from './connection-registry';
-import { handleFrame, parseClientFrame } from './frame-handlers';
-import { toErrorFrame, wsErrors } from './ws-errors';
-import type { Heartbeat, HeartbeatPeer } from './heartbeat';
 import type { FlushScheduler } from './flush-scheduler';
+import type { FrameHandler, FramePeer, PeerSubscription } from './frame-peer';
 import { createFrameSink } from './frame-sink';
+import type { Heartbeat, HeartbeatPeer } from './heartbeat';
 import { createOutboundQueue, type OutboundQueue, type OutboundQueueListener } from './outbound-queue';
+import { parseClientFrame } from './parse-client-frame';
+import { toErrorFrame, wsErrors } from './ws-errors';
 
+/** The settings a connection enforces (see Config). */
+export type ConnectionLimits = Pick<
+  Config,
+  'authTimeoutMs' | 'heartbeatMs' | 'maxConnectionsPerTimite' | 'slowConsumerBytes'
+>;
+
+/** What the app's connections share. */
 export interface ConnectionDeps {
-  config: Config;
-  storage: Storage;
-  bus: Bus;
+  limits: ConnectionLimits;
+  /** Checks the key of the auth frame. */
   sessions: Sessions;
-  hub: Hub;
-  presence: Presence;
+  /** Every frame after auth (frame-handlers.ts). */
+  handleFrame: FrameHandler;
   registry: ConnectionRegistry<Connection>;
-  rateLimits: RateLimits;
+  /** One flush per socket per task. */
+  flushScheduler: FlushScheduler;
+  /** One timer pings them all. */
+  heartbeat: Heartbeat;
   metrics: Metrics;
   logger: Logger;
-  /** Shared by the app's connections: one flush per socket per task. */
-  flushScheduler: FlushScheduler;
-  /** Shared by the app's connections: one timer pings them all. */
-  heartbeat: Heartbeat;
 }
 
 /**
@@ -76,12 +77,6 @@ function onSocketPong(this: WebSocket): void {
   if (connection !== undefined) connection.unansweredPings = 0;
 }
 
-export interface ConnectionSubscription {
-  readonly handle: HubSubscription;
-  /** Presence is joined once the subscription is live, and left only if it was joined. */
-  joined: boolean;
-}
-
 /** RFC 6455: the server hit an unexpected condition. */
 const CLOSE_INTERNAL_ERROR = 1011;
 
@@ -114,9 +109,9 @@ export interface ConnectionOptions {
  * slow consumer, logout, shutdown — goes through `release`, which gives back its
  * subscriptions, presence and registry entry exactly once.
  */
-export class Connection implements HeartbeatPeer, OutboundQueueListener {
+export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListener {
   readonly id: string;
-  readonly subscriptions = new Map<SpaceId, ConnectionSubscription>();
+  readonly subscriptions = new Map<SpaceId, PeerSubscription>();
   timite: Timite | undefined;
   keyHash: string | undefined;
   unansweredPings = 0;
@@ -139,14 +134,14 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
   ) {
     this.id = options.id;
     this.onAuthenticated = options.onAuthenticated;
-    const { config } = deps;
+    const { limits } = deps;
     this.queue = createOutboundQueue({
       sink: createFrameSink(socket),
       scheduler: deps.flushScheduler,
-      maxBacklogBytes: config.slowConsumerBytes,
+      maxBacklogBytes: limits.slowConsumerBytes,
       listener: this,
     });
-    const authTimer = setTimeout(() => this.close(CLOSE_AUTH_TIMEOUT, 'No auth frame in time.'), config.authTimeoutMs);
+    const authTimer = setTimeout(() => this.close(CLOSE_AUTH_TIMEOUT, 'No auth frame in time.'), limits.authTimeoutMs);
     authTimer.unref();
     this.authTimer = authTimer;
     socket.connection = this;
@@ -186,7 +181,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
   /** A replay waits while more than a quarter of the slow-consumer limit (at most 256 KiB) is queued. */
   whenReadyForReplay(): Promise<void> | undefined {
     if (this.state === 'closed') return undefined;
-    return this.queue.waitForRoom(Math.min(MAX_REPLAY_QUEUED_BYTES, this.deps.config.slowConsumerBytes / 4));
+    return this.queue.waitForRoom(Math.min(MAX_REPLAY_QUEUED_BYTES, this.deps.limits.slowConsumerBytes / 4));
   }
 
   send(frame: ServerFrame): void {
@@ -234,11 +229,10 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
 
   /** Ends one subscription: the hub stops delivering and presence is left if it was joined. */
   dropSubscription(spaceId: SpaceId): void {
-    const entry = this.subscriptions.get(spaceId);
-    if (entry === undefined) return;
+    const subscription = this.subscriptions.get(spaceId);
+    if (subscription === undefined) return;
     this.subscriptions.delete(spaceId);
-    entry.handle.close();
-    if (entry.joined && this.timite !== undefined) this.deps.presence.leave(spaceId, this.timite.id);
+    subscription.close();
   }
 
   ping(): void {
@@ -295,7 +289,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
       return;
     }
     try {
-      await handleFrame(this, parsed.frame);
+      await this.deps.handleFrame(this, parsed.frame);
     } catch (err) {
       this.fail(err, 'spaceId' in parsed.frame ? parsed.frame.spaceId : undefined);
     }
@@ -324,9 +318,9 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     this.authTimer = undefined;
     this.onAuthenticated?.();
     this.onAuthenticated = undefined;
-    const { config, registry } = this.deps;
-    if (registry.countForTimite(authenticated.timite.id) >= config.maxConnectionsPerTimite) {
-      this.fail(wsErrors.tooManyConnections(config.maxConnectionsPerTimite));
+    const { limits, registry } = this.deps;
+    if (registry.countForTimite(authenticated.timite.id) >= limits.maxConnectionsPerTimite) {
+      this.fail(wsErrors.tooManyConnections(limits.maxConnectionsPerTimite));
       this.close(CLOSE_TOO_MANY_CONNECTIONS, 'Too many connections.');
       return;
     }
@@ -334,7 +328,7 @@ export class Connection implements HeartbeatPeer, OutboundQueueListener {
     this.keyHash = authenticated.keyHash;
     registry.addAuthenticated(this);
     this.state = 'ready';
-    this.send({ type: 'ready', timite: authenticated.timite, heartbeatMs: config.heartbeatMs });
+    this.send({ type: 'ready', timite: authenticated.timite, heartbeatMs: limits.heartbeatMs });
   }
 }
 

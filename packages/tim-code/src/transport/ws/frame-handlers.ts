@@ -1,156 +1,199 @@
-import {
+import type {
+  ActivityFrame,
   ClientFrame,
-  type ActivityFrame,
-  type PingFrame,
-  type SubscribeFrame,
-  type UnsubscribeFrame,
+  PingFrame,
+  SpaceId,
+  SubscribeFrame,
+  Timite,
+  UnsubscribeFrame,
 } from '@tim/protocol';
+import type { Bus } from '../../bus/bus';
 import { errorStack } from '../../error-text';
-import type { HubSubscriber } from '../../realtime/hub';
+import type { Logger } from '../../logger';
+import type { Metrics } from '../../metrics';
+import type { RateLimits } from '../../rate-limit/rate-limits';
+import type { Hub, HubSubscriber, HubSubscription } from '../../realtime/hub';
 import type { OutboundFrame } from '../../realtime/outbound-frame';
-import type { Connection } from './connection';
+import type { Presence } from '../../realtime/presence';
+import type { Storage } from '../../storage/storage';
+import type { FrameHandler, FramePeer, PeerSubscription } from './frame-peer';
 import { wsErrors } from './ws-errors';
 
-export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; message: string };
-
-/** JSON text → a typed client frame, or a sentence naming what is wrong. */
-export function parseClientFrame(text: string | undefined): ParsedFrame {
-  if (text === undefined) return { ok: false, message: 'Frames are JSON text, not binary.' };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, message: 'A frame must be valid JSON.' };
-  }
-  const result = ClientFrame.safeParse(json);
-  if (result.success) return { ok: true, frame: result.data };
-  const issue = result.error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? 'frame' : issue.path.join('.');
-  const message =
-    issue?.code === 'unrecognized_keys'
-      ? `Unknown field(s): ${issue.keys.join(', ')}.`
-      : `${where}: ${issue?.message ?? 'invalid'}.`;
-  return { ok: false, message: `Not a valid frame. ${message}` };
+/** What frames after authentication reach. */
+export interface FrameServices {
+  /** A space is looked up before it is subscribed to. */
+  storage: Storage;
+  /** Activity goes out over the bus, to the whole space. */
+  bus: Bus;
+  hub: Hub;
+  presence: Presence;
+  /** Activity frames spend the sender's `activity` budget. */
+  rateLimits: RateLimits;
 }
 
-/** The hub's recipient for one subscription of a connection. */
-class SubscriptionDelivery implements HubSubscriber {
+export interface FrameHandlerOptions {
+  services: FrameServices;
+  /** TIM_MAX_SUBSCRIPTIONS_PER_CONNECTION. */
+  maxSubscriptionsPerConnection: number;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/**
+ * A peer's subscription to one space: the hub's recipient for it, and, once live, the timite's
+ * presence membership in the space.
+ */
+class SpaceSubscription implements HubSubscriber, PeerSubscription {
+  readonly timiteId: number;
+  private joined = false;
+  private handle: HubSubscription | undefined;
+
   constructor(
-    private readonly connection: Connection,
-    readonly timiteId: number,
+    private readonly peer: FramePeer,
+    private readonly presence: Presence,
+    private readonly spaceId: SpaceId,
+    private readonly timite: Timite,
     readonly receiveOwnMessages: boolean,
-  ) {}
+  ) {
+    this.timiteId = timite.id;
+  }
+
+  /** Subscribes at the hub; resolves once live (see HubSubscription.live). */
+  start(hub: Hub, after: number | undefined): Promise<void> {
+    this.handle = hub.subscribe(this.spaceId, this, { after });
+    return this.handle.live;
+  }
+
+  /** Takes over the membership of the subscription it restarts, if that one had joined. */
+  takeOver(previous: PeerSubscription | undefined): void {
+    this.joined = previous?.handOver() ?? false;
+  }
+
+  joinPresence(): void {
+    if (this.joined) return;
+    this.joined = true;
+    this.presence.join(this.spaceId, this.timite);
+  }
 
   deliver(frame: OutboundFrame): void {
-    this.connection.deliver(frame);
+    this.peer.deliver(frame);
   }
 
   whenReadyForReplay(): Promise<void> | undefined {
-    return this.connection.whenReadyForReplay();
+    return this.peer.whenReadyForReplay();
+  }
+
+  handOver(): boolean {
+    this.handle?.close();
+    const joined = this.joined;
+    this.joined = false;
+    return joined;
+  }
+
+  close(): void {
+    if (this.handOver()) this.presence.leave(this.spaceId, this.timiteId);
   }
 }
 
 /**
- * Subscribes, or restarts a subscription the connection already holds from the new cursor: the
- * old one stops delivering in the same tick as the new one starts, and presence, already
- * joined, is kept rather than left and joined again.
+ * The handlers of frames after authentication. Exhaustive: a new frame type does not compile
+ * until handled. A refusal is thrown (see ws-errors.ts); the peer turns it into the error frame.
  */
-async function subscribe(connection: Connection, frame: SubscribeFrame): Promise<void> {
-  const { spaceId } = frame;
-  const { config, storage, hub, presence, logger } = connection.deps;
-  if (!connection.subscriptions.has(spaceId) && connection.subscriptions.size >= config.maxSubscriptionsPerConnection) {
-    throw wsErrors.tooManySubscriptions(config.maxSubscriptionsPerConnection);
-  }
-  const space = await storage.getSpace(spaceId);
-  if (!connection.isReady) return;
-  if (space === undefined) {
-    throw wsErrors.noSuchSpace(spaceId);
-  }
-  const timite = connection.timite;
-  if (timite === undefined) return;
-  const handle = hub.subscribe(
-    spaceId,
-    new SubscriptionDelivery(connection, timite.id, frame.receiveOwnMessages ?? true),
-    {
-      after: frame.after,
-    },
-  );
-  const previous = connection.subscriptions.get(spaceId);
-  previous?.handle.close();
-  const entry = { handle, joined: previous?.joined ?? false };
-  connection.subscriptions.set(spaceId, entry);
-  // Not awaited here: the replay may be long, and later frames need not wait for it.
-  handle.live.then(
-    () => {
-      if (connection.subscriptions.get(spaceId) !== entry || entry.joined) return;
-      entry.joined = true;
-      presence.join(spaceId, timite);
-    },
-    (err: unknown) => {
-      logger.error('subscription failed', { connectionId: connection.id, spaceId, error: errorStack(err) });
-      if (connection.subscriptions.get(spaceId) !== entry) return;
-      connection.dropSubscription(spaceId);
-      connection.fail(wsErrors.subscribeFailed(spaceId, err), spaceId);
-    },
-  );
-}
+export function createFrameHandler({
+  services,
+  maxSubscriptionsPerConnection,
+  metrics,
+  logger,
+}: FrameHandlerOptions): FrameHandler {
+  const { storage, bus, hub, presence, rateLimits } = services;
 
-function unsubscribe(connection: Connection, frame: UnsubscribeFrame): void {
-  connection.dropSubscription(frame.spaceId);
-  connection.send({ type: 'unsubscribed', spaceId: frame.spaceId });
-}
-
-async function activity(connection: Connection, frame: ActivityFrame): Promise<void> {
-  const { spaceId } = frame;
-  const timite = connection.timite;
-  if (timite === undefined) return;
-  if (!connection.subscriptions.has(spaceId)) {
-    throw wsErrors.notSubscribed(spaceId);
-  }
-  // Every activity frame is fanned out to the whole space: a flood would cost everyone.
-  const { rateLimits, metrics } = connection.deps;
-  const decision = await rateLimits.activity.consume(String(timite.id));
-  if (!decision.allowed) {
-    metrics.rateLimited.inc({ limit: rateLimits.activity.name });
-    throw wsErrors.tooManyActivityFrames(decision.retryAfterSeconds);
-  }
-  await connection.deps.bus.publish(spaceId, {
-    kind: 'ephemeral',
-    event: { type: 'activity', spaceId, timite, activity: frame.activity },
-  });
-}
-
-/**
- * Not rate limited: a pong is small and goes to the sender alone, and a flood of pings meets
- * the same inbound backpressure as any other frame.
- */
-function ping(connection: Connection, frame: PingFrame): void {
-  connection.send({ type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }) });
-}
-
-/**
- * Frames after authentication. Exhaustive: a new frame type does not compile until handled.
- * A refusal is thrown (see ws-errors.ts); the connection turns it into the error frame.
- */
-export async function handleFrame(connection: Connection, frame: ClientFrame): Promise<void> {
-  switch (frame.type) {
-    case 'auth':
-      throw wsErrors.alreadyAuthenticated();
-    case 'subscribe':
-      await subscribe(connection, frame);
-      return;
-    case 'unsubscribe':
-      unsubscribe(connection, frame);
-      return;
-    case 'activity':
-      await activity(connection, frame);
-      return;
-    case 'ping':
-      ping(connection, frame);
-      return;
-    default: {
-      const unhandled: never = frame;
-      throw new Error(`Unhandled frame ${JSON.stringify(unhandled)}`);
+  /**
+   * Subscribes, or restarts a subscription the peer already holds from the new cursor: the old
+   * one stops delivering in the same tick as the new one starts, and presence, already joined,
+   * is kept rather than left and joined again.
+   */
+  async function subscribe(peer: FramePeer, frame: SubscribeFrame): Promise<void> {
+    const { spaceId } = frame;
+    if (!peer.subscriptions.has(spaceId) && peer.subscriptions.size >= maxSubscriptionsPerConnection) {
+      throw wsErrors.tooManySubscriptions(maxSubscriptionsPerConnection);
     }
+    const space = await storage.getSpace(spaceId);
+    if (!peer.isReady) return;
+    if (space === undefined) {
+      throw wsErrors.noSuchSpace(spaceId);
+    }
+    const timite = peer.timite;
+    if (timite === undefined) return;
+    const subscription = new SpaceSubscription(peer, presence, spaceId, timite, frame.receiveOwnMessages ?? true);
+    const live = subscription.start(hub, frame.after);
+    subscription.takeOver(peer.subscriptions.get(spaceId));
+    peer.subscriptions.set(spaceId, subscription);
+    // Not awaited here: the replay may be long, and later frames need not wait for it.
+    live.then(
+      () => {
+        if (peer.subscriptions.get(spaceId) === subscription) subscription.joinPresence();
+      },
+      (err: unknown) => {
+        logger.error('subscription failed', { connectionId: peer.id, spaceId, error: errorStack(err) });
+        if (peer.subscriptions.get(spaceId) !== subscription) return;
+        peer.dropSubscription(spaceId);
+        peer.fail(wsErrors.subscribeFailed(spaceId, err), spaceId);
+      },
+    );
   }
+
+  function unsubscribe(peer: FramePeer, frame: UnsubscribeFrame): void {
+    peer.dropSubscription(frame.spaceId);
+    peer.send({ type: 'unsubscribed', spaceId: frame.spaceId });
+  }
+
+  async function activity(peer: FramePeer, frame: ActivityFrame): Promise<void> {
+    const { spaceId } = frame;
+    const timite = peer.timite;
+    if (timite === undefined) return;
+    if (!peer.subscriptions.has(spaceId)) {
+      throw wsErrors.notSubscribed(spaceId);
+    }
+    // Every activity frame is fanned out to the whole space: a flood would cost everyone.
+    const decision = await rateLimits.activity.consume(String(timite.id));
+    if (!decision.allowed) {
+      metrics.rateLimited.inc({ limit: rateLimits.activity.name });
+      throw wsErrors.tooManyActivityFrames(decision.retryAfterSeconds);
+    }
+    await bus.publish(spaceId, {
+      kind: 'ephemeral',
+      event: { type: 'activity', spaceId, timite, activity: frame.activity },
+    });
+  }
+
+  /**
+   * Not rate limited: a pong is small and goes to the sender alone, and a flood of pings meets
+   * the same inbound backpressure as any other frame.
+   */
+  function ping(peer: FramePeer, frame: PingFrame): void {
+    peer.send({ type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }) });
+  }
+
+  return async (peer: FramePeer, frame: ClientFrame): Promise<void> => {
+    switch (frame.type) {
+      case 'auth':
+        throw wsErrors.alreadyAuthenticated();
+      case 'subscribe':
+        await subscribe(peer, frame);
+        return;
+      case 'unsubscribe':
+        unsubscribe(peer, frame);
+        return;
+      case 'activity':
+        await activity(peer, frame);
+        return;
+      case 'ping':
+        ping(peer, frame);
+        return;
+      default: {
+        const unhandled: never = frame;
+        throw new Error(`Unhandled frame ${JSON.stringify(unhandled)}`);
+      }
+    }
+  };
 }

@@ -2,12 +2,46 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WS_PATH, type ErrorCode } from '@tim/protocol';
 import { WebSocketServer } from 'ws';
+import type { Config } from '../../config';
+import type { Sessions } from '../../domain/sessions';
+import type { Logger } from '../../logger';
+import type { Metrics } from '../../metrics';
 import { createClientAddressReader } from './client-address';
-import { Connection, TimWebSocket, type ConnectionDeps } from './connection';
+import { Connection, TimWebSocket, type ConnectionDeps, type ConnectionLimits } from './connection';
+import type { ConnectionRegistry } from './connection-registry';
 import { createFlushScheduler } from './flush-scheduler';
+import { createFrameHandler, type FrameServices } from './frame-handlers';
 import { createHeartbeat } from './heartbeat';
 import { isOriginAllowed } from './origin-check';
 import { createUnauthenticatedSockets } from './unauthenticated-sockets';
+
+/** The settings the WebSocket side reads (see Config). */
+export type WebSocketConfig = ConnectionLimits &
+  Pick<
+    Config,
+    'allowedOrigins' | 'maxFrameBytes' | 'maxSubscriptionsPerConnection' | 'maxUnauthenticatedPerAddress' | 'trustProxy'
+  >;
+
+export interface WebSocketDeps {
+  config: WebSocketConfig;
+  /** Checks the key of each socket's auth frame. */
+  sessions: Sessions;
+  /** What frames after auth reach. */
+  services: FrameServices;
+  registry: ConnectionRegistry<Connection>;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/** What attachWebSockets answers: the app's handle on its WebSocket side. */
+export interface WebSockets {
+  /** Sockets counted against their address's TIM_MAX_UNAUTHENTICATED_PER_ADDRESS. */
+  readonly unauthenticatedCount: number;
+  /** Refuses new sockets from now on. */
+  stopAccepting(): void;
+  /** Waits up to graceMs for the sockets to finish closing, then terminates the rest. */
+  close(graceMs: number): Promise<void>;
+}
 
 interface UpgradeRefusal {
   status: number;
@@ -27,20 +61,33 @@ function refuseUpgrade(socket: Duplex, refusal: UpgradeRefusal): void {
 }
 
 /** Takes over the HTTP server's upgrades on WS_PATH; one Connection per accepted socket. */
-export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, 'flushScheduler' | 'heartbeat'>) {
+export function attachWebSockets(
+  server: Server,
+  { config, sessions, services, registry, metrics, logger }: WebSocketDeps,
+): WebSockets {
   const deps: ConnectionDeps = {
-    ...appDeps,
+    limits: config,
+    sessions,
+    handleFrame: createFrameHandler({
+      services,
+      maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+      metrics,
+      logger,
+    }),
+    registry,
     flushScheduler: createFlushScheduler(),
-    heartbeat: createHeartbeat({ intervalMs: appDeps.config.heartbeatMs }),
+    heartbeat: createHeartbeat({ intervalMs: config.heartbeatMs }),
+    metrics,
+    logger,
   };
   const wss = new WebSocketServer<typeof TimWebSocket>({
     noServer: true,
-    maxPayload: deps.config.maxFrameBytes,
+    maxPayload: config.maxFrameBytes,
     clientTracking: false,
     WebSocket: TimWebSocket,
   });
-  const clientAddressOf = createClientAddressReader(deps.config.trustProxy);
-  const unauthenticated = createUnauthenticatedSockets(deps.config.maxUnauthenticatedPerAddress);
+  const clientAddressOf = createClientAddressReader(config.trustProxy);
+  const unauthenticated = createUnauthenticatedSockets(config.maxUnauthenticatedPerAddress);
   let accepting = true;
   /** Raw sockets still open, so shutdown can cut the ones that ignore the close frame. */
   const open = new Set<TimWebSocket>();
@@ -48,7 +95,7 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
   let connectionCount = 0;
 
   function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', (err) => deps.logger.debug('upgrade socket error', { error: err.message }));
+    socket.on('error', (err) => logger.debug('upgrade socket error', { error: err.message }));
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path !== WS_PATH) {
       refuseUpgrade(socket, {
@@ -68,7 +115,7 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
       });
       return;
     }
-    if (!isOriginAllowed(request.headers.origin, request.headers.host, deps.config.allowedOrigins)) {
+    if (!isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
       refuseUpgrade(socket, {
         status: 403,
         statusText: 'Forbidden',
@@ -79,12 +126,12 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
     }
     const admitted = unauthenticated.tryAdmit(clientAddressOf(request));
     if (admitted === undefined) {
-      deps.metrics.rateLimited.inc({ limit: 'unauthenticated-sockets' });
+      metrics.rateLimited.inc({ limit: 'unauthenticated-sockets' });
       refuseUpgrade(socket, {
         status: 429,
         statusText: 'Too Many Requests',
         code: 'rate_limited',
-        message: `At most ${deps.config.maxUnauthenticatedPerAddress} sockets per address may wait to authenticate; try again shortly.`,
+        message: `At most ${config.maxUnauthenticatedPerAddress} sockets per address may wait to authenticate; try again shortly.`,
         retryAfterSeconds: 1,
       });
       return;
@@ -114,16 +161,13 @@ export function attachWebSockets(server: Server, appDeps: Omit<ConnectionDeps, '
   server.on('upgrade', onUpgrade);
 
   return {
-    /** Sockets counted against their address's TIM_MAX_UNAUTHENTICATED_PER_ADDRESS. */
-    get unauthenticatedCount(): number {
+    get unauthenticatedCount() {
       return unauthenticated.size;
     },
-    /** Refuses new sockets from now on. */
-    stopAccepting(): void {
+    stopAccepting() {
       accepting = false;
     },
-    /** Waits up to graceMs for the sockets to finish closing, then terminates the rest. */
-    async close(graceMs: number): Promise<void> {
+    async close(graceMs) {
       accepting = false;
       deps.heartbeat.stop();
       server.off('upgrade', onUpgrade);
