@@ -1,6 +1,7 @@
 import { runCli } from '../../src/cli';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
-import { createRecordingLogger, readMessages, startTim, type TestTim } from '../support/start-tim';
+import { createLogRecorder } from '../support/log-recorder';
+import { readMessages, startTim, type TestTim } from '../support/start-tim';
 
 describe('tim-agent run', () => {
   let tim: TestTim;
@@ -31,7 +32,7 @@ describe('tim-agent run', () => {
       {
         stdout: () => undefined,
         stderr: () => undefined,
-        logger: createRecordingLogger().logger,
+        logger: createLogRecorder().logger,
         onStopRequest: (stop) => {
           requestStop = stop;
         },
@@ -60,7 +61,7 @@ describe('tim-agent run', () => {
   });
 
   it('exits 1 when the server refuses every agent token', async () => {
-    const { logger, entries } = createRecordingLogger();
+    const { logger, entries } = createLogRecorder();
     const exitCode = await runCli(
       ['run', 'jarvis'],
       { OPENAI_API_KEY: 'k', TIM_URL: tim.baseUrl, TIM_AGENT_TOKEN_JARVIS: 'not-a-token' },

@@ -1,5 +1,5 @@
 import { useAgentSpace } from '../support/agents';
-import { createRecordingLogger, readMessages, waitForQuiet } from '../support/start-tim';
+import { readMessages, waitForQuiet } from '../support/start-tim';
 
 const quiet = { openingMessage: undefined };
 
@@ -8,10 +8,8 @@ describe('tim-agent limits', () => {
 
   it('stops calling the LLM once the daily token budget is used, and logs it once', async () => {
     const { bob, fake } = space;
-    const recording = createRecordingLogger();
     const jarvis = await space.start('jarvis', {
       overrides: { ...quiet, limits: { repliesPerMinute: 10, dailyTokenBudget: 40 } },
-      logger: recording.logger,
     });
     // Each answer reports 50 tokens: the first call is under the budget of 40, then it is spent.
     fake.script(() => ({ kind: 'text', content: 'Expensive answer.', totalTokens: 50 }));
@@ -22,9 +20,10 @@ describe('tim-agent limits', () => {
     }
 
     expect(fake.calls).toHaveLength(1);
-    expect(jarvis.tokensUsedToday()).toBe(50);
+    const replied = jarvis.logs.entries.filter((entry) => entry.message === 'replied');
+    expect(replied).toEqual([expect.objectContaining({ tokensUsedToday: 50 })]);
     expect((await readMessages(bob)).filter((message) => message.sender.nick === 'jarvis')).toHaveLength(1);
-    const limitLogs = recording.entries.filter(
+    const limitLogs = jarvis.logs.entries.filter(
       (entry) => entry.message === 'limit reached: staying silent until it lifts',
     );
     expect(limitLogs).toEqual([expect.objectContaining({ level: 'warn', reason: 'token_budget' })]);
@@ -50,9 +49,8 @@ describe("tim-agent and the server's agent_turn_limit", () => {
 
   it('backs off after a refusal and answers the next human', async () => {
     const { bob, fake } = space;
-    const recording = createRecordingLogger();
     await space.start('alice', { overrides: quiet });
-    await space.start('jarvis', { overrides: quiet, logger: recording.logger });
+    const jarvis = await space.start('jarvis', { overrides: quiet });
     fake.script(() => ({ kind: 'text', content: '@jarvis handing this to you.' }));
 
     // alice answers bob and addresses jarvis; jarvis may answer (chain 1 < 2), the server refuses.
@@ -60,7 +58,7 @@ describe("tim-agent and the server's agent_turn_limit", () => {
     await waitForQuiet(bob, space.agents);
     expect(fake.calls).toHaveLength(2);
     expect((await readMessages(bob)).map((message) => message.sender.nick)).toEqual(['bob', 'alice']);
-    expect(recording.entries).toContainEqual(
+    expect(jarvis.logs.entries).toContainEqual(
       expect.objectContaining({
         message: 'turn skipped: the server refused the reply; backing off',
         code: 'agent_turn_limit',
@@ -82,8 +80,7 @@ describe("tim-agent and the server's rate_limited", () => {
   it('honours Retry-After: no LLM call until it passed, logged once', async () => {
     const { bob, fake } = space;
     const carol = await space.tim.addHuman('carol');
-    const recording = createRecordingLogger();
-    await space.start('jarvis', { logger: recording.logger });
+    const jarvis = await space.start('jarvis');
     fake.script(() => ({ kind: 'text', content: 'On it.' }));
 
     await bob.sendMessage('main', '@jarvis one');
@@ -102,13 +99,13 @@ describe("tim-agent and the server's rate_limited", () => {
       'bob',
       'carol',
     ]);
-    const refusal = recording.entries.find(
+    const refusal = jarvis.logs.entries.find(
       (entry) => entry.message === 'turn skipped: the server refused the reply; backing off',
     );
     expect(refusal).toMatchObject({ code: 'rate_limited' });
     expect(refusal?.seconds).toBeGreaterThan(0);
     expect(refusal?.seconds).toBeLessThanOrEqual(60);
-    const limitLogs = recording.entries.filter(
+    const limitLogs = jarvis.logs.entries.filter(
       (entry) => entry.message === 'limit reached: staying silent until it lifts',
     );
     expect(limitLogs).toEqual([expect.objectContaining({ reason: 'server_backoff' })]);

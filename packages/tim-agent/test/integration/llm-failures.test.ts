@@ -1,19 +1,18 @@
-import type { AgentRunner } from '../../src/runner';
-import { useAgentSpace } from '../support/agents';
+import { useAgentSpace, type TestAgent } from '../support/agents';
 import type { FakeAnswer } from '../support/fake-openai';
-import { createRecordingLogger, readMessages, waitForQuiet } from '../support/start-tim';
+import type { LogEntry } from '../support/log-recorder';
+import { readMessages, waitForQuiet } from '../support/start-tim';
 
 describe('tim-agent when the LLM fails', () => {
   const space = useAgentSpace();
-  let jarvis: AgentRunner;
-  let entries: Record<string, unknown>[];
+  let jarvis: TestAgent;
+  let entries: LogEntry[];
 
   beforeEach(async () => {
-    const recording = createRecordingLogger();
-    entries = recording.entries;
     // One retry, a short timeout: every failure below ends within a second.
     const llm = { model: 'fake-model', temperature: 0, timeoutMs: 300, maxRetries: 1, maxRetryAfterMs: 30_000 };
-    jarvis = await space.start('jarvis', { overrides: { openingMessage: undefined, llm }, logger: recording.logger });
+    jarvis = await space.start('jarvis', { overrides: { openingMessage: undefined, llm } });
+    entries = jarvis.logs.entries;
   });
 
   const failures: [string, FakeAnswer, number, string][] = [
@@ -53,7 +52,7 @@ describe('tim-agent when the LLM fails', () => {
       await waitForQuiet(bob, [jarvis]);
       const replies = (await readMessages(bob)).filter((message) => message.sender.nick === 'jarvis');
       expect(replies.map((message) => message.content)).toEqual(['Yes, back.']);
-      // Logs at info and above name ids and reasons, never what anyone said.
+      // Logs name ids and reasons, never what anyone said (debug included).
       const logged = JSON.stringify(entries);
       expect(logged).not.toContain('are you there');
       expect(logged).not.toContain('Yes, back');

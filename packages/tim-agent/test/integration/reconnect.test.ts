@@ -26,7 +26,7 @@ describe('tim-agent after a reconnect', () => {
     gated.setOpen(true);
 
     // The resumed subscription replays the missed update; the agent sees it and stays silent.
-    await jarvis.whenSeen('main', missed.updateId);
+    await jarvis.whenJudged('main', missed.updateId);
     await waitForQuiet(bob, [jarvis]);
     expect(gated.sockets.length).toBeGreaterThan(1);
     expect(fake.calls).toHaveLength(0);

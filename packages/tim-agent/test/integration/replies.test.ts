@@ -65,7 +65,7 @@ describe('tim-agent replying in a real space', () => {
     await bob.sendMessage('main', '@jarvis second');
     await bob.sendMessage('main', '@jarvis third');
     const fourth = await bob.sendMessage('main', '@jarvis fourth');
-    await jarvis.whenSeen('main', fourth.updateId);
+    await jarvis.whenJudged('main', fourth.updateId);
     finishFirst({ kind: 'text', content: 'Answering the first.' });
     await waitForQuiet(bob, space.agents);
 

@@ -28,11 +28,11 @@ describe('an agent message that a human spoke after', () => {
     await bob.sendMessage('main', '@alice take task one');
     await fake.waitForCalls(1);
     const toJarvis = await bob.sendMessage('main', '@jarvis ask alice to ping the team');
-    await jarvis.whenSettled('main', toJarvis.updateId);
+    await jarvis.whenCaughtUp('main', toJarvis.updateId);
     const jarvisHead = (await bob.readUpdates('main', { after: 0, limit: 1 })).headId;
-    await alice.whenSeen('main', jarvisHead);
+    await alice.whenJudged('main', jarvisHead);
     const thanks = await bob.sendMessage('main', 'thanks all, never mind the ping');
-    await alice.whenSeen('main', thanks.updateId);
+    await alice.whenJudged('main', thanks.updateId);
     finishAlice({ kind: 'text', content: 'Task one done.' });
     await waitForQuiet(bob, space.agents);
 

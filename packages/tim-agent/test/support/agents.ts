@@ -1,11 +1,11 @@
 import type { Config } from '@tim/code';
 import type { TimClient, WebSocketConstructor } from '@tim/protocol';
 import { createOpenAiProvider } from '../../src/llm/openai-provider';
-import { createSilentLogger, type Logger } from '../../src/logger';
 import { loadPersona, resolvePersonaPath } from '../../src/persona/load-persona';
 import type { Persona } from '../../src/persona/persona-schema';
 import { startAgentRunner, type AgentRunner } from '../../src/runner';
 import { startFakeOpenAi, type FakeChatRequest, type FakeOpenAi, type FakeScript } from './fake-openai';
+import { createLogRecorder, type LogEntry, type LogRecorder } from './log-recorder';
 import { startTim, type TestTim } from './start-tim';
 
 /**
@@ -26,17 +26,33 @@ export interface StartTestAgentOptions {
   tim: TestTim;
   fake: FakeOpenAi;
   persona: Persona;
-  logger?: Logger;
   WebSocket?: WebSocketConstructor;
   /** An agent token issued earlier (to restart an agent); by default one is provisioned. */
   token?: string;
 }
 
+/**
+ * A running agent as a test sees it: the runner's public interface plus its logs, recorded at
+ * debug. What the agent did is read from its effects (the fake LLM's requests, the space's
+ * messages) and from these logs, never from its internals.
+ */
+export interface TestAgent {
+  nick: string;
+  runner: AgentRunner;
+  logs: LogRecorder;
+  /** Resolves once the agent logged `caught up` in `spaceId` through `updateId` or later. */
+  whenCaughtUp(spaceId: string, updateId: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once the agent judged (decided on) an update of `spaceId` with id `updateId` or later. */
+  whenJudged(spaceId: string, updateId: number, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** Provisions the persona's agent on the test server and runs it against the fake LLM. */
-export async function startTestAgent(options: StartTestAgentOptions): Promise<AgentRunner> {
+export async function startTestAgent(options: StartTestAgentOptions): Promise<TestAgent> {
   const { persona } = options;
   const token = options.token ?? (await options.tim.addAgent(persona.nick));
-  return startAgentRunner({
+  const logs = createLogRecorder();
+  const runner = startAgentRunner({
     persona,
     baseUrl: options.tim.baseUrl,
     token,
@@ -47,10 +63,26 @@ export async function startTestAgent(options: StartTestAgentOptions): Promise<Ag
       maxRetries: persona.llm.maxRetries,
       maxRetryAfterMs: persona.llm.maxRetryAfterMs,
     }),
-    logger: options.logger ?? createSilentLogger(),
+    logger: logs.logger,
     ...(options.WebSocket && { WebSocket: options.WebSocket }),
     reconnectBackoff: { minMs: 10, maxMs: 100 },
   });
+  const reached = (message: string, field: string, spaceId: string, updateId: number) => (entry: LogEntry) =>
+    entry.message === message && entry.spaceId === spaceId && Number(entry[field]) >= updateId;
+  return {
+    nick: persona.nick,
+    runner,
+    logs,
+    async whenCaughtUp(spaceId, updateId, timeoutMs) {
+      const what = `${persona.nick} caught up in ${spaceId} through ${updateId}`;
+      await logs.waitFor(what, reached('caught up', 'throughUpdateId', spaceId, updateId), timeoutMs);
+    },
+    async whenJudged(spaceId, updateId, timeoutMs) {
+      const what = `${persona.nick} judged update ${updateId} of ${spaceId}`;
+      await logs.waitFor(what, reached('update judged', 'updateId', spaceId, updateId), timeoutMs);
+    },
+    stop: () => runner.stop(),
+  };
 }
 
 /** The nick the fake model is asked to speak as, read from the system prompt the agent built. */
@@ -75,13 +107,13 @@ export interface AgentSpace {
   fake: FakeOpenAi;
   /** A human who registered before any agent started. */
   bob: TimClient;
-  /** Runners started through `start`; all stopped after the test. */
-  agents: AgentRunner[];
+  /** Agents started through `start`; all stopped after the test. */
+  agents: TestAgent[];
   /** Starts a shipped persona (see `testPersona`) and waits until it joined `main`. */
   start(
     name: string,
-    options?: { overrides?: Partial<Persona>; logger?: Logger; WebSocket?: WebSocketConstructor; token?: string },
-  ): Promise<AgentRunner>;
+    options?: { overrides?: Partial<Persona>; WebSocket?: WebSocketConstructor; token?: string },
+  ): Promise<TestAgent>;
 }
 
 /**
@@ -89,7 +121,7 @@ export interface AgentSpace {
  * them (agents first) afterwards. Read the fields inside tests, not at describe time.
  */
 export function useAgentSpace(config: Partial<Config> = {}): AgentSpace {
-  const space = { agents: [] as AgentRunner[] } as AgentSpace;
+  const space = { agents: [] as TestAgent[] } as AgentSpace;
   beforeEach(async () => {
     space.tim = await startTim(config);
     space.fake = await startFakeOpenAi();
@@ -97,10 +129,10 @@ export function useAgentSpace(config: Partial<Config> = {}): AgentSpace {
     space.agents = [];
     space.start = async (name, options = {}) => {
       const persona = await testPersona(name, options.overrides);
-      const runner = await startTestAgent({ tim: space.tim, fake: space.fake, persona, ...options });
-      space.agents.push(runner);
-      await runner.whenSettled('main', 0);
-      return runner;
+      const agent = await startTestAgent({ tim: space.tim, fake: space.fake, persona, ...options });
+      space.agents.push(agent);
+      await agent.whenCaughtUp('main', 0);
+      return agent;
     };
   });
   afterEach(async () => {

@@ -1,9 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import WebSocket from 'ws';
-import winston from 'winston';
 import {
   addAgent,
   createApp,
@@ -20,7 +18,7 @@ import {
   type TimConnection,
   type WebSocketConstructor,
 } from '@tim/protocol';
-import type { AgentRunner } from '../../src/runner';
+import type { TestAgent } from './agents';
 
 /** A real tim-code in this process: port 0, SQLite in a fresh temp dir. */
 export interface TestTim {
@@ -65,18 +63,14 @@ export async function readMessages(client: TimClient, spaceId = 'main'): Promise
 }
 
 /**
- * Waits until the space is quiet: every runner has handled every update up to the server's
- * head and has no turn running or waiting, and the head did not move meanwhile. Server-side
- * evidence, not a sleep: a turn can only start from an update, so nothing more will come.
+ * Waits until the space is quiet: every agent logged `caught up` through the server's head
+ * (every update handled, no turn running or waiting), and the head did not move meanwhile.
+ * Evidence, not a sleep: a turn can only start from an update, so nothing more will come.
  */
-export async function waitForQuiet(
-  client: TimClient,
-  runners: readonly AgentRunner[],
-  spaceId = 'main',
-): Promise<number> {
+export async function waitForQuiet(client: TimClient, agents: readonly TestAgent[], spaceId = 'main'): Promise<number> {
   for (let round = 0; round < 50; round += 1) {
     const headId = (await client.readUpdates(spaceId, { after: 0, limit: 1 })).headId;
-    await Promise.all(runners.map((runner) => runner.whenSettled(spaceId, headId)));
+    await Promise.all(agents.map((agent) => agent.whenCaughtUp(spaceId, headId)));
     if ((await client.readUpdates(spaceId, { after: 0, limit: 1 })).headId === headId) return headId;
   }
   throw new Error(`${spaceId} did not become quiet within 50 rounds`);
@@ -103,25 +97,6 @@ export function subscribed(subscription: TimConnection, spaceId = 'main', timeou
       resolve();
     });
   });
-}
-
-/** A winston logger whose entries a test can read (level, message and metadata). */
-export function createRecordingLogger(): { logger: winston.Logger; entries: Record<string, unknown>[] } {
-  const entries: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line.trim() !== '') entries.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      callback();
-    },
-  });
-  const logger = winston.createLogger({
-    level: 'info',
-    format: winston.format.json(),
-    transports: [new winston.transports.Stream({ stream })],
-  });
-  return { logger, entries };
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Message, TimClient, Timite } from '@tim/protocol';
-import type { Persona } from './persona/persona-schema';
-import type { LlmProvider, LlmUsage } from './llm/llm-provider';
-import { LlmError } from './llm/llm-provider';
-import { buildPrompt, toMessageContent } from './prompt/build-prompt';
+import type { Persona } from '../persona/persona-schema';
+import type { LlmProvider, LlmUsage } from '../llm/llm-provider';
+import { LlmError } from '../llm/llm-provider';
+import { buildPrompt, toMessageContent } from '../prompt/build-prompt';
 
 export interface TurnOptions {
   client: TimClient;

@@ -1,8 +1,9 @@
 import type { Update } from '@tim/protocol';
-import { KnownMessages } from './reply-policy/agent-chain';
-import type { ServerBackoffCode } from './reply-policy/reply-policy';
+import type { Logger } from '../logger';
+import { KnownMessages } from '../reply-policy/agent-chain';
+import type { ServerBackoffCode } from '../reply-policy/reply-policy';
 
-/** What the runner tracks for one space it has joined. */
+/** What an agent tracks for one space it has joined. */
 export interface SpaceState {
   spaceId: string;
   /** The newest id when the agent last (re)subscribed; undefined before the first 'subscribed'. */
@@ -16,6 +17,8 @@ export interface SpaceState {
   turns: Promise<void> | undefined;
   /** History loaded and opening message posted; turns wait for it. */
   joined: Promise<void> | undefined;
+  /** Whether `joined` has settled. */
+  isJoined: boolean;
   serverBackoff: { untilMs: number; code: ServerBackoffCode } | undefined;
 }
 
@@ -28,11 +31,17 @@ export function createSpaceState(spaceId: string): SpaceState {
     pending: [],
     turns: undefined,
     joined: undefined,
+    isJoined: false,
     serverBackoff: undefined,
   };
 }
 
-/** Nothing to do: joined, no turn running or waiting, and every update up to `updateId` handled. */
-export function isSettled(space: SpaceState, updateId: number, isJoined: boolean): boolean {
-  return isJoined && space.turns === undefined && space.pending.length === 0 && space.seenThroughId >= updateId;
+/**
+ * Logs `caught up` at debug when the space has nothing to do: joined, no turn running or
+ * waiting. Every update up to `throughUpdateId` is handled; only a newer one can start a turn.
+ * Called after every change that can end work, so the line marks each moment the agent is idle.
+ */
+export function logIfCaughtUp(log: Logger, space: SpaceState): void {
+  if (!space.isJoined || space.turns !== undefined || space.pending.length > 0) return;
+  log.debug('caught up', { spaceId: space.spaceId, throughUpdateId: space.seenThroughId });
 }
