@@ -4,7 +4,8 @@ import type { Bus, BusListener } from '../bus/bus';
 import { DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS } from '../config';
 import { createMemoryStorage } from '../storage/memory/memory-storage';
 import type { Storage } from '../storage/storage';
-import { createHub } from './hub';
+import { createHub, type HubSubscriber } from './hub';
+import type { OutboundFrame } from './outbound-frame';
 
 /**
  * A bus the test drives by hand: published events wait in `held` until the test delivers,
@@ -61,7 +62,14 @@ async function append(storage: Storage, senderId: number, n: number): Promise<Up
   return result.update;
 }
 
-function recorder(timiteId: number, receiveOwnMessages = true) {
+/** A subscriber that keeps every frame it is handed. */
+interface Recorder {
+  frames: ServerFrame[];
+  updateIds(): number[];
+  subscriber: HubSubscriber;
+}
+
+function recorder(timiteId: number, receiveOwnMessages = true): Recorder {
   const frames: ServerFrame[] = [];
   return {
     frames,
@@ -69,7 +77,7 @@ function recorder(timiteId: number, receiveOwnMessages = true) {
     subscriber: {
       timiteId,
       receiveOwnMessages,
-      deliver: (frame: { data: Buffer }) => frames.push(JSON.parse(frame.data.toString()) as ServerFrame),
+      deliver: (frame) => frames.push(JSON.parse(frame.data.toString()) as ServerFrame),
       whenReadyForReplay: () => undefined,
     },
   };
@@ -91,7 +99,7 @@ function slowRecorder(timiteId: number, perTurn: number) {
     },
     subscriber: {
       ...base.subscriber,
-      deliver(frame: { data: Buffer }) {
+      deliver(frame: OutboundFrame) {
         base.subscriber.deliver(frame);
         if (base.frames.at(-1)?.type === 'update') takenThisTurn += 1;
       },
@@ -225,8 +233,7 @@ describe('createHub', () => {
   it('sends presence only to spaces with at most presenceFanoutMaxSubscriptions subscriptions', async () => {
     const { manual, hub } = await setup({ presenceFanoutMaxSubscriptions: 2 });
     const timite = { id: 7, nick: 'eve', kind: 'human' as const };
-    const presenceCount = (watcher: ReturnType<typeof recorder>) =>
-      watcher.frames.filter((frame) => frame.type === 'presence').length;
+    const presenceCount = (watcher: Recorder) => watcher.frames.filter((frame) => frame.type === 'presence').length;
     const watchers = [recorder(1), recorder(2), recorder(3)];
     const [first, second, third] = watchers.map((watcher) => hub.subscribe('main', watcher.subscriber));
     if (first === undefined || second === undefined || third === undefined) throw new Error('no subscriptions');
@@ -274,7 +281,7 @@ describe('createHub', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
         const { storage, manual, hub, senderId, errors } = await setup();
-        const joined: Array<{ watcher: ReturnType<typeof recorder>; after: number | undefined }> = [];
+        const joined: Array<{ watcher: Recorder; after: number | undefined }> = [];
         const pending: Array<Promise<void>> = [];
         let head = 0;
         // A real client's cursor is an id it was given, so at most the stored head.
