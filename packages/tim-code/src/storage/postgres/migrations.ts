@@ -4,6 +4,9 @@ import type { PoolClient } from 'pg';
  * The PostgreSQL schema, as numbered steps: step i brings the schema from version i to i + 1.
  * Append new steps; never edit or reorder a step that has shipped. Times are bigint
  * milliseconds since the epoch (UTC), as in the SQLite schema.
+ *
+ * Its twin is sqlite/migrations.ts: a change to the schema adds a step to both. Why
+ * there are two files, and the check that they describe one schema: ../schema-parity.test.ts.
  */
 export const MIGRATIONS: readonly string[] = [
   `

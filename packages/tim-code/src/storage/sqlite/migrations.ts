@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3';
 
 /**
- * The schema, as numbered steps. Step i brings a database from user_version i to i + 1.
+ * The SQLite schema, as numbered steps. Step i brings a database from user_version i to i + 1.
  * Append new steps; never edit or reorder a step that has shipped.
  *
  * Times are integer milliseconds since the epoch (UTC), everywhere.
+ *
+ * Its twin is postgres/migrations.ts: a change to the schema adds a step to both. Why
+ * there are two files, and the check that they describe one schema: ../schema-parity.test.ts.
  */
 export const MIGRATIONS: readonly string[] = [
   `
