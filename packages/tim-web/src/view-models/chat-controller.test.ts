@@ -1,93 +1,10 @@
-import {
-  DEFAULT_LIMITS,
-  Emitter,
-  TimClientError,
-  type SendMessageResult,
-  type ServerLimits,
-  type ConnectionState,
-  type TimConnectionEvents,
-  type Timite,
-  type Update,
-  type UpdatesResponse,
-} from '@tim/protocol';
-import { ChatController, type ChatClient, type ChatSubscription, type ChatView } from './chat-controller';
+import { DEFAULT_LIMITS, TimClientError, type ServerLimits, type Timite, type Update } from '@tim/protocol';
+import { ChatController } from './chat-controller';
+import type { ChatView } from './chat-view';
+import { SERVER_LIMITS, confirmation, createFakeClient, me, memoryStore, settle } from './test-chat-client';
 import { makeUpdate, makeUpdates } from './test-updates';
 
-const me: Timite = { id: 7, nick: 'bo', kind: 'human' };
-
-const SERVER_LIMITS: ServerLimits = {
-  messageChars: DEFAULT_LIMITS.messageChars,
-  httpBodyBytes: DEFAULT_LIMITS.httpBodyBytes,
-  wsFrameBytes: DEFAULT_LIMITS.wsFrameBytes,
-  subscriptionsPerConnection: DEFAULT_LIMITS.subscriptionsPerConnection,
-  connectionsPerTimite: DEFAULT_LIMITS.connectionsPerTimite,
-};
-
-/**
- * A TimClient stand-in: a space `main` holding `updates`, sends that wait until the test
- * settles them, and a subscription whose events the test emits. Extend it with the calls a
- * new test needs.
- */
-function createFakeClient(updates: Update[], limits: () => Promise<ServerLimits> = async () => ({ ...SERVER_LIMITS })) {
-  const events = new Emitter<TimConnectionEvents>();
-  const sends: Array<{ clientMsgId: string; content: string; settle: (outcome: SendMessageResult | Error) => void }> =
-    [];
-  const subscribed: Array<{ spaceId: string; after?: number }> = [];
-  const state: { value: ConnectionState } = { value: 'open' };
-  const sub: ChatSubscription = {
-    get state() {
-      return state.value;
-    },
-    on: (name, listener) => events.on(name, listener),
-    subscribe: (spaceId, options) => void subscribed.push({ spaceId, ...options }),
-    unsubscribe: () => undefined,
-    sendActivity: () => true,
-    close: () => undefined,
-  };
-  const client: ChatClient = {
-    connect: () => sub,
-    limits,
-    listSpaces: async () => [{ id: 'main', name: 'main', createdAt: '2026-01-01T00:00:00.000Z' }],
-    createSpace: async (input) => ({ ...input, createdAt: '2026-01-01T00:00:00.000Z' }),
-    presence: async () => [me],
-    logout: async () => undefined,
-    readUpdates: async (_spaceId, range = {}): Promise<UpdatesResponse> => {
-      const limit = range.limit ?? 100;
-      const headId = updates.length;
-      const selected =
-        range.before !== undefined
-          ? updates.filter((update) => update.id < (range.before ?? 0)).slice(-limit)
-          : updates.filter((update) => update.id > (range.after ?? 0)).slice(0, limit);
-      return { updates: selected, headId, timites: [] };
-    },
-    sendMessage: (_spaceId, content, options) =>
-      new Promise<SendMessageResult>((resolve, reject) => {
-        sends.push({
-          clientMsgId: options?.clientMsgId ?? '',
-          content,
-          settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)),
-        });
-      }),
-  };
-  return { client, events, sends, subscribed, state };
-}
-
-function memoryStore() {
-  const map = new Map<string, string>();
-  return {
-    getItem: (key: string) => map.get(key) ?? null,
-    setItem: (key: string, value: string) => void map.set(key, value),
-    removeItem: (key: string) => void map.delete(key),
-  };
-}
-
-function confirmation(id: number, clientMsgId: string, content: string): SendMessageResult {
-  const { event } = makeUpdate(id, { sender: me, content, clientMsgId });
-  return { message: event.message, updateId: id, created: true };
-}
-
-/** Lets the controller's awaited calls run. */
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+const alice: Timite = { id: 1, nick: 'alice', kind: 'human' };
 
 async function startController(updates: Update[], limits?: () => Promise<ServerLimits>) {
   const fake = createFakeClient(updates, limits);
@@ -154,27 +71,6 @@ describe('ChatController', () => {
     expect(kinds(current())).toEqual(['u1']);
   });
 
-  it('shows a failure in words and retries with the same clientMsgId', async () => {
-    const { fake, controller, current } = await startController([]);
-    const first = controller.send('are you there?');
-    await settle();
-    fake.sends[0]?.settle(new TimClientError('network', 'fetch failed'));
-    await first;
-    const failed = current().items[0];
-    expect(failed?.kind === 'outbox' && failed.item).toMatchObject({
-      status: 'failed',
-      failure: expect.stringMatching(/Could not reach/),
-    });
-
-    const retry = controller.retry('c1');
-    await settle();
-    expect(kinds(current())).toEqual(['pending:are you there?']);
-    expect(fake.sends[1]?.clientMsgId).toBe('c1');
-    fake.sends[1]?.settle(confirmation(1, 'c1', 'are you there?'));
-    await retry;
-    expect(kinds(current())).toEqual(['u1']);
-  });
-
   it('ignores a late failure once the update frame proved the message stored', async () => {
     const { fake, controller, current } = await startController([]);
     const sending = controller.send('twice?');
@@ -195,5 +91,38 @@ describe('ChatController', () => {
     expect(current().hasNewer).toBe(true);
     await controller.loadNewer();
     expect(kinds(current()).at(-1)).toBe('u200');
+  });
+
+  it("shows who is here and who is typing in the open space only, and a timite's message ends their notice", async () => {
+    const { fake, current } = await startController([]);
+    await settle();
+    expect(current().people).toEqual([me]);
+    fake.events.emit('presence', { type: 'presence', spaceId: 'main', timite: alice, state: 'online' });
+    fake.events.emit('activity', { type: 'activity', spaceId: 'main', timite: alice, activity: 'typing' });
+    fake.events.emit('activity', { type: 'activity', spaceId: 'side', timite: me, activity: 'thinking' });
+    expect(current().people.map((timite) => timite.nick)).toEqual(['alice', 'bo']);
+    expect(current().activity).toEqual(['alice is typing…']);
+    fake.events.emit('update', makeUpdate(1, { sender: alice }));
+    expect(current().activity).toEqual([]);
+  });
+
+  it('switches spaces: unsubscribes the old one and shows neither its live updates nor its sends', async () => {
+    const updates = [...makeUpdates(1, 3), makeUpdate(1, { spaceId: 'side', content: 'on the side' })];
+    const { fake, controller, current } = await startController(updates);
+    const sending = controller.send('still on its way');
+    await settle();
+    await controller.openSpace('side');
+    expect(fake.unsubscribed).toEqual(['main']);
+    expect(fake.subscribed.at(-1)).toEqual({ spaceId: 'side', after: 1 });
+    expect(current().spaceId).toBe('side');
+    expect(kinds(current())).toEqual(['u1']);
+    fake.events.emit('update', makeUpdate(4));
+    expect(kinds(current())).toEqual(['u1']);
+
+    fake.sends[0]?.settle(confirmation(4, 'c1', 'still on its way'));
+    await sending;
+    expect(kinds(current())).toEqual(['u1']);
+    await controller.openSpace('main');
+    expect(kinds(current())).toEqual(['u1', 'u2', 'u3']);
   });
 });

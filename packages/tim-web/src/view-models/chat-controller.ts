@@ -1,54 +1,22 @@
 import {
   DEFAULT_LIMITS,
-  type Message,
-  type Space,
+  type ActivityEvent,
+  type PresenceEvent,
   type SpaceId,
+  type StateChange,
   type Timite,
-  type TimClient,
-  type TimConnection,
   type Update,
 } from '@tim/protocol';
-import { describeError } from './error-words';
+import type { ChatClient, ChatSignals } from './chat-ports';
+import { timelineItems, type ChatView } from './chat-view';
+import { connectionStatus } from './connection-status';
 import type { KeyValueStore } from './key-value-store';
-import { Outbox, type OutboxItem } from './outbox';
-import { People, TypingThrottle } from './people';
-import { Timeline } from './timeline';
-
-/** The part of a `TimConnection` the chat screen uses; tests pass a fake. */
-export type ChatSubscription = Pick<
-  TimConnection,
-  'state' | 'on' | 'subscribe' | 'unsubscribe' | 'sendActivity' | 'close'
->;
-
-/** The part of `TimClient` the chat screen uses; tests pass a fake. */
-export type ChatClient = Pick<
-  TimClient,
-  'limits' | 'listSpaces' | 'createSpace' | 'readUpdates' | 'presence' | 'sendMessage' | 'logout'
-> & { connect(): ChatSubscription };
-
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
-
-export type TimelineItem =
-  | { key: string; kind: 'message'; updateId: number; message: Message; mine: boolean }
-  | { key: string; kind: 'outbox'; item: OutboxItem };
-
-/** Everything the chat screen renders, rebuilt on every change. */
-export interface ChatView {
-  me: Timite;
-  connection: ConnectionStatus;
-  spaces: Space[];
-  spaceId: SpaceId;
-  items: TimelineItem[];
-  hasOlder: boolean;
-  hasNewer: boolean;
-  loadingOlder: boolean;
-  people: Timite[];
-  activity: string[];
-  /** A failure that is not about one message (loading a page, creating a space), in words. */
-  notice: string | undefined;
-  /** The server's content limit in code points: the composer's counter and send button. */
-  maxContentChars: number;
-}
+import { LiveLink } from './live-link';
+import { MessageSender } from './message-sender';
+import { OpenSpace } from './open-space';
+import { SpaceHistory } from './space-history';
+import { SpaceList } from './space-list';
+import { TypingAnnouncer } from './typing';
 
 export interface ChatControllerOptions {
   client: ChatClient;
@@ -64,36 +32,27 @@ export interface ChatControllerOptions {
   newClientMsgId?: () => string;
 }
 
-const LAST_SPACE_KEY = 'tim.space';
-
 /**
- * The chat screen's state and actions, free of any UI framework: it drives a `TimClient`,
- * feeds the timeline, outbox and people view-models, and tells listeners when to re-render.
+ * The chat screen's state and actions, free of any UI framework. It connects, hands what the
+ * connection delivers to the open space and the outbox, and tells listeners when to render
+ * again; the space list, the open space, the sender and the typing announcer do the work.
  */
 export class ChatController {
   readonly #client: ChatClient;
   readonly #me: Timite;
-  readonly #store: KeyValueStore;
-  readonly #pageSize: number;
-  readonly #windowSize: number;
   readonly #now: () => number;
-  readonly #newClientMsgId: () => string;
-  readonly #outbox = new Outbox();
-  readonly #people = new People();
-  readonly #typing = new TypingThrottle();
+  readonly #paging: { pageSize?: number; windowSize?: number };
   readonly #listeners = new Set<(view: ChatView) => void>();
   readonly #signedOutListeners = new Set<() => void>();
-  readonly #unsubscribers: Array<() => void> = [];
-  #sub: ChatSubscription | undefined;
-  #timeline: Timeline;
-  #spaces: Space[] = [];
-  #spaceId: SpaceId;
-  /** Bumped on every space switch, so answers for a space the reader left are dropped. */
-  #generation = 0;
-  #loaded = false;
-  /** The page being read, one at a time. */
-  #loadingPage: 'older-page' | 'newer-page' | undefined;
-  #followBottom = true;
+  readonly #signals: ChatSignals = {
+    changed: () => this.#emit(),
+    notice: (text) => (this.#notice = text),
+  };
+  readonly #link: LiveLink;
+  readonly #spaces: SpaceList;
+  readonly #sender: MessageSender;
+  readonly #typing: TypingAnnouncer;
+  #open: OpenSpace;
   #browserOnline = true;
   #notice: string | undefined;
   #maxContentChars: number = DEFAULT_LIMITS.messageChars;
@@ -102,13 +61,20 @@ export class ChatController {
   constructor(options: ChatControllerOptions) {
     this.#client = options.client;
     this.#me = options.me;
-    this.#store = options.store;
-    this.#pageSize = options.pageSize ?? 100;
-    this.#windowSize = options.windowSize ?? 300;
     this.#now = options.now ?? Date.now;
-    this.#newClientMsgId = options.newClientMsgId ?? (() => crypto.randomUUID());
-    this.#timeline = new Timeline({ windowSize: this.#windowSize });
-    this.#spaceId = this.#store.getItem(LAST_SPACE_KEY) ?? 'main';
+    this.#paging = { pageSize: options.pageSize, windowSize: options.windowSize };
+    this.#link = new LiveLink(options.client);
+    this.#spaces = new SpaceList({ client: options.client, store: options.store, signals: this.#signals });
+    this.#sender = new MessageSender({
+      client: options.client,
+      signals: this.#signals,
+      onStored: (update) => {
+        if (update.spaceId === this.#open.spaceId) this.#open.history.applyOwn(update);
+      },
+      newClientMsgId: options.newClientMsgId,
+    });
+    this.#typing = new TypingAnnouncer({ frames: this.#link, now: this.#now });
+    this.#open = this.#createOpenSpace(this.#spaces.lastOpenedId);
   }
 
   /** Calls `listener` with a fresh view after every change; returns the unsubscribe function. */
@@ -124,27 +90,23 @@ export class ChatController {
   }
 
   view(): ChatView {
-    const confirmed: TimelineItem[] = this.#timeline.entries.map((entry) => ({
-      key: `u${entry.updateId}`,
-      kind: 'message',
-      updateId: entry.updateId,
-      message: entry.message,
-      mine: entry.message.sender.id === this.#me.id,
-    }));
-    const unconfirmed: TimelineItem[] = this.#timeline.hasNewer
-      ? []
-      : this.#outbox.itemsIn(this.#spaceId).map((item) => ({ key: `c${item.clientMsgId}`, kind: 'outbox', item }));
+    const { history, presence, activity, spaceId } = this.#open;
     return {
       me: this.#me,
-      connection: this.#connectionStatus(),
-      spaces: this.#spaces,
-      spaceId: this.#spaceId,
-      items: [...confirmed, ...unconfirmed],
-      hasOlder: this.#timeline.hasOlder,
-      hasNewer: this.#timeline.hasNewer,
-      loadingOlder: this.#loadingPage === 'older-page',
-      people: this.#people.online(),
-      activity: this.#people.activityLines({ nowMs: this.#now(), myId: this.#me.id }),
+      connection: connectionStatus(this.#link.state, { browserOnline: this.#browserOnline }),
+      spaces: this.#spaces.spaces,
+      spaceId,
+      items: timelineItems({
+        entries: history.entries,
+        pending: this.#sender.pendingIn(spaceId),
+        hasNewer: history.hasNewer,
+        myId: this.#me.id,
+      }),
+      hasOlder: history.hasOlder,
+      hasNewer: history.hasNewer,
+      loadingOlder: history.loadingOlder,
+      people: presence.online(),
+      activity: activity.lines({ nowMs: this.#now(), myId: this.#me.id }),
       notice: this.#notice,
       maxContentChars: this.#maxContentChars,
     };
@@ -152,115 +114,51 @@ export class ChatController {
 
   /** Connects, loads the spaces and opens the last space the reader had open. */
   async start(): Promise<void> {
-    const sub = this.#client.connect();
-    this.#sub = sub;
-    this.#unsubscribers.push(
-      sub.on('state', ({ previous, next }) => {
-        if (next === 'closed' && !this.#disposed) {
-          for (const listener of this.#signedOutListeners) listener();
-        }
-        // A space that failed to load while the server was away loads once it is back, and
-        // spaces created meanwhile show up.
-        if (next === 'open' && !this.#loaded) void this.openSpace(this.#spaceId);
-        if (next === 'open' && previous === 'reconnecting') void this.refreshSpaces();
-        this.#emit();
-      }),
-      sub.on('update', (update) => this.#onLiveUpdate(update)),
-      sub.on('presence', (event) => {
-        if (event.spaceId !== this.#spaceId) return;
-        this.#people.applyPresence(event);
-        this.#emit();
-      }),
-      sub.on('activity', (event) => {
-        if (event.spaceId !== this.#spaceId) return;
-        this.#people.applyActivity(event, this.#now());
-        this.#emit();
-      }),
-    );
+    this.#link.connect({
+      state: (change) => this.#onState(change),
+      update: (update) => this.#onUpdate(update),
+      presence: (event) => this.#onPresence(event),
+      activity: (event) => this.#onActivity(event),
+    });
     void this.#readLimits();
-    await this.refreshSpaces();
-    const known = this.#spaces.some((space) => space.id === this.#spaceId);
-    await this.openSpace(known ? this.#spaceId : 'main');
+    await this.#spaces.refresh();
+    const spaceId = this.#open.spaceId;
+    await this.openSpace(this.#spaces.has(spaceId) ? spaceId : 'main');
   }
 
-  async #readLimits(): Promise<void> {
-    try {
-      this.#maxContentChars = (await this.#client.limits()).messageChars;
-      this.#emit();
-    } catch {
-      // A server older than GET /limits answers 404: the protocol's default applies, which is
-      // what such a server enforces.
-    }
-  }
-
-  async refreshSpaces(): Promise<void> {
-    try {
-      this.#spaces = await this.#client.listSpaces();
-    } catch (error) {
-      this.#notice = `Could not load the spaces. ${describeError(error)}`;
-    }
-    this.#emit();
+  refreshSpaces(): Promise<void> {
+    return this.#spaces.refresh();
   }
 
   async createSpace(input: { id: string; name: string }): Promise<void> {
-    const space = await this.#client.createSpace(input);
-    this.#spaces = [...this.#spaces.filter((known) => known.id !== space.id), space];
+    const space = await this.#spaces.create(input);
     await this.openSpace(space.id);
   }
 
-  /** Switches to a space: reads its newest page, then subscribes from there on. */
+  /** Switches to a space (or loads the open one again): reads its newest page, then subscribes from there on. */
   async openSpace(spaceId: SpaceId): Promise<void> {
-    const generation = ++this.#generation;
-    if (spaceId !== this.#spaceId) {
-      this.#sub?.unsubscribe(this.#spaceId);
-      this.#timeline = new Timeline({ windowSize: this.#windowSize });
-      this.#people.reset([]);
+    if (spaceId !== this.#open.spaceId) {
+      this.#open.close();
+      this.#open = this.#createOpenSpace(spaceId);
     }
-    this.#spaceId = spaceId;
-    this.#store.setItem(LAST_SPACE_KEY, spaceId);
-    this.#loaded = false;
-    this.#followBottom = true;
-    this.#emit();
-    try {
-      await this.#loadLatest(generation);
-      if (generation !== this.#generation) return;
-      this.#sub?.subscribe(spaceId, { after: this.#timeline.lastId ?? 0 });
-      this.#loaded = true;
-      this.#notice = undefined;
-      const online = await this.#client.presence(spaceId);
-      if (generation !== this.#generation) return;
-      this.#people.reset(online);
-    } catch (error) {
-      if (generation === this.#generation) this.#notice = `Could not load this space. ${describeError(error)}`;
-    }
-    this.#emit();
+    this.#spaces.noteOpened(spaceId);
+    await this.#open.load();
   }
 
-  /** Loads the page before the window; the window drops its newest end past its size. */
   loadOlder(): Promise<void> {
-    return this.#loadPage('older-page');
+    return this.#open.history.loadOlder();
   }
 
-  /** Loads the page after the window, when it was trimmed away from the newest messages. */
   loadNewer(): Promise<void> {
-    return this.#loadPage('newer-page');
+    return this.#open.history.loadNewer();
   }
 
-  /** Replaces the window with the newest page (the "new messages" marker's action). */
-  async jumpToLatest(): Promise<void> {
-    const generation = this.#generation;
-    this.#followBottom = true;
-    try {
-      await this.#loadLatest(generation);
-    } catch (error) {
-      this.#notice = `Could not load the newest messages. ${describeError(error)}`;
-    }
-    this.#emit();
+  jumpToLatest(): Promise<void> {
+    return this.#open.history.jumpToLatest();
   }
 
-  /** The view reports whether the reader is at the bottom; live updates follow it only then. */
   setFollowingBottom(following: boolean): void {
-    this.#followBottom = following;
+    this.#open.history.setFollowingBottom(following);
   }
 
   setBrowserOnline(online: boolean): void {
@@ -272,32 +170,28 @@ export class ChatController {
   async send(content: string): Promise<void> {
     const trimmed = content.trim();
     if (trimmed.length === 0) return;
-    const spaceId = this.#spaceId;
-    const item = this.#outbox.add({ clientMsgId: this.#newClientMsgId(), spaceId, content: trimmed });
-    this.#typing.reset();
-    this.#sub?.sendActivity(spaceId, 'idle');
-    if (this.#timeline.hasNewer) await this.jumpToLatest();
+    const { spaceId, history } = this.#open;
+    const item = this.#sender.queue(spaceId, trimmed);
+    this.#typing.stop(spaceId);
+    // The reader wants to see what they sent, so a window scrolled back through history
+    // jumps to the newest messages first.
+    if (history.hasNewer) await history.jumpToLatest();
     this.#emit();
-    await this.#attempt(item);
+    await this.#sender.attempt(item);
   }
 
   /** Sends a failed message again under the same `clientMsgId`, so it is never stored twice. */
-  async retry(clientMsgId: string): Promise<void> {
-    const item = this.#outbox.retry(clientMsgId);
-    if (item === undefined) return;
-    this.#emit();
-    await this.#attempt(item);
+  retry(clientMsgId: string): Promise<void> {
+    return this.#sender.retry(clientMsgId);
   }
 
   discard(clientMsgId: string): void {
-    if (this.#outbox.discard(clientMsgId)) this.#emit();
+    this.#sender.discard(clientMsgId);
   }
 
   /** A keystroke in the composer; announces `typing` at most every few seconds. */
   noteTyping(): void {
-    if (this.#sub?.state === 'open' && this.#typing.shouldSend(this.#now())) {
-      this.#sub.sendActivity(this.#spaceId, 'typing');
-    }
+    this.#typing.noteTyping(this.#open.spaceId);
   }
 
   /** Re-renders so expired activity notices disappear. */
@@ -312,87 +206,57 @@ export class ChatController {
 
   dispose(): void {
     this.#disposed = true;
-    for (const unsubscribe of this.#unsubscribers.splice(0)) unsubscribe();
-    this.#sub?.close();
+    this.#link.close();
     this.#listeners.clear();
     this.#signedOutListeners.clear();
   }
 
-  async #attempt(item: OutboxItem): Promise<void> {
-    try {
-      const result = await this.#client.sendMessage(item.spaceId, item.content, { clientMsgId: item.clientMsgId });
-      this.#outbox.confirm(item.clientMsgId);
-      if (item.spaceId === this.#spaceId) {
-        const update: Update = {
-          id: result.updateId,
-          spaceId: item.spaceId,
-          at: result.message.createdAt,
-          event: { type: 'message', message: result.message },
-        };
-        this.#timeline.apply([update], 'live', { followBottom: true });
-      }
-    } catch (error) {
-      this.#outbox.fail(item.clientMsgId, describeError(error));
-    }
-    this.#emit();
+  #createOpenSpace(spaceId: SpaceId): OpenSpace {
+    const history = new SpaceHistory({ client: this.#client, spaceId, signals: this.#signals, ...this.#paging });
+    return new OpenSpace({ history, client: this.#client, frames: this.#link, signals: this.#signals });
   }
 
-  async #loadPage(source: 'older-page' | 'newer-page'): Promise<void> {
-    const older = source === 'older-page';
-    const edge = older ? this.#timeline.firstId : this.#timeline.lastId;
-    const wanted = older ? this.#timeline.hasOlder : this.#timeline.hasNewer;
-    if (this.#loadingPage !== undefined || edge === undefined || !wanted) return;
-    const generation = this.#generation;
-    this.#loadingPage = source;
-    this.#emit();
+  async #readLimits(): Promise<void> {
     try {
-      const range = older ? { before: edge } : { after: edge };
-      const page = await this.#client.readUpdates(this.#spaceId, { ...range, limit: this.#pageSize });
-      if (generation === this.#generation) this.#timeline.apply(page.updates, source, { headId: page.headId });
-    } catch (error) {
-      this.#notice = `Could not load ${older ? 'older' : 'newer'} messages. ${describeError(error)}`;
-    } finally {
-      this.#loadingPage = undefined;
+      this.#maxContentChars = (await this.#client.limits()).messageChars;
       this.#emit();
+    } catch {
+      // A server older than GET /limits answers 404: the protocol's default applies, which is
+      // what such a server enforces.
     }
   }
 
-  /**
-   * Resets the window to the space's newest page. The first page answers small spaces at once
-   * and tells the head id; a longer space needs a second read ending at that head.
-   */
-  async #loadLatest(generation: number): Promise<void> {
-    const spaceId = this.#spaceId;
-    let page = await this.#client.readUpdates(spaceId, { after: 0, limit: this.#pageSize });
-    if (page.headId > this.#pageSize) {
-      page = await this.#client.readUpdates(spaceId, { after: page.headId - this.#pageSize, limit: this.#pageSize });
+  #onState({ previous, next }: StateChange): void {
+    if (next === 'closed' && !this.#disposed) {
+      for (const listener of this.#signedOutListeners) listener();
     }
-    if (generation === this.#generation) this.#timeline.reset(page.updates, page.headId);
-  }
-
-  #onLiveUpdate(update: Update): void {
-    if (update.spaceId !== this.#spaceId || update.event.type !== 'message') return;
-    const message = update.event.message;
-    if (message.sender.id === this.#me.id && message.clientMsgId !== undefined) {
-      this.#outbox.confirm(message.clientMsgId);
-    }
-    this.#people.noteMessageFrom(message.sender.id);
-    this.#timeline.apply([update], 'live', { followBottom: this.#followBottom });
+    // A space that failed to load while the server was away loads once it is back, and
+    // spaces created meanwhile show up.
+    if (next === 'open' && !this.#open.isLoaded) void this.openSpace(this.#open.spaceId);
+    if (next === 'open' && previous === 'reconnecting') void this.refreshSpaces();
     this.#emit();
   }
 
-  #connectionStatus(): ConnectionStatus {
-    if (!this.#browserOnline) return 'offline';
-    switch (this.#sub?.state) {
-      case 'open':
-        return 'connected';
-      case 'reconnecting':
-        return 'reconnecting';
-      case 'closed':
-        return 'offline';
-      default:
-        return 'connecting';
+  #onUpdate(update: Update): void {
+    if (update.spaceId !== this.#open.spaceId || update.event.type !== 'message') return;
+    const { message } = update.event;
+    if (message.sender.id === this.#me.id && message.clientMsgId !== undefined) {
+      this.#sender.confirm(message.clientMsgId);
     }
+    this.#open.applyUpdate(update);
+    this.#emit();
+  }
+
+  #onPresence(event: PresenceEvent): void {
+    if (event.spaceId !== this.#open.spaceId) return;
+    this.#open.applyPresence(event);
+    this.#emit();
+  }
+
+  #onActivity(event: ActivityEvent): void {
+    if (event.spaceId !== this.#open.spaceId) return;
+    this.#open.applyActivity(event, this.#now());
+    this.#emit();
   }
 
   #emit(): void {

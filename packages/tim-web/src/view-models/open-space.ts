@@ -1,0 +1,102 @@
+import type { ActivityEvent, PresenceEvent, SpaceId, Update } from '@tim/protocol';
+import { ActivityNotices } from './activity';
+import type { ChatClient, ChatSignals, SpaceFrames } from './chat-ports';
+import { describeError } from './error-words';
+import { Presence } from './presence';
+import type { SpaceHistory } from './space-history';
+
+export interface OpenSpaceOptions {
+  /** The space's messages, a new window for this space. */
+  history: SpaceHistory;
+  client: Pick<ChatClient, 'presence'>;
+  frames: Pick<SpaceFrames, 'subscribe' | 'unsubscribe'>;
+  signals: ChatSignals;
+}
+
+/**
+ * The space the reader has open: its messages, who is here and what they are doing, and its
+ * subscription. Made anew for each space the reader opens and closed when they leave, so an
+ * answer for a space they left lands nowhere.
+ */
+export class OpenSpace {
+  readonly history: SpaceHistory;
+  readonly presence = new Presence();
+  readonly activity = new ActivityNotices();
+  readonly #client: Pick<ChatClient, 'presence'>;
+  readonly #frames: Pick<SpaceFrames, 'subscribe' | 'unsubscribe'>;
+  readonly #signals: ChatSignals;
+  /** Bumped on every `load`, so only the newest load finishes. */
+  #loads = 0;
+  #loaded = false;
+  #closed = false;
+
+  constructor(options: OpenSpaceOptions) {
+    this.history = options.history;
+    this.#client = options.client;
+    this.#frames = options.frames;
+    this.#signals = options.signals;
+  }
+
+  get spaceId(): SpaceId {
+    return this.history.spaceId;
+  }
+
+  /** The newest page was read and the space subscribed since the last `load`. */
+  get isLoaded(): boolean {
+    return this.#loaded;
+  }
+
+  /** Reads the newest page, subscribes from its last id, then asks who is here. */
+  async load(): Promise<void> {
+    const load = ++this.#loads;
+    this.history.restart();
+    this.#loaded = false;
+    this.#signals.changed();
+    try {
+      await this.history.loadLatest();
+      if (!this.#isCurrent(load)) return;
+      this.#frames.subscribe(this.spaceId, { after: this.history.lastId ?? 0 });
+      this.#loaded = true;
+      this.#signals.notice(undefined);
+      const online = await this.#client.presence(this.spaceId);
+      if (!this.#isCurrent(load)) return;
+      // The presence answer is the space's state from here on; notices from before it may
+      // belong to timites who left meanwhile.
+      this.presence.reset(online);
+      this.activity.clear();
+    } catch (error) {
+      if (this.#isCurrent(load)) this.#signals.notice(`Could not load this space. ${describeError(error)}`);
+    }
+    this.#signals.changed();
+  }
+
+  /** An update of this space from the live connection. */
+  applyUpdate(update: Update): void {
+    switch (update.event.type) {
+      case 'message':
+        this.activity.end(update.event.message.sender.id);
+        this.history.applyLive(update);
+        return;
+    }
+  }
+
+  applyPresence(event: PresenceEvent): void {
+    this.presence.apply(event);
+    if (event.state === 'offline') this.activity.end(event.timite.id);
+  }
+
+  applyActivity(event: ActivityEvent, nowMs: number): void {
+    this.activity.apply(event, nowMs);
+  }
+
+  /** The reader left: unsubscribes, and drops whatever was still on its way. */
+  close(): void {
+    this.#closed = true;
+    this.history.close();
+    this.#frames.unsubscribe(this.spaceId);
+  }
+
+  #isCurrent(load: number): boolean {
+    return load === this.#loads && !this.#closed;
+  }
+}

@@ -1,0 +1,110 @@
+import {
+  DEFAULT_LIMITS,
+  Emitter,
+  type ConnectionState,
+  type ReadUpdatesOptions,
+  type SendMessageResult,
+  type ServerLimits,
+  type TimConnectionEvents,
+  type Timite,
+  type Update,
+  type UpdatesResponse,
+} from '@tim/protocol';
+import type { ChatClient, ChatConnection } from './chat-ports';
+import type { KeyValueStore } from './key-value-store';
+import { makeUpdate } from './test-updates';
+
+export const me: Timite = { id: 7, nick: 'bo', kind: 'human' };
+
+export const SERVER_LIMITS: ServerLimits = {
+  messageChars: DEFAULT_LIMITS.messageChars,
+  httpBodyBytes: DEFAULT_LIMITS.httpBodyBytes,
+  wsFrameBytes: DEFAULT_LIMITS.wsFrameBytes,
+  subscriptionsPerConnection: DEFAULT_LIMITS.subscriptionsPerConnection,
+  connectionsPerTimite: DEFAULT_LIMITS.connectionsPerTimite,
+};
+
+export interface FakeSend {
+  spaceId: string;
+  clientMsgId: string;
+  content: string;
+  settle: (outcome: SendMessageResult | Error) => void;
+}
+
+/**
+ * A TimClient stand-in for the chat view-models' tests. Spaces `main` and `side` hold the
+ * `updates` made for them; sends wait until the test settles them; the connection's events are the
+ * test's to emit, and what the controller subscribes and unsubscribes is recorded. Extend it
+ * with the calls a new test needs.
+ */
+export function createFakeClient(
+  updates: Update[],
+  limits: () => Promise<ServerLimits> = async () => ({ ...SERVER_LIMITS }),
+) {
+  const events = new Emitter<TimConnectionEvents>();
+  const sends: FakeSend[] = [];
+  const subscribed: Array<{ spaceId: string; after?: number }> = [];
+  const unsubscribed: string[] = [];
+  const state: { value: ConnectionState } = { value: 'open' };
+  const connection: ChatConnection = {
+    get state() {
+      return state.value;
+    },
+    on: (name, listener) => events.on(name, listener),
+    subscribe: (spaceId, options) => void subscribed.push({ spaceId, ...options }),
+    unsubscribe: (spaceId) => void unsubscribed.push(spaceId),
+    sendActivity: () => true,
+    close: () => undefined,
+  };
+  const client: ChatClient = {
+    connect: () => connection,
+    limits,
+    listSpaces: async () => ['main', 'side'].map((id) => ({ id, name: id, createdAt: '2026-01-01T00:00:00.000Z' })),
+    createSpace: async (input) => ({ ...input, createdAt: '2026-01-01T00:00:00.000Z' }),
+    presence: async () => [me],
+    logout: async () => undefined,
+    readUpdates: async (spaceId, range = {}) =>
+      pageOf(
+        updates.filter((update) => update.spaceId === spaceId),
+        range,
+      ),
+    sendMessage: (spaceId, content, options) =>
+      new Promise<SendMessageResult>((resolve, reject) => {
+        sends.push({
+          spaceId,
+          clientMsgId: options?.clientMsgId ?? '',
+          content,
+          settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)),
+        });
+      }),
+  };
+  return { client, events, sends, subscribed, unsubscribed, state };
+}
+
+/** The page of one space's `updates` (ids 1, 2, 3, …) the server answers for `range`. */
+export function pageOf(updates: readonly Update[], range: ReadUpdatesOptions = {}): UpdatesResponse {
+  const limit = range.limit ?? 100;
+  const selected =
+    range.before !== undefined
+      ? updates.filter((update) => update.id < (range.before ?? 0)).slice(-limit)
+      : updates.filter((update) => update.id > (range.after ?? 0)).slice(0, limit);
+  return { updates: selected, headId: updates.length, timites: [] };
+}
+
+export function memoryStore(): KeyValueStore {
+  const map = new Map<string, string>();
+  return {
+    getItem: (key) => map.get(key) ?? null,
+    setItem: (key, value) => void map.set(key, value),
+    removeItem: (key) => void map.delete(key),
+  };
+}
+
+/** The server's answer to a send of `content` by `me`, stored as update `id`. */
+export function confirmation(id: number, clientMsgId: string, content: string): SendMessageResult {
+  const { event } = makeUpdate(id, { sender: me, content, clientMsgId });
+  return { message: event.message, updateId: id, created: true };
+}
+
+/** Lets the awaited calls of the code under test run. */
+export const settle = () => new Promise((resolve) => setImmediate(resolve));
