@@ -1,3 +1,4 @@
+import type { Update } from '@tim/protocol';
 import { Timeline } from './timeline';
 import { makeUpdate, makeUpdates } from './test-updates';
 
@@ -22,7 +23,7 @@ describe('Timeline', () => {
 
   it('ignores event kinds it does not render', () => {
     const timeline = new Timeline();
-    const unknown = { ...makeUpdate(2), event: { type: 'reaction' } } as unknown as ReturnType<typeof makeUpdate>;
+    const unknown = { ...makeUpdate(2), event: { type: 'reaction' } } as unknown as Update;
     timeline.reset([makeUpdate(1), unknown], 2);
     expect(ids(timeline)).toEqual([1]);
   });
