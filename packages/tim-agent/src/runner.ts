@@ -9,6 +9,7 @@ import { createSpaceState, logIfCaughtUp } from './space/space-state';
 import { createBudgets } from './turns/budgets';
 import { createReplyJudge } from './turns/reply-judge';
 import { createTurnTaker } from './turns/reply-turn';
+import { createThinking, DEFAULT_THINKING_REFRESH_MS } from './turns/thinking';
 import { createTurnScheduler } from './turns/turn-scheduler';
 
 export interface AgentRunnerOptions {
@@ -25,6 +26,8 @@ export interface AgentRunnerOptions {
   now?: () => number;
   /** Reconnect delays of the client, in ms. @default the client's (250 / 15000) */
   reconnectBackoff?: { minMs?: number; maxMs?: number };
+  /** Interval at which `thinking` is sent again while a turn lasts, in ms. @default 3000 */
+  thinkingRefreshMs?: number;
 }
 
 export interface AgentRunner {
@@ -64,12 +67,16 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     listener: { subscribed: onSubscribed, update: onUpdate },
   });
   const join = createSpaceJoin({ client, persona, self: connection.self, log });
+  const thinking = createThinking({
+    sendActivity: connection.sendActivity,
+    refreshMs: options.thinkingRefreshMs ?? DEFAULT_THINKING_REFRESH_MS,
+  });
   const turns = createTurnTaker({
     client,
     llm: options.llm,
     persona,
     budgets,
-    sendActivity: connection.sendActivity,
+    thinking,
     signal: abort.signal,
     now,
     log,
@@ -79,6 +86,7 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
     judge,
     budgets,
     turns,
+    thinking,
     self: connection.self,
     signal: abort.signal,
     log,

@@ -1,4 +1,4 @@
-import type { Activity, TimClient, Timite } from '@tim/protocol';
+import type { TimClient, Timite } from '@tim/protocol';
 import type { LlmProvider } from '../llm/llm-provider';
 import type { Logger } from '../logger';
 import type { Persona } from '../persona/persona-schema';
@@ -6,10 +6,11 @@ import { createServerContentLimit } from '../server-content-limit';
 import { describeError } from '../describe-error';
 import type { SpaceState } from '../space/space-state';
 import type { Budgets } from './budgets';
-import { runTurn } from './run-turn';
+import { composeReply } from './compose-reply';
+import type { Thinking } from './thinking';
 import { classifyTurnFailure } from './turn-failure';
 
-/** Takes one turn in a space: shows `thinking`, asks the LLM, posts the reply, logs the outcome. */
+/** Takes one turn in a space: asks the LLM, clears `thinking` as the reply is posted, logs the outcome. */
 export interface TurnTaker {
   /** Never throws: a failure is logged, and a server refusal sets the space's backoff. */
   take(space: SpaceState, self: Timite, triggerIds: readonly number[]): Promise<void>;
@@ -20,8 +21,8 @@ export interface TurnTakerOptions {
   llm: LlmProvider;
   persona: Persona;
   budgets: Budgets;
-  /** Broadcasts the agent's activity in a space (dropped while disconnected). */
-  sendActivity: (spaceId: string, activity: Activity) => void;
+  /** Shown by the scheduler from the start of the response delay; cleared here, whatever happens. */
+  thinking: Thinking;
   /** Aborted when the agent stops: the LLM call ends and nothing more is posted. */
   signal: AbortSignal;
   now: () => number;
@@ -38,9 +39,8 @@ export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
     async take(space, self, triggerIds) {
       const spaceId = space.spaceId;
       const context = { spaceId, answering: triggerIds };
-      options.sendActivity(spaceId, 'thinking');
       try {
-        const posted = await runTurn({
+        const content = await composeReply({
           client,
           llm: options.llm,
           persona: options.persona,
@@ -51,6 +51,8 @@ export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
           recordUsage: (usage) => budgets.recordTokens(usage.totalTokens),
           signal,
         });
+        options.thinking.clear(spaceId);
+        const posted = await client.sendMessage(spaceId, content);
         space.known.add(posted.updateId, posted.message);
         log.info('replied', { ...context, updateId: posted.updateId, tokensUsedToday: budgets.tokensUsedToday() });
       } catch (err) {
@@ -58,7 +60,7 @@ export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
         if (failure.serverBackoff !== undefined) space.serverBackoff = failure.serverBackoff;
         log.log(failure.level, failure.message, { ...context, ...failure.fields });
       } finally {
-        options.sendActivity(spaceId, 'idle');
+        options.thinking.clear(spaceId);
       }
     },
   };

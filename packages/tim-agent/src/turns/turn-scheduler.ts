@@ -6,6 +6,7 @@ import { logIfCaughtUp, type SpaceState } from '../space/space-state';
 import type { Budgets } from './budgets';
 import type { ReplyJudge } from './reply-judge';
 import type { TurnTaker } from './reply-turn';
+import type { Thinking } from './thinking';
 
 /**
  * Runs the turns of each space one after another: waits the response delay, takes everything
@@ -22,6 +23,8 @@ export interface TurnSchedulerOptions {
   judge: ReplyJudge;
   budgets: Budgets;
   turns: TurnTaker;
+  /** Shown from the start of each response delay until the turn posts, fails or is not taken. */
+  thinking: Thinking;
   /** The agent as the server knows it; no turn is taken before it is known. */
   self: () => Timite | undefined;
   /** Aborted when the agent stops: the delay ends and no further turn starts. */
@@ -48,11 +51,15 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
   async function runTurns(space: SpaceState): Promise<void> {
     await space.joined;
     while (space.pending.length > 0 && !signal.aborted) {
+      options.thinking.show(space.spaceId);
       if (await waitResponseDelay()) return;
       const self = options.self();
       if (self === undefined) return;
       const triggers = space.pending.splice(0);
-      if (!options.judge.shouldReplyNow(space, self, triggers)) continue;
+      if (!options.judge.shouldReplyNow(space, self, triggers)) {
+        options.thinking.clear(space.spaceId);
+        continue;
+      }
       options.budgets.recordTurnStart();
       await options.turns.take(
         space,
@@ -71,6 +78,7 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
           log.error('turn loop failed', { spaceId: space.spaceId, ...describeError(err) });
         })
         .finally(() => {
+          options.thinking.clear(space.spaceId);
           space.turns = undefined;
           logIfCaughtUp(log, space);
         });

@@ -11,7 +11,7 @@ describe('tim-agent after a reconnect', () => {
     const gated = createGatedWebSocket();
     const jarvis = await space.start('jarvis', {
       overrides: { openingMessage: undefined },
-      WebSocket: gated.WebSocket,
+      runner: { WebSocket: gated.WebSocket },
     });
     fake.script(() => ({ kind: 'text', content: 'Fresh answer.' }));
 

@@ -1,9 +1,9 @@
 import type { Config } from '@tim/code';
-import type { TimClient, WebSocketConstructor } from '@tim/protocol';
+import type { TimClient } from '@tim/protocol';
 import { createOpenAiProvider } from '../../src/llm/openai-provider';
 import { loadPersona, resolvePersonaPath } from '../../src/persona/load-persona';
 import type { Persona } from '../../src/persona/persona-schema';
-import { startAgentRunner, type AgentRunner } from '../../src/runner';
+import { startAgentRunner, type AgentRunner, type AgentRunnerOptions } from '../../src/runner';
 import { startFakeOpenAi, type FakeChatRequest, type FakeOpenAi, type FakeScript } from './fake-openai';
 import { createLogRecorder, type LogEntry, type LogRecorder } from './log-recorder';
 import { startTim, type TestTim } from './start-tim';
@@ -22,13 +22,16 @@ export async function testPersona(name: string, overrides: Partial<Persona> = {}
   };
 }
 
+/** Runner options a test may set; the rest `startTestAgent` chooses. */
+export type TestRunnerOptions = Partial<Omit<AgentRunnerOptions, 'persona' | 'baseUrl' | 'token' | 'llm' | 'logger'>>;
+
 export interface StartTestAgentOptions {
   tim: TestTim;
   fake: FakeOpenAi;
   persona: Persona;
-  WebSocket?: WebSocketConstructor;
   /** An agent token issued earlier (to restart an agent); by default one is provisioned. */
   token?: string;
+  runner?: TestRunnerOptions;
 }
 
 /**
@@ -64,8 +67,8 @@ export async function startTestAgent(options: StartTestAgentOptions): Promise<Te
       maxRetryAfterMs: persona.llm.maxRetryAfterMs,
     }),
     logger: logs.logger,
-    ...(options.WebSocket && { WebSocket: options.WebSocket }),
     reconnectBackoff: { minMs: 10, maxMs: 100 },
+    ...options.runner,
   });
   const reached = (message: string, field: string, spaceId: string, updateId: number) => (entry: LogEntry) =>
     entry.message === message && entry.spaceId === spaceId && Number(entry[field]) >= updateId;
@@ -112,7 +115,7 @@ export interface AgentSpace {
   /** Starts a shipped persona (see `testPersona`) and waits until it joined `main`. */
   start(
     name: string,
-    options?: { overrides?: Partial<Persona>; WebSocket?: WebSocketConstructor; token?: string },
+    options?: { overrides?: Partial<Persona>; token?: string; runner?: TestRunnerOptions },
   ): Promise<TestAgent>;
 }
 

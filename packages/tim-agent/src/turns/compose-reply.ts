@@ -1,10 +1,10 @@
-import type { Message, TimClient, Timite } from '@tim/protocol';
+import type { TimClient, Timite } from '@tim/protocol';
 import type { Persona } from '../persona/persona-schema';
 import type { LlmProvider, LlmUsage } from '../llm/llm-provider';
 import { LlmError } from '../llm/llm-provider';
 import { buildPrompt, toMessageContent } from '../prompt/build-prompt';
 
-export interface TurnOptions {
+export interface ComposeReplyOptions {
   client: TimClient;
   llm: LlmProvider;
   persona: Persona;
@@ -19,17 +19,12 @@ export interface TurnOptions {
   signal: AbortSignal;
 }
 
-export interface PostedReply {
-  updateId: number;
-  message: Message;
-}
-
 /**
- * One turn: read the space's recent history and who is online, ask the LLM, post its answer.
- * Throws `LlmError` when the model gave nothing postable and `TimClientError` when the server
- * refused; the caller logs and skips.
+ * The text of one reply: reads the space's recent history and who is online, and asks the LLM.
+ * Throws `LlmError` when the model gave nothing postable, `TimClientError` when the server
+ * could not be read, and the stop signal's reason once the agent is stopping.
  */
-export async function runTurn(options: TurnOptions): Promise<PostedReply> {
+export async function composeReply(options: ComposeReplyOptions): Promise<string> {
   const { client, persona, self, spaceId } = options;
   const [page, present] = await Promise.all([
     client.readUpdates(spaceId, { before: options.throughUpdateId + 1, limit: persona.historyMessages }),
@@ -48,6 +43,5 @@ export async function runTurn(options: TurnOptions): Promise<PostedReply> {
   if (content === undefined) throw new LlmError('empty_response', "The LLM answered only the agent's own name.");
   // A reply that finished after the agent was told to stop is not posted.
   options.signal.throwIfAborted();
-  const posted = await client.sendMessage(spaceId, content);
-  return { updateId: posted.updateId, message: posted.message };
+  return content;
 }
