@@ -5,7 +5,9 @@ import type { Bus } from './bus/bus';
 import type { Config } from './config';
 import { createAccounts } from './domain/accounts';
 import { createDecoyHash } from './domain/passwords';
+import { sendMessage } from './domain/send-message';
 import { createSessions } from './domain/sessions';
+import { createStreams } from './domain/streams';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { createHub } from './realtime/hub';
@@ -57,6 +59,9 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** At most this much longer than the streams' idle timeout a stream may go unheard before it counts as lost. */
+const STREAM_LOST_GRACE_MS = 15_000;
+
 /** Builds and starts one server. No module-level state: any number can run in one process. */
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { config, storage, bus, logger } = options;
@@ -79,6 +84,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const metrics = createMetrics({
     openConnections: () => registry.size,
     subscriptions: () => registry.subscriptionCount(),
+    openStreams: () => streams.openCount(),
   });
   const hub = createHub({
     storage,
@@ -86,6 +92,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     onDelivered: (count) => metrics.updatesDelivered.inc(count),
     onError: onBackgroundError('hub failure'),
     presenceFanoutMaxSubscriptions: config.presenceFanoutMaxSubscriptions,
+    // A holder that went away stops publishing; an idle stream ends by its holder's timeout first.
+    streamLostAfterMs: config.streamIdleMs + Math.min(config.streamIdleMs, STREAM_LOST_GRACE_MS),
   });
   const sessions = createSessions({ storage, ttlMs: config.sessionTtlMs, now });
   const accounts = createAccounts({ storage, sessions, decoyHash: createDecoyHash() });
@@ -96,6 +104,17 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     maxAgentStreak: config.maxAgentStreak,
     onPublishError: onBackgroundError('publish failed'),
   };
+
+  const streams = createStreams({
+    bus,
+    flushIntervalMs: config.streamFlushMs,
+    idleTimeoutMs: config.streamIdleMs,
+    maxOpenPerTimite: config.streamsPerTimite,
+    maxChars: config.maxContentChars,
+    storeFinalMessage: (message) => sendMessage(send, message),
+    onError: onBackgroundError('stream failure'),
+    onEnded: (reason) => metrics.streamsEnded.inc({ reason }),
+  });
 
   const rateLimits = options.rateLimits ?? createRateLimits(config);
   const httpHandler = createHttpHandler({
@@ -116,7 +135,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const sockets = attachWebSockets(server, {
     config,
     sessions,
-    services: { storage, bus, hub, presence, rateLimits },
+    services: { storage, bus, hub, presence, rateLimits, streams },
     registry,
     metrics,
     logger,
@@ -153,6 +172,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     registry.closeAll(CLOSE_GOING_AWAY, 'Server shutting down.');
+    // Open streams end as 'disconnected' with their text stored, before storage closes.
+    await streams.close();
     hub.close();
     await sockets.close(config.shutdownGraceMs);
     // Requests still running get the grace period; then their connections are cut.

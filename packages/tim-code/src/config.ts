@@ -35,6 +35,14 @@ export interface Config {
   rateRegister: Rate;
   /** Activity frames (typing, thinking, idle) per timite; each is fanned out to a whole space. */
   rateActivity: Rate;
+  /** Appends to streaming messages per timite. @default 600/10s */
+  rateStreamAppends: Rate;
+  /** A streaming message's appends reach subscribers at most once per this many ms. @default 50 */
+  streamFlushMs: number;
+  /** A streaming message with no append for this many ms ends as timed out. @default 30000 */
+  streamIdleMs: number;
+  /** Streaming messages one timite may have open at once on a process. @default 3 */
+  streamsPerTimite: number;
   /** Unsent bytes per socket before it is closed with 4008. @default 1048576 */
   slowConsumerBytes: number;
   /** Consecutive agent messages per space before agent_turn_limit. @default 10 */
@@ -122,6 +130,13 @@ export const DEFAULT_PRESENCE_SWEEP_MS = 10_000;
 
 /** Far above what a client that throttles its typing notices sends; an extension of protocol v1. */
 export const DEFAULT_RATE_ACTIVITY = '60/10s';
+
+/** Streaming messages (an extension of v1): an LLM's token rate, batched by a client or not, fits well within it. */
+export const DEFAULT_RATE_STREAM_APPENDS = '600/10s';
+/** About 20 frames a second per open stream per subscriber, whatever the author's token rate. */
+export const DEFAULT_STREAM_FLUSH_MS = 50;
+export const DEFAULT_STREAM_IDLE_MS = 30_000;
+export const DEFAULT_STREAMS_PER_TIMITE = 3;
 
 /** Unauthenticated sockets per client address: far above one client's handshakes, far below a file-descriptor flood. */
 export const DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS = 100;
@@ -252,6 +267,10 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_RATE_LOGIN: rate(DEFAULT_LIMITS.rateLogin),
     TIM_RATE_REGISTER: rate(DEFAULT_LIMITS.rateRegister),
     TIM_RATE_ACTIVITY: rate(DEFAULT_RATE_ACTIVITY),
+    TIM_RATE_STREAM_APPENDS: rate(DEFAULT_RATE_STREAM_APPENDS),
+    TIM_STREAM_FLUSH_MS: integer(DEFAULT_STREAM_FLUSH_MS, 10, 10_000),
+    TIM_STREAM_IDLE_MS: integer(DEFAULT_STREAM_IDLE_MS, 100, 3_600_000),
+    TIM_STREAMS_PER_TIMITE: integer(DEFAULT_STREAMS_PER_TIMITE, 1, 1000),
     TIM_SLOW_CONSUMER_BYTES: integer(DEFAULT_LIMITS.slowConsumerBytes, 1024),
     TIM_MAX_AGENT_STREAK: integer(DEFAULT_LIMITS.maxAgentStreak, 1),
     TIM_SESSION_TTL_MS: integer(DEFAULT_LIMITS.sessionTtlMs, 1000),
@@ -361,6 +380,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       rateLogin: env_.TIM_RATE_LOGIN,
       rateRegister: env_.TIM_RATE_REGISTER,
       rateActivity: env_.TIM_RATE_ACTIVITY,
+      rateStreamAppends: env_.TIM_RATE_STREAM_APPENDS,
+      streamFlushMs: env_.TIM_STREAM_FLUSH_MS,
+      streamIdleMs: env_.TIM_STREAM_IDLE_MS,
+      streamsPerTimite: env_.TIM_STREAMS_PER_TIMITE,
       slowConsumerBytes: env_.TIM_SLOW_CONSUMER_BYTES,
       maxAgentStreak: env_.TIM_MAX_AGENT_STREAK,
       sessionTtlMs: env_.TIM_SESSION_TTL_MS,

@@ -11,11 +11,14 @@ export interface Metrics {
   /** Labelled with the limit's name. */
   rateLimited: Counter<'limit'>;
   sendLatency: Histogram;
+  /** Labelled with how the stream ended. */
+  streamsEnded: Counter<'reason'>;
 }
 
 export interface MetricsSources {
   openConnections: () => number;
   subscriptions: () => number;
+  openStreams: () => number;
 }
 
 /** One registry per app, so several apps in one process (tests) never share counters. */
@@ -37,6 +40,14 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registers,
     collect() {
       this.set(sources.subscriptions());
+    },
+  });
+  new Gauge({
+    name: 'tim_open_streams',
+    help: 'Streaming messages open on this process.',
+    registers,
+    collect() {
+      this.set(sources.openStreams());
     },
   });
   return {
@@ -71,6 +82,12 @@ export function createMetrics(sources: MetricsSources): Metrics {
       name: 'tim_send_latency_seconds',
       help: 'Time from a send request to its acknowledgement.',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    streamsEnded: new Counter({
+      name: 'tim_streams_ended_total',
+      help: 'Streaming messages ended, by reason (finished, stopped, timed_out, disconnected, aborted, failed).',
+      labelNames: ['reason'] as const,
       registers,
     }),
   };

@@ -13,7 +13,10 @@ export type {
   RetryEvent,
   SubscribeOptions,
   TimConnectionEvents,
+  OpenStreamOptions,
 } from './client/live-connection';
+export { OutgoingStream } from './client/outgoing-stream';
+export { StreamTexts, type StreamText } from './client/stream-texts';
 export { TimClientError } from './client/tim-client-error';
 export type { TimClientErrorCode, TimClientErrorOptions, ClientOnlyErrorCode } from './client/tim-client-error';
 export { backoffDelay, DEFAULT_BACKOFF } from './client/backoff';

@@ -1,7 +1,14 @@
 import type { EphemeralEvent, SpaceId, Update } from '@tim/protocol';
+import type { StreamControl } from './stream-control';
 
-/** What travels between the processes that serve a space. */
-export type PublishedEvent = { kind: 'update'; update: Update } | { kind: 'ephemeral'; event: EphemeralEvent };
+/**
+ * What travels between the processes that serve a space: updates, ephemeral events for its
+ * subscribers, and requests to the process that holds one of its streams.
+ */
+export type PublishedEvent =
+  | { kind: 'update'; update: Update }
+  | { kind: 'ephemeral'; event: EphemeralEvent }
+  | { kind: 'stream-control'; control: StreamControl };
 
 /**
  * What a listener receives: published events, and `resync` from a bus that may have lost some

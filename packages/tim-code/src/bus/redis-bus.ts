@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { redactedUrl } from '../redacted-url';
 import type { Bus, BusListener, PublishedEvent, Unsubscribe } from './bus';
 import { createLocalBus } from './local-bus';
+import { StreamControl } from './stream-control';
 import { errorMessage } from '../error-text';
 
 /**
@@ -15,6 +16,7 @@ import { errorMessage } from '../error-text';
 const BusEventMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('update'), update: Update, origin: z.string().optional() }),
   z.object({ kind: z.literal('ephemeral'), event: EphemeralEvent, origin: z.string().optional() }),
+  z.object({ kind: z.literal('stream-control'), control: StreamControl, origin: z.string().optional() }),
 ]);
 
 export interface RedisBusOptions {

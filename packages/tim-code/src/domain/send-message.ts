@@ -1,4 +1,4 @@
-import { findMentionedNicks, type Message, type SpaceId, type Timite } from '@tim/protocol';
+import { findMentionedNicks, type Message, type MessageStreamMark, type SpaceId, type Timite } from '@tim/protocol';
 import type { Bus } from '../bus/bus';
 import type { Storage } from '../storage/storage';
 import { TimError } from './tim-error';
@@ -19,6 +19,8 @@ export interface SendMessageInput {
   /** Already trimmed and validated at the edge. */
   content: string;
   clientMsgId?: string;
+  /** The final text of a stream (domain/streams.ts). */
+  stream?: MessageStreamMark;
 }
 
 /** `created: false` is a repeated clientMsgId: the original, nothing added. */
@@ -51,6 +53,7 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
     content: input.content,
     mentions,
     clientMsgId: input.clientMsgId,
+    ...(input.stream === undefined ? {} : { stream: input.stream }),
     createdAt: deps.now(),
     maxAgentStreak: deps.maxAgentStreak,
   });

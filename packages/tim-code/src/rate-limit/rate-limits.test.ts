@@ -8,6 +8,7 @@ const rates = {
   rateLogin: { points: 1, durationSeconds: 60 },
   rateRegister: { points: 1, durationSeconds: 3600 },
   rateActivity: { points: 1, durationSeconds: 10 },
+  rateStreamAppends: { points: 1, durationSeconds: 10 },
 };
 
 /** Connected before use: a limiter whose Redis is not ready counts in memory instead. */

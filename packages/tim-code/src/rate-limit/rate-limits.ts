@@ -25,6 +25,8 @@ export interface RateLimits {
   registerPerAddress: RateLimit;
   /** Keyed by timite id: WebSocket activity frames, each fanned out to a whole space. */
   activity: RateLimit;
+  /** Keyed by timite id: appends to streaming messages. */
+  streamAppends: RateLimit;
 }
 
 /**
@@ -55,7 +57,7 @@ export const createMemoryRateLimit: RateLimitFactory = (name, rate) =>
   );
 
 export function createRateLimits(
-  config: Pick<Config, 'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity'>,
+  config: Pick<Config, 'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity' | 'rateStreamAppends'>,
   createLimit: RateLimitFactory = createMemoryRateLimit,
 ): RateLimits {
   return {
@@ -64,5 +66,6 @@ export function createRateLimits(
     loginPerAddress: createLimit('login-address', config.rateLogin),
     registerPerAddress: createLimit('register-address', config.rateRegister),
     activity: createLimit('activity', config.rateActivity),
+    streamAppends: createLimit('stream-appends', config.rateStreamAppends),
   };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ServerFrame, Update } from '@tim/protocol';
 import type { Bus, BusListener } from '../bus/bus';
-import { DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS } from '../config';
+import { DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS, DEFAULT_STREAM_IDLE_MS } from '../config';
 import { createMemoryStorage } from '../storage/memory/memory-storage';
 import type { Storage } from '../storage/storage';
 import { createHub, type HubSubscriber } from './hub';
@@ -124,6 +124,7 @@ async function setup(options: { presenceFanoutMaxSubscriptions?: number } = {}) 
     onDelivered: () => undefined,
     onError: (err) => errors.push(err),
     presenceFanoutMaxSubscriptions: options.presenceFanoutMaxSubscriptions ?? DEFAULT_PRESENCE_FANOUT_MAX_SUBSCRIPTIONS,
+    streamLostAfterMs: DEFAULT_STREAM_IDLE_MS + 15_000,
   });
   return { storage, manual, hub, senderId: created.timite.id, errors };
 }

@@ -1,7 +1,8 @@
-import type { EphemeralEvent, SpaceId, Update } from '@tim/protocol';
+import type { EphemeralEvent, SpaceId, StreamEndEvent, StreamEvent, Update } from '@tim/protocol';
 import type { Bus, BusEvent, Unsubscribe } from '../bus/bus';
 import type { Storage } from '../storage/storage';
 import { toOutboundFrame, type OutboundFrame } from './outbound-frame';
+import { StreamViews } from './stream-views';
 
 /*
  * The fan-out hub: between the bus and the connections of this process.
@@ -84,6 +85,11 @@ export interface HubOptions {
    * (TIM_PRESENCE_MAX_SUBSCRIBERS).
    */
   presenceFanoutMaxSubscriptions: number;
+  /**
+   * A stream not heard of for this long is taken for lost (the process holding it went away)
+   * and ended for the subscribers here. Longer than the streams' idle timeout.
+   */
+  streamLostAfterMs: number;
 }
 
 type SubscriptionState = 'catching-up' | 'live' | 'closed';
@@ -108,6 +114,8 @@ interface Channel {
   closed: boolean;
   unsubscribeBus: Unsubscribe | undefined;
   ready: Promise<void>;
+  /** The space's open streams as this process knows them, for subscribers who join mid-stream. */
+  readonly streams: StreamViews;
 }
 
 function isOwnMessage(update: Update, timiteId: number): boolean {
@@ -120,6 +128,7 @@ export function createHub({
   onDelivered,
   onError,
   presenceFanoutMaxSubscriptions: presenceFanoutMax,
+  streamLostAfterMs,
 }: HubOptions): Hub {
   const channels = new Map<SpaceId, Channel>();
 
@@ -198,7 +207,46 @@ export function createHub({
     if (channel.early.size > 0) fillGap(channel).catch((err: unknown) => onError(err, channel.spaceId));
   }
 
+  function sendStreamEvent(
+    subscription: Subscription,
+    event: StreamEvent | StreamEndEvent,
+    frame: OutboundFrame,
+  ): void {
+    const { subscriber } = subscription;
+    if (!subscriber.receiveOwnMessages && subscriber.timiteId === event.author.id) return;
+    subscriber.deliver(frame);
+  }
+
+  /** Stream events go to live subscriptions only: one still replaying gets the text so far when it goes live. */
+  function onStreamEvent(channel: Channel, event: StreamEvent | StreamEndEvent): void {
+    channel.streams.apply(event);
+    const frame = toOutboundFrame(event);
+    for (const subscription of channel.subscriptions) {
+      if (subscription.state === 'live') sendStreamEvent(subscription, event, frame);
+    }
+  }
+
+  function goLive(channel: Channel, subscription: Subscription, cursor: number): void {
+    subscription.lastSentId = cursor;
+    subscription.state = 'live';
+    for (const snapshot of channel.streams.snapshots()) {
+      sendStreamEvent(subscription, snapshot, toOutboundFrame(snapshot));
+    }
+  }
+
+  function expireLostStreams(): void {
+    for (const channel of channels.values()) {
+      for (const end of channel.streams.expire(streamLostAfterMs)) onStreamEvent(channel, end);
+    }
+  }
+  const lostStreamSweep = setInterval(expireLostStreams, Math.min(5000, streamLostAfterMs / 3));
+  lostStreamSweep.unref();
+
   function onEphemeral(channel: Channel, event: EphemeralEvent): void {
+    if (event.type === 'stream' || event.type === 'stream_end') {
+      onStreamEvent(channel, event);
+      return;
+    }
     if (event.type === 'presence' && channel.subscriptions.size > presenceFanoutMax) return;
     const frame = toOutboundFrame(event);
     for (const subscription of channel.subscriptions) {
@@ -220,6 +268,9 @@ export function createHub({
       case 'resync':
         onResync(channel);
         return;
+      case 'stream-control':
+        // For the process holding the stream (domain/streams.ts), not for subscribers.
+        return;
     }
   }
 
@@ -237,6 +288,10 @@ export function createHub({
     channel.initialised = true;
     drainEarly(channel);
     if (channel.early.size > 0) fillGap(channel).catch((err: unknown) => onError(err, channel.spaceId));
+    // Streams opened before this process listened: their holders send the text so far.
+    bus
+      .publish(channel.spaceId, { kind: 'stream-control', control: { type: 'sync' } })
+      .catch((err: unknown) => onError(err, channel.spaceId));
   }
 
   function closeChannel(channel: Channel): void {
@@ -264,6 +319,7 @@ export function createHub({
       closed: false,
       unsubscribeBus: undefined,
       ready: Promise.resolve(),
+      streams: new StreamViews(),
     };
     channels.set(spaceId, channel);
     channel.ready = openChannel(channel);
@@ -287,8 +343,7 @@ export function createHub({
     while (subscription.state === 'catching-up') {
       // Synchronous from this check to the flip: no live delivery can slip in between.
       if (cursor >= channel.deliveredHead) {
-        subscription.lastSentId = cursor;
-        subscription.state = 'live';
+        goLive(channel, subscription, cursor);
         return;
       }
       const page = await storage.readUpdates(channel.spaceId, { after: cursor, limit: PAGE_LIMIT });
@@ -353,6 +408,7 @@ export function createHub({
     },
 
     close() {
+      clearInterval(lostStreamSweep);
       for (const channel of [...channels.values()]) {
         for (const subscription of channel.subscriptions) subscription.state = 'closed';
         channel.subscriptions.clear();

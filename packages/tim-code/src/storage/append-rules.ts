@@ -1,4 +1,4 @@
-import type { Message, SpaceId, Timite, Update } from '@tim/protocol';
+import type { Message, MessageStreamMark, SpaceId, Timite, Update } from '@tim/protocol';
 import type { AppendResult, NewMessage } from './storage';
 
 /** What a backend reads, inside its append transaction, before deciding. */
@@ -64,6 +64,7 @@ export interface StoredMessage {
   mentions: number[];
   createdAt: Date;
   clientMsgId: string | undefined;
+  stream?: MessageStreamMark | undefined;
 }
 
 /** The protocol's Update for a message; `clientMsgId` appears only when the sender gave one. */
@@ -77,6 +78,7 @@ export function toMessageUpdate(stored: StoredMessage): Update {
     mentions: [...stored.mentions],
     createdAt,
     ...(stored.clientMsgId === undefined ? {} : { clientMsgId: stored.clientMsgId }),
+    ...(stored.stream === undefined ? {} : { stream: { ...stored.stream } }),
   };
   // The space accepts a message when it is created, so the update's time is the message's.
   return { id: stored.updateId, spaceId: stored.spaceId, at: createdAt, event: { type: 'message', message } };
@@ -93,5 +95,6 @@ export function toCreatedUpdate(input: NewMessage, plan: InsertPlan, messageId: 
     mentions: input.mentions,
     createdAt: input.createdAt,
     clientMsgId: input.clientMsgId,
+    stream: input.stream,
   });
 }

@@ -1,9 +1,9 @@
-import type { TimiteKind, Update } from '@tim/protocol';
+import { MessageStreamMark, type TimiteKind, type Update } from '@tim/protocol';
 import { toMessageUpdate } from './append-rules';
 
 /** How both SQL backends select a message joined with its sender (same tables, same names). */
 export const SELECT_MESSAGES = `
-  SELECT m.id AS message_id, m.space_id, m.update_id, m.content, m.mentions, m.client_msg_id, m.created_at,
+  SELECT m.id AS message_id, m.space_id, m.update_id, m.content, m.mentions, m.client_msg_id, m.created_at, m.stream,
          t.id AS sender_id, t.nick AS sender_nick, t.kind AS sender_kind
   FROM messages m JOIN timites t ON t.id = m.sender_id`;
 
@@ -16,6 +16,8 @@ export interface MessageColumns {
   mentions: number[];
   client_msg_id: string | null;
   created_at: number;
+  /** MessageStreamMark as JSON, NULL for a message that was not streamed. */
+  stream: string | null;
   sender_id: number;
   sender_nick: string;
   sender_kind: TimiteKind;
@@ -31,5 +33,6 @@ export function messageColumnsToUpdate(row: MessageColumns): Update {
     mentions: row.mentions,
     createdAt: new Date(row.created_at),
     clientMsgId: row.client_msg_id ?? undefined,
+    stream: row.stream === null ? undefined : MessageStreamMark.parse(JSON.parse(row.stream)),
   });
 }

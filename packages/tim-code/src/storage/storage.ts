@@ -1,4 +1,4 @@
-import type { Space, SpaceId, Timite, TimiteKind, Update } from '@tim/protocol';
+import type { MessageStreamMark, Space, SpaceId, Timite, TimiteKind, Update } from '@tim/protocol';
 
 /** A timite with what only the server may see. */
 export interface TimiteRecord {
@@ -49,6 +49,8 @@ export interface NewMessage {
   /** Ids of the timites mentioned, resolved by the domain. */
   mentions: number[];
   clientMsgId?: string;
+  /** The mark of a streamed message's final text. */
+  stream?: MessageStreamMark;
   createdAt: Date;
   /**
    * Agent loop guard, checked in the same transaction as the append: an agent's message is

@@ -43,11 +43,15 @@ export async function makeTempDir(): Promise<string> {
  * Rate limits far above anything a test sends, for tests about something else (fan-out,
  * sessions, durability); the limits themselves are tested with their defaults or tight values.
  */
-export const UNLIMITED_RATES: Pick<Config, 'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity'> = {
+export const UNLIMITED_RATES: Pick<
+  Config,
+  'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity' | 'rateStreamAppends'
+> = {
   rateMessages: { points: 1_000_000, durationSeconds: 1 },
   rateLogin: { points: 1_000_000, durationSeconds: 1 },
   rateRegister: { points: 1_000_000, durationSeconds: 1 },
   rateActivity: { points: 1_000_000, durationSeconds: 1 },
+  rateStreamAppends: { points: 1_000_000, durationSeconds: 1 },
 };
 
 /** A real server on a free port with SQLite in a fresh temp dir. */

@@ -1,10 +1,29 @@
-import type { Activity, ActivityEvent, PresenceEvent, Timite, Update, UpdateEnvelope } from '../schemas/entities';
-import { ActivityFrame, SubscribeFrame, type ClientFrame, type ReadyFrame, type ServerFrame } from '../schemas/frames';
+import type {
+  Activity,
+  ActivityEvent,
+  PresenceEvent,
+  StreamEndEvent,
+  StreamEvent,
+  Timite,
+  Update,
+  UpdateEnvelope,
+} from '../schemas/entities';
+import {
+  ActivityFrame,
+  StreamOpenFrame,
+  StreamStopFrame,
+  SubscribeFrame,
+  type ClientFrame,
+  type ErrorFrame,
+  type ReadyFrame,
+  type ServerFrame,
+} from '../schemas/frames';
 import { CLOSE_UNAUTHENTICATED } from '../schemas/limits';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { Emitter, type Unsubscribe } from './emitter';
 import { startHealthWatch, type HealthWatch } from './health-watch';
 import { SILENT_INTERVALS, startHeartbeat, type Heartbeat } from './heartbeat';
+import { OutgoingStream } from './outgoing-stream';
 import { parseOutgoing } from './parse';
 import {
   WS_CONNECTING,
@@ -52,6 +71,23 @@ export interface TimConnectionEvents {
   /** Error frames, and frames that break the protocol (code 'invalid_response'). */
   error: TimClientError;
   retry: RetryEvent;
+  /** Extension: a streaming message grew; fold with `StreamTexts`. */
+  stream: StreamEvent;
+  /** Extension: a streaming message ended. */
+  stream_end: StreamEndEvent;
+}
+
+export interface OpenStreamOptions {
+  /** Idempotency key; generated (crypto.randomUUID) when absent. */
+  clientMsgId?: string;
+  /** The first text. */
+  text?: string;
+}
+
+interface PendingOpen {
+  spaceId: string;
+  resolve: (stream: OutgoingStream) => void;
+  reject: (error: TimClientError) => void;
 }
 
 export interface SubscribeOptions {
@@ -62,7 +98,7 @@ export interface SubscribeOptions {
 }
 
 /** Built by `TimClient.connect()`. */
-export interface TimSubscriptionOptions {
+export interface TimConnectionOptions {
   url: string;
   WebSocket: WebSocketConstructor;
   /** Read at every (re)connect, so a key set later is used; undefined closes the subscription. */
@@ -113,8 +149,12 @@ export class TimConnection {
   private healthWatch: HealthWatch | undefined;
   /** Whether the server's 'ready' announced heartbeatMs, so it knows ping frames. */
   private isPingKnown = false;
+  /** `stream_open` frames awaiting `stream_opened`, by clientMsgId. */
+  private readonly pendingOpens = new Map<string, PendingOpen>();
+  /** This connection's own open streams, by streamId. */
+  private readonly ownStreams = new Map<string, OutgoingStream>();
 
-  constructor(private readonly options: TimSubscriptionOptions) {
+  constructor(private readonly options: TimConnectionOptions) {
     this.open();
   }
 
@@ -149,6 +189,38 @@ export class TimConnection {
   /** Broadcasts an ephemeral activity. Returns false when not open (activity is never queued). */
   sendActivity(spaceId: string, activity: Activity): boolean {
     const frame = parseOutgoing(ActivityFrame, { type: 'activity', spaceId, activity });
+    if (this.stateValue !== 'open') return false;
+    this.send(frame);
+    return true;
+  }
+
+  /**
+   * Extension: opens a streaming message in a space (the connection must be open). Resolves
+   * once the server accepted it; rejects with the server's refusal or when the connection drops.
+   */
+  openStream(spaceId: string, options: OpenStreamOptions = {}): Promise<OutgoingStream> {
+    const clientMsgId = options.clientMsgId ?? globalThis.crypto.randomUUID();
+    const frame = parseOutgoing(StreamOpenFrame, {
+      type: 'stream_open',
+      spaceId,
+      clientMsgId,
+      ...(options.text === undefined ? {} : { text: options.text }),
+    });
+    if (this.stateValue !== 'open') {
+      return Promise.reject(new TimClientError('network', 'The connection is not open.'));
+    }
+    if (this.pendingOpens.has(clientMsgId)) {
+      return Promise.reject(new TimClientError('conflict', `A stream with clientMsgId ${clientMsgId} is opening.`));
+    }
+    return new Promise((resolve, reject) => {
+      this.pendingOpens.set(clientMsgId, { spaceId, resolve, reject });
+      this.send(frame);
+    });
+  }
+
+  /** Extension: stops someone else's stream in a space (humans stop agents' replies). */
+  stopStream(spaceId: string, streamId: string): boolean {
+    const frame = parseOutgoing(StreamStopFrame, { type: 'stream_stop', spaceId, streamId });
     if (this.stateValue !== 'open') return false;
     this.send(frame);
     return true;
@@ -217,6 +289,7 @@ export class TimConnection {
       socket.close(1000);
     }
     for (const space of this.spaces.values()) space.confirmedHeadId = undefined;
+    this.dropStreams();
     if (!reconnect) {
       this.setState('closed', reason);
       return;
@@ -262,7 +335,16 @@ export class TimConnection {
         return this.emitter.emit('presence', frame);
       case 'activity':
         return this.emitter.emit('activity', frame);
+      case 'stream_opened':
+        return this.handleStreamOpened(frame.spaceId, frame.streamId, frame.clientMsgId);
+      case 'stream':
+        return this.emitter.emit('stream', frame);
+      case 'stream_end':
+        this.ownStreams.get(frame.streamId)?.settle(frame);
+        this.ownStreams.delete(frame.streamId);
+        return this.emitter.emit('stream_end', frame);
       case 'error': {
+        if (this.handleStreamError(frame)) return;
         const { code, spaceId, details } = frame;
         // A server from before ping frames answers a ping with invalid_request; that answer is
         // its sign of life, not the caller's business. Nothing else this client sends earns an
@@ -287,6 +369,53 @@ export class TimConnection {
       case 'pong':
         return;
     }
+  }
+
+  private handleStreamOpened(spaceId: string, streamId: string, clientMsgId: string): void {
+    const pending = this.pendingOpens.get(clientMsgId);
+    const author = this.timiteValue;
+    if (pending === undefined || author === undefined) return;
+    this.pendingOpens.delete(clientMsgId);
+    const stream = new OutgoingStream(spaceId, streamId, clientMsgId, author, {
+      sendFrame: (frame) => {
+        if (this.stateValue !== 'open' || this.ownStreams.get(streamId) !== stream) return false;
+        this.send(frame);
+        return true;
+      },
+    });
+    this.ownStreams.set(streamId, stream);
+    pending.resolve(stream);
+  }
+
+  /** A refused stream frame: rejects the open or the finish it answers. True when handled. */
+  private handleStreamError(frame: ErrorFrame): boolean {
+    const { code, details, spaceId, streamId, clientMsgId } = frame;
+    const message = frame.message ?? `The server answered '${code}'.`;
+    const error = new TimClientError(code, message, {
+      details,
+      ...(spaceId ? { spaceId } : {}),
+      ...(streamId ? { streamId } : {}),
+    });
+    const pending = clientMsgId === undefined ? undefined : this.pendingOpens.get(clientMsgId);
+    if (pending !== undefined && clientMsgId !== undefined) {
+      this.pendingOpens.delete(clientMsgId);
+      pending.reject(error);
+      return true;
+    }
+    const stream = streamId === undefined ? undefined : this.ownStreams.get(streamId);
+    if (stream === undefined) return false;
+    if (stream.failFinish(error)) return true;
+    this.emitter.emit('error', error);
+    return true;
+  }
+
+  /** The socket is gone: the server ends this connection's streams, so they end here too. */
+  private dropStreams(): void {
+    const gone = new TimClientError('network', 'The connection dropped before the stream opened.');
+    for (const pending of this.pendingOpens.values()) pending.reject(gone);
+    this.pendingOpens.clear();
+    for (const stream of this.ownStreams.values()) stream.settleLocally('disconnected');
+    this.ownStreams.clear();
   }
 
   private handleReady({ timite, heartbeatMs }: ReadyFrame): void {

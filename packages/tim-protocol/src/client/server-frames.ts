@@ -15,6 +15,9 @@ const SERVER_FRAME_TYPES: Record<ServerFrame['type'], true> = {
   activity: true,
   error: true,
   pong: true,
+  stream_opened: true,
+  stream: true,
+  stream_end: true,
 };
 const UPDATE_EVENT_TYPES: Record<UpdateEvent['type'], true> = { message: true };
 

@@ -1,10 +1,11 @@
 import type { ErrorCode } from '../schemas/errors';
 
 /**
- * Codes the client adds to the protocol's: the server could not be reached ('network'), or
- * its answer did not match the protocol ('invalid_response').
+ * Codes the client adds to the protocol's: the server could not be reached ('network'), its
+ * answer did not match the protocol ('invalid_response'), or text went to a stream that has
+ * ended ('stream_ended').
  */
-export type ClientOnlyErrorCode = 'network' | 'invalid_response';
+export type ClientOnlyErrorCode = 'network' | 'invalid_response' | 'stream_ended';
 
 /** A protocol code, a client-only code, or a code a newer server added. */
 export type TimClientErrorCode = ErrorCode | ClientOnlyErrorCode | (string & {});
@@ -17,6 +18,8 @@ export interface TimClientErrorOptions {
   retryAfterSeconds?: number;
   /** The space an error frame named (a failed subscribe or activity frame). */
   spaceId?: string;
+  /** The stream an error frame named (a failed stream frame). */
+  streamId?: string;
   cause?: unknown;
 }
 
@@ -28,6 +31,7 @@ export class TimClientError extends Error {
   readonly details?: unknown;
   readonly retryAfterSeconds?: number;
   readonly spaceId?: string;
+  readonly streamId?: string;
 
   constructor(code: TimClientErrorCode, message: string, options: TimClientErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -36,5 +40,6 @@ export class TimClientError extends Error {
     if (options.details !== undefined) this.details = options.details;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
     if (options.spaceId !== undefined) this.spaceId = options.spaceId;
+    if (options.streamId !== undefined) this.streamId = options.streamId;
   }
 }

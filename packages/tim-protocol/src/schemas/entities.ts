@@ -52,6 +52,37 @@ export const Space = z.object({
 });
 export type Space = z.infer<typeof Space>;
 
+/** Extension: a streaming message's id, chosen by the server when the stream opens. */
+export const StreamId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, {
+  error: 'A stream id is 8–64 characters of letters, digits, "_" and "-".',
+});
+export type StreamId = z.infer<typeof StreamId>;
+
+/**
+ * Why a stream ended. The first four leave a durable message with the text so far; `aborted`
+ * (its author withdrew it), `failed` (the message could not be stored) and `lost` (the process
+ * holding it went away) leave none.
+ */
+export const StreamEndReason = z.enum([
+  'finished',
+  'stopped',
+  'timed_out',
+  'disconnected',
+  'aborted',
+  'failed',
+  'lost',
+]);
+export type StreamEndReason = z.infer<typeof StreamEndReason>;
+
+/** Extension: the mark on a message that was streamed, and how its stream ended. */
+export const MessageStreamMark = z.object({
+  id: StreamId,
+  end: z.enum(['finished', 'stopped', 'timed_out', 'disconnected']),
+  /** Who stopped it, when `end` is `stopped`. */
+  stoppedBy: TimiteId.optional(),
+});
+export type MessageStreamMark = z.infer<typeof MessageStreamMark>;
+
 export const Message = z.object({
   id: MessageId,
   spaceId: SpaceId,
@@ -60,6 +91,8 @@ export const Message = z.object({
   mentions: z.array(TimiteId),
   createdAt: IsoTime,
   clientMsgId: ClientMsgId.optional(),
+  /** Extension: present when the message was streamed. */
+  stream: MessageStreamMark.optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -117,5 +150,39 @@ export const ActivityEvent = z.object({
 });
 export type ActivityEvent = z.infer<typeof ActivityEvent>;
 
-export const EphemeralEvent = z.discriminatedUnion('type', [PresenceEvent, ActivityEvent]);
+/**
+ * Extension, ephemeral: the text of an open streaming message, from `offset` (in Unicode code
+ * points) on. Offset 0 carries the whole text so far (a subscriber who joins mid-stream gets
+ * one); any other offset continues it. A subscriber appends `text` when `offset` equals the
+ * length it holds, replaces on 0, and otherwise waits for the next offset 0 or the final
+ * message, so a lost frame never garbles the text.
+ */
+export const StreamEvent = z.object({
+  type: z.literal('stream'),
+  spaceId: SpaceId,
+  streamId: StreamId,
+  author: Timite,
+  clientMsgId: ClientMsgId,
+  offset: z.number().int().nonnegative(),
+  text: z.string(),
+});
+export type StreamEvent = z.infer<typeof StreamEvent>;
+
+/**
+ * Extension, ephemeral: an open stream ended. With `updateId`, its final message is (or will
+ * be) that update of the space, marked with `stream.id`; a subscriber keeps the growing text
+ * until that update arrives, then shows the update instead.
+ */
+export const StreamEndEvent = z.object({
+  type: z.literal('stream_end'),
+  spaceId: SpaceId,
+  streamId: StreamId,
+  author: Timite,
+  reason: StreamEndReason,
+  updateId: UpdateId.optional(),
+  stoppedBy: Timite.optional(),
+});
+export type StreamEndEvent = z.infer<typeof StreamEndEvent>;
+
+export const EphemeralEvent = z.discriminatedUnion('type', [PresenceEvent, ActivityEvent, StreamEvent, StreamEndEvent]);
 export type EphemeralEvent = z.infer<typeof EphemeralEvent>;

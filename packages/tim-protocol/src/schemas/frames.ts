@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { Activity, ActivityEvent, PresenceEvent, SpaceId, Timite, UpdateCursor, UpdateEnvelope } from './entities';
+import {
+  Activity,
+  ActivityEvent,
+  ClientMsgId,
+  PresenceEvent,
+  SpaceId,
+  StreamEndEvent,
+  StreamEvent,
+  StreamId,
+  Timite,
+  UpdateCursor,
+  UpdateEnvelope,
+} from './entities';
 
 // Client → server
 
@@ -44,12 +56,65 @@ export const PingFrame = z.strictObject({
 });
 export type PingFrame = z.infer<typeof PingFrame>;
 
+/**
+ * Extension: opens a streaming message in a space; answered by `stream_opened` to the sender.
+ * Everyone subscribed sees `stream` events as it grows, then its final message as a normal
+ * update. `clientMsgId` makes it idempotent like a send: a stream whose message is already
+ * stored is answered by its `stream_end`.
+ */
+export const StreamOpenFrame = z.strictObject({
+  type: z.literal('stream_open'),
+  spaceId: SpaceId,
+  clientMsgId: ClientMsgId,
+  /** The first text, if any. */
+  text: z.string().optional(),
+});
+export type StreamOpenFrame = z.infer<typeof StreamOpenFrame>;
+
+/** Extension: more text for the sender's own open stream. */
+export const StreamAppendFrame = z.strictObject({
+  type: z.literal('stream_append'),
+  streamId: StreamId,
+  text: z.string().min(1),
+});
+export type StreamAppendFrame = z.infer<typeof StreamAppendFrame>;
+
+/** Extension: the sender's own stream is complete; its text becomes a durable message. */
+export const StreamFinishFrame = z.strictObject({
+  type: z.literal('stream_finish'),
+  streamId: StreamId,
+});
+export type StreamFinishFrame = z.infer<typeof StreamFinishFrame>;
+
+/** Extension: the sender withdraws its own stream; nothing is stored. */
+export const StreamAbortFrame = z.strictObject({
+  type: z.literal('stream_abort'),
+  streamId: StreamId,
+});
+export type StreamAbortFrame = z.infer<typeof StreamAbortFrame>;
+
+/**
+ * Extension: a human in the space stops someone else's stream (an agent's reply); the text so
+ * far becomes the final message, marked `stopped`, and the author is told by `stream_end`.
+ */
+export const StreamStopFrame = z.strictObject({
+  type: z.literal('stream_stop'),
+  spaceId: SpaceId,
+  streamId: StreamId,
+});
+export type StreamStopFrame = z.infer<typeof StreamStopFrame>;
+
 export const ClientFrame = z.discriminatedUnion('type', [
   AuthFrame,
   SubscribeFrame,
   UnsubscribeFrame,
   ActivityFrame,
   PingFrame,
+  StreamOpenFrame,
+  StreamAppendFrame,
+  StreamFinishFrame,
+  StreamAbortFrame,
+  StreamStopFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -94,6 +159,10 @@ export const ErrorFrame = z.object({
   details: z.unknown().optional(),
   /** Extension: the space a failed subscribe or activity frame named. */
   spaceId: SpaceId.optional(),
+  /** Extension: the stream a failed stream frame named. */
+  streamId: StreamId.optional(),
+  /** Extension: the `clientMsgId` of a failed `stream_open`. */
+  clientMsgId: ClientMsgId.optional(),
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 
@@ -104,6 +173,15 @@ export const PongFrame = z.object({
 });
 export type PongFrame = z.infer<typeof PongFrame>;
 
+/** Extension: the answer to `stream_open`; append, finish or abort with `streamId`. */
+export const StreamOpenedFrame = z.object({
+  type: z.literal('stream_opened'),
+  spaceId: SpaceId,
+  streamId: StreamId,
+  clientMsgId: ClientMsgId,
+});
+export type StreamOpenedFrame = z.infer<typeof StreamOpenedFrame>;
+
 export const ServerFrame = z.discriminatedUnion('type', [
   ReadyFrame,
   SubscribedFrame,
@@ -113,5 +191,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   ActivityEvent,
   ErrorFrame,
   PongFrame,
+  StreamOpenedFrame,
+  StreamEvent,
+  StreamEndEvent,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -41,6 +41,20 @@ export function describeAppendContract(makeStorage: MakeStorage): void {
       expect(result).toEqual({ outcome: 'created', update: stored });
     });
 
+    it("keeps a streamed message's mark, and answers a repeat with the original", async () => {
+      const jarvis = await fixture.createAgent('jarvis');
+      const ann = await fixture.createHuman('ann');
+      const stream = { id: 's-stream-0001', end: 'stopped' as const, stoppedBy: ann.id };
+      const result = await fixture.append({ sender: jarvis, clientMsgId: 'reply-1', content: 'Partial', stream });
+      const [stored] = await fixture.storage().readUpdates('main', { after: 0, limit: 1 });
+      expect(stored?.event.message.stream).toEqual(stream);
+      expect(result).toEqual({ outcome: 'created', update: stored });
+      const again = await fixture.append({ sender: jarvis, clientMsgId: 'reply-1', content: 'Partial', stream });
+      expect(again).toEqual({ outcome: 'duplicate', update: stored });
+      const plain = await fixture.append({ sender: ann, content: 'not streamed' });
+      expect(plain.outcome === 'created' && 'stream' in plain.update.event.message).toBe(false);
+    });
+
     it('numbers each space 1, 2, 3 and keeps message ids unique across spaces', async () => {
       const ann = await fixture.createHuman('ann');
       await fixture.createSpace('other');

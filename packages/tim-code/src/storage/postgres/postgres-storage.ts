@@ -50,8 +50,8 @@ const APPEND_STATE = `
 /** The message row and the space's new head and agent streak ($8), in one statement. */
 const APPEND_INSERT = `
   WITH inserted AS (
-    INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id)
+    INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at, stream)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $9) RETURNING id)
   UPDATE spaces SET head_id = $2, agent_streak = $8 WHERE id = $1 RETURNING (SELECT id FROM inserted)`;
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
@@ -194,6 +194,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
           input.clientMsgId ?? null,
           input.createdAt.getTime(),
           plan.agentStreak,
+          input.stream === undefined ? null : JSON.stringify(input.stream),
         ],
       });
       return { outcome: 'created', update: toCreatedUpdate(input, plan, Number(inserted.rows[0]?.id)) };

@@ -50,6 +50,7 @@ export const MessageRow = z.object({
   mentions: z.array(z.number().int()),
   client_msg_id: z.string().nullable(),
   created_at: BigintNumber,
+  stream: z.string().nullable(),
   sender_id: z.number().int(),
   sender_nick: z.string(),
   sender_kind: TimiteKind,

@@ -71,6 +71,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX revocations_by_time ON revocations (created_at);
   `,
+  `
+  -- A streamed message's mark, as JSON ({"id","end","stoppedBy"?}); NULL for a plain send.
+  ALTER TABLE messages ADD COLUMN stream TEXT;
+  `,
 ];
 
 /**

@@ -83,6 +83,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       mentions: JSON.stringify(input.mentions),
       clientMsgId: input.clientMsgId ?? null,
       createdAt: input.createdAt.getTime(),
+      stream: input.stream === undefined ? null : JSON.stringify(input.stream),
     });
     if (row === undefined) throw new Error('INSERT INTO messages returned no id.');
     return row;

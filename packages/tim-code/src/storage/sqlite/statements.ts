@@ -38,6 +38,7 @@ export interface MessageRow {
   mentions: string;
   client_msg_id: string | null;
   created_at: number;
+  stream: string | null;
   sender_id: number;
   sender_nick: string;
   sender_kind: string;
@@ -54,6 +55,8 @@ export interface MessageParams {
   mentions: string;
   clientMsgId: string | null;
   createdAt: number;
+  /** MessageStreamMark as JSON. */
+  stream: string | null;
 }
 
 /** Every statement the store runs. */
@@ -139,8 +142,8 @@ export function prepareStatements(db: Database.Database): Statements {
     advanceSpace: prepare('UPDATE spaces SET head_id = @headId, agent_streak = @agentStreak WHERE id = @id'),
 
     insertMessage: prepare(
-      `INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at)
-       VALUES (@spaceId, @updateId, @senderId, @content, @mentions, @clientMsgId, @createdAt) RETURNING id`,
+      `INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at, stream)
+       VALUES (@spaceId, @updateId, @senderId, @content, @mentions, @clientMsgId, @createdAt, @stream) RETURNING id`,
     ),
     messageByClientMsgId: prepare(`${SELECT_MESSAGES} WHERE m.sender_id = ? AND m.client_msg_id = ?`),
     messagesAfter: prepare(

@@ -21,7 +21,7 @@ import { createFrameSink } from './frame-sink';
 import type { Heartbeat, HeartbeatPeer } from './heartbeat';
 import { createOutboundQueue, type OutboundQueue, type OutboundQueueListener } from './outbound-queue';
 import { parseClientFrame } from './parse-client-frame';
-import { toErrorFrame, wsErrors } from './ws-errors';
+import { errorSubjectOf, toErrorFrame, wsErrors, type ErrorSubject } from './ws-errors';
 
 /** The settings a connection enforces (see Config). */
 export type ConnectionLimits = Pick<
@@ -112,6 +112,7 @@ export interface ConnectionOptions {
 export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListener {
   readonly id: string;
   readonly subscriptions = new Map<SpaceId, PeerSubscription>();
+  private readonly releaseListeners: Array<() => void> = [];
   timite: Timite | undefined;
   keyHash: string | undefined;
   unansweredPings = 0;
@@ -192,8 +193,13 @@ export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListen
    * Tells the peer why something failed: the one way error frames are sent. An unexpected
    * failure is logged even when the connection has closed meanwhile (the frame is then dropped).
    */
-  fail(err: unknown, spaceId?: SpaceId): void {
-    this.send(toErrorFrame(err, { logger: this.deps.logger, connectionId: this.id, spaceId }));
+  fail(err: unknown, subject: ErrorSubject = {}): void {
+    this.send(toErrorFrame(err, { logger: this.deps.logger, connectionId: this.id, ...subject }));
+  }
+
+  onRelease(listener: () => void): void {
+    if (this.state === 'closed') listener();
+    else this.releaseListeners.push(listener);
   }
 
   /** Releases at once, then says goodbye with a close code. */
@@ -223,6 +229,7 @@ export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListen
     this.deps.heartbeat.unwatch(this);
     this.queue.stop();
     for (const spaceId of [...this.subscriptions.keys()]) this.dropSubscription(spaceId);
+    for (const listener of this.releaseListeners.splice(0)) listener();
     this.deps.registry.remove(this);
     this.deps.logger.debug('connection released', { connectionId: this.id, reason });
   }
@@ -291,7 +298,7 @@ export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListen
     try {
       await this.deps.handleFrame(this, parsed.frame);
     } catch (err) {
-      this.fail(err, 'spaceId' in parsed.frame ? parsed.frame.spaceId : undefined);
+      this.fail(err, errorSubjectOf(parsed.frame));
     }
   }
 

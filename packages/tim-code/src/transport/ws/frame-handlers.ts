@@ -3,6 +3,9 @@ import type {
   ClientFrame,
   PingFrame,
   SpaceId,
+  StreamAppendFrame,
+  StreamOpenFrame,
+  StreamStopFrame,
   SubscribeFrame,
   Timite,
   UnsubscribeFrame,
@@ -16,6 +19,7 @@ import type { Hub, HubSubscriber, HubSubscription } from '../../realtime/hub';
 import type { OutboundFrame } from '../../realtime/outbound-frame';
 import type { Presence } from '../../realtime/presence';
 import type { Storage } from '../../storage/storage';
+import type { StreamOwner, Streams } from '../../domain/streams';
 import type { FrameHandler, FramePeer, PeerSubscription } from './frame-peer';
 import { wsErrors } from './ws-errors';
 
@@ -27,8 +31,10 @@ export interface FrameServices {
   bus: Bus;
   hub: Hub;
   presence: Presence;
-  /** Activity frames spend the sender's `activity` budget. */
+  /** Activity frames spend the sender's `activity` budget, stream appends its `streamAppends`. */
   rateLimits: RateLimits;
+  /** Streaming messages held by this process. */
+  streams: Streams;
 }
 
 export interface FrameHandlerOptions {
@@ -105,7 +111,48 @@ export function createFrameHandler({
   metrics,
   logger,
 }: FrameHandlerOptions): FrameHandler {
-  const { storage, bus, hub, presence, rateLimits } = services;
+  const { storage, bus, hub, presence, rateLimits, streams } = services;
+  /** Each peer's face as a stream author, made at its first stream; its streams end when it goes. */
+  const owners = new WeakMap<FramePeer, StreamOwner>();
+
+  function ownerOf(peer: FramePeer): StreamOwner | undefined {
+    const timite = peer.timite;
+    if (timite === undefined) return undefined;
+    let owner = owners.get(peer);
+    if (owner === undefined) {
+      const created: StreamOwner = { timite, send: (frame) => peer.send(frame) };
+      owners.set(peer, created);
+      peer.onRelease(() => streams.release(created));
+      owner = created;
+    }
+    return owner;
+  }
+
+  async function streamOpen(peer: FramePeer, frame: StreamOpenFrame): Promise<void> {
+    const space = await storage.getSpace(frame.spaceId);
+    if (!peer.isReady) return;
+    if (space === undefined) throw wsErrors.noSuchSpace(frame.spaceId);
+    const owner = ownerOf(peer);
+    if (owner === undefined) return;
+    streams.open(owner, { spaceId: frame.spaceId, clientMsgId: frame.clientMsgId, text: frame.text ?? '' });
+  }
+
+  async function streamAppend(peer: FramePeer, frame: StreamAppendFrame): Promise<void> {
+    const owner = ownerOf(peer);
+    if (owner === undefined) return;
+    const decision = await rateLimits.streamAppends.consume(String(owner.timite.id));
+    if (!decision.allowed) {
+      metrics.rateLimited.inc({ limit: rateLimits.streamAppends.name });
+      throw wsErrors.tooManyStreamAppends(decision.retryAfterSeconds);
+    }
+    streams.append(owner, frame.streamId, frame.text);
+  }
+
+  async function streamStop(peer: FramePeer, frame: StreamStopFrame): Promise<void> {
+    const timite = peer.timite;
+    if (timite === undefined) return;
+    await streams.stop(timite, frame.spaceId, frame.streamId);
+  }
 
   /**
    * Subscribes, or restarts a subscription the peer already holds from the new cursor: the old
@@ -137,7 +184,7 @@ export function createFrameHandler({
         logger.error('subscription failed', { connectionId: peer.id, spaceId, error: errorStack(err) });
         if (peer.subscriptions.get(spaceId) !== subscription) return;
         peer.dropSubscription(spaceId);
-        peer.fail(wsErrors.subscribeFailed(spaceId, err), spaceId);
+        peer.fail(wsErrors.subscribeFailed(spaceId, err), { spaceId });
       },
     );
   }
@@ -189,6 +236,25 @@ export function createFrameHandler({
         return;
       case 'ping':
         ping(peer, frame);
+        return;
+      case 'stream_open':
+        await streamOpen(peer, frame);
+        return;
+      case 'stream_append':
+        await streamAppend(peer, frame);
+        return;
+      case 'stream_finish': {
+        const owner = ownerOf(peer);
+        if (owner !== undefined) await streams.finish(owner, frame.streamId);
+        return;
+      }
+      case 'stream_abort': {
+        const owner = ownerOf(peer);
+        if (owner !== undefined) streams.abort(owner, frame.streamId);
+        return;
+      }
+      case 'stream_stop':
+        await streamStop(peer, frame);
         return;
       default: {
         const unhandled: never = frame;

@@ -1,5 +1,6 @@
 import type { ClientFrame, ServerFrame, SpaceId, Timite } from '@tim/protocol';
 import type { OutboundFrame } from '../../realtime/outbound-frame';
+import type { ErrorSubject } from './ws-errors';
 
 /*
  * What the frame handlers and the connection know of each other. In a module of its own, so
@@ -33,8 +34,10 @@ export interface FramePeer {
   /** Paces a replay: see HubSubscriber.whenReadyForReplay. */
   whenReadyForReplay(): Promise<void> | undefined;
   send(frame: ServerFrame): void;
-  /** Answers the peer with an error frame. */
-  fail(err: unknown, spaceId?: SpaceId): void;
+  /** Answers the peer with an error frame naming what failed. */
+  fail(err: unknown, subject?: ErrorSubject): void;
+  /** Runs once when the connection ends, however it ends. */
+  onRelease(listener: () => void): void;
   /** Forgets the space's subscription and closes it. */
   dropSubscription(spaceId: SpaceId): void;
 }

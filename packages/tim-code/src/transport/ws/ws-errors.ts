@@ -1,4 +1,4 @@
-import type { ErrorFrame, SpaceId } from '@tim/protocol';
+import type { ClientFrame, ErrorFrame, SpaceId } from '@tim/protocol';
 import { TimError, toTimError } from '../../domain/tim-error';
 import { errorStack } from '../../error-text';
 import type { Logger } from '../../logger';
@@ -26,7 +26,28 @@ export const wsErrors = {
       details: { retryAfterSeconds },
       retryAfterSeconds,
     }),
+  tooManyStreamAppends: (retryAfterSeconds: number) =>
+    new TimError('rate_limited', `Too many stream appends; try again in ${retryAfterSeconds} s.`, {
+      details: { retryAfterSeconds },
+      retryAfterSeconds,
+    }),
 } as const;
+
+/** What an error frame names besides its code: the space, stream or clientMsgId of the failed frame. */
+export interface ErrorSubject {
+  spaceId?: SpaceId;
+  streamId?: string;
+  clientMsgId?: string;
+}
+
+/** The subject of a frame, for the error frame that answers it. */
+export function errorSubjectOf(frame: ClientFrame): ErrorSubject {
+  return {
+    ...('spaceId' in frame ? { spaceId: frame.spaceId } : {}),
+    ...('streamId' in frame ? { streamId: frame.streamId } : {}),
+    ...('clientMsgId' in frame ? { clientMsgId: frame.clientMsgId } : {}),
+  };
+}
 
 /**
  * The one funnel for WebSocket failures: a TimError keeps its code and sentence, anything else
@@ -34,7 +55,7 @@ export const wsErrors = {
  */
 export function toErrorFrame(
   err: unknown,
-  context: { logger: Logger; connectionId: string; spaceId?: SpaceId },
+  context: { logger: Logger; connectionId: string } & ErrorSubject,
 ): ErrorFrame {
   const error = toTimError(err, (original) =>
     context.logger.error('frame handler failed', {
@@ -48,6 +69,8 @@ export function toErrorFrame(
     code: error.code,
     message: error.message,
     ...(context.spaceId === undefined ? {} : { spaceId: context.spaceId }),
+    ...(context.streamId === undefined ? {} : { streamId: context.streamId }),
+    ...(context.clientMsgId === undefined ? {} : { clientMsgId: context.clientMsgId }),
     ...(error.details === undefined ? {} : { details: error.details }),
   };
 }
