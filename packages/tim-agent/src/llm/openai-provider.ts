@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createCallSignal } from './call-signal';
 import { LlmError, type LlmProvider, type LlmReply, type LlmRequest, type LlmUsage } from './llm-provider';
 import { DEFAULT_MAX_RETRY_AFTER_MS, retryDelayMs } from './retry-delay';
+import { estimateTokens } from './token-estimate';
 
 export interface OpenAiProviderOptions {
   /** Endpoint base URL including `/v1`, e.g. http://127.0.0.1:11434/v1; the SDK default is OpenAI's. */
@@ -111,11 +112,10 @@ function readAnswer(answer: unknown, request: LlmRequest): LlmReply {
   };
 }
 
-// Some local servers report no usage; about four characters per token keeps the daily budget meaningful.
+// Some local servers report no usage; an estimate keeps the daily budget meaningful.
 function estimateUsage(request: LlmRequest, text: string): LlmUsage {
-  const promptChars = request.messages.reduce((sum, message) => sum + message.content.length, 0);
-  const promptTokens = Math.ceil(promptChars / 4);
-  const completionTokens = Math.ceil(text.length / 4);
+  const promptTokens = estimateTokens(request.messages.map((message) => message.content).join(''));
+  const completionTokens = estimateTokens(text);
   return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, isEstimated: true };
 }
 

@@ -71,6 +71,11 @@ export const PersonaFile = z
     responseDelayMs: z.number().int().min(0).max(60_000).default(1000),
     /** Messages of the space's history given to the model. @default 20 */
     historyMessages: z.number().int().min(1).max(DEFAULT_LIMITS.pageMax).default(20),
+    /**
+     * The most the history given to the model may cost, in tokens estimated at four characters
+     * each; the newest messages are kept, at least the newest one. @default 3000
+     */
+    historyTokens: z.number().int().min(1).max(1_000_000).default(3000),
     /** Posted once per run after joining; skipped when nobody spoke since the agent's own last message. */
     openingMessage: OpeningMessage.optional(),
     replyPolicy: ReplyPolicyConfig.default({ humans: 'mentions', maxAgentChain: 2 }),

@@ -20,6 +20,8 @@ describe('buildPrompt', () => {
       message(ALICE, 'On it!', 3),
     ],
     present: [BOB, JARVIS, ALICE],
+    triggerMessageIds: new Set([3]),
+    historyTokens: 1000,
   });
 
   it('starts with the persona prompt and says who the agent is and who is in the space', () => {
@@ -33,12 +35,42 @@ describe('buildPrompt', () => {
     expect(prompt.slice(1)).toEqual([
       { role: 'user', content: 'bob (human): plan the release @jarvis' },
       { role: 'assistant', content: 'Step 1: freeze.' },
-      { role: 'user', content: 'alice (agent): On it!' },
+      { role: 'user', content: 'alice (agent) [answer this]: On it!' },
     ]);
+    expect(prompt[0]?.content).toContain('the ones you are answering now as "nick (human|agent) [answer this]: text"');
+  });
+
+  it('keeps the newest messages that fit the history budget, and always the newest', () => {
+    // 'bob (human): ' + 27 characters = 40 characters = 10 estimated tokens each.
+    const history = [1, 2, 3, 4].map((id) => message(BOB, `message ${id} ${'.'.repeat(17)}`, id));
+    const within = (historyTokens: number) =>
+      buildPrompt({
+        systemPrompt: 'x',
+        self: JARVIS,
+        spaceId: 'main',
+        history,
+        present: [],
+        triggerMessageIds: new Set(),
+        historyTokens,
+      })
+        .slice(1)
+        .map((chat) => chat.content.slice(13, 22));
+    expect(within(40)).toEqual(['message 1', 'message 2', 'message 3', 'message 4']);
+    expect(within(39)).toEqual(['message 2', 'message 3', 'message 4']);
+    expect(within(20)).toEqual(['message 3', 'message 4']);
+    expect(within(1)).toEqual(['message 4']);
   });
 
   it('says so when nobody else is online', () => {
-    const alone = buildPrompt({ systemPrompt: 'x', self: JARVIS, spaceId: 'lab', history: [], present: [JARVIS] });
+    const alone = buildPrompt({
+      systemPrompt: 'x',
+      self: JARVIS,
+      spaceId: 'lab',
+      history: [],
+      present: [JARVIS],
+      triggerMessageIds: new Set(),
+      historyTokens: 100,
+    });
     expect(alone).toHaveLength(1);
     expect(alone[0]?.content).toContain('Nobody else is online');
   });

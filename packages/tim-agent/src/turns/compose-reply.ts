@@ -12,6 +12,8 @@ export interface ComposeReplyOptions {
   spaceId: string;
   /** The newest update id the agent knows; the history given to the model ends there. */
   throughUpdateId: number;
+  /** The updates this turn answers; their messages are marked in the prompt. */
+  triggerIds: readonly number[];
   /** The server's longest message in code points; the reply is cut to it. */
   maxContentChars: number;
   /** Called as soon as the LLM answered, so the tokens count even when posting fails. */
@@ -31,11 +33,24 @@ export async function composeReply(options: ComposeReplyOptions): Promise<string
     client.presence(spaceId),
   ]);
   const history = page.updates.flatMap((update) => (update.event.type === 'message' ? [update.event.message] : []));
+  const triggerMessageIds = new Set(
+    page.updates.flatMap((update) =>
+      update.event.type === 'message' && options.triggerIds.includes(update.id) ? [update.event.message.id] : [],
+    ),
+  );
   const reply = await options.llm.complete({
     model: persona.llm.model,
     temperature: persona.llm.temperature,
     ...(persona.llm.maxReplyTokens !== undefined && { maxReplyTokens: persona.llm.maxReplyTokens }),
-    messages: buildPrompt({ systemPrompt: persona.systemPrompt, self, spaceId, history, present }),
+    messages: buildPrompt({
+      systemPrompt: persona.systemPrompt,
+      self,
+      spaceId,
+      history,
+      present,
+      triggerMessageIds,
+      historyTokens: persona.historyTokens,
+    }),
     signal: options.signal,
   });
   options.recordUsage(reply.usage);

@@ -47,6 +47,7 @@ export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
           self,
           spaceId,
           throughUpdateId: Math.max(space.known.newestId(), space.seenThroughId),
+          triggerIds,
           maxContentChars: await contentLimit(),
           recordUsage: (usage) => budgets.recordTokens(usage.totalTokens),
           signal,

@@ -27,7 +27,10 @@ describe('tim-agent replying in a real space', () => {
 
     // The prompt carried the history with nicks and kinds, and who is present.
     const prompt = callsBy(fake, 'alice')[0]?.messages ?? [];
-    expect(prompt.at(-1)).toEqual({ role: 'user', content: 'bob (human): @alice can you take the notes?' });
+    expect(prompt.at(-1)).toEqual({
+      role: 'user',
+      content: 'bob (human) [answer this]: @alice can you take the notes?',
+    });
     expect(prompt[0]?.content).toContain('@bob (human)');
 
     const aliceActivity = activity.filter((event) => event.timite.nick === 'alice').map((event) => event.activity);
@@ -73,11 +76,13 @@ describe('tim-agent replying in a real space', () => {
     expect(jarvisSaid.map((message) => message.content)).toEqual(['Answering the first.', 'Answering the rest.']);
     expect(fake.calls).toHaveLength(2);
     const secondPrompt = fake.calls[1]?.messages.map((message) => message.content) ?? [];
-    // The space's own order: the first answer was accepted after the three folded messages.
-    expect(secondPrompt.slice(-4)).toEqual([
-      'bob (human): @jarvis second',
-      'bob (human): @jarvis third',
-      'bob (human): @jarvis fourth',
+    // The space's own order: the first answer was accepted after the three folded messages,
+    // which this turn answers.
+    expect(secondPrompt.slice(-5)).toEqual([
+      'bob (human): @jarvis first',
+      'bob (human) [answer this]: @jarvis second',
+      'bob (human) [answer this]: @jarvis third',
+      'bob (human) [answer this]: @jarvis fourth',
       'Answering the first.',
     ]);
   });
