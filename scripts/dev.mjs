@@ -2,10 +2,12 @@
 // `pnpm dev`: the whole stack in one terminal. Starts tim-code (data in ./.tim), the agents when
 // an LLM is configured (provisioning their dev tokens once), and the Vite dev server, which
 // proxies /api and the WebSocket to tim-code. Ctrl-C (or SIGTERM) stops every child and exits.
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startProcess, waitForListening } from '@tim/process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, '.tim');
@@ -16,70 +18,42 @@ const viteBin = join(root, 'packages/tim-web/node_modules/vite/bin/vite.js');
 const AGENTS = ['jarvis', 'alice'];
 const port = process.env.TIM_PORT ?? '8787';
 const hasLlm = Boolean(process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL);
+const execFileAsync = promisify(execFile);
 
-/** Children still running, by name. */
-const children = new Map();
-/** Pending waitForLine calls. */
-const waiters = [];
+/** The children started so far. */
+const children = [];
 let stopping = false;
 
 function log(line) {
   process.stdout.write(`[dev] ${line}\n`);
 }
 
-/** Prefixes each output line of a child with its name, and calls onLine for each. */
-function pipeLines(stream, name, onLine) {
-  let buffered = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      process.stdout.write(`[${name}] ${line}\n`);
-      onLine?.(line.replace(/\u001b\[[0-9;]*m/g, ''));
-    }
+/**
+ * Starts a child whose output lines are printed with its name, and resolves once `ready` answers.
+ * When a child ends on its own, the stack stops.
+ */
+async function start(name, args, options) {
+  const child = await startProcess({
+    name,
+    args,
+    onLine: (line) => process.stdout.write(`[${name}] ${line}\n`),
+    ...options,
   });
+  children.push(child);
+  void child.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    log(`${name} exited (${signal ?? `code ${code}`}); stopping the stack.`);
+    void stop(1);
+  });
+  return child.ready;
 }
 
-function start(name, command, args, { onLine, ...options }) {
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.set(name, child);
-  pipeLines(child.stdout, name, onLine);
-  pipeLines(child.stderr, name, onLine);
-  child.on('exit', (code, signal) => {
-    children.delete(name);
-    if (!stopping) {
-      log(`${name} exited (${signal ?? `code ${code}`}); stopping the stack.`);
-      stop(1);
-    } else if (children.size === 0) {
-      process.exit(process.exitCode ?? 0);
-    }
-  });
-  return child;
-}
-
-function stop(exitCode) {
+/** Stops every child (SIGTERM, then SIGKILL after a grace period) and exits. */
+async function stop(exitCode) {
   if (stopping) return;
   stopping = true;
-  process.exitCode = exitCode;
-  if (children.size === 0) process.exit(exitCode);
-  for (const child of children.values()) child.kill('SIGTERM');
-}
-
-/** Runs a command to completion and returns its stdout; rejects with its stderr. */
-function run(command, args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(stderr.trim() || `exit code ${code}`)),
-    );
-  });
+  await Promise.all(children.map((child) => child.stop()));
+  process.exit(exitCode);
 }
 
 function readTokens() {
@@ -92,7 +66,7 @@ async function provisionAgentTokens(env) {
   const tokens = readTokens();
   for (const nick of AGENTS) {
     if (typeof tokens[nick] === 'string') continue;
-    const stdout = await run(process.execPath, [timCli, 'agent', 'add', nick], env);
+    const { stdout } = await execFileAsync(process.execPath, [timCli, 'agent', 'add', nick], { cwd: root, env });
     const token = stdout.trim().split('\n').pop()?.trim();
     if (!token) throw new Error(`tim-code agent add ${nick} printed no token`);
     tokens[nick] = token;
@@ -101,23 +75,6 @@ async function provisionAgentTokens(env) {
   writeFileSync(tokensFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   chmodSync(tokensFile, 0o600);
   return tokens;
-}
-
-/** Resolves with the match when the named child prints a line matching the pattern. */
-function waitForLine(pattern, name) {
-  return new Promise((resolve) => {
-    waiters.push({ pattern, name, resolve });
-  });
-}
-
-function matchWaiters(name, line) {
-  for (const waiter of [...waiters]) {
-    const match = waiter.name === name ? waiter.pattern.exec(line) : null;
-    if (match) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(match);
-    }
-  }
 }
 
 async function main() {
@@ -146,16 +103,14 @@ async function main() {
     );
   }
 
-  const listening = waitForLine(/listening on (http:\/\/\S+)/, 'tim-code');
-  start('tim-code', process.execPath, [timCli, 'serve'], {
+  const timUrl = await start('tim-code', [timCli, 'serve'], {
     cwd: root,
     env: serverEnv,
-    onLine: (line) => matchWaiters('tim-code', line),
+    ready: (server) => waitForListening(server),
   });
-  const [, timUrl] = await listening;
 
   if (tokens !== undefined && existsSync(agentCli)) {
-    start('agents', process.execPath, [agentCli, 'run', ...AGENTS], {
+    await start('agents', [agentCli, 'run', ...AGENTS], {
       cwd: root,
       env: {
         ...process.env,
@@ -167,19 +122,19 @@ async function main() {
     log(`missing ${agentCli}; run \`pnpm --filter @tim/agent build\` to start the agents.`);
   }
 
-  const ready = waitForLine(/(http:\/\/(?:127\.0\.0\.1|localhost):\d+\/?)/, 'web');
-  start('web', process.execPath, [viteBin, '--clearScreen', 'false'], {
+  const webUrl = await start('web', [viteBin, '--clearScreen', 'false'], {
     cwd: join(root, 'packages/tim-web'),
     env: { ...process.env, TIM_URL: timUrl },
-    onLine: (line) => matchWaiters('web', line),
+    ready: async (web) =>
+      (await web.waitForLine(/(http:\/\/(?:127\.0\.0\.1|localhost):\d+\/?)/, { timeoutMs: 60_000 }))[1],
   });
-  const [, webUrl] = await ready;
   log(`Tim is running. Open ${webUrl} (API on ${timUrl}). Ctrl-C stops everything.`);
 }
 
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
 main().catch((error) => {
-  log(`failed: ${error.message}`);
-  stop(1);
+  // Only the first line: the child's output, which the error quotes, was shown as it came.
+  log(`failed: ${error.message.split('\n')[0]}`);
+  void stop(1);
 });

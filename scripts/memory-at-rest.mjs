@@ -3,10 +3,9 @@
 // server as `pnpm start` does (its SERVER_NODE_FLAGS and SERVER_ENV, read from the build), on
 // SQLite in a temporary directory with nobody connected; reads its memory from /proc/<pid>/status
 // a second after it listens and again once V8 has settled; registers timites over HTTP, and reads
-// right after and settled again. Linux only. Build first: pnpm exec turbo run build --filter=@tim/code
+// right after and settled again. Linux only. Build first: pnpm exec turbo run build --filter=@tim/code --filter=@tim/process
 //
 //   node scripts/memory-at-rest.mjs [--registrations 1000] [--concurrency 4] [--without-server-env]
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startProcess, waitForListening } from '@tim/process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cliPath = join(root, 'packages/tim-code/dist/cli.js');
@@ -48,7 +48,7 @@ function readMemoryMB(pid) {
   return STATUS_FIELDS.map((field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024);
 }
 
-function startServer(dataDir) {
+async function startServer(dataDir) {
   const env = {
     ...process.env,
     ...(options['without-server-env'] ? {} : SERVER_ENV),
@@ -58,26 +58,21 @@ function startServer(dataDir) {
     TIM_LOG_LEVEL: 'warn',
     TIM_RATE_REGISTER: '1000000/1s',
   };
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--trace-gc', cliPath, 'serve'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
   const gcs = { reducing: 0, lastAtMs: 0 };
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before listening`)));
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      for (const line of chunk.split('\n')) {
-        if (!/ ms: (Scavenge|Mark-Compact)/.test(line)) continue;
-        gcs.lastAtMs = Date.now();
-        if (line.includes('(reduce)')) gcs.reducing += 1;
-      }
-      stdout += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve({ child, baseUrl: match[1], gcs });
-    });
+  const server = await startProcess({
+    name: 'tim-code',
+    args: [...SERVER_NODE_FLAGS, '--trace-gc', cliPath, 'serve'],
+    env,
+    // --trace-gc writes to stdout; the server's own warnings go on to stderr.
+    onLine: (line, stream) => {
+      if (stream === 'stderr') process.stderr.write(`${line}\n`);
+      if (!/ ms: (Scavenge|Mark-Compact)/.test(line)) return;
+      gcs.lastAtMs = Date.now();
+      if (line.includes('(reduce)')) gcs.reducing += 1;
+    },
+    ready: (started) => waitForListening(started),
   });
+  return { server, gcs };
 }
 
 /** Waits for V8's memory reducer (see SETTLE_LIMIT_MS); answers the seconds waited, or undefined past the limit. */
@@ -111,9 +106,10 @@ async function register(baseUrl, count) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tim-memory-at-rest-'));
-const { child, baseUrl, gcs } = await startServer(dataDir);
+const { server, gcs } = await startServer(dataDir);
+const baseUrl = server.ready;
 const rows = [];
-const take = (moment) => rows.push([moment, ...readMemoryMB(child.pid)]);
+const take = (moment) => rows.push([moment, ...readMemoryMB(server.pid)]);
 const settled = (seconds) =>
   seconds === undefined ? `no reducing GC within ${SETTLE_LIMIT_MS / 1000} s` : `settled after ${seconds} s`;
 try {
@@ -125,7 +121,7 @@ try {
   take(`right after ${registrations} registrations`);
   take(`idle, ${settled(await settle(gcs))}`);
 } finally {
-  child.kill('SIGTERM');
+  await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 

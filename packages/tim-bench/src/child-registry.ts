@@ -2,8 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 /**
- * Every process the harness starts is registered here, so that an exit, a signal or an
- * uncaught error never leaves a server or a worker running.
+ * The harness's workers and temporary directories are registered here, so that an exit, a
+ * signal or an uncaught error never leaves a worker running. Servers are started with
+ * @tim/process, which kills them when the harness exits (killChildrenOnExit ends a signal
+ * with process.exit for that).
  */
 export interface ChildRegistry {
   add(child: ChildProcess): void;

@@ -46,8 +46,7 @@ describe('the tim-agent process', () => {
 
   async function stopWithSigterm(process: AgentProcess): Promise<{ code: number | null; elapsedMs: number }> {
     const startedMs = Date.now();
-    process.child.kill('SIGTERM');
-    const { code } = await process.exited;
+    const { code } = await process.stop();
     return { code, elapsedMs: Date.now() - startedMs };
   }
 
@@ -76,7 +75,7 @@ describe('the tim-agent process', () => {
 
     expect((await stopWithSigterm(robo)).code).toBe(0);
     const lines = robo
-      .stderr()
+      .output('stderr')
       .split('\n')
       .filter((line) => line.trim() !== '');
     const notJson = lines.filter((line) => {

@@ -1,19 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startProcess, type ManagedProcess } from '@tim/process';
 import { stringify as toYaml } from 'yaml';
 
 /** The built CLI; turbo's test task builds first, by hand run `pnpm --filter @tim/agent build`. */
 export const AGENT_CLI_PATH = join(__dirname, '..', '..', 'dist', 'cli.js');
 
-export interface AgentProcess {
-  child: ChildProcess;
-  /** Resolves with the exit code (null when killed by a signal) and the signal. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Everything written to stderr so far. */
-  stderr(): string;
+export interface AgentProcess extends ManagedProcess {
   /** Resolves once `count` (default 1) JSON log lines matching `match` were written; the timeout names `what`. */
   waitForLog(
     what: string,
@@ -37,55 +32,34 @@ export async function spawnAgentProcess(
   const dir = await mkdtemp(join(tmpdir(), 'tim-agent-process-'));
   const personaFile = join(dir, 'persona.yaml');
   await writeFile(personaFile, toYaml(persona));
-  const child = spawn(process.execPath, [AGENT_CLI_PATH, 'run', personaFile], {
+  const agent = await startProcess({
+    name: 'tim-agent',
+    args: [AGENT_CLI_PATH, 'run', personaFile],
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stderr = '';
-  const listeners = new Set<() => void>();
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const listener of listeners) listener();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-
-  const logEntries = (): Record<string, unknown>[] =>
-    stderr.split('\n').flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
 
   return {
-    child,
-    exited,
-    stderr: () => stderr,
-    waitForLog(what, match, { count = 1, timeoutMs = 10_000 } = {}) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (logEntries().filter(match).length < count) return;
-          clearTimeout(timer);
-          listeners.delete(check);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`agent process: no log line "${what}" within ${timeoutMs} ms; stderr: ${stderr}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
+    ...agent,
+    async waitForLog(what, match, { count = 1, timeoutMs = 10_000 } = {}) {
+      const isWanted = (line: string): boolean => {
+        const entry = parseLogEntry(line);
+        return entry !== undefined && match(entry);
+      };
+      await agent.waitForLine(isWanted, { what: `the log line "${what}"`, stream: 'stderr', count, timeoutMs });
     },
     async close() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await agent.stop({ signal: 'SIGKILL' });
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+function parseLogEntry(line: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    // Not JSON, so not a log entry.
+    return undefined;
+  }
 }

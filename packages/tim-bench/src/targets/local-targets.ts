@@ -22,7 +22,7 @@ export function createLocalTarget(name: LocalTargetName): Target {
         modulePath: builtModulePath(`targets/${entry.file}`),
         args: entry.args,
         execArgv: cpuProfileArgs(context, name),
-        registry: context.registry,
+        reportsPort: 'ipc',
       });
       const baseUrl = `http://127.0.0.1:${server.port}`;
       return {
@@ -48,7 +48,10 @@ export function anonymousSubscribers(plan: SpacePlan): SubscriberSpec[] {
 }
 
 /** `processName` names the profile file: the target, and which of its processes. */
-export function cpuProfileArgs(context: TargetContext, processName: TargetName | `${TargetName}-${number}`): string[] {
+export function cpuProfileArgs(
+  context: Pick<TargetContext, 'cpuProfileDir'>,
+  processName: TargetName | `${TargetName}-${number}`,
+): string[] {
   if (context.cpuProfileDir === undefined) return [];
   return [
     '--cpu-prof',

@@ -15,7 +15,7 @@ export function createSocketIoMultiProcessTarget(): Target {
     async start(context: TargetContext): Promise<RunningTarget> {
       const closers = createClosers();
       const { redis, servers } = await startOrClose(closers, async () => {
-        const redis = await startRedisServer({ registry: context.registry });
+        const redis = await startRedisServer();
         closers.add(() => redis.stop());
         const servers: ServerProcess[] = [];
         for (let index = 0; index < MULTI_PROCESS_SERVERS; index += 1) {
@@ -23,7 +23,7 @@ export function createSocketIoMultiProcessTarget(): Target {
             modulePath: builtModulePath('targets/socketio-server.js'),
             args: ['--redis-url', redis.url],
             execArgv: cpuProfileArgs(context, `socketio-multi-process-${index}`),
-            registry: context.registry,
+            reportsPort: 'ipc',
           });
           closers.add(() => server.stop());
           servers.push(server);

@@ -28,7 +28,7 @@ export function createTimMultiProcessTarget(): Target {
       const { database, redis, servers } = await startOrClose(closers, async () => {
         const database = await createBenchDatabase();
         closers.add(() => database.drop());
-        const redis = await startRedisServer({ registry: context.registry });
+        const redis = await startRedisServer();
         closers.add(() => redis.stop());
         const env = {
           TIM_DATABASE_URL: database.url,
@@ -38,7 +38,12 @@ export function createTimMultiProcessTarget(): Target {
         const servers: ServerProcess[] = [];
         // One after the other: the first applies the migrations, the second finds them done.
         for (let index = 0; index < MULTI_PROCESS_SERVERS; index += 1) {
-          const server = await forkTimServer({ codeDir, env, context, processName: `tim-multi-process-${index}` });
+          const server = await forkTimServer({
+            codeDir,
+            env,
+            processName: `tim-multi-process-${index}`,
+            cpuProfileDir: context.cpuProfileDir,
+          });
           closers.add(() => server.stop());
           servers.push(server);
         }

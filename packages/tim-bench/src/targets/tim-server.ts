@@ -10,7 +10,7 @@ import type { SubscriberSpec } from '../ipc';
 import { postJson } from './http-json';
 import { cpuProfileArgs } from './local-targets';
 import { forkServer, type ServerProcess } from './server-process';
-import type { PreparedLoad, ServerEndpoint, SpacePlan, TargetContext, TargetName } from './target';
+import type { PreparedLoad, ServerEndpoint, SpacePlan, TargetName } from './target';
 
 /**
  * What every tim target shares: the production build of tim-code (`dist/cli.js serve`,
@@ -67,22 +67,22 @@ export const HANDSHAKES_IN_FLIGHT = Math.floor(DEFAULT_MAX_UNAUTHENTICATED_PER_A
 export async function forkTimServer(options: {
   codeDir: string;
   env: Record<string, string>;
-  context: TargetContext;
   processName: TargetName | `${TargetName}-${number}`;
+  /** When set, the server writes a V8 CPU profile into this directory. */
+  cpuProfileDir?: string;
 }): Promise<ServerProcess> {
-  const { codeDir, context } = options;
-  const runtime = serverRuntime(codeDir);
+  const runtime = serverRuntime(options.codeDir);
   return forkServer({
-    modulePath: join(codeDir, 'dist', 'cli.js'),
+    modulePath: join(options.codeDir, 'dist', 'cli.js'),
     args: ['serve'],
     env: { ...process.env, ...runtime.env, ...TIM_ENV, ...options.env },
     execArgv: [
       ...runtime.flags,
       '--require',
       builtModulePath('targets/exit-with-parent-preload.js'),
-      ...cpuProfileArgs(context, options.processName),
+      ...cpuProfileArgs(options, options.processName),
     ],
-    registry: context.registry,
+    reportsPort: 'listening-line',
   });
 }
 

@@ -16,8 +16,8 @@ export function createTimTarget(): Target {
       const server = await forkTimServer({
         codeDir,
         env: { TIM_DATA_DIR: dataDir },
-        context,
         processName: 'tim',
+        cpuProfileDir: context.cpuProfileDir,
       }).catch(async (err: unknown) => {
         await rm(dataDir, { recursive: true, force: true });
         throw err;

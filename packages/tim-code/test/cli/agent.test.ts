@@ -30,8 +30,7 @@ describe('tim-code agent', () => {
     dataDir = await makeTempDir();
   });
   afterAll(async () => {
-    server?.child.kill('SIGKILL');
-    await server?.exited;
+    await server?.stop({ signal: 'SIGKILL' });
     await rm(dataDir, { recursive: true, force: true });
   });
 

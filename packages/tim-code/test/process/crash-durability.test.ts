@@ -17,10 +17,7 @@ describe('crash durability', () => {
     dataDir = await makeTempDir();
   });
   afterAll(async () => {
-    for (const server of running) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
+    for (const server of running) await server.stop({ signal: 'SIGKILL' });
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -44,8 +41,7 @@ describe('crash durability', () => {
         }
       }),
     );
-    first.child.kill('SIGKILL');
-    expect((await first.exited).signal).toBe('SIGKILL');
+    expect((await first.stop({ signal: 'SIGKILL' })).signal).toBe('SIGKILL');
 
     const second = await spawnServer({ TIM_DATA_DIR: dataDir });
     running.push(second);

@@ -22,10 +22,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-  for (const server of running.splice(0)) {
-    server.child.kill('SIGTERM');
-    await server.exited;
-  }
+  for (const server of running.splice(0)) await server.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -89,8 +86,7 @@ describe('tim-code processes with Redis between them, when one is killed', () =>
       await nextFrame(watcher, { type: 'presence', timite: { nick: 'carol' }, state: 'online' });
     }
 
-    victim.child.kill('SIGKILL');
-    expect((await victim.exited).signal).toBe('SIGKILL');
+    expect((await victim.stop({ signal: 'SIGKILL' })).signal).toBe('SIGKILL');
     for (const watcher of watchers) {
       await nextFrame(
         watcher,

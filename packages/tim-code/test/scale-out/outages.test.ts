@@ -15,10 +15,7 @@ const sockets: TestSocket[] = [];
 const services: OwnService[] = [];
 afterEach(async () => {
   await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-  for (const server of running.splice(0)) {
-    server.child.kill('SIGTERM');
-    await server.exited;
-  }
+  for (const server of running.splice(0)) await server.stop();
   await Promise.all(services.splice(0).map((service) => service.close()));
 });
 
@@ -95,10 +92,7 @@ describe('a Redis outage', () => {
       },
       async () => {
         await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-        for (const server of running.splice(0)) {
-          server.child.kill('SIGTERM');
-          await server.exited;
-        }
+        for (const server of running.splice(0)) await server.stop();
       },
     );
   }, 60_000);
@@ -149,6 +143,6 @@ describe('a PostgreSQL outage', () => {
     });
     const { updates } = (await history.json()) as { updates: Array<{ id: number }> };
     expect(updates.map((update) => update.id)).toEqual([before, updateId]);
-    expect(server.child.exitCode).toBeNull();
+    expect(server.hasExited()).toBe(false);
   }, 60_000);
 });

@@ -18,10 +18,7 @@ const MESSAGES = 40;
 const running: ServerProcess[] = [];
 const sockets: TestSocket[] = [];
 async function stopServers(): Promise<void> {
-  for (const server of running.splice(0)) {
-    server.child.kill('SIGTERM');
-    await server.exited;
-  }
+  for (const server of running.splice(0)) await server.stop();
 }
 afterEach(async () => {
   await Promise.all(sockets.splice(0).map((socket) => socket.close()));

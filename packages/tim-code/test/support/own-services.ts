@@ -1,9 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startProcess, type ManagedProcess } from '@tim/process';
 
 /*
  * Redis and PostgreSQL servers of a test's own, on free loopback ports, that the test stops and
@@ -31,40 +32,20 @@ export interface OwnService {
 
 export async function startOwnRedis(): Promise<OwnService> {
   const port = await freePort();
-  let child: ChildProcess | undefined;
+  let server: ManagedProcess | undefined;
 
   async function start(): Promise<void> {
-    const server = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child = server;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start on ${port}: ${output}`)), 10_000);
-      server.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (!output.includes('Ready to accept connections')) return;
-        clearTimeout(timer);
-        resolve();
-      });
-      server.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`redis-server exited with ${code}: ${output}`));
-      });
+    server = await startProcess({
+      name: 'redis-server',
+      command: 'redis-server',
+      args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ready: (started) => started.waitForLine(/Ready to accept connections/, { timeoutMs: 10_000 }),
     });
   }
 
   async function stop(): Promise<void> {
-    const server = child;
-    child = undefined;
-    if (server === undefined || server.exitCode !== null) return;
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGKILL');
-    await exited;
+    await server?.stop({ signal: 'SIGKILL' });
+    server = undefined;
   }
 
   await start();

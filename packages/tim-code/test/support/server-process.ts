@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { startProcess, waitForListening, type ManagedProcess } from '@tim/process';
 import { API_PREFIX, WS_PATH } from '@tim/protocol';
 import { SERVER_ENV, SERVER_NODE_FLAGS } from '../../src/server-node-flags';
 
@@ -11,48 +11,29 @@ export function assertBuilt(): void {
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`pnpm --filter @tim/code build\` first.`);
 }
 
-export interface ServerProcess {
-  child: ChildProcess;
+export interface ServerProcess extends ManagedProcess {
   baseUrl: string;
   wsUrl: string;
-  /** Resolves with the exit code (null when killed by a signal) and the signal. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr(): string;
 }
 
-/** Spawns `node <production flags> dist/cli.js serve` with the production environment on a free port and waits for its listening line. */
-export function spawnServer(env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
+/**
+ * Starts `tim-code serve` as production runs it (its node flags and environment), with
+ * PATH and `env` only, on a free port, and waits for its listening line.
+ */
+export async function spawnServer(env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
+  const server = await startProcess({
+    name: 'tim-code',
+    args: [...SERVER_NODE_FLAGS, CLI_PATH, 'serve'],
+    env: timCodeEnv(env),
+    ready: (started) => waitForListening(started, { timeoutMs }),
+  });
+  return { ...server, baseUrl: server.ready, wsUrl: `${server.ready.replace(/^http/, 'ws')}${WS_PATH}` };
+}
+
+/** The environment of a server the tests start: production's, PATH, port 0, warnings only, then `env`. */
+export function timCodeEnv(env: Record<string, string>): Record<string, string> {
   assertBuilt();
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, CLI_PATH, 'serve'], {
-    env: { ...SERVER_ENV, PATH: process.env.PATH ?? '', TIM_PORT: '0', TIM_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`Timed out after ${timeoutMs} ms waiting for "listening on" from the server; stderr: ${stderr}`),
-      );
-    }, timeoutMs);
-    void exited.then(({ code }) => {
-      clearTimeout(timer);
-      reject(new Error(`The server exited with ${code} before listening; stderr: ${stderr}`));
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match?.[1] === undefined) return;
-      clearTimeout(timer);
-      const baseUrl = match[1];
-      resolve({ child, baseUrl, wsUrl: `${baseUrl.replace(/^http/, 'ws')}${WS_PATH}`, exited, stderr: () => stderr });
-    });
-  });
+  return { ...SERVER_ENV, PATH: process.env.PATH ?? '', TIM_PORT: '0', TIM_LOG_LEVEL: 'warn', ...env };
 }
 
 /** POSTs JSON to a spawned server's API (`path` relative to /api/v1), with a session key if given. */
@@ -81,10 +62,7 @@ export function useServerProcesses() {
   const closers: Array<() => Promise<void>> = [];
   async function stopServers(): Promise<void> {
     await Promise.all(closers.splice(0).map((close) => close()));
-    for (const server of running.splice(0)) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
+    for (const server of running.splice(0)) await server.stop();
   }
   afterEach(stopServers);
   return {

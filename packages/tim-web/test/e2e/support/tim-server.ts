@@ -1,18 +1,16 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { startProcess, waitForListening, type ManagedProcess, type StartedProcess } from '@tim/process';
 
 const execFileAsync = promisify(execFile);
 
 const REPO = resolve(__dirname, '../../../../..');
 const CLI = join(REPO, 'packages/tim-code/dist/cli.js');
 const WEB_DIR = join(REPO, 'packages/tim-web/dist');
-const LISTENING = /listening on (http:\/\/[^\s"'}]+)/;
-const START_TIMEOUT_MS = 15_000;
-const STOP_GRACE_MS = 5_000;
 
 export interface TimServer {
   /** `http://127.0.0.1:PORT`; stays the same across `restart()`. */
@@ -63,18 +61,21 @@ export async function startTimServer(options: StartTimServerOptions = {}): Promi
     TIM_RATE_LOGIN: '1000/1m',
     ...options.env,
   };
-  let { child, baseUrl } = await spawnServer({ ...env, TIM_PORT: '0' });
+  let server = await startServer({ ...env, TIM_PORT: '0' });
+  const baseUrl = server.ready;
   const port = new URL(baseUrl).port;
 
   return {
     baseUrl,
-    stop: () => stopProcess(child),
+    async stop() {
+      await server.stop();
+    },
     async restart() {
-      await stopProcess(child);
-      ({ child, baseUrl } = await spawnServer({ ...env, TIM_PORT: port }));
+      await server.stop();
+      server = await startServer({ ...env, TIM_PORT: port });
     },
     async close() {
-      await stopProcess(child);
+      await server.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
     async addAgent(nick) {
@@ -84,53 +85,15 @@ export async function startTimServer(options: StartTimServerOptions = {}): Promi
         throw new Error(`tim-code agent add ${nick} printed no token:\n${stdout}`);
       return token;
     },
-    freeze: () => signal(child, 'SIGSTOP'),
-    thaw: () => signal(child, 'SIGCONT'),
+    freeze: () => signal(server, 'SIGSTOP'),
+    thaw: () => signal(server, 'SIGCONT'),
   };
 }
 
-function spawnServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`tim-code did not print "listening on" within ${START_TIMEOUT_MS} ms:\n${output.join('')}`));
-    }, START_TIMEOUT_MS);
-    const onData = (chunk: Buffer): void => {
-      output.push(chunk.toString('utf8'));
-      const match = LISTENING.exec(output.join(''));
-      if (match?.[1] === undefined) return;
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      // Keep draining, so a chatty server never blocks on a full pipe.
-      child.stdout?.resume();
-      child.stderr?.resume();
-      resolvePromise({ child, baseUrl: match[1].replace(/\/$/, '') });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`tim-code exited before listening (code ${code}, signal ${signal}):\n${output.join('')}`));
-    });
-  });
+function startServer(env: NodeJS.ProcessEnv): Promise<StartedProcess<string>> {
+  return startProcess({ name: 'tim-code', args: [CLI, 'serve'], env, ready: (server) => waitForListening(server) });
 }
 
-function signal(child: ChildProcess, name: 'SIGSTOP' | 'SIGCONT'): void {
-  if (!child.kill(name)) throw new Error(`Could not send ${name} to tim-code (pid ${child.pid}).`);
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  // A frozen process would hold SIGTERM until the grace period ends in SIGKILL.
-  child.kill('SIGCONT');
-  return new Promise((resolvePromise) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolvePromise();
-    });
-    child.kill('SIGTERM');
-  });
+function signal(server: ManagedProcess, name: 'SIGSTOP' | 'SIGCONT'): void {
+  if (!server.child.kill(name)) throw new Error(`Could not send ${name} to tim-code (pid ${server.pid}).`);
 }
