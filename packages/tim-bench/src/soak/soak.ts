@@ -2,15 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAIN_SPACE_ID } from '@tim/protocol';
+import { readProcessMemory } from '../process-stats';
+import type { ServerProcess } from '../targets/server-process';
+import { forkTimServer, timCodeDir, timEndpoint } from '../targets/tim-server';
 import { createSoakHttp, type SoakHttp } from './soak-http';
 import { startPublisher } from './soak-publisher';
 import { parseSoakOptions, SOAK_USAGE, type SoakOptions } from './soak-options';
 import { formatSoakReport, summarizeSoak } from './soak-report';
-import { startServerProcess, type ServerProcess } from './server-process';
 import { createSubscriberSlot, type SubscriberSlot } from './subscriber-slot';
 
 /*
- * The soak: spawns the built server, holds many subscribed WebSocket connections, terminates
+ * The soak: starts the built server as the bench's tim target does (production flags and
+ * environment, limits on messages, logins and registrations raised), holds many subscribed WebSocket connections, terminates
  * a share of them abruptly every few seconds and resumes replacements with `after`, while one
  * publisher sends messages over HTTP. At the end every subscriber must hold every update from
  * its first subscription on, once, in order. Loopback only; every loop is bounded by the
@@ -22,14 +25,10 @@ const REGISTER_CONCURRENCY = 8;
 const CONNECT_BATCH = 100;
 const DRAIN_POLL_MS = 100;
 
-/** Limits raised so the soak measures fan-out and churn, not the abuse guards. */
-const SERVER_ENV = {
-  TIM_HOST: '127.0.0.1',
-  TIM_PORT: '0',
+/** On top of the bench's: the soak measures fan-out and churn, not the abuse guards. */
+const SOAK_SERVER_ENV = {
+  // Slow-consumer closes are logged at info.
   TIM_LOG_LEVEL: 'info',
-  TIM_RATE_MESSAGES: '100000/1s',
-  TIM_RATE_LOGIN: '100000/1s',
-  TIM_RATE_REGISTER: '100000/1s',
   // A churn round reconnects a fifth of all connections at once, from one address.
   TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: '100000',
 };
@@ -74,11 +73,13 @@ async function waitUntil(isDone: () => boolean, timeoutMs: number): Promise<bool
 
 async function runSoak(options: SoakOptions, server: ServerProcess): Promise<boolean> {
   const startedAt = Date.now();
-  const http = createSoakHttp(server.baseUrl);
-  const rssStartBytes = await server.readRssBytes();
+  const endpoint = timEndpoint(server);
+  const http = createSoakHttp(endpoint.baseUrl);
+  const readRssBytes = async (): Promise<number> => (await readProcessMemory(server.pid)).rssBytes;
+  const rssStartBytes = await readRssBytes();
   let rssPeakBytes = rssStartBytes;
   const sampleRss = async () => {
-    rssPeakBytes = Math.max(rssPeakBytes, await server.readRssBytes());
+    rssPeakBytes = Math.max(rssPeakBytes, await readRssBytes());
   };
 
   const timiteCount = Math.ceil(options.connections / options.connectionsPerTimite);
@@ -89,7 +90,7 @@ async function runSoak(options: SoakOptions, server: ServerProcess): Promise<boo
   const resumeFailures: string[] = [];
   const slots: SubscriberSlot[] = Array.from({ length: options.connections }, (_, index) =>
     createSubscriberSlot({
-      wsUrl: server.wsUrl,
+      wsUrl: endpoint.subscriberUrl,
       key: keys[Math.floor(index / options.connectionsPerTimite)] ?? publisherKey,
       spaceId: MAIN_SPACE_ID,
       connectTimeoutMs: 15_000,
@@ -127,7 +128,7 @@ async function runSoak(options: SoakOptions, server: ServerProcess): Promise<boo
     options.drainTimeoutS * 1000,
   );
   await sampleRss();
-  const rssEndBytes = await server.readRssBytes();
+  const rssEndBytes = await readRssBytes();
 
   const report = summarizeSoak({
     options,
@@ -162,41 +163,35 @@ async function main(): Promise<number> {
   }
   log(`soak: ${JSON.stringify(options)}`);
   const dataDir = await mkdtemp(join(tmpdir(), 'tim-soak-'));
-  let server: ServerProcess | undefined;
-  const killServer = () => server?.killNow();
-  process.once('exit', killServer);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      killServer();
-      process.exit(130);
-    });
-  }
+  // Exiting kills the server (@tim/process does on exit).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   // Whatever hangs, the run ends: traffic, drain, and three minutes for set-up and teardown.
   const watchdog = setTimeout(
     () => {
       process.stderr.write('soak: watchdog expired, killing the server\n');
-      killServer();
       process.exit(3);
     },
     (options.durationS + options.drainTimeoutS + 180) * 1000,
   );
   watchdog.unref();
 
+  let server: ServerProcess | undefined;
   try {
-    server = await startServerProcess({
+    server = await forkTimServer({
+      codeDir: timCodeDir(),
       env: {
-        ...SERVER_ENV,
+        ...SOAK_SERVER_ENV,
         TIM_DATA_DIR: dataDir,
         TIM_MAX_CONNECTIONS_PER_TIMITE: String(options.connectionsPerTimite),
       },
-      startTimeoutMs: 20_000,
+      processName: 'tim',
     });
-    log(`server pid ${server.pid} at ${server.baseUrl}`);
+    log(`server pid ${server.pid} on port ${server.port}`);
     const ok = await runSoak(options, server);
     return ok ? 0 : 1;
   } catch (err) {
+    // The server's output went to stderr as it came.
     process.stderr.write(`soak failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    if (server !== undefined) process.stderr.write(`server output:\n${server.recentOutput().join('\n')}\n`);
     return 1;
   } finally {
     clearTimeout(watchdog);

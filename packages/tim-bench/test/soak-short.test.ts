@@ -1,26 +1,20 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { SoakReport } from '../../src/soak/soak-report';
-import { RESULT_PREFIX } from '../../src/soak/soak-report';
+import { startProcess } from '@tim/process';
+import { builtModulePath } from '../src/built-path';
+import type { SoakReport } from '../src/soak/soak-report';
+import { RESULT_PREFIX } from '../src/soak/soak-report';
 
 /*
  * Runs the soak's short form against the built server (`pnpm build` first; turbo's test task
- * depends on build). The full form is run by hand: `pnpm --filter @tim/code soak`.
+ * depends on build). The full form is run by hand: `pnpm soak`.
  */
 
-const SOAK = join(__dirname, '..', '..', 'dist', 'soak', 'soak.js');
+const SOAK = builtModulePath('soak/soak.js');
 
-function runSoak(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SOAK, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+async function runSoak(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const soak = await startProcess({ name: 'soak', args: [SOAK, ...args] });
+  const { code } = await soak.exited;
+  return { code, stdout: soak.output('stdout'), stderr: soak.output('stderr') };
 }
 
 function readReport(stdout: string): SoakReport {
