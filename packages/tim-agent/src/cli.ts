@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { join, resolve } from 'node:path';
 import type { LlmEndpoint } from './llm/llm-config';
 import { NO_LLM_MESSAGE, readLlmEndpoint } from './llm/llm-config';
 import { createOpenAiProvider } from './llm/openai-provider';
@@ -8,6 +9,8 @@ import type { Persona } from './persona/persona-schema';
 import { startAgentRunner, type AgentRunner } from './runner';
 
 export const DEFAULT_TIM_URL = 'http://127.0.0.1:8787';
+/** Where each persona's budgets are kept across restarts, relative to the working directory. */
+export const DEFAULT_STATE_DIR = '.tim-agent';
 
 const USAGE = `Usage: tim-agent run <persona-file|name>...
 
@@ -21,6 +24,8 @@ Environment:
   TIM_AGENT_MODEL    the model for every persona, overriding theirs (e.g. llama3.2 on Ollama)
   TIM_AGENT_MAX_RETRY_AFTER_MS
                      longest wait for an LLM's Retry-After, for every persona (default: theirs, 30000)
+  TIM_AGENT_STATE_DIR
+                     where each persona's budgets outlive a restart, as <nick>.json (default ./${DEFAULT_STATE_DIR})
   TIM_LOG_LEVEL      error, warn, info (default) or debug
   <persona tokenEnv> the agent token from \`tim-code agent add <nick>\`, e.g. TIM_AGENT_TOKEN_JARVIS
 `;
@@ -73,10 +78,12 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   }
 
   const logger = io.logger ?? createLogger({ level: env.TIM_LOG_LEVEL ?? 'info' });
-  const runners = personas.map((persona) => {
-    const llm = { ...persona.llm, ...(maxRetryAfterMs !== undefined && { maxRetryAfterMs }) };
-    return startPersona({ ...persona, llm }, env, endpoint, logger);
-  });
+  const runners = await Promise.all(
+    personas.map((persona) => {
+      const llm = { ...persona.llm, ...(maxRetryAfterMs !== undefined && { maxRetryAfterMs }) };
+      return startPersona({ ...persona, llm }, env, endpoint, logger);
+    }),
+  );
   const stopRequested = new Promise<'stop'>((resolve) => {
     const onStopRequest = io.onStopRequest ?? waitForSignals;
     onStopRequest(() => resolve('stop'));
@@ -92,10 +99,19 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   return 0;
 }
 
-function startPersona(persona: Persona, env: NodeJS.ProcessEnv, endpoint: LlmEndpoint, logger: Logger): AgentRunner {
+function startPersona(
+  persona: Persona,
+  env: NodeJS.ProcessEnv,
+  endpoint: LlmEndpoint,
+  logger: Logger,
+): Promise<AgentRunner> {
   const baseUrl = persona.server ?? env.TIM_URL ?? DEFAULT_TIM_URL;
   const model = env.TIM_AGENT_MODEL?.trim() || persona.llm.model;
-  logger.info('starting agent', { agent: persona.nick, server: baseUrl, spaces: persona.spaces, model });
+  const stateFile = join(
+    resolve(env.TIM_AGENT_STATE_DIR?.trim() || DEFAULT_STATE_DIR),
+    `${persona.nick.toLowerCase()}.json`,
+  );
+  logger.info('starting agent', { agent: persona.nick, server: baseUrl, spaces: persona.spaces, model, stateFile });
   return startAgentRunner({
     persona: { ...persona, llm: { ...persona.llm, model } },
     baseUrl,
@@ -107,6 +123,7 @@ function startPersona(persona: Persona, env: NodeJS.ProcessEnv, endpoint: LlmEnd
       maxRetryAfterMs: persona.llm.maxRetryAfterMs,
     }),
     logger,
+    stateFile,
   });
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import type { Persona } from './persona/persona-schema';
 import { createSpaceJoin } from './space/space-join';
 import { createSpaceState, logIfCaughtUp } from './space/space-state';
+import { createBudgetFile } from './turns/budget-file';
 import { createBudgets } from './turns/budgets';
 import { createReplyJudge } from './turns/reply-judge';
 import { createTurnTaker } from './turns/reply-turn';
@@ -28,6 +29,11 @@ export interface AgentRunnerOptions {
   reconnectBackoff?: { minMs?: number; maxMs?: number };
   /** Interval at which `thinking` is sent again while a turn lasts, in ms. @default 3000 */
   thinkingRefreshMs?: number;
+  /**
+   * A JSON file that keeps the persona's budgets (turns in the last minute, tokens today)
+   * across restarts; read at start, rewritten atomically after every change. @default none: kept in memory
+   */
+  stateFile?: string;
 }
 
 export interface AgentRunner {
@@ -45,7 +51,7 @@ export interface AgentRunner {
  * What it does shows in its effects and logs: at debug, `update judged` for every update
  * (with the decision) and `caught up` whenever a space has nothing running or waiting.
  */
-export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
+export async function startAgentRunner(options: AgentRunnerOptions): Promise<AgentRunner> {
   const { persona } = options;
   const now = options.now ?? Date.now;
   const log = options.logger.child({ agent: persona.nick });
@@ -57,7 +63,11 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
   });
   const abort = new AbortController();
   const spaces = new Map(persona.spaces.map((spaceId) => [spaceId, createSpaceState(spaceId)]));
-  const budgets = createBudgets(now);
+  const budgetFile = options.stateFile === undefined ? undefined : createBudgetFile(options.stateFile, log);
+  const budgets = createBudgets({
+    now,
+    ...(budgetFile && { saved: await budgetFile.load(), onChange: (state) => budgetFile.save(state) }),
+  });
   const judge = createReplyJudge({ persona, budgets, now, log });
 
   const connection = openAgentConnection({
@@ -115,6 +125,7 @@ export function startAgentRunner(options: AgentRunnerOptions): AgentRunner {
       abort.abort();
       connection.close();
       await Promise.allSettled([...spaces.values()].flatMap((space) => [space.joined, space.turns]));
+      await budgetFile?.flush();
     },
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../../src/cli';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
 import { createLogRecorder } from '../support/log-recorder';
@@ -19,6 +22,8 @@ describe('tim-agent run', () => {
 
   it('runs the shipped jarvis and alice with their own tokens until asked to stop, then exits 0', async () => {
     const bob = await tim.addHuman('bob');
+    const stateDir = await mkdtemp(join(tmpdir(), 'tim-agent-cli-state-'));
+    const logs = createLogRecorder();
     let requestStop: () => void = () => undefined;
     const exitCode = runCli(
       ['run', 'jarvis', 'alice'],
@@ -28,11 +33,12 @@ describe('tim-agent run', () => {
         TIM_AGENT_TOKEN_JARVIS: await tim.addAgent('jarvis'),
         TIM_AGENT_TOKEN_ALICE: await tim.addAgent('alice'),
         TIM_AGENT_MODEL: 'local-model',
+        TIM_AGENT_STATE_DIR: stateDir,
       },
       {
         stdout: () => undefined,
         stderr: () => undefined,
-        logger: createLogRecorder().logger,
+        logger: logs.logger,
         onStopRequest: (stop) => {
           requestStop = stop;
         },
@@ -55,9 +61,16 @@ describe('tim-agent run', () => {
     live.close();
     expect((await readMessages(bob)).map((message) => message.sender.nick).sort()).toEqual(['alice', 'jarvis']);
 
+    await bob.sendMessage('main', '@jarvis hello');
+    await logs.waitFor('jarvis replied', (entry) => entry.message === 'replied' && entry.agent === 'jarvis');
+
     requestStop();
     expect(await exitCode).toBe(0);
-    expect(fake.calls.every((call) => call.model === 'local-model')).toBe(true);
+    expect(fake.calls.map((call) => call.model)).toEqual(['local-model']);
+    // The budget spent lives on in TIM_AGENT_STATE_DIR, one file per persona.
+    const saved = JSON.parse(await readFile(join(stateDir, 'jarvis.json'), 'utf8')) as unknown;
+    expect(saved).toMatchObject({ version: 1, tokens: { tokens: 10 } });
+    await rm(stateDir, { recursive: true, force: true });
   });
 
   it('exits 1 when the server refuses every agent token', async () => {

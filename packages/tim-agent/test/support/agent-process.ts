@@ -35,7 +35,8 @@ export async function spawnAgentProcess(
   const agent = await startProcess({
     name: 'tim-agent',
     args: [AGENT_CLI_PATH, 'run', personaFile],
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // Budgets go to the test's own directory, so runs do not share what they spent.
+    env: { PATH: process.env.PATH ?? '', TIM_AGENT_STATE_DIR: join(dir, 'state'), ...env },
   });
 
   return {

@@ -55,7 +55,7 @@ export async function startTestAgent(options: StartTestAgentOptions): Promise<Te
   const { persona } = options;
   const token = options.token ?? (await options.tim.addAgent(persona.nick));
   const logs = createLogRecorder();
-  const runner = startAgentRunner({
+  const runner = await startAgentRunner({
     persona,
     baseUrl: options.tim.baseUrl,
     token,
