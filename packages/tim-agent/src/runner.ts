@@ -4,6 +4,7 @@ import { openAgentConnection } from './connection/agent-connection';
 import type { LlmProvider } from './llm/llm-provider';
 import type { Logger } from './logger';
 import type { Persona } from './persona/persona-schema';
+import { createCatchUp } from './space/catch-up';
 import { createSpaceJoin } from './space/space-join';
 import { createSpaceState, logIfCaughtUp } from './space/space-state';
 import { createBudgetFile } from './turns/budget-file';
@@ -76,7 +77,6 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
     log,
     listener: { subscribed: onSubscribed, update: onUpdate },
   });
-  const join = createSpaceJoin({ client, persona, self: connection.self, log });
   const thinking = createThinking({
     sendActivity: connection.sendActivity,
     refreshMs: options.thinkingRefreshMs ?? DEFAULT_THINKING_REFRESH_MS,
@@ -102,6 +102,16 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
     log,
   });
 
+  const catchUp = createCatchUp({
+    windowMs: persona.replyPolicy.catchUpWindowMs,
+    judge,
+    scheduler,
+    self: connection.self,
+    now,
+    log,
+  });
+  const join = createSpaceJoin({ client, persona, catchUp, self: connection.self, log });
+
   function onSubscribed(spaceId: string, headId: number): void {
     const space = spaces.get(spaceId);
     if (space !== undefined) join.onSubscribed(space, headId);
@@ -115,6 +125,7 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
     space.seenThroughId = Math.max(space.seenThroughId, update.id);
     const decision = judge.judgeArrival(space, self, update);
     if (decision.action !== 'skip') scheduler.enqueue(space, update);
+    catchUp.onDelivered(space);
     logIfCaughtUp(log, space);
   }
 

@@ -47,7 +47,8 @@ describe('loadPersona', () => {
       llm: { model: 'llama3.2', temperature: 0.7, timeoutMs: 30_000, maxRetries: 2, maxRetryAfterMs: 30_000 },
       responseDelayMs: 1000,
       historyMessages: 20,
-      replyPolicy: { humans: 'mentions', maxAgentChain: 2 },
+      historyTokens: 3000,
+      replyPolicy: { humans: 'mentions', maxAgentChain: 2, catchUpWindowMs: 600_000 },
       limits: { repliesPerMinute: 6, dailyTokenBudget: 200_000 },
     });
     expect(persona.openingMessage).toBeUndefined();

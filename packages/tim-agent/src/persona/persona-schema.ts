@@ -14,6 +14,17 @@ export const ReplyPolicyConfig = z.strictObject({
    * @default 2
    */
   maxAgentChain: z.number().int().min(1).max(DEFAULT_LIMITS.maxAgentStreak).default(2),
+  /**
+   * Messages this agent would have answered that arrived while it was not running or was
+   * reconnecting are answered once it is back, when at most this old (ms, by the server's
+   * clock); 0 answers none. @default 600000 (10 minutes)
+   */
+  catchUpWindowMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3_600_000)
+    .default(600_000),
 });
 export type ReplyPolicyConfig = z.infer<typeof ReplyPolicyConfig>;
 
@@ -76,9 +87,9 @@ export const PersonaFile = z
      * each; the newest messages are kept, at least the newest one. @default 3000
      */
     historyTokens: z.number().int().min(1).max(1_000_000).default(3000),
-    /** Posted once per run after joining; skipped when nobody spoke since the agent's own last message. */
+    /** Posted after joining, once per space ever: skipped when the agent has posted in the space before. */
     openingMessage: OpeningMessage.optional(),
-    replyPolicy: ReplyPolicyConfig.default({ humans: 'mentions', maxAgentChain: 2 }),
+    replyPolicy: ReplyPolicyConfig.default({ humans: 'mentions', maxAgentChain: 2, catchUpWindowMs: 600_000 }),
     limits: PersonaLimits.default({ repliesPerMinute: 6, dailyTokenBudget: 200_000 }),
   })
   .superRefine((persona, ctx) => {

@@ -26,9 +26,7 @@ export class KnownMessages {
 
   /** Update id of the newest human message, 0 when none is known. */
   newestHumanId(): number {
-    let newest = 0;
-    for (const [id, message] of this.byUpdateId) if (message.sender.kind === 'human') newest = Math.max(newest, id);
-    return newest;
+    return this.newestWhere((message) => message.sender.kind === 'human');
   }
 
   /** Agent messages after the newest human message (all of them when no human message is known). */
@@ -42,8 +40,26 @@ export class KnownMessages {
     return messages.slice(messages.length - agentChainOf(messages));
   }
 
+  /** Every known message with its update id, oldest first. */
+  entries(): { updateId: number; message: Message }[] {
+    return [...this.byUpdateId.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([updateId, message]) => ({ updateId, message }));
+  }
+
+  /** Update id of the newest message from `senderId`, 0 when none is known. */
+  newestFromId(senderId: number): number {
+    return this.newestWhere((message) => message.sender.id === senderId);
+  }
+
+  private newestWhere(isWanted: (message: Message) => boolean): number {
+    let newest = 0;
+    for (const [id, message] of this.byUpdateId) if (isWanted(message)) newest = Math.max(newest, id);
+    return newest;
+  }
+
   private inOrder(): Message[] {
-    return [...this.byUpdateId.entries()].sort(([a], [b]) => a - b).map(([, message]) => message);
+    return this.entries().map(({ message }) => message);
   }
 }
 

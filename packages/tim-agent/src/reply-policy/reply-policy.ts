@@ -8,7 +8,7 @@ export type ServerBackoffCode = 'agent_turn_limit' | 'rate_limited';
 /** Everything the policy needs to judge one incoming update; built by the runner, never mutated here. */
 export interface ReplyState {
   selfId: number;
-  policy: ReplyPolicyConfig;
+  policy: Pick<ReplyPolicyConfig, 'humans' | 'maxAgentChain'>;
   limits: PersonaLimits;
   /**
    * The space's newest update id when the agent last (re)subscribed. Updates up to it are

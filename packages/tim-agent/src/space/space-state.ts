@@ -20,6 +20,8 @@ export interface SpaceState {
   /** Whether `joined` has settled. */
   isJoined: boolean;
   serverBackoff: { untilMs: number; code: ServerBackoffCode } | undefined;
+  /** After a resubscribe: the updates the replay brings, missed while reconnecting, until it reached `throughId`. */
+  awaitedReplay: { afterId: number; throughId: number } | undefined;
 }
 
 export function createSpaceState(spaceId: string): SpaceState {
@@ -33,6 +35,7 @@ export function createSpaceState(spaceId: string): SpaceState {
     joined: undefined,
     isJoined: false,
     serverBackoff: undefined,
+    awaitedReplay: undefined,
   };
 }
 

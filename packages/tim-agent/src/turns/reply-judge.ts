@@ -18,6 +18,8 @@ import type { Budgets } from './budgets';
 export interface ReplyJudge {
   /** Judges an update as it arrives: reply, fold into the running turn, or skip. */
   judgeArrival(space: SpaceState, self: Timite, update: Update): ReplyDecision;
+  /** Judges an update that arrived while the agent was offline as if it had been live. */
+  judgeMissed(space: SpaceState, self: Timite, update: Update): ReplyDecision;
   /**
    * Judges the waiting triggers again as their turn starts: the agent's own replies, new
    * limits and backoffs count now. The history check was made when each arrived.
@@ -58,13 +60,21 @@ export function createReplyJudge({ persona, budgets, now, log }: ReplyJudgeOptio
     }
   };
 
+  const judgeOne = (what: string, state: ReplyState, space: SpaceState, update: Update): ReplyDecision => {
+    const decision = decide(state, update);
+    const context = { spaceId: space.spaceId, updateId: update.id };
+    note(decision, context);
+    log.debug(what, { ...context, ...decision });
+    return decision;
+  };
+
   return {
     judgeArrival(space, self, update) {
-      const decision = decide(replyState(space, self), update);
-      const context = { spaceId: space.spaceId, updateId: update.id };
-      note(decision, context);
-      log.debug('update judged', { ...context, ...decision });
-      return decision;
+      return judgeOne('update judged', replyState(space, self), space, update);
+    },
+    judgeMissed(space, self, update) {
+      const state = replyState(space, self, { liveAfterId: 0, isGenerating: false });
+      return judgeOne('missed update judged', state, space, update);
     },
     shouldReplyNow(space, self, triggers) {
       const state = replyState(space, self, { isGenerating: false, liveAfterId: 0 });

@@ -1,41 +1,54 @@
 import { once } from 'node:events';
-import { useAgentSpace } from '../support/agents';
+import { markedTriggers, useAgentSpace, type TestAgent } from '../support/agents';
 import { createGatedWebSocket, readMessages, waitForQuiet } from '../support/start-tim';
 
 describe('tim-agent after a reconnect', () => {
   const space = useAgentSpace();
 
-  it('reads the messages it missed as history and answers only new ones', async () => {
+  it('answers once what it would have answered while reconnecting, and new messages as before', async () => {
     const { bob, fake } = space;
-    await bob.sendMessage('main', '@jarvis this was said before you joined');
     const gated = createGatedWebSocket();
     const jarvis = await space.start('jarvis', {
       overrides: { openingMessage: undefined },
       runner: { WebSocket: gated.WebSocket },
     });
-    fake.script(() => ({ kind: 'text', content: 'Fresh answer.' }));
+    fake.script(() => ({ kind: 'text', content: 'Answer.' }));
 
-    // Drop the connection and hold every reconnect back while bob asks.
-    gated.setOpen(false);
-    const connection = gated.sockets[0];
-    if (connection === undefined) throw new Error('the agent opened no socket');
-    const dropped = once(connection, 'close');
-    connection.terminate();
-    await dropped;
-    const missed = await bob.sendMessage('main', '@jarvis this was said while you were away');
-    gated.setOpen(true);
+    /** Drops the connection, runs `whileAway` while every reconnect is held back, then lets it resume. */
+    async function dropConnection(whileAway: () => Promise<void>): Promise<void> {
+      gated.setOpen(false);
+      const connection = gated.sockets.at(-1);
+      if (connection === undefined) throw new Error('the agent opened no socket');
+      const dropped = once(connection, 'close');
+      connection.terminate();
+      await dropped;
+      await whileAway();
+      gated.setOpen(true);
+    }
 
-    // The resumed subscription replays the missed update; the agent sees it and stays silent.
-    await jarvis.whenJudged('main', missed.updateId);
+    await dropConnection(async () => {
+      await bob.sendMessage('main', 'nothing for jarvis here');
+      await bob.sendMessage('main', '@jarvis this was said while you were away');
+    });
     await waitForQuiet(bob, [jarvis]);
-    expect(gated.sockets.length).toBeGreaterThan(1);
-    expect(fake.calls).toHaveLength(0);
-    expect((await readMessages(bob)).filter((message) => message.sender.nick === 'jarvis')).toEqual([]);
+    expect(fake.calls).toHaveLength(1);
+    expect(markedTriggers(fake.calls[0])).toEqual([
+      'bob (human) [answer this]: @jarvis this was said while you were away',
+    ]);
+    expect((await readMessages(bob)).map((message) => message.sender.nick)).toEqual(['bob', 'bob', 'jarvis']);
 
+    // Dropped again with nothing new: what was answered is not answered again.
+    await dropConnection(() => Promise.resolve());
+    await whenOpened(jarvis, 3);
     await bob.sendMessage('main', '@jarvis and this is new');
     await waitForQuiet(bob, [jarvis]);
-    const replies = (await readMessages(bob)).filter((message) => message.sender.nick === 'jarvis');
-    expect(replies.map((message) => message.content)).toEqual(['Fresh answer.']);
-    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls).toHaveLength(2);
+    expect(markedTriggers(fake.calls[1])).toEqual(['bob (human) [answer this]: @jarvis and this is new']);
   });
 });
+
+/** Resolves once the agent's connection has become open `count` times. */
+async function whenOpened(agent: TestAgent, count: number): Promise<void> {
+  const isOpened = (entry: Record<string, unknown>) => entry.message === 'connection state' && entry.next === 'open';
+  await agent.logs.waitFor(`connection open ${count} times`, () => agent.logs.entries.filter(isOpened).length >= count);
+}

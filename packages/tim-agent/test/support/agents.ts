@@ -6,7 +6,7 @@ import type { Persona } from '../../src/persona/persona-schema';
 import { startAgentRunner, type AgentRunner, type AgentRunnerOptions } from '../../src/runner';
 import { startFakeOpenAi, type FakeChatRequest, type FakeOpenAi, type FakeScript } from './fake-openai';
 import { createLogRecorder, type LogEntry, type LogRecorder } from './log-recorder';
-import { startTim, type TestTim } from './start-tim';
+import { startTim, type StartTimOptions, type TestTim } from './start-tim';
 
 /**
  * A shipped persona (jarvis, alice) made fast for tests: no response delay, the fake model,
@@ -99,6 +99,13 @@ export function answerPerAgent(texts: Record<string, string>, totalTokens = 10):
   return (request) => ({ kind: 'text', content: texts[askingNick(request) ?? ''] ?? 'Noted.', totalTokens });
 }
 
+/** The user messages a prompt marks as the ones the turn answers. */
+export function markedTriggers(request: FakeChatRequest | undefined): string[] {
+  return (request?.messages ?? [])
+    .filter((message) => message.role === 'user' && message.content.includes('[answer this]'))
+    .map((message) => message.content);
+}
+
 /** The fake LLM calls made on behalf of one agent. */
 export function callsBy(fake: FakeOpenAi, nick: string): FakeChatRequest[] {
   return fake.calls.filter((request) => askingNick(request) === nick);
@@ -123,10 +130,10 @@ export interface AgentSpace {
  * Registers hooks that give each test a fresh tim-code, fake LLM and human `bob`, and close
  * them (agents first) afterwards. Read the fields inside tests, not at describe time.
  */
-export function useAgentSpace(config: Partial<Config> = {}): AgentSpace {
+export function useAgentSpace(config: Partial<Config> = {}, timOptions: StartTimOptions = {}): AgentSpace {
   const space = { agents: [] as TestAgent[] } as AgentSpace;
   beforeEach(async () => {
-    space.tim = await startTim(config);
+    space.tim = await startTim(config, timOptions);
     space.fake = await startFakeOpenAi();
     space.bob = await space.tim.addHuman('bob');
     space.agents = [];

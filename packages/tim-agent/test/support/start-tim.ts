@@ -30,13 +30,24 @@ export interface TestTim {
   close(): Promise<void>;
 }
 
-export async function startTim(config: Partial<Config> = {}): Promise<TestTim> {
+export interface StartTimOptions {
+  /** The server's clock, for message timestamps and sessions. @default () => new Date() */
+  now?: () => Date;
+}
+
+export async function startTim(config: Partial<Config> = {}, options: StartTimOptions = {}): Promise<TestTim> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tim-agent-test-'));
   const loaded = loadConfig({ TIM_PORT: '0', TIM_HOST: '127.0.0.1', TIM_DATA_DIR: dataDir });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const storage = createSqliteStorage({ file: join(dataDir, 'tim.db') });
   const bus = createLocalBus();
-  const app = await createApp({ config: { ...loaded.config, ...config }, storage, bus, logger: createSilentLogger() });
+  const app = await createApp({
+    config: { ...loaded.config, ...config },
+    storage,
+    bus,
+    logger: createSilentLogger(),
+    ...(options.now && { now: options.now }),
+  });
   return {
     baseUrl: app.url,
     async addAgent(nick) {
