@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { TimClient, type Update, type WebSocketConstructor } from '@tim/protocol';
 import { openAgentConnection } from './connection/agent-connection';
+import { DEFAULT_WARNING_BACKOFF, type WarningBackoff } from './connection/warning-backoff';
 import type { LlmProvider } from './llm/llm-provider';
 import type { Logger } from './logger';
 import type { Persona } from './persona/persona-schema';
@@ -28,6 +29,12 @@ export interface AgentRunnerOptions {
   now?: () => number;
   /** Reconnect delays of the client, in ms. @default the client's (250 / 15000) */
   reconnectBackoff?: { minMs?: number; maxMs?: number };
+  /**
+   * How often a lasting problem is warned about: an unreachable server (while the client
+   * reconnects) and a space the server refuses (which is also subscribed again each time).
+   * @default { firstMs: 2000, maxMs: 300000 }
+   */
+  warningBackoff?: Partial<WarningBackoff>;
   /** Interval at which `thinking` is sent again while a turn lasts, in ms. @default 3000 */
   thinkingRefreshMs?: number;
   /**
@@ -74,6 +81,8 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
   const connection = openAgentConnection({
     client,
     spaceIds: persona.spaces,
+    warningBackoff: { ...DEFAULT_WARNING_BACKOFF, ...options.warningBackoff },
+    now,
     log,
     listener: { subscribed: onSubscribed, update: onUpdate },
   });

@@ -1,6 +1,9 @@
 import type { Activity, TimClient, Timite, Update } from '@tim/protocol';
 import { describeError } from '../describe-error';
 import type { Logger } from '../logger';
+import { createOutageWarnings } from './outage-warnings';
+import { createSpaceRetries } from './space-retries';
+import type { WarningBackoff } from './warning-backoff';
 
 /** What the agent's spaces hear from its connection. */
 export interface SpaceListener {
@@ -25,26 +28,64 @@ export interface AgentConnectionOptions {
   client: TimClient;
   spaceIds: readonly string[];
   listener: SpaceListener;
+  /** How often an unreachable server and a refused space are warned about (and the space retried). */
+  warningBackoff: WarningBackoff;
+  now: () => number;
   log: Logger;
 }
 
-/** Connects, logs every state change, and hands subscriptions and updates to `listener`. */
-export function openAgentConnection({ client, spaceIds, listener, log }: AgentConnectionOptions): AgentConnection {
+/**
+ * The codes with which the server refuses a subscribe; the client then forgets the space (as
+ * tim-protocol's TimConnection does), so the agent asks again later.
+ */
+const SUBSCRIBE_REFUSALS = new Set(['not_found', 'forbidden', 'limit_exceeded']);
+
+/**
+ * Connects, logs every state change, hands subscriptions and updates to `listener`, and keeps
+ * warning, with backoff, while the server cannot be reached or refuses one of the spaces.
+ */
+export function openAgentConnection(options: AgentConnectionOptions): AgentConnection {
+  const { client, listener, log } = options;
   let isClosing = false;
   const connection = client.connect();
+  /** Spaces the server confirmed on the current connection. */
+  const confirmed = new Set<string>();
+  const spaceIds = new Set(options.spaceIds);
+  const retries = createSpaceRetries({
+    subscribe: (spaceId) => connection.subscribe(spaceId),
+    backoff: options.warningBackoff,
+    log,
+  });
+  const outage = createOutageWarnings({ backoff: options.warningBackoff, now: options.now, log });
+
   const closed = new Promise<void>((resolve) => {
     connection.on('state', ({ previous, next, reason }) => {
       log.info('connection state', { previous, next, reason });
+      if (next === 'open') outage.opened();
+      else confirmed.clear();
       if (next !== 'closed') return;
+      retries.stop();
       if (!isClosing) log.error('connection closed for good; is the agent token valid?', { reason });
       resolve();
     });
   });
+  connection.on('retry', ({ attempt, reason }) => outage.retrying(attempt, reason));
   connection.on('ready', (timite) => {
     if (timite.kind !== 'agent') log.warn('the token belongs to a human timite, not an agent', { nick: timite.nick });
   });
-  connection.on('error', (error) => log.warn('server error frame', { code: error.code, spaceId: error.spaceId }));
-  connection.on('subscribed', ({ spaceId, headId }) => listener.subscribed(spaceId, headId));
+  connection.on('error', (error) => {
+    const { spaceId, code } = error;
+    if (spaceId !== undefined && spaceIds.has(spaceId) && !confirmed.has(spaceId) && SUBSCRIBE_REFUSALS.has(code)) {
+      retries.refused(spaceId, code);
+    } else {
+      log.warn('server error frame', { code, spaceId });
+    }
+  });
+  connection.on('subscribed', ({ spaceId, headId }) => {
+    confirmed.add(spaceId);
+    retries.subscribed(spaceId);
+    listener.subscribed(spaceId, headId);
+  });
   connection.on('update', (update) => {
     try {
       listener.update(update);
@@ -62,6 +103,7 @@ export function openAgentConnection({ client, spaceIds, listener, log }: AgentCo
     closed,
     close() {
       isClosing = true;
+      retries.stop();
       connection.close();
     },
   };

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { markedTriggers, useAgentSpace, type TestAgent } from '../support/agents';
 import { createGatedWebSocket, readMessages, waitForQuiet } from '../support/start-tim';
 
@@ -16,12 +15,7 @@ describe('tim-agent after a reconnect', () => {
 
     /** Drops the connection, runs `whileAway` while every reconnect is held back, then lets it resume. */
     async function dropConnection(whileAway: () => Promise<void>): Promise<void> {
-      gated.setOpen(false);
-      const connection = gated.sockets.at(-1);
-      if (connection === undefined) throw new Error('the agent opened no socket');
-      const dropped = once(connection, 'close');
-      connection.terminate();
-      await dropped;
+      await gated.cutOff();
       await whileAway();
       gated.setOpen(true);
     }
@@ -50,5 +44,5 @@ describe('tim-agent after a reconnect', () => {
 /** Resolves once the agent's connection has become open `count` times. */
 async function whenOpened(agent: TestAgent, count: number): Promise<void> {
   const isOpened = (entry: Record<string, unknown>) => entry.message === 'connection state' && entry.next === 'open';
-  await agent.logs.waitFor(`connection open ${count} times`, () => agent.logs.entries.filter(isOpened).length >= count);
+  await agent.logs.waitForCount('connection opened', isOpened, count);
 }

@@ -10,6 +10,8 @@ export interface LogRecorder {
   readonly entries: LogEntry[];
   /** Resolves with the first entry (from the start) matching `match`; the timeout names `what`. */
   waitFor(what: string, match: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
+  /** Resolves with every entry matching `match` once there are at least `count`. */
+  waitForCount(what: string, match: (entry: LogEntry) => boolean, count: number): Promise<LogEntry[]>;
 }
 
 /** Records at `debug` unless told otherwise, so tests can wait on the agent's debug lines. */
@@ -33,6 +35,10 @@ export function createLogRecorder(level = 'debug'): LogRecorder {
   return {
     logger,
     entries,
+    async waitForCount(what, match, count) {
+      await this.waitFor(`${count} × ${what}`, () => entries.filter(match).length >= count);
+      return entries.filter(match);
+    },
     waitFor(what, match, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +120,8 @@ export function createGatedWebSocket(): {
   WebSocket: WebSocketConstructor;
   sockets: WebSocket[];
   setOpen(isOpen: boolean): void;
+  /** Shuts the gate and cuts the newest connection; resolves once it closed. */
+  cutOff(): Promise<void>;
 } {
   const sockets: WebSocket[] = [];
   let isOpen = true;
@@ -133,6 +136,14 @@ export function createGatedWebSocket(): {
     sockets,
     setOpen(next) {
       isOpen = next;
+    },
+    async cutOff() {
+      isOpen = false;
+      const connection = sockets.at(-1);
+      if (connection === undefined) throw new Error('no socket was opened through the gate');
+      const closed = once(connection, 'close');
+      connection.terminate();
+      await closed;
     },
   };
 }

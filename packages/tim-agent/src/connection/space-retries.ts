@@ -1,0 +1,46 @@
+import type { Logger } from '../logger';
+import { warningDelayMs, type WarningBackoff } from './warning-backoff';
+
+/**
+ * Subscribes again, with backoff, to a space the server refused (it does not exist yet, or
+ * the agent may not join it), warning at every refusal until it is joined.
+ */
+export interface SpaceRetries {
+  /** The server refused to subscribe `spaceId` with `code`; warns and retries later. */
+  refused(spaceId: string, code: string): void;
+  /** The server confirmed `spaceId`; ends its retries, saying so when there were any. */
+  subscribed(spaceId: string): void;
+  /** Cancels every pending retry. */
+  stop(): void;
+}
+
+export interface SpaceRetriesOptions {
+  /** Asks the connection to subscribe `spaceId` (now, or at the next 'ready'). */
+  subscribe: (spaceId: string) => void;
+  backoff: WarningBackoff;
+  log: Logger;
+}
+
+export function createSpaceRetries({ subscribe, backoff, log }: SpaceRetriesOptions): SpaceRetries {
+  const refusals = new Map<string, { count: number; timer: NodeJS.Timeout }>();
+  return {
+    refused(spaceId, code) {
+      const count = (refusals.get(spaceId)?.count ?? 0) + 1;
+      const retryInMs = warningDelayMs(count, backoff);
+      log.warn('space not joined; retrying', { spaceId, code, refusals: count, retryInMs });
+      const timer = setTimeout(() => subscribe(spaceId), retryInMs);
+      refusals.set(spaceId, { count, timer });
+    },
+    subscribed(spaceId) {
+      const refusal = refusals.get(spaceId);
+      if (refusal === undefined) return;
+      clearTimeout(refusal.timer);
+      refusals.delete(spaceId);
+      log.info('space joined after refusals', { spaceId, refusals: refusal.count });
+    },
+    stop() {
+      for (const { timer } of refusals.values()) clearTimeout(timer);
+      refusals.clear();
+    },
+  };
+}
