@@ -245,6 +245,18 @@ const ROWS: Row[] = [
     code: 'invalid_request',
   },
   {
+    name: 'a space id that does not decode',
+    request: () => ({ key: poster.key, path: '/spaces/%E0/messages', body: json({ content: 'hi' }) }),
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'a path with a trailing slash',
+    request: () => ({ key: poster.key, path: '/spaces/main/messages/', body: json({ content: 'hi' }) }),
+    status: 404,
+    code: 'not_found',
+  },
+  {
     name: 'an unknown space',
     request: () => ({ key: poster.key, path: '/spaces/nowhere/messages', body: json({ content: 'hi' }) }),
     status: 404,

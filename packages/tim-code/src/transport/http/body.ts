@@ -1,18 +1,36 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import express from 'express';
 import type { z } from 'zod';
 import { TimError } from '../../domain/tim-error';
+import type { NodeMiddleware } from './node-middleware';
 
-function hasBody(req: Request): boolean {
-  const length = req.get('content-length');
-  return req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
+function hasBody(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** A request that carries a body must say it is JSON: 415 otherwise. */
-export function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
-  if (hasBody(req) && req.is('application/json') === false) {
-    throw new TimError('unsupported_media_type', 'Send the body as application/json.');
-  }
-  next();
+/**
+ * The API's one JSON body parser, for every route: `express.json` (strict: only an object
+ * or array at the top level; a UTF charset; gzip, deflate and br inflated; at most
+ * TIM_MAX_BODY_BYTES, else 413), and 415 for a body that is not `application/json`, which
+ * express.json leaves unread. Its failures become TimErrors in `toHttpError`. Sets
+ * `req.body` (undefined without a body).
+ */
+export function createJsonBodyParser(maxBodyBytes: number): NodeMiddleware {
+  const parseJson = express.json({ limit: maxBodyBytes }) as unknown as NodeMiddleware;
+  return (req, res, next) => {
+    parseJson(req, res, (err) => {
+      if (err !== undefined && err !== null) next(err);
+      else if (hasBody(req.headers) && bodyOf(req) === undefined)
+        next(new TimError('unsupported_media_type', 'Send the body as application/json.'));
+      else next();
+    });
+  };
+}
+
+/** The body `createJsonBodyParser` parsed: undefined when the request had none. */
+export function bodyOf(req: IncomingMessage): unknown {
+  return (req as IncomingMessage & { body?: unknown }).body;
 }
 
 /** Turns a zod failure into one sentence that names the field, plus all issues as details. */

@@ -1,8 +1,11 @@
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../logger';
 import { TimError, toErrorBody, toTimError } from '../../domain/tim-error';
 import { requestIdOf } from './request-context';
 import { errorStack } from '../../error-text';
+import type { HeaderList } from './cross-origin';
+import { writeJson } from './write-json';
 
 interface BodyParserError {
   type: string;
@@ -33,10 +36,7 @@ export function notFound(req: Request): never {
 }
 
 /** What a failed request is answered with; an unexpected error is logged once, with the request id the client also got. */
-export function toHttpError(
-  err: unknown,
-  { logger, requestId, method, path }: { logger: Logger; requestId: string; method: string; path: string },
-): TimError {
+function toHttpError(err: unknown, { logger, requestId, method, path }: ErrorContext): TimError {
   return (
     (isBodyParserError(err) ? fromBodyParser(err) : undefined) ??
     toTimError(err, (original) =>
@@ -45,18 +45,35 @@ export function toHttpError(
   );
 }
 
+/** What a failed request's answer is written with, beside the error. */
+export interface ErrorContext {
+  logger: Logger;
+  requestId: string;
+  method: string;
+  path: string;
+  /** Headers for the answer not yet set on `res` (name, value…), as for a success. */
+  headers?: HeaderList;
+}
+
 /**
- * The one funnel for HTTP failures: `{ error: { code, message, details? } }`, never a stack.
- * Unexpected errors are logged once, with the request id the client also got.
+ * The one funnel for HTTP failures, of the Express stack and of the posting route:
+ * `{ error: { code, message, details? } }`, never a stack, with Retry-After when the error
+ * has one. Unexpected errors are logged once, with the request id the client also got. An
+ * answer already under way is cut off.
  */
+export function answerError(err: unknown, res: ServerResponse, context: ErrorContext): void {
+  const timError = toHttpError(err, context);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const headers = [...(context.headers ?? [])];
+  if (timError.retryAfterSeconds !== undefined) headers.push('Retry-After', String(timError.retryAfterSeconds));
+  writeJson(res, timError.httpStatus, toErrorBody(timError), headers);
+}
+
 export function errorMiddleware(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const timError = toHttpError(err, { logger, requestId: requestIdOf(res), method: req.method, path: req.path });
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    if (timError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(timError.retryAfterSeconds));
-    res.status(timError.httpStatus).json(toErrorBody(timError));
+    answerError(err, res, { logger, requestId: requestIdOf(res), method: req.method, path: req.path });
   };
 }

@@ -12,15 +12,14 @@ import type { RateLimits } from '../../rate-limit/rate-limits';
 import type { Presence } from '../../realtime/presence';
 import type { Storage } from '../../storage/storage';
 import { requireSession } from './authenticate';
-import { requireJsonBody } from './body';
-import { corsForOrigins, securityHeaders } from './cross-origin';
+import { createJsonBodyParser } from './body';
+import { corsForOrigins, securityHeaderList, setSecurityHeaders } from './cross-origin';
 import { errorMiddleware, notFound } from './error-middleware';
-import { createLeanMessageRoute } from './lean-message-route';
 import { assignRequestId } from './request-context';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { limitsRoutes } from './routes/limits';
-import { messagesRoutes } from './routes/messages';
+import { createPostMessageRoute } from './routes/messages';
 import { spacesRoutes } from './routes/spaces';
 import { timelineRoutes } from './routes/timeline';
 import { webClient } from './web-client';
@@ -41,30 +40,30 @@ export interface HttpDeps {
 }
 
 /**
- * The HTTP request listener: the lean route for the common case of posting a message, the
- * Express app (body parsing and validation at the edge, routes per surface, one error funnel)
- * for everything else.
+ * The HTTP request listener: the posting route (routes/messages.ts) for posts to
+ * /api/v1/spaces/:spaceId/messages, the Express app for everything else. Both are built from
+ * the same pieces: request id, security headers, CORS, JSON body parser, sessions, one error
+ * funnel.
  */
 export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const cors = corsForOrigins(deps.config.allowedOrigins);
-  const sendMessageRequest = createSendMessageRequest(deps.config.maxContentChars);
+  const securityHeaders = securityHeaderList();
+  const jsonBody = createJsonBodyParser(deps.config.maxBodyBytes);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.trustProxy);
   app.use(assignRequestId);
-  app.use(securityHeaders());
+  app.use(setSecurityHeaders(securityHeaders));
   app.use(cors);
   app.use(healthRoutes(deps));
 
   const api = express.Router();
-  api.use(requireJsonBody);
-  api.use(express.json({ limit: deps.config.maxBodyBytes }));
+  api.use(jsonBody);
   const session = requireSession(deps.sessions);
   api.use(limitsRoutes(deps));
   api.use(authRoutes(deps));
   api.use(spacesRoutes({ ...deps, requireSession: session }));
-  api.use(messagesRoutes({ ...deps, sendMessageRequest, requireSession: session }));
   api.use(timelineRoutes({ ...deps, requireSession: session }));
   api.use(notFound);
   app.use(API_PREFIX, api);
@@ -73,11 +72,12 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
   app.use(notFound);
   app.use(errorMiddleware(deps.logger));
 
-  const postMessage = createLeanMessageRoute({
+  const postMessage = createPostMessageRoute({
     ...deps,
-    sendMessageRequest,
-    maxBodyBytes: deps.config.maxBodyBytes,
+    sendMessageRequest: createSendMessageRequest(deps.config.maxContentChars),
     cors,
+    jsonBody,
+    securityHeaders,
   });
   return (req, res) => {
     if (!postMessage(req, res)) app(req, res);
