@@ -17,4 +17,11 @@ describe('ActivityNotices', () => {
     expect(notices.lines({ nowMs: 1000 })).toEqual(['alice is typing…']);
     expect(notices.lines({ nowMs: 6000 })).toEqual([]);
   });
+
+  it('leaves out the timites whose message shows growing', () => {
+    const notices = new ActivityNotices();
+    notices.apply({ type: 'activity', spaceId: 'main', timite: jarvis, activity: 'thinking' }, 0);
+    notices.apply({ type: 'activity', spaceId: 'main', timite: alice, activity: 'typing' }, 0);
+    expect(notices.lines({ nowMs: 0, shownElsewhere: new Set([jarvis.id]) })).toEqual(['alice is typing…']);
+  });
 });

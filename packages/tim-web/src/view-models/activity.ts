@@ -42,11 +42,16 @@ export class ActivityNotices {
     this.#activity.clear();
   }
 
-  /** Lines like "Jarvis is thinking…", without the reader's own activity. */
-  lines(options: { nowMs: number; myId?: number }): string[] {
+  /**
+   * Lines like "Jarvis is thinking…", without the reader's own activity, nor that of the
+   * timites in `shownElsewhere` (whose message is growing on screen).
+   */
+  lines(options: { nowMs: number; myId?: number; shownElsewhere?: ReadonlySet<number> }): string[] {
     const lines: string[] = [];
     for (const entry of this.#activity.values()) {
-      if (entry.timite.id === options.myId || options.nowMs - entry.atMs > this.activityTtlMs) continue;
+      const { id } = entry.timite;
+      if (id === options.myId || options.shownElsewhere?.has(id) === true) continue;
+      if (options.nowMs - entry.atMs > this.activityTtlMs) continue;
       lines.push(`${entry.timite.nick} is ${entry.activity}…`);
     }
     return lines.sort();

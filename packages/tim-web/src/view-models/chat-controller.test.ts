@@ -2,9 +2,11 @@ import { DEFAULT_LIMITS, TimClientError, type ServerLimits, type Timite, type Up
 import { ChatController } from './chat-controller';
 import type { ChatView } from './chat-view';
 import { SERVER_LIMITS, confirmation, createFakeClient, me, memoryStore, settle } from './test-chat-client';
-import { makeUpdate, makeUpdates } from './test-updates';
+import { makeStreamEnd, makeStreamEvent, makeUpdate, makeUpdates } from './test-updates';
 
 const alice: Timite = { id: 1, nick: 'alice', kind: 'human' };
+const jarvis: Timite = { id: 2, nick: 'Jarvis', kind: 'agent' };
+const cy: Timite = { id: 3, nick: 'cy', kind: 'human' };
 
 async function startController(updates: Update[], limits?: () => Promise<ServerLimits>) {
   const fake = createFakeClient(updates, limits);
@@ -24,9 +26,16 @@ async function startController(updates: Update[], limits?: () => Promise<ServerL
 }
 
 const kinds = (view: ChatView) =>
-  view.items.map((item) =>
-    item.kind === 'message' ? `u${item.updateId}` : `${item.item.status}:${item.item.content}`,
-  );
+  view.items.map((item) => {
+    switch (item.kind) {
+      case 'message':
+        return `u${item.updateId}`;
+      case 'outbox':
+        return `${item.item.status}:${item.item.content}`;
+      case 'stream':
+        return `writing:${item.stream.text}`;
+    }
+  });
 
 describe('ChatController', () => {
   it("sizes the composer by the server's content limit, and keeps the protocol default when the server does not say", async () => {
@@ -124,5 +133,79 @@ describe('ChatController', () => {
     expect(kinds(current())).toEqual(['u1']);
     await controller.openSpace('main');
     expect(kinds(current())).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  it('shows a reply growing in place, and its final message in the same place under the same key', async () => {
+    const { fake, current } = await startController(makeUpdates(1, 2));
+    await settle();
+    fake.events.emit('activity', { type: 'activity', spaceId: 'main', timite: jarvis, activity: 'thinking' });
+    expect(current().activity).toEqual(['Jarvis is thinking…']);
+    fake.events.emit('stream', makeStreamEvent('stream-aaaa', { author: jarvis, text: 'Hel' }));
+    fake.events.emit('stream', makeStreamEvent('stream-zzzz', { author: jarvis, spaceId: 'side', text: 'no' }));
+    expect(kinds(current())).toEqual(['u1', 'u2', 'writing:Hel']);
+    expect(current().activity).toEqual([]);
+    fake.events.emit('stream', makeStreamEvent('stream-aaaa', { author: jarvis, offset: 3, text: 'lo' }));
+    fake.events.emit('update', makeUpdate(3, { sender: alice }));
+    expect(kinds(current())).toEqual(['u1', 'u2', 'u3', 'writing:Hello']);
+    const growingKey = current().items.at(-1)?.key;
+
+    fake.events.emit(
+      'update',
+      makeUpdate(4, { sender: jarvis, content: 'Hello', stream: { id: 'stream-aaaa', end: 'finished' } }),
+    );
+    expect(kinds(current())).toEqual(['u1', 'u2', 'u3', 'u4']);
+    expect(current().items.at(-1)).toMatchObject({ key: growingKey, streamNote: undefined });
+    // Its stream_end after the message, and a late frame, change nothing.
+    fake.events.emit('stream_end', makeStreamEnd('stream-aaaa', { author: jarvis, updateId: 4 }));
+    fake.events.emit('stream', makeStreamEvent('stream-aaaa', { author: jarvis, text: 'Hello' }));
+    expect(kinds(current())).toEqual(['u1', 'u2', 'u3', 'u4']);
+  });
+
+  it('stops a reply: sends the stop, shows it stopping, then the final message says who stopped it', async () => {
+    const { fake, controller, current } = await startController([]);
+    await settle();
+    fake.events.emit('stream', makeStreamEvent('stream-aaaa', { author: jarvis, text: 'Once upon' }));
+    controller.stopStream('stream-aaaa');
+    expect(fake.stopped).toEqual([{ spaceId: 'main', streamId: 'stream-aaaa' }]);
+    expect(current().items).toEqual([
+      expect.objectContaining({ kind: 'stream', stream: expect.objectContaining({ isStopping: true }) }),
+    ]);
+
+    // Stopped by someone who is not in the presence list: the stream_end names them.
+    fake.events.emit(
+      'stream_end',
+      makeStreamEnd('stream-aaaa', { author: jarvis, reason: 'stopped', updateId: 1, stoppedBy: cy }),
+    );
+    const stream = { id: 'stream-aaaa', end: 'stopped' as const, stoppedBy: cy.id };
+    fake.events.emit('update', makeUpdate(1, { sender: jarvis, content: 'Once upon a', stream }));
+    expect(current().items).toEqual([
+      expect.objectContaining({ kind: 'message', key: 'sstream-aaaa', streamNote: 'stopped by cy' }),
+    ]);
+    expect(current().notice).toBeUndefined();
+  });
+
+  it('says so when a stop cannot go out, and drops a stream that ends without a message', async () => {
+    const { fake, controller, current } = await startController([]);
+    await settle();
+    fake.events.emit('stream', makeStreamEvent('stream-aaaa', { author: jarvis, text: 'Once' }));
+    fake.state.value = 'reconnecting';
+    controller.stopStream('stream-aaaa');
+    expect(fake.stopped).toEqual([]);
+    expect(current().notice).toMatch(/^Could not stop that reply/);
+    expect(kinds(current())).toEqual(['writing:Once']);
+    fake.events.emit('stream_end', makeStreamEnd('stream-aaaa', { author: jarvis, reason: 'lost' }));
+    expect(kinds(current())).toEqual([]);
+  });
+
+  it('forgets growing replies on a reconnect, and shows again the ones the server says are still open', async () => {
+    const { fake, current } = await startController([]);
+    await settle();
+    fake.events.emit('stream', makeStreamEvent('stream-aaaa', { author: jarvis, text: 'gone meanwhile' }));
+    fake.events.emit('stream', makeStreamEvent('stream-bbbb', { author: jarvis, text: 'still' }));
+    fake.events.emit('state', { previous: 'open', next: 'reconnecting', reason: 'test' });
+    expect(kinds(current())).toEqual(['writing:gone meanwhile', 'writing:still']);
+    fake.events.emit('state', { previous: 'reconnecting', next: 'open', reason: 'test' });
+    fake.events.emit('stream', makeStreamEvent('stream-bbbb', { author: jarvis, text: 'still going' }));
+    expect(kinds(current())).toEqual(['writing:still going']);
   });
 });

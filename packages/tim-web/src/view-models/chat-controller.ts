@@ -4,6 +4,8 @@ import {
   type PresenceEvent,
   type SpaceId,
   type StateChange,
+  type StreamEndEvent,
+  type StreamEvent,
   type Timite,
   type Update,
 } from '@tim/protocol';
@@ -11,6 +13,7 @@ import type { ChatClient, ChatSignals } from './chat-ports';
 import { timelineItems, type ChatView } from './chat-view';
 import { connectionStatus } from './connection-status';
 import type { KeyValueStore } from './key-value-store';
+import { KnownTimites } from './known-timites';
 import { LiveLink } from './live-link';
 import { MessageSender } from './message-sender';
 import { OpenSpace } from './open-space';
@@ -52,6 +55,7 @@ export class ChatController {
   readonly #spaces: SpaceList;
   readonly #sender: MessageSender;
   readonly #typing: TypingAnnouncer;
+  readonly #known = new KnownTimites();
   #open: OpenSpace;
   #browserOnline = true;
   #notice: string | undefined;
@@ -74,6 +78,7 @@ export class ChatController {
       newClientMsgId: options.newClientMsgId,
     });
     this.#typing = new TypingAnnouncer({ frames: this.#link, now: this.#now });
+    this.#known.note(options.me);
     this.#open = this.#createOpenSpace(this.#spaces.lastOpenedId);
   }
 
@@ -90,7 +95,13 @@ export class ChatController {
   }
 
   view(): ChatView {
-    const { history, presence, activity, spaceId } = this.#open;
+    const { history, presence, growing, spaceId } = this.#open;
+    const people = presence.online();
+    // Who stopped a stream: met this session, here now, or a sender in the window.
+    const nickOf = (id: number): string | undefined =>
+      this.#known.nick(id) ??
+      people.find((timite) => timite.id === id)?.nick ??
+      history.entries.find((entry) => entry.message.sender.id === id)?.message.sender.nick;
     return {
       me: this.#me,
       connection: connectionStatus(this.#link.state, { browserOnline: this.#browserOnline }),
@@ -99,14 +110,16 @@ export class ChatController {
       items: timelineItems({
         entries: history.entries,
         pending: this.#sender.pendingIn(spaceId),
+        growing: growing.shown(),
         hasNewer: history.hasNewer,
         myId: this.#me.id,
+        nickOf,
       }),
       hasOlder: history.hasOlder,
       hasNewer: history.hasNewer,
       loadingOlder: history.loadingOlder,
-      people: presence.online(),
-      activity: activity.lines({ nowMs: this.#now(), myId: this.#me.id }),
+      people,
+      activity: this.#open.activityLines({ nowMs: this.#now(), myId: this.#me.id }),
       notice: this.#notice,
       maxContentChars: this.#maxContentChars,
     };
@@ -119,6 +132,8 @@ export class ChatController {
       update: (update) => this.#onUpdate(update),
       presence: (event) => this.#onPresence(event),
       activity: (event) => this.#onActivity(event),
+      stream: (event) => this.#onStream(event),
+      stream_end: (event) => this.#onStream(event),
     });
     void this.#readLimits();
     await this.#spaces.refresh();
@@ -189,6 +204,13 @@ export class ChatController {
     this.#sender.discard(clientMsgId);
   }
 
+  /** Stops a message someone is writing in the open space (a human stops an agent's reply). */
+  stopStream(streamId: string): void {
+    if (!this.#open.stopStream(streamId))
+      this.#notice = 'Could not stop that reply: not connected. Try again in a moment.';
+    this.#emit();
+  }
+
   /** A keystroke in the composer; announces `typing` at most every few seconds. */
   noteTyping(): void {
     this.#typing.noteTyping(this.#open.spaceId);
@@ -233,13 +255,17 @@ export class ChatController {
     // A space that failed to load while the server was away loads once it is back, and
     // spaces created meanwhile show up.
     if (next === 'open' && !this.#open.isLoaded) void this.openSpace(this.#open.spaceId);
-    if (next === 'open' && previous === 'reconnecting') void this.refreshSpaces();
+    if (next === 'open' && previous === 'reconnecting') {
+      this.#open.growing.restart();
+      void this.refreshSpaces();
+    }
     this.#emit();
   }
 
   #onUpdate(update: Update): void {
     if (update.spaceId !== this.#open.spaceId || update.event.type !== 'message') return;
     const { message } = update.event;
+    this.#known.note(message.sender);
     if (message.sender.id === this.#me.id && message.clientMsgId !== undefined) {
       this.#sender.confirm(message.clientMsgId);
     }
@@ -249,6 +275,7 @@ export class ChatController {
 
   #onPresence(event: PresenceEvent): void {
     if (event.spaceId !== this.#open.spaceId) return;
+    this.#known.note(event.timite);
     this.#open.applyPresence(event);
     this.#emit();
   }
@@ -257,6 +284,13 @@ export class ChatController {
     if (event.spaceId !== this.#open.spaceId) return;
     this.#open.applyActivity(event, this.#now());
     this.#emit();
+  }
+
+  #onStream(event: StreamEvent | StreamEndEvent): void {
+    if (event.spaceId !== this.#open.spaceId) return;
+    this.#known.note(event.author);
+    if (event.type === 'stream_end' && event.stoppedBy !== undefined) this.#known.note(event.stoppedBy);
+    if (this.#open.applyStream(event)) this.#emit();
   }
 
   #emit(): void {

@@ -3,11 +3,11 @@ import type { TimClient, TimConnection } from '@tim/protocol';
 /** The part of a `TimConnection` the chat screen uses; tests pass a fake. */
 export type ChatConnection = Pick<
   TimConnection,
-  'state' | 'on' | 'subscribe' | 'unsubscribe' | 'sendActivity' | 'close'
+  'state' | 'on' | 'subscribe' | 'unsubscribe' | 'sendActivity' | 'stopStream' | 'close'
 >;
 
 /** The frames the open space and the composer send; before the chat connects, none is sent. */
-export type SpaceFrames = Pick<ChatConnection, 'state' | 'subscribe' | 'unsubscribe' | 'sendActivity'>;
+export type SpaceFrames = Pick<ChatConnection, 'state' | 'subscribe' | 'unsubscribe' | 'sendActivity' | 'stopStream'>;
 
 /** The part of `TimClient` the chat screen uses; tests pass a fake. */
 export type ChatClient = Pick<

@@ -1,10 +1,20 @@
-import type { Message, Space, SpaceId, Timite } from '@tim/protocol';
+import type { Message, MessageStreamMark, Space, SpaceId, Timite } from '@tim/protocol';
 import type { ConnectionStatus } from './connection-status';
+import type { GrowingMessage } from './growing-messages';
 import type { OutboxItem } from './outbox';
 import type { TimelineEntry } from './timeline';
 
 export type TimelineItem =
-  | { key: string; kind: 'message'; updateId: number; message: Message; mine: boolean }
+  | {
+      key: string;
+      kind: 'message';
+      updateId: number;
+      message: Message;
+      mine: boolean;
+      /** How a streamed message ended, when that is worth saying ("stopped by ann"). */
+      streamNote: string | undefined;
+    }
+  | { key: string; kind: 'stream'; stream: GrowingMessage; mine: boolean }
   | { key: string; kind: 'outbox'; item: OutboxItem };
 
 /** Everything the chat screen renders, rebuilt on every change. */
@@ -26,26 +36,61 @@ export interface ChatView {
 }
 
 /**
- * The timeline as shown: the window's messages, then the reader's unconfirmed ones. While the
- * window does not reach the newest messages, unconfirmed ones would sit in the wrong place, so
- * they wait until it does.
+ * The timeline as shown: the window's messages, the reader's unconfirmed ones, then the
+ * messages being written, in the order their streams started. A final message gets a new
+ * update id, so it lands after everything shown before it: its growing text sits where it
+ * will stay. Both share the key `s<streamId>`, so the view keeps the same element when the
+ * final message takes over. While the window does not reach the newest messages, unconfirmed
+ * and growing ones would sit in the wrong place, so they wait until it does.
  */
 export function timelineItems(input: {
   entries: readonly TimelineEntry[];
   pending: readonly OutboxItem[];
+  growing: readonly GrowingMessage[];
   hasNewer: boolean;
   myId: number;
+  nickOf: (timiteId: number) => string | undefined;
 }): TimelineItem[] {
-  const confirmed: TimelineItem[] = input.entries.map((entry) => ({
-    key: `u${entry.updateId}`,
+  const confirmed = input.entries.map(({ updateId, message }): TimelineItem => ({
+    key: message.stream === undefined ? `u${updateId}` : `s${message.stream.id}`,
     kind: 'message',
-    updateId: entry.updateId,
-    message: entry.message,
-    mine: entry.message.sender.id === input.myId,
+    updateId,
+    message,
+    mine: message.sender.id === input.myId,
+    streamNote: message.stream === undefined ? undefined : streamNote(message.stream, input.nickOf),
   }));
   if (input.hasNewer) return confirmed;
+  // A page read while the stream ended can hold its final message before the live update
+  // settles it; the message wins, and two items never share a key.
+  const final = new Set(input.entries.map((entry) => entry.message.stream?.id));
   return [
     ...confirmed,
     ...input.pending.map((item): TimelineItem => ({ key: `c${item.clientMsgId}`, kind: 'outbox', item })),
+    ...input.growing
+      .filter((stream) => !final.has(stream.streamId))
+      .map((stream): TimelineItem => ({
+        key: `s${stream.streamId}`,
+        kind: 'stream',
+        stream,
+        mine: stream.author.id === input.myId,
+      })),
   ];
+}
+
+/** "stopped by ann" (or "stopped" when the stopper is unknown), "interrupted", or nothing for a finished stream. */
+export function streamNote(
+  mark: MessageStreamMark,
+  nickOf: (timiteId: number) => string | undefined,
+): string | undefined {
+  switch (mark.end) {
+    case 'finished':
+      return undefined;
+    case 'stopped': {
+      const nick = mark.stoppedBy === undefined ? undefined : nickOf(mark.stoppedBy);
+      return nick === undefined ? 'stopped' : `stopped by ${nick}`;
+    }
+    case 'timed_out':
+    case 'disconnected':
+      return 'interrupted';
+  }
 }

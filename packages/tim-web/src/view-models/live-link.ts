@@ -1,7 +1,7 @@
 import type { Activity, ConnectionState, SpaceId, SubscribeOptions, TimConnectionEvents } from '@tim/protocol';
 import type { ChatClient, ChatConnection, SpaceFrames } from './chat-ports';
 
-type LiveEventName = 'state' | 'update' | 'presence' | 'activity';
+type LiveEventName = 'state' | 'update' | 'presence' | 'activity' | 'stream' | 'stream_end';
 
 /** What the chat does with each kind of event the connection delivers. */
 export type LiveHandlers = { [K in LiveEventName]: (payload: TimConnectionEvents[K]) => void };
@@ -32,6 +32,8 @@ export class LiveLink implements SpaceFrames {
       connection.on('update', handlers.update),
       connection.on('presence', handlers.presence),
       connection.on('activity', handlers.activity),
+      connection.on('stream', handlers.stream),
+      connection.on('stream_end', handlers.stream_end),
     );
   }
 
@@ -46,6 +48,11 @@ export class LiveLink implements SpaceFrames {
   /** False when the frame could not go out (not connected). */
   sendActivity(spaceId: SpaceId, activity: Activity): boolean {
     return this.#connection?.sendActivity(spaceId, activity) ?? false;
+  }
+
+  /** Asks the server to stop someone's stream; false when the frame could not go out (not connected). */
+  stopStream(spaceId: SpaceId, streamId: string): boolean {
+    return this.#connection?.stopStream(spaceId, streamId) ?? false;
   }
 
   /** Stops the handlers and closes the connection for good. */

@@ -1,7 +1,8 @@
-import type { ActivityEvent, PresenceEvent, SpaceId, Update } from '@tim/protocol';
+import type { ActivityEvent, PresenceEvent, SpaceId, StreamEndEvent, StreamEvent, Update } from '@tim/protocol';
 import { ActivityNotices } from './activity';
 import type { ChatClient, ChatSignals, SpaceFrames } from './chat-ports';
 import { describeError } from './error-words';
+import { GrowingMessages } from './growing-messages';
 import { Presence } from './presence';
 import type { SpaceHistory } from './space-history';
 
@@ -9,21 +10,22 @@ export interface OpenSpaceOptions {
   /** The space's messages, a new window for this space. */
   history: SpaceHistory;
   client: Pick<ChatClient, 'presence'>;
-  frames: Pick<SpaceFrames, 'subscribe' | 'unsubscribe'>;
+  frames: Pick<SpaceFrames, 'subscribe' | 'unsubscribe' | 'stopStream'>;
   signals: ChatSignals;
 }
 
 /**
- * The space the reader has open: its messages, who is here and what they are doing, and its
- * subscription. Made anew for each space the reader opens and closed when they leave, so an
- * answer for a space they left lands nowhere.
+ * The space the reader has open: its messages, the ones being written, who is here and what
+ * they are doing, and its subscription. Made anew for each space the reader opens and closed
+ * when they leave, so an answer for a space they left lands nowhere.
  */
 export class OpenSpace {
   readonly history: SpaceHistory;
   readonly presence = new Presence();
   readonly activity = new ActivityNotices();
+  readonly growing: GrowingMessages;
   readonly #client: Pick<ChatClient, 'presence'>;
-  readonly #frames: Pick<SpaceFrames, 'subscribe' | 'unsubscribe'>;
+  readonly #frames: Pick<SpaceFrames, 'subscribe' | 'unsubscribe' | 'stopStream'>;
   readonly #signals: ChatSignals;
   /** Bumped on every `load`, so only the newest load finishes. */
   #loads = 0;
@@ -32,6 +34,7 @@ export class OpenSpace {
 
   constructor(options: OpenSpaceOptions) {
     this.history = options.history;
+    this.growing = new GrowingMessages(options.history.spaceId);
     this.#client = options.client;
     this.#frames = options.frames;
     this.#signals = options.signals;
@@ -75,6 +78,7 @@ export class OpenSpace {
     switch (update.event.type) {
       case 'message':
         this.activity.end(update.event.message.sender.id);
+        this.growing.settle(update);
         this.history.applyLive(update);
         return;
     }
@@ -87,6 +91,23 @@ export class OpenSpace {
 
   applyActivity(event: ActivityEvent, nowMs: number): void {
     this.activity.apply(event, nowMs);
+  }
+
+  /** A stream event of this space; true when what shows changed. */
+  applyStream(event: StreamEvent | StreamEndEvent): boolean {
+    return this.growing.apply(event);
+  }
+
+  /** Asks the server to stop a message being written; false when not connected. */
+  stopStream(streamId: string): boolean {
+    if (!this.#frames.stopStream(this.spaceId, streamId)) return false;
+    this.growing.noteStopping(streamId);
+    return true;
+  }
+
+  /** What others are doing, in words; a timite whose message is growing on screen needs no "thinking…". */
+  activityLines(options: { nowMs: number; myId: number }): string[] {
+    return this.activity.lines({ ...options, shownElsewhere: this.growing.authorIds() });
   }
 
   /** The reader left: unsubscribes, and drops whatever was still on its way. */

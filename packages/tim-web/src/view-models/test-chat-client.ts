@@ -34,7 +34,7 @@ export interface FakeSend {
 /**
  * A TimClient stand-in for the chat view-models' tests. Spaces `main` and `side` hold the
  * `updates` made for them; sends wait until the test settles them; the connection's events are the
- * test's to emit, and what the controller subscribes and unsubscribes is recorded. Extend it
+ * test's to emit, and what the controller subscribes, unsubscribes and stops is recorded. Extend it
  * with the calls a new test needs.
  */
 export function createFakeClient(
@@ -45,6 +45,7 @@ export function createFakeClient(
   const sends: FakeSend[] = [];
   const subscribed: Array<{ spaceId: string; after?: number }> = [];
   const unsubscribed: string[] = [];
+  const stopped: Array<{ spaceId: string; streamId: string }> = [];
   const state: { value: ConnectionState } = { value: 'open' };
   const connection: ChatConnection = {
     get state() {
@@ -54,6 +55,7 @@ export function createFakeClient(
     subscribe: (spaceId, options) => void subscribed.push({ spaceId, ...options }),
     unsubscribe: (spaceId) => void unsubscribed.push(spaceId),
     sendActivity: () => true,
+    stopStream: (spaceId, streamId) => state.value === 'open' && stopped.push({ spaceId, streamId }) > 0,
     close: () => undefined,
   };
   const client: ChatClient = {
@@ -78,7 +80,7 @@ export function createFakeClient(
         });
       }),
   };
-  return { client, events, sends, subscribed, unsubscribed, state };
+  return { client, events, sends, subscribed, unsubscribed, stopped, state };
 }
 
 /** The page of one space's `updates` (ids 1, 2, 3, …) the server answers for `range`. */
