@@ -7,8 +7,8 @@ import { readMessages, waitForQuiet } from '../support/start-tim';
  * acknowledged posts included), is shorter than 2; each agent posts its opening before it
  * takes any turn. So after the openings at most one reply per agent can follow:
  * AT MOST 4 MESSAGES (2 openings + 2 replies). In fact both openings already make a run of
- * 2, so exactly the 2 openings are posted. After a human message the run restarts and at most
- * 2 agent messages follow it.
+ * 2, so exactly the 2 openings are posted. After a human message the run restarts and each
+ * agent posts at most once: 2 agent messages with these two (three-agents.test.ts: N with N).
  */
 const OPENING_BOUND = 4;
 
