@@ -78,6 +78,7 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
   });
   const judge = createReplyJudge({ persona, budgets, now, log });
 
+  // Its events arrive asynchronously, once every part built below exists.
   const connection = openAgentConnection({
     client,
     spaceIds: persona.spaces,
