@@ -7,7 +7,7 @@ import { describeMachine, type MachineInfo } from './machine';
 import { combineRuns, headlineJson, markdownReport } from './report';
 import { ResultsFile, type RunResult } from './run-result';
 import { failedRun, runScenario } from './run-scenario';
-import { FULL_SCENARIOS, QUICK_SCENARIO, targetsFor, type Scenario } from './scenarios';
+import { FULL_SCENARIOS, plannedRuns, QUICK_SCENARIO, type Scenario } from './scenarios';
 import { createTarget } from './targets/create-target';
 
 /**
@@ -38,6 +38,8 @@ async function main(): Promise<void> {
 }
 
 async function runAll(args: BenchArgs, scenarios: Scenario[]): Promise<RunResult[]> {
+  const planned = plannedRuns({ scenarios, targets: args.targets, isScenarioNamed: args.scenarioIds !== undefined });
+  for (const note of planned.notes) process.stderr.write(`bench: ${note}\n`);
   const registry = createChildRegistry();
   killChildrenOnExit(registry);
   const cpuProfileDir = args.cpuProfileDir === undefined ? undefined : resolve(args.cpuProfileDir);
@@ -45,22 +47,28 @@ async function runAll(args: BenchArgs, scenarios: Scenario[]): Promise<RunResult
 
   const results: RunResult[] = [];
   for (let run = 1; run <= args.runs; run += 1) {
-    for (const scenario of scenarios) {
-      for (const name of args.targets ?? targetsFor(scenario)) {
-        process.stderr.write(`bench: run ${run}/${args.runs} ${scenario.id} ${name} … `);
-        const startedMs = Date.now();
-        const result = await runScenario({ scenario, target: createTarget(name), registry, cpuProfileDir }).catch(
-          (err: unknown) =>
-            failedRun({ scenario, target: name, message: err instanceof Error ? err.message : String(err) }),
-        );
-        results.push(result);
-        process.stderr.write(
-          `${result.cpuUsPerDelivery.toFixed(2)} µs/delivery${serviceShares(result)}, p99 ${result.p99Ms.toFixed(1)} ms, lost ${result.lost}, presence frames ${result.presenceFrames} (${((Date.now() - startedMs) / 1000).toFixed(1)} s)${result.firstError === undefined ? '' : `, error: ${result.firstError}`}\n`,
-        );
-      }
+    for (const { scenario, target: name } of planned.runs) {
+      process.stderr.write(`bench: run ${run}/${args.runs} ${scenario.id} ${name} … `);
+      const startedMs = Date.now();
+      const result = await runScenario({ scenario, target: createTarget(name), registry, cpuProfileDir }).catch(
+        (err: unknown) =>
+          failedRun({ scenario, target: name, message: err instanceof Error ? err.message : String(err) }),
+      );
+      results.push(result);
+      process.stderr.write(
+        `${scenario.load.kind === 'stream' ? streamProgress(result) : deliveryProgress(result)} (${((Date.now() - startedMs) / 1000).toFixed(1)} s)${result.firstError === undefined ? '' : `, error: ${result.firstError}`}\n`,
+      );
     }
   }
   return results;
+}
+
+function deliveryProgress(result: RunResult): string {
+  return `${result.cpuUsPerDelivery.toFixed(2)} µs/delivery${serviceShares(result)}, p99 ${result.p99Ms.toFixed(1)} ms, lost ${result.lost}, presence frames ${result.presenceFrames}`;
+}
+
+function streamProgress(result: RunResult): string {
+  return `${result.cpuUsPerStreamFrame.toFixed(2)} µs/stream frame, ${result.streamFramesPerSubscriberPerSec.toFixed(1)} frames/subscriber/s, append p99 ${result.p99Ms.toFixed(1)} ms, finals matched ${result.streamFinalsMatched}, mismatched ${result.streamFinalsMismatched}, lost ${result.lost}`;
 }
 
 /** The part of the CPU per delivery spent by Redis and PostgreSQL, where the target has them. */

@@ -45,9 +45,22 @@ export const CollectCommand = z.object({
 });
 export type CollectCommand = z.infer<typeof CollectCommand>;
 
+/**
+ * The streaming scenario's measured window: `open` starts the stream frames, bytes, append
+ * latencies and CPU afresh, `close` stops counting them. Either answers with the figures since
+ * the previous window command. Folding and checking go on outside the window.
+ */
+export const WindowCommand = z.object({ type: z.literal('window'), action: z.enum(['open', 'close']) });
+export type WindowCommand = z.infer<typeof WindowCommand>;
+
 export const CloseCommand = z.object({ type: z.literal('close') });
 
-export const WorkerCommand = z.discriminatedUnion('type', [ConnectCommand, CollectCommand, CloseCommand]);
+export const WorkerCommand = z.discriminatedUnion('type', [
+  ConnectCommand,
+  CollectCommand,
+  WindowCommand,
+  CloseCommand,
+]);
 export type WorkerCommand = z.infer<typeof WorkerCommand>;
 
 export const ConnectedReply = z.object({
@@ -58,6 +71,20 @@ export const ConnectedReply = z.object({
   elapsedMs: z.number(),
 });
 export type ConnectedReply = z.infer<typeof ConnectedReply>;
+
+/** What the subscribers of one worker saw of the streams, summed (see load/stream-reception.ts). */
+export const StreamCounts = z.object({
+  applied: z.number().int(),
+  outOfOrder: z.number().int(),
+  finalsMatched: z.number().int(),
+  finalsMismatched: z.number().int(),
+  finalsWithoutText: z.number().int(),
+  endsWithoutMessage: z.number().int(),
+  unreadableTokens: z.number().int(),
+  /** Streams whose text was still held at the report: open, or their final message never came. */
+  held: z.number().int(),
+});
+export type StreamCounts = z.infer<typeof StreamCounts>;
 
 export const WorkerReport = z.object({
   subscribers: z.number().int(),
@@ -79,15 +106,38 @@ export const WorkerReport = z.object({
   lastDeliveryAtMs: z.number().or(z.nan()),
   /** This worker's own CPU time from the end of connecting to this report, in µs. */
   cpuMicros: z.number(),
+  streams: StreamCounts,
 });
 export type WorkerReport = z.infer<typeof WorkerReport>;
+
+/** One worker's figures over a window (between two window commands). */
+export const WindowReport = z.object({
+  subscribers: z.number().int(),
+  /** `stream` frames received by all its subscribers. */
+  streamFrames: z.number().int(),
+  /** WebSocket payload bytes of every frame its subscribers received. */
+  bytes: z.number().int(),
+  /** Append-to-screen latencies of the tokens completed in the window. */
+  histogram: z.array(z.tuple([z.number(), z.number()])),
+  maxLatencyMs: z.number().or(z.nan()),
+  elapsedMs: z.number(),
+  cpuMicros: z.number(),
+});
+export type WindowReport = z.infer<typeof WindowReport>;
+
+export const WindowReply = z.object({ type: z.literal('window'), report: WindowReport });
 
 export const CollectedReply = z.object({ type: z.literal('collected'), report: WorkerReport });
 export type CollectedReply = z.infer<typeof CollectedReply>;
 
 export const WorkerErrorReply = z.object({ type: z.literal('error'), message: z.string() });
 
-export const WorkerReply = z.discriminatedUnion('type', [ConnectedReply, CollectedReply, WorkerErrorReply]);
+export const WorkerReply = z.discriminatedUnion('type', [
+  ConnectedReply,
+  CollectedReply,
+  WindowReply,
+  WorkerErrorReply,
+]);
 export type WorkerReply = z.infer<typeof WorkerReply>;
 
 /** Sent once by a bench server process when it accepts connections. */

@@ -1,7 +1,7 @@
-import { combineRuns, severalProcessesTable } from './report';
+import { combineRuns, markdownReport, severalProcessesTable, streamingTable } from './report';
 import type { RunResult } from './run-result';
 import { failedRun } from './run-scenario';
-import { QUICK_SCENARIO } from './scenarios';
+import { FULL_SCENARIOS, QUICK_SCENARIO, type Scenario } from './scenarios';
 
 function run(overrides: Partial<RunResult>): RunResult {
   return {
@@ -76,5 +76,61 @@ describe('severalProcessesTable', () => {
     expect(
       severalProcessesTable({ scenarios: [QUICK_SCENARIO], combined: combineRuns([run({ target: 'tim' })]) }),
     ).toEqual([]);
+  });
+});
+
+describe('streamingTable', () => {
+  const streaming = FULL_SCENARIOS.find((scenario) => scenario.id === 'stream-10x1000') as Scenario;
+  const streamRun = (overrides: Partial<RunResult>) =>
+    run({
+      scenarioId: streaming.id,
+      connected: 1000,
+      duplicates: 0,
+      gaps: 0,
+      publishFailed: 0,
+      publishLate: 12,
+      streamAppends: 8000,
+      serverCpuPercent: 31.4,
+      cpuUsPerStreamFrame: 1.5,
+      clientCpuUsPerStreamFrame: 4.25,
+      streamFramesPerSubscriberPerSec: 199.5,
+      bytesPerSubscriberPerSec: 52_000,
+      p50Ms: 27,
+      p95Ms: 48,
+      p99Ms: 60,
+      maxMs: 80,
+      streamLatencySamples: 8_000_000,
+      streamFinalsMatched: 40_000,
+      streamFinalsMismatched: 0,
+      streamFinalsWithoutText: 0,
+      streamOutOfOrder: 0,
+      streamUnreadableTokens: 0,
+      streamTextsLeft: 0,
+      ...overrides,
+    });
+
+  it("gives the median of each figure with the CPU per stream frame's range, and the worst run of each check", () => {
+    const combined = combineRuns([
+      streamRun({ cpuUsPerStreamFrame: 1.5 }),
+      streamRun({ cpuUsPerStreamFrame: 1.2, streamFinalsMismatched: 2 }),
+      streamRun({ cpuUsPerStreamFrame: 1.9, streamOutOfOrder: 1 }),
+    ]);
+
+    expect(streamingTable({ scenarios: [streaming], combined }).slice(3)).toEqual([
+      '| stream-10x1000 | tim | 1000 | 8000 (12) | 31 | 1.50 (1.2–1.9) | 4.25 | 199.5 | 52000 | 27.0 | 48.0 | 60.0 | 80.0 | 8000000 | 40000 | 2/0/1/0/0 | 0/0/0 | 0 |',
+    ]);
+  });
+
+  it('stands alone in the report when only streaming scenarios ran', () => {
+    const report = markdownReport({
+      scenarios: [streaming],
+      combined: combineRuns([streamRun({})]),
+      machine: { cpus: 2, cpuModel: 'test', node: 'v20', loadAverage1m: 1 },
+      runs: 1,
+    });
+
+    expect(report).toContain('| stream-10x1000 | tim | 1000 |');
+    expect(report).not.toContain('deliveries/s');
+    expect(report).not.toContain('tim ÷ ceiling');
   });
 });

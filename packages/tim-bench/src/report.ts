@@ -13,6 +13,12 @@ const WORST_OF_RUNS = new Set<keyof RunResult>([
   'connectFailed',
   'publishFailed',
   'otherFrames',
+  'streamFinalsMismatched',
+  'streamFinalsWithoutText',
+  'streamOutOfOrder',
+  'streamUnreadableTokens',
+  'streamEndsWithoutMessage',
+  'streamTextsLeft',
 ]);
 
 /** The largest finite value (a failed run has no count); NaN when no run has one. */
@@ -27,7 +33,16 @@ export type CombinedResult = RunResult & {
   /** Spread of the server CPU per delivery over the runs: how noisy the machine was. */
   cpuUsPerDeliveryMin: number;
   cpuUsPerDeliveryMax: number;
+  /** The same for a streaming scenario's CPU per stream frame. */
+  cpuUsPerStreamFrameMin: number;
+  cpuUsPerStreamFrameMax: number;
 };
+
+/** The smallest and largest finite value of a figure over the runs; NaN when none has one. */
+function rangeOf(group: readonly RunResult[], key: 'cpuUsPerDelivery' | 'cpuUsPerStreamFrame'): [number, number] {
+  const values = group.map((result) => result[key]).filter((value) => Number.isFinite(value));
+  return values.length === 0 ? [Number.NaN, Number.NaN] : [Math.min(...values), Math.max(...values)];
+}
 
 export function combineRuns(results: readonly RunResult[]): CombinedResult[] {
   const groups = new Map<string, RunResult[]>();
@@ -37,12 +52,15 @@ export function combineRuns(results: readonly RunResult[]): CombinedResult[] {
   }
   return [...groups.values()].map((group) => {
     const first = group[0] as RunResult;
-    const costs = group.map((result) => result.cpuUsPerDelivery).filter((value) => Number.isFinite(value));
+    const [cpuUsPerDeliveryMin, cpuUsPerDeliveryMax] = rangeOf(group, 'cpuUsPerDelivery');
+    const [cpuUsPerStreamFrameMin, cpuUsPerStreamFrameMax] = rangeOf(group, 'cpuUsPerStreamFrame');
     const combined: CombinedResult = {
       ...first,
       runs: group.length,
-      cpuUsPerDeliveryMin: costs.length === 0 ? Number.NaN : Math.min(...costs),
-      cpuUsPerDeliveryMax: costs.length === 0 ? Number.NaN : Math.max(...costs),
+      cpuUsPerDeliveryMin,
+      cpuUsPerDeliveryMax,
+      cpuUsPerStreamFrameMin,
+      cpuUsPerStreamFrameMax,
     };
     for (const key of Object.keys(first) as Array<keyof RunResult>) {
       if (typeof first[key] !== 'number') continue;
@@ -102,22 +120,47 @@ export function headlineJson(options: {
 
 const cell = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
-/** The median server CPU per delivery with its range over the runs, e.g. `15.92 (11.7–16.5)`. */
-function spreadCell(result: CombinedResult): string {
-  if (!Number.isFinite(result.cpuUsPerDelivery)) return '–';
-  if (result.runs < 2) return cell(result.cpuUsPerDelivery, 2);
-  return `${cell(result.cpuUsPerDelivery, 2)} (${cell(result.cpuUsPerDeliveryMin, 1)}–${cell(result.cpuUsPerDeliveryMax, 1)})`;
+/** A median with its range over the runs, e.g. `15.92 (11.7–16.5)`; the server CPU per delivery by default. */
+function spreadCell(
+  result: CombinedResult,
+  [median, min, max] = [result.cpuUsPerDelivery, result.cpuUsPerDeliveryMin, result.cpuUsPerDeliveryMax],
+): string {
+  if (!Number.isFinite(median)) return '–';
+  if (result.runs < 2) return cell(median, 2);
+  return `${cell(median, 2)} (${cell(min, 1)}–${cell(max, 1)})`;
 }
 
-/** The full run's markdown: one table of figures, one of tim's ratios. */
+/**
+ * The full run's markdown: the delivery scenarios' figures and tim's ratios, the several
+ * processes' comparison and the streaming scenarios' figures, each where such scenarios ran.
+ */
 export function markdownReport(options: {
   scenarios: Scenario[];
   combined: CombinedResult[];
   machine: MachineInfo;
   runs: number;
 }): string {
+  const { combined } = options;
+  const delivering = options.scenarios.filter((scenario) => scenario.load.kind !== 'stream');
+  const streaming = options.scenarios.filter((scenario) => scenario.load.kind === 'stream');
   const lines = [
     `Machine: ${options.machine.cpus} CPUs (${options.machine.cpuModel}), Node ${options.machine.node}, load average ${options.machine.loadAverage1m.toFixed(2)} at start; medians of ${options.runs} run(s), loss counters are the worst run.`,
+    ...deliveryTables({ scenarios: delivering, combined }),
+    ...severalProcessesTable({ scenarios: delivering, combined }),
+    ...streamingTable({ scenarios: streaming, combined }),
+  ];
+  const errors = combined.filter((entry) => entry.firstError !== undefined);
+  if (errors.length > 0) {
+    lines.push('', ...errors.map((entry) => `- ${entry.scenarioId} / ${entry.target}: ${entry.firstError}`));
+  }
+  lines.push('', 'Scenarios:', ...options.scenarios.map((scenario) => `- ${scenario.id}: ${scenario.label}`));
+  return lines.join('\n');
+}
+
+/** One table of figures per (scenario, target), one of tim's ratios; no lines without scenarios. */
+function deliveryTables(options: { scenarios: Scenario[]; combined: CombinedResult[] }): string[] {
+  if (options.scenarios.length === 0) return [];
+  const lines = [
     '',
     '| scenario | target | conns | msgs | delivered | lost | dup/out of order | server CPU µs/delivery (min–max) | client CPU µs/delivery | deliveries/s | p50 ms | p95 ms | p99 ms | max ms | warm-up max ms | KB/conn | peak RSS MB | join ms | join server CPU ms | presence frames |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -143,13 +186,7 @@ export function markdownReport(options: {
       `| ${scenario.id} | ${cell(ratio(cost('tim'), cost('ceiling')), 2)} | ${cell(ratio(cost('tim'), cost('ceiling-coalesced')), 2)} | ${cell(ratio(cost('tim'), cost('socketio')), 2)} | ${cell(ratio(join('tim'), join('ceiling')), 2)} | ${cell(ratio(join('tim'), join('socketio')), 2)} |`,
     );
   }
-  lines.push(...severalProcessesTable(options));
-  const errors = options.combined.filter((entry) => entry.firstError !== undefined);
-  if (errors.length > 0) {
-    lines.push('', ...errors.map((entry) => `- ${entry.scenarioId} / ${entry.target}: ${entry.firstError}`));
-  }
-  lines.push('', 'Scenarios:', ...options.scenarios.map((scenario) => `- ${scenario.id}: ${scenario.label}`));
-  return lines.join('\n');
+  return lines;
 }
 
 /** What the multi-process targets are compared with: tim in one process, Socket.IO scaled out. */
@@ -180,6 +217,36 @@ export function severalProcessesTable(options: { scenarios: Scenario[]; combined
         `| ${scenario.id} | ${result.target} | ${cell(result.serverProcesses, 0)} | ${spreadCell(result)} | ${cell(result.redisCpuUsPerDelivery, 2)} | ${cell(result.postgresCpuUsPerDelivery, 2)} | ${cell(result.p50Ms)} | ${cell(result.p99Ms)} | ${cell(result.lost, 0)} | ${cell(result.duplicates, 0)}/${cell(result.gaps, 0)}/${cell(result.late, 0)} | ${cell(ratio(result.cpuUsPerDelivery, cost(SINGLE_PROCESS_TIM)), 2)} | ${cell(ratio(result.cpuUsPerDelivery, cost(SCALED_OUT_SOCKETIO)), 2)} |`,
       );
     }
+  }
+  return lines;
+}
+
+/**
+ * The streaming scenarios' figures over their measured window: server CPU, `stream` frames and
+ * bytes per subscriber per second, the append-to-screen latency of every token, and the
+ * checks of every subscriber's folded text against the final messages. No lines when none ran.
+ */
+export function streamingTable(options: { scenarios: Scenario[]; combined: CombinedResult[] }): string[] {
+  const results = options.scenarios.flatMap((scenario) =>
+    options.combined.filter((entry) => entry.scenarioId === scenario.id),
+  );
+  if (results.length === 0) return [];
+  const lines = [
+    '',
+    '| scenario | target | subscribers | appends in window (late) | server CPU, % of a core | server CPU µs/stream frame (min–max) | client CPU µs/stream frame | stream frames/subscriber/s | bytes/subscriber/s | append→screen p50 ms | p95 ms | p99 ms | max ms | tokens timed | finals matched | mismatched/without text/out of order/unreadable/left | lost/dup/out of order | author errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const result of results) {
+    const checks = [
+      result.streamFinalsMismatched,
+      result.streamFinalsWithoutText,
+      result.streamOutOfOrder,
+      result.streamUnreadableTokens,
+      result.streamTextsLeft,
+    ];
+    lines.push(
+      `| ${result.scenarioId} | ${result.target} | ${result.connected} | ${cell(result.streamAppends, 0)} (${cell(result.publishLate, 0)}) | ${cell(result.serverCpuPercent, 0)} | ${spreadCell(result, [result.cpuUsPerStreamFrame, result.cpuUsPerStreamFrameMin, result.cpuUsPerStreamFrameMax])} | ${cell(result.clientCpuUsPerStreamFrame, 2)} | ${cell(result.streamFramesPerSubscriberPerSec)} | ${cell(result.bytesPerSubscriberPerSec, 0)} | ${cell(result.p50Ms)} | ${cell(result.p95Ms)} | ${cell(result.p99Ms)} | ${cell(result.maxMs)} | ${cell(result.streamLatencySamples, 0)} | ${cell(result.streamFinalsMatched, 0)} | ${checks.map((value) => cell(value, 0)).join('/')} | ${cell(result.lost, 0)}/${cell(result.duplicates, 0)}/${cell(result.gaps, 0)} | ${cell(result.publishFailed, 0)} |`,
+    );
   }
   return lines;
 }

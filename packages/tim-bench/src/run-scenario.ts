@@ -1,26 +1,26 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { ChildRegistry } from './child-registry';
+import {
+  connectionFigures,
+  connectSubscribers,
+  readTargetCpu,
+  SUBSCRIBER_WORKERS,
+  type ConnectedSubscribers,
+} from './connect-subscribers';
 import type { WorkerReport } from './ipc';
-import type { RunResult } from './run-result';
+import { NO_STREAM_FIGURES, type RunResult } from './run-result';
 import { publish, type PublishLoad, type PublishResult } from './load/publisher';
-import { connectConcurrencyPerWorker } from './load/connect-concurrency';
 import { startWorkerPool, type WorkerPool } from './load/worker-pool';
-import { readCpuReadings, readTotalMemory } from './process-stats';
+import { readTotalMemory } from './process-stats';
+import { measureStreaming } from './run-stream-scenario';
 import { spaceIdsFor, warmupFor, type Scenario } from './scenarios';
-import { cpuDeltaByRole, type CpuByRole, type CpuReading } from './stats/cpu-by-role';
+import { cpuDeltaByRole, type CpuByRole } from './stats/cpu-by-role';
 import { createLatencyHistogram } from './stats/latency-histogram';
-import { cpuMicrosPerDelivery, deliveriesPerSecond, memoryPerConnectionBytes } from './stats/summary-stats';
+import { cpuMicrosPerDelivery, deliveriesPerSecond } from './stats/summary-stats';
 import type { RunningTarget, Target } from './targets/target';
 
-/** Settling time after connecting, before reading the connected RSS, in ms. */
-const SETTLE_MS = 1000;
 const DRAIN_TIMEOUT_MS = 20_000;
-const CONNECT_TIMEOUT_MS = 30_000;
 /** A run that takes longer than this is abandoned, its processes killed. */
 const RUN_DEADLINE_MS = 180_000;
-const MB = 1024 * 1024;
-/** Subscriber worker processes: the load generator's own, beside the publisher in this one. */
-const SUBSCRIBER_WORKERS = 2;
 
 /**
  * One target, one scenario: start the target's server processes (and the Redis or database
@@ -49,7 +49,11 @@ export async function runScenario(options: {
       );
     }, RUN_DEADLINE_MS);
   });
-  const measuring = measure({ scenario, running, workers, progress });
+  const { load } = scenario;
+  const measuring =
+    load.kind === 'stream'
+      ? measureStreaming({ scenario, load, running, workers, progress })
+      : measure({ scenario, load, running, workers, progress });
   // Once the deadline has won, stopping the children makes `measuring` fail too: say so.
   measuring.catch((err: unknown) => {
     if (progress.isPastDeadline)
@@ -66,37 +70,17 @@ export async function runScenario(options: {
 
 async function measure(input: {
   scenario: Scenario;
+  load: PublishLoad | { kind: 'join' };
   running: RunningTarget;
   workers: WorkerPool;
   progress: { phase: string };
 }): Promise<RunResult> {
-  const { scenario, running, workers, progress } = input;
+  const { scenario, load, running, workers, progress } = input;
   const spaceIds = spaceIdsFor(scenario);
   const serverPids = running.servers.map((server) => server.pid);
-  const prepared = await running.prepare({ spaceIds, subscribersPerSpace: scenario.subscribersPerSpace });
-  await delay(300);
-  const idle = await readTotalMemory(serverPids);
+  const connected = await connectSubscribers({ scenario, running, workers, progress });
+  const { prepared } = connected;
 
-  progress.phase = 'connect';
-  const cpuBeforeJoin = await readTargetCpu(running);
-  const connected = await workers.connect({
-    clientKind: running.clientKind,
-    urls: running.servers.map((server) => server.subscriberUrl),
-    subscribers: prepared.subscribers,
-    concurrency: connectConcurrencyPerWorker({
-      connectConcurrency: scenario.connectConcurrency,
-      maxHandshakesInFlight: running.maxHandshakesInFlight,
-      subscribers: prepared.subscribers.length,
-      workers: SUBSCRIBER_WORKERS,
-    }),
-    timeoutMs: CONNECT_TIMEOUT_MS,
-  });
-  const joinCpu = cpuDeltaByRole(cpuBeforeJoin, await readTargetCpu(running));
-  await delay(SETTLE_MS);
-  const withConnections = await readTotalMemory(serverPids);
-  const connectedCount = connected.reduce((sum, reply) => sum + reply.connected, 0);
-
-  const { load } = scenario;
   const publishLoad = (publishing: PublishLoad) =>
     publish({
       baseUrls: running.servers.map((server) => server.baseUrl),
@@ -140,13 +124,8 @@ async function measure(input: {
     published,
     cpu,
     serverProcesses: running.servers.length,
-    connectedCount,
-    connectFailed: connected.reduce((sum, reply) => sum + reply.failed, 0),
-    firstError: connected.find((reply) => reply.firstError !== undefined)?.firstError ?? published?.firstError,
-    identities: prepared.identities,
-    joinMs: Math.max(...connected.map((reply) => reply.elapsedMs)),
-    joinServerCpuMs: joinCpu.totalMicros / 1000,
-    memory: { idle: idle.rssBytes, connected: withConnections.rssBytes, peak: end.peakRssBytes },
+    connected,
+    peakRssBytes: end.peakRssBytes,
     warmup,
   });
 }
@@ -158,13 +137,8 @@ function summarize(input: {
   published: PublishResult | undefined;
   cpu: CpuByRole;
   serverProcesses: number;
-  connectedCount: number;
-  connectFailed: number;
-  firstError: string | undefined;
-  identities: number;
-  joinMs: number;
-  joinServerCpuMs: number;
-  memory: { idle: number; connected: number; peak: number };
+  connected: ConnectedSubscribers;
+  peakRssBytes: number;
   warmup: { messages: number; maxLatencyMs: number } | undefined;
 }): RunResult {
   const { reports, published, scenario, cpu } = input;
@@ -175,16 +149,14 @@ function summarize(input: {
   const lastDeliveryAtMs = Math.max(...reports.map((report) => report.lastDeliveryAtMs).filter(Number.isFinite));
   const windowMs = published === undefined ? Number.NaN : lastDeliveryAtMs - published.startedAtMs;
   // A subscriber that failed to connect missed every update: it counts as lost, not as absent.
-  const missedByFailedConnections = input.connectFailed * (published?.acknowledged ?? 0);
+  const missedByFailedConnections = input.connected.connectFailed * (published?.acknowledged ?? 0);
 
   return {
     scenarioId: scenario.id,
     target: input.target,
     serverProcesses: input.serverProcesses,
     subscribers: scenario.spaces * scenario.subscribersPerSpace,
-    connected: input.connectedCount,
-    connectFailed: input.connectFailed,
-    identities: input.identities,
+    ...connectionFigures(input.connected, input.peakRssBytes),
     published: published?.acknowledged ?? 0,
     publishFailed: published?.failed ?? 0,
     publishLate: published?.late ?? 0,
@@ -209,19 +181,10 @@ function summarize(input: {
     maxMs: histogram.maxMs,
     warmupMessages: input.warmup?.messages ?? 0,
     warmupMaxMs: input.warmup?.maxLatencyMs ?? Number.NaN,
-    memPerConnectionKB:
-      memoryPerConnectionBytes({
-        idleRssBytes: input.memory.idle,
-        connectedRssBytes: input.memory.connected,
-        connections: input.connectedCount,
-      }) / 1024,
-    idleRssMB: input.memory.idle / MB,
-    peakRssMB: input.memory.peak / MB,
-    joinMs: input.joinMs,
-    joinServerCpuMs: input.joinServerCpuMs,
     presenceFrames: sum((report) => report.presenceFrames),
     otherFrames: sum((report) => report.otherFrames),
-    firstError: input.firstError,
+    ...NO_STREAM_FIGURES,
+    firstError: input.connected.firstError ?? published?.firstError,
   };
 }
 
@@ -264,15 +227,7 @@ export function failedRun(options: { scenario: Scenario; target: string; message
     joinServerCpuMs: Number.NaN,
     presenceFrames: 0,
     otherFrames: 0,
+    ...NO_STREAM_FIGURES,
     firstError: options.message,
   };
-}
-
-/** The CPU time of every process of the target now: its servers, then the processes they use. */
-async function readTargetCpu(running: RunningTarget): Promise<CpuReading[]> {
-  const services = (await running.listServiceProcesses?.()) ?? [];
-  return readCpuReadings([
-    ...running.servers.map((server) => ({ pid: server.pid, role: 'server' as const })),
-    ...services,
-  ]);
 }

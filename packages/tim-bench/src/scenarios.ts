@@ -1,8 +1,26 @@
 import { MAIN_SPACE_ID } from '@tim/protocol';
 import type { PublishLoad } from './load/publisher';
+import { STREAM_TOKEN_CHARS } from './load/stream-token';
 import type { TargetName } from './targets/target';
 
-export type ScenarioLoad = PublishLoad | { kind: 'join' };
+/**
+ * Authors streaming replies over the WebSocket (docs/protocol.md §7), each one reply at a
+ * time: a token every `tokenIntervalMs` from the moment the stream opened, `tokensPerReply`
+ * tokens, finish, open the next. The figures are taken over `durationMs` after `warmupMs`.
+ */
+export interface StreamLoad {
+  kind: 'stream';
+  /** Timites streaming at once (seeded humans; see run-stream-scenario.ts for why not agents). */
+  authors: number;
+  tokenIntervalMs: number;
+  tokensPerReply: number;
+  /** Streaming before the measured window: every author through its first reply, V8 warm. */
+  warmupMs: number;
+  /** The measured window. */
+  durationMs: number;
+}
+
+export type ScenarioLoad = PublishLoad | { kind: 'join' } | StreamLoad;
 
 export interface Scenario {
   id: string;
@@ -16,6 +34,8 @@ export interface Scenario {
   connectConcurrency: number;
   /** The targets it runs on when `--targets` is not given. @default SINGLE_PROCESS_TARGETS */
   targets?: readonly TargetName[];
+  /** The only targets it can run on, and why; absent: any. */
+  onlyOn?: { targets: readonly TargetName[]; reason: string };
 }
 
 /** The targets of every scenario but the multi-process one: tim against its references. */
@@ -29,6 +49,35 @@ const MULTI_PROCESS_TARGETS: readonly TargetName[] = ['tim', 'tim-multi-process'
 
 export function targetsFor(scenario: Scenario): readonly TargetName[] {
   return scenario.targets ?? SINGLE_PROCESS_TARGETS;
+}
+
+/**
+ * The (scenario, target) pairs to run. A scenario named in `--scenarios` refuses a target it
+ * cannot run on (the error says why and what to change); one selected by running them all
+ * leaves such targets out, with a note, so `pnpm bench --targets ceiling,tim` still runs
+ * everything it can.
+ */
+export function plannedRuns(options: {
+  scenarios: readonly Scenario[];
+  targets: readonly TargetName[] | undefined;
+  isScenarioNamed: boolean;
+}): { runs: Array<{ scenario: Scenario; target: TargetName }>; notes: string[] } {
+  const runs: Array<{ scenario: Scenario; target: TargetName }> = [];
+  const notes: string[] = [];
+  for (const scenario of options.scenarios) {
+    const asked = options.targets ?? targetsFor(scenario);
+    const { onlyOn } = scenario;
+    const refused = onlyOn === undefined ? [] : asked.filter((target) => !onlyOn.targets.includes(target));
+    if (onlyOn !== undefined && refused.length > 0) {
+      const why = `${scenario.id} runs on ${onlyOn.targets.join(', ')} only (${onlyOn.reason})`;
+      if (options.isScenarioNamed) {
+        throw new Error(`${why}; leave ${refused.join(', ')} out of --targets`);
+      }
+      notes.push(`${why}: not on ${refused.join(', ')}`);
+    }
+    for (const target of asked) if (!refused.includes(target)) runs.push({ scenario, target });
+  }
+  return { runs, notes };
 }
 
 /** The headline: 1000 subscribers of one space, 50 messages/s of 100 B (50 000 deliveries/s). */
@@ -109,6 +158,21 @@ export const FULL_SCENARIOS: Scenario[] = [
     contentBytes: 100,
     load: { kind: 'join' },
     connectConcurrency: Number.POSITIVE_INFINITY,
+  },
+  {
+    id: 'stream-10x1000',
+    label:
+      '10 authors streaming replies of 200 4-character tokens, a token every 25 ms each (40 tokens/s), into 1 space × 1000 subscribers; 20 s measured after 6 s',
+    spaces: 1,
+    subscribersPerSpace: 1000,
+    contentBytes: STREAM_TOKEN_CHARS,
+    load: { kind: 'stream', authors: 10, tokenIntervalMs: 25, tokensPerReply: 200, warmupMs: 6000, durationMs: 20_000 },
+    connectConcurrency: 100,
+    targets: ['tim'],
+    onlyOn: {
+      targets: ['tim'],
+      reason: "it streams over tim's WebSocket protocol; the ceiling and Socket.IO servers have no streaming",
+    },
   },
   {
     id: 'multi-process-1000',

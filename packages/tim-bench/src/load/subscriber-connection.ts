@@ -3,11 +3,18 @@ import { io } from 'socket.io-client';
 import { ServerFrame, SubscribedFrame } from '@tim/protocol';
 import type { ClientKind, SubscriberSpec } from '../ipc';
 import { isRecord, readUpdateFast, readUpdateFromText, readUpdateStrict, type UpdateFields } from './read-update';
+import { readStreamDeltaFromText, type StreamDelta } from './read-stream-frame';
 
 /** Called synchronously, so no frame that follows `subscribed` in the same chunk is missed. */
 export interface SubscriberEvents {
   onSubscribed(headId: number): void;
   onUpdate(update: UpdateFields): void;
+  /** Every frame of a raw WebSocket subscriber, first: its payload bytes. */
+  onFrame(bytes: number): void;
+  /** Extension: a streaming message's text grew (`stream`). */
+  onStream(delta: StreamDelta): void;
+  /** Extension: a streaming message ended (`stream_end`); its final message follows if it has one. */
+  onStreamEnd(streamId: string, hasFinalMessage: boolean): void;
   onPresence(): void;
   onOther(): void;
   onUnexpectedClose(): void;
@@ -56,6 +63,12 @@ function openWebSocketSubscriber(options: OpenSubscriberOptions): Promise<Subscr
   });
   ws.on('message', (data) => {
     const text = data.toString();
+    events.onFrame(rawByteLength(data, text));
+    const delta = readStreamDeltaFromText(text);
+    if (delta !== undefined) {
+      events.onStream(delta);
+      return;
+    }
     const update = hasSeenUpdate ? readUpdateFromText(text) : undefined;
     if (update !== undefined) {
       events.onUpdate(update);
@@ -93,6 +106,12 @@ function openWebSocketSubscriber(options: OpenSubscriberOptions): Promise<Subscr
       case 'presence':
         events.onPresence();
         return;
+      case 'stream':
+        events.onStream(parsed.data);
+        return;
+      case 'stream_end':
+        events.onStreamEnd(parsed.data.streamId, parsed.data.updateId !== undefined);
+        return;
       case 'error':
         if (!isSubscribed) fail(new Error(`error frame ${parsed.data.code}: ${parsed.data.message ?? ''}`));
         else events.onOther();
@@ -100,6 +119,7 @@ function openWebSocketSubscriber(options: OpenSubscriberOptions): Promise<Subscr
       case 'update':
       case 'unsubscribed':
       case 'activity':
+      case 'stream_opened':
         events.onOther();
         return;
     }
@@ -110,6 +130,12 @@ function openWebSocketSubscriber(options: OpenSubscriberOptions): Promise<Subscr
   };
 
   return promise;
+}
+
+/** A frame's payload bytes; `ws` hands text frames over as one Buffer. */
+function rawByteLength(data: WebSocket.RawData, text: string): number {
+  if (Buffer.isBuffer(data)) return data.length;
+  return Buffer.byteLength(text);
 }
 
 function readUpdateStrictOrUndefined(frame: unknown): UpdateFields | undefined {

@@ -1,17 +1,28 @@
 import { exitWithParent } from '../child-registry';
-import { WorkerCommand, type CollectCommand, type ConnectCommand, type WorkerReply, type WorkerReport } from '../ipc';
+import {
+  WorkerCommand,
+  type CollectCommand,
+  type ConnectCommand,
+  type WindowCommand,
+  type WindowReport,
+  type WorkerReply,
+  type WorkerReport,
+} from '../ipc';
 import { createLatencyHistogram } from '../stats/latency-histogram';
 import { createDeliveryChecker, type DeliveryChecker } from './delivery-checker';
 import { decodeSendTimeMs, nowMs } from './message-content';
+import { createStreamReception, createStreamReceptionCounts, type StreamReception } from './stream-reception';
 import { openSubscriber, type SubscriberConnection } from './subscriber-connection';
 
 /**
  * A subscriber worker: a child process holding its share of the subscribers. It connects
  * them when told, checks that each receives every update once and in order, and records the
- * latency carried in each message's content.
+ * latency carried in each message's content. Of streaming messages it folds each subscriber's
+ * text, times every token as it arrives, and checks the text against the final message.
  */
 interface Subscriber {
   spaceId: string;
+  streams: StreamReception;
   checker?: DeliveryChecker;
   /** The update id after which this subscriber has everything (Infinity until collection). */
   finalId: number;
@@ -27,6 +38,12 @@ function runWorker(): void {
   const totals = { presenceFrames: 0, otherFrames: 0, unexpectedCloses: 0, lastDeliveryAtMs: Number.NaN, drained: 0 };
   let onAllDrained: (() => void) | undefined;
   let cpuAtConnected = process.cpuUsage();
+  const streamCounts = createStreamReceptionCounts();
+  /** The streaming scenario's measured window: stream frames, bytes and append latencies in it. */
+  const streamWindow = { isOpen: false, openedAtMs: nowMs(), cpuAtOpen: process.cpuUsage(), streamFrames: 0, bytes: 0 };
+  const recordAppendLatency = (latencyMs: number): void => {
+    if (streamWindow.isOpen) histogram.record(latencyMs);
+  };
 
   const reply = (message: WorkerReply): void => {
     process.send?.(message);
@@ -51,7 +68,12 @@ function runWorker(): void {
         const spec = command.subscribers[position];
         const url = command.urls[position % command.urls.length];
         if (spec === undefined || url === undefined) continue;
-        const subscriber: Subscriber = { spaceId: spec.spaceId, finalId: Number.POSITIVE_INFINITY, isDrained: false };
+        const subscriber: Subscriber = {
+          spaceId: spec.spaceId,
+          streams: createStreamReception({ counts: streamCounts, onLatency: recordAppendLatency }),
+          finalId: Number.POSITIVE_INFINITY,
+          isDrained: false,
+        };
         try {
           subscriber.connection = await openSubscriber({
             clientKind: command.clientKind,
@@ -62,16 +84,28 @@ function runWorker(): void {
               onSubscribed: (headId) => {
                 subscriber.checker = createDeliveryChecker(headId);
               },
-              onUpdate: ({ updateId, content }) => {
+              onUpdate: ({ updateId, content, streamId }) => {
                 if (subscriber.checker === undefined) {
                   totals.otherFrames += 1;
                   return;
                 }
                 if (!subscriber.checker.accept(updateId)) return;
                 const receivedMs = nowMs();
-                histogram.record(receivedMs - decodeSendTimeMs(content));
+                // A streamed message carries no send time: its tokens were timed as they came.
+                if (streamId === undefined) histogram.record(receivedMs - decodeSendTimeMs(content));
+                else subscriber.streams.onFinal(streamId, content);
                 totals.lastDeliveryAtMs = receivedMs;
                 markDrained(subscriber);
+              },
+              onFrame: (bytes) => {
+                if (streamWindow.isOpen) streamWindow.bytes += bytes;
+              },
+              onStream: (delta) => {
+                if (streamWindow.isOpen) streamWindow.streamFrames += 1;
+                subscriber.streams.onDelta(delta, nowMs());
+              },
+              onStreamEnd: (streamId, hasFinalMessage) => {
+                subscriber.streams.onEnd(streamId, hasFinalMessage);
               },
               onPresence: () => {
                 totals.presenceFrames += 1;
@@ -121,6 +155,23 @@ function runWorker(): void {
     }
   };
 
+  const windowCommand = (command: WindowCommand): void => {
+    const report: WindowReport = {
+      subscribers: subscribers.length,
+      streamFrames: streamWindow.streamFrames,
+      bytes: streamWindow.bytes,
+      histogram: histogram.toPairs(),
+      maxLatencyMs: histogram.maxMs,
+      elapsedMs: nowMs() - streamWindow.openedAtMs,
+      cpuMicros: cpuMicrosSince(streamWindow.cpuAtOpen),
+    };
+    reply({ type: 'window', report });
+    streamWindow.isOpen = command.action === 'open';
+    if (!streamWindow.isOpen) return;
+    histogram = createLatencyHistogram();
+    Object.assign(streamWindow, { openedAtMs: nowMs(), cpuAtOpen: process.cpuUsage(), streamFrames: 0, bytes: 0 });
+  };
+
   const receivedSoFar = (): number =>
     subscribers.reduce((sum, { checker }) => sum + (checker?.counts.received ?? 0), 0);
 
@@ -140,6 +191,10 @@ function runWorker(): void {
       maxLatencyMs: histogram.maxMs,
       lastDeliveryAtMs: totals.lastDeliveryAtMs,
       cpuMicros: cpuMicrosSince(cpuAtConnected),
+      streams: {
+        ...streamCounts,
+        held: subscribers.reduce((sum, subscriber) => sum + subscriber.streams.held, 0),
+      },
     };
     for (const { checker, finalId } of subscribers) {
       if (checker === undefined) continue;
@@ -158,6 +213,8 @@ function runWorker(): void {
         return connect(command);
       case 'collect':
         return collect(command);
+      case 'window':
+        return windowCommand(command);
       case 'close':
         for (const subscriber of subscribers) subscriber.connection?.close();
         process.exit(0);

@@ -7,6 +7,8 @@ import {
   type ClientKind,
   type ConnectedReply,
   type SubscriberSpec,
+  type WindowCommand,
+  type WindowReport,
   type WorkerCommand,
   type WorkerReport,
 } from '../ipc';
@@ -30,8 +32,13 @@ export interface WorkerPool {
     finalIds: Record<string, number>,
     options: { timeoutMs: number; resetAfter: boolean },
   ): Promise<WorkerReport[]>;
+  /** Opens or closes the streaming scenario's measured window; each worker's figures since the last. */
+  window(action: WindowCommand['action']): Promise<WindowReport[]>;
   close(): Promise<void>;
 }
+
+/** Time a worker has to answer a window command, which it does at once, in ms. */
+const WINDOW_ANSWER_MS = 30_000;
 
 /** Forks `count` subscriber workers (2 in the bench: the load generator's own processes). */
 export function startWorkerPool(options: { count: number; registry: ChildRegistry }): WorkerPool {
@@ -67,6 +74,12 @@ export function startWorkerPool(options: { count: number; registry: ChildRegistr
         ),
       );
       return replies.map((reply) => expectType(reply, 'collected').report);
+    },
+    async window(action) {
+      const replies = await Promise.all(
+        workers.map((worker) => request(worker, { type: 'window', action }, WINDOW_ANSWER_MS)),
+      );
+      return replies.map((reply) => expectType(reply, 'window').report);
     },
     async close() {
       await Promise.all(
