@@ -43,12 +43,13 @@ const MESSAGES_PATH = new RegExp(`^${API_PREFIX}/spaces/([^/?]+)/messages(?:\\?|
 /**
  * POST /api/v1/spaces/:spaceId/messages, the one path for posting a message. Posting is the
  * hot path, so it runs from Node's request listener rather than as an Express route:
- * Express's own work per request (its router, the request and response prototypes, `res.json`)
- * cost ≈ 0.4 ms of CPU per post at 50 posts/s, 1.5× the whole route (docs/performance-notes.md,
- * issue 15). Everything else is the Express stack's, in its order: request id, CORS, the JSON
- * body parser, the session, then validation, rate limit and store; the security headers from
- * the same list; every failure through the same `answerError`. Returns false for any
- * request that is not a post to this path.
+ * Express's own work per request (app and router dispatch, its request and response objects)
+ * cost ≈ 0.4 ms of CPU per post at 50 posts/s even with cheap middleware and the answer in
+ * one `writeHead`, and through Express tim's CPU per delivery at 100 subscribers was 1.35×
+ * this route's (docs/performance-notes.md, "One posting path"). Everything else is the Express stack's,
+ * in its order: request id, CORS, the JSON body parser, the session, then validation, rate
+ * limit and store; the security headers from the same list; every failure through the same
+ * `answerError`. Returns false for any request that is not a post to this path.
  */
 export function createPostMessageRoute(
   deps: PostMessageRouteDeps,
