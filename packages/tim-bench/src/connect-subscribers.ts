@@ -41,6 +41,8 @@ export async function connectSubscribers(input: {
   workers: WorkerPool;
   progress: { phase: string };
   heldPerSpace?: number;
+  /** Every n-th subscriber of each worker reads stream frames, the others count them. @default 1 */
+  readStreamsEvery?: number;
 }): Promise<ConnectedSubscribers> {
   const { scenario, running, workers, progress } = input;
   const heldPerSpace = input.heldPerSpace ?? 0;
@@ -65,6 +67,7 @@ export async function connectSubscribers(input: {
       workers: SUBSCRIBER_WORKERS,
     }),
     timeoutMs: CONNECT_TIMEOUT_MS,
+    readStreamsEvery: input.readStreamsEvery ?? 1,
   });
   const joinCpu = cpuDeltaByRole(cpuBeforeJoin, await readTargetCpu(running));
   await delay(SETTLE_MS);

@@ -28,6 +28,11 @@ export const ConnectCommand = z.object({
   subscribers: z.array(SubscriberSpec),
   /** Connections opened at once; the subscriber count means "all at once". */
   concurrency: z.number().int().positive(),
+  /**
+   * Every n-th subscriber of each worker reads the `stream` frames (folds, times and checks
+   * them); the others only count them, from their first bytes. Updates everyone reads.
+   */
+  readStreamsEvery: z.number().int().positive(),
   timeoutMs: z.number().int().positive(),
 });
 export type ConnectCommand = z.infer<typeof ConnectCommand>;
@@ -113,6 +118,8 @@ export type WorkerReport = z.infer<typeof WorkerReport>;
 /** One worker's figures over a window (between two window commands). */
 export const WindowReport = z.object({
   subscribers: z.number().int(),
+  /** Of those, the ones that read the stream frames (see ConnectCommand.readStreamsEvery). */
+  readingStreams: z.number().int(),
   /** `stream` frames received by all its subscribers. */
   streamFrames: z.number().int(),
   /** WebSocket payload bytes of every frame its subscribers received. */

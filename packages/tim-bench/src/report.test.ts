@@ -99,7 +99,8 @@ describe('streamingTable', () => {
       p95Ms: 48,
       p99Ms: 60,
       maxMs: 80,
-      streamLatencySamples: 8_000_000,
+      streamReadingSubscribers: 100,
+      streamLatencySamples: 800_000,
       streamFinalsMatched: 40_000,
       streamFinalsMismatched: 0,
       streamFinalsWithoutText: 0,
@@ -117,7 +118,7 @@ describe('streamingTable', () => {
     ]);
 
     expect(streamingTable({ scenarios: [streaming], combined }).slice(3)).toEqual([
-      '| stream-10x1000 | tim | 1000 | 8000 (12) | 31 | 1.50 (1.2–1.9) | 4.25 | 199.5 | 52000 | 27.0 | 48.0 | 60.0 | 80.0 | 8000000 | 40000 | 2/0/1/0/0 | 0/0/0 | 0 |',
+      '| stream-10x1000 | tim | 1000 | 8000 (12) | 31 | 1.50 (1.2–1.9) | 4.25 | 199.5 | 52000 | 27.0 | 48.0 | 60.0 | 80.0 | 100 (800000) | 40000 | 2/0/1/0/0 | 0/0/0 | 0 |',
     ]);
   });
 

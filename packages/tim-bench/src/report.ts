@@ -233,7 +233,7 @@ export function streamingTable(options: { scenarios: Scenario[]; combined: Combi
   if (results.length === 0) return [];
   const lines = [
     '',
-    '| scenario | target | subscribers | appends in window (late) | server CPU, % of a core | server CPU µs/stream frame (min–max) | client CPU µs/stream frame | stream frames/subscriber/s | bytes/subscriber/s | append→screen p50 ms | p95 ms | p99 ms | max ms | tokens timed | finals matched | mismatched/without text/out of order/unreadable/left | lost/dup/out of order | author errors |',
+    '| scenario | target | subscribers | appends in window (late) | server CPU, % of a core | server CPU µs/stream frame (min–max) | client CPU µs/stream frame | stream frames/subscriber/s | bytes/subscriber/s | append→screen p50 ms | p95 ms | p99 ms | max ms | subscribers reading (tokens timed) | finals matched | mismatched/without text/out of order/unreadable/left | lost/dup/out of order | author errors |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const result of results) {
@@ -245,7 +245,7 @@ export function streamingTable(options: { scenarios: Scenario[]; combined: Combi
       result.streamTextsLeft,
     ];
     lines.push(
-      `| ${result.scenarioId} | ${result.target} | ${result.connected} | ${cell(result.streamAppends, 0)} (${cell(result.publishLate, 0)}) | ${cell(result.serverCpuPercent, 0)} | ${spreadCell(result, [result.cpuUsPerStreamFrame, result.cpuUsPerStreamFrameMin, result.cpuUsPerStreamFrameMax])} | ${cell(result.clientCpuUsPerStreamFrame, 2)} | ${cell(result.streamFramesPerSubscriberPerSec)} | ${cell(result.bytesPerSubscriberPerSec, 0)} | ${cell(result.p50Ms)} | ${cell(result.p95Ms)} | ${cell(result.p99Ms)} | ${cell(result.maxMs)} | ${cell(result.streamLatencySamples, 0)} | ${cell(result.streamFinalsMatched, 0)} | ${checks.map((value) => cell(value, 0)).join('/')} | ${cell(result.lost, 0)}/${cell(result.duplicates, 0)}/${cell(result.gaps, 0)} | ${cell(result.publishFailed, 0)} |`,
+      `| ${result.scenarioId} | ${result.target} | ${result.connected} | ${cell(result.streamAppends, 0)} (${cell(result.publishLate, 0)}) | ${cell(result.serverCpuPercent, 0)} | ${spreadCell(result, [result.cpuUsPerStreamFrame, result.cpuUsPerStreamFrameMin, result.cpuUsPerStreamFrameMax])} | ${cell(result.clientCpuUsPerStreamFrame, 2)} | ${cell(result.streamFramesPerSubscriberPerSec)} | ${cell(result.bytesPerSubscriberPerSec, 0)} | ${cell(result.p50Ms)} | ${cell(result.p95Ms)} | ${cell(result.p99Ms)} | ${cell(result.maxMs)} | ${cell(result.streamReadingSubscribers, 0)} (${cell(result.streamLatencySamples, 0)}) | ${cell(result.streamFinalsMatched, 0)} | ${checks.map((value) => cell(value, 0)).join('/')} | ${cell(result.lost, 0)}/${cell(result.duplicates, 0)}/${cell(result.gaps, 0)} | ${cell(result.publishFailed, 0)} |`,
     );
   }
   return lines;

@@ -24,9 +24,11 @@ const StreamFigures = z.object({
   serverCpuPercent: NewFigure,
   cpuUsPerStreamFrame: NewFigure,
   clientCpuUsPerStreamFrame: NewFigure,
-  /** Appends timed (every token each subscriber received in the window). */
+  /** Subscribers that read the stream frames (fold, time, check); the others count them. */
+  streamReadingSubscribers: NewFigure,
+  /** Appends timed: every token each reading subscriber received in the window. */
   streamLatencySamples: NewFigure,
-  /** Final messages checked against a subscriber's folded text, over the whole run, all subscribers. */
+  /** Final messages checked against a reading subscriber's folded text, over the whole run. */
   streamFinalsMatched: NewFigure,
   /** …whose content differed from the folded text. */
   streamFinalsMismatched: NewFigure,
@@ -53,6 +55,7 @@ export const NO_STREAM_FIGURES: StreamFigures = {
   serverCpuPercent: Number.NaN,
   cpuUsPerStreamFrame: Number.NaN,
   clientCpuUsPerStreamFrame: Number.NaN,
+  streamReadingSubscribers: Number.NaN,
   streamLatencySamples: Number.NaN,
   streamFinalsMatched: Number.NaN,
   streamFinalsMismatched: Number.NaN,

@@ -28,8 +28,8 @@ const READY_TIMEOUT_MS = 15_000;
  * Connects the subscribers, starts the authors on the space, lets them stream through the
  * warm-up, then measures a window: server CPU, the `stream` frames and bytes every subscriber
  * received, and each token's latency from the author's send to a subscriber having it. Then
- * the authors finish the replies they have open and every subscriber's folded text of every
- * stream is checked against its final message.
+ * the authors finish the replies they have open, and the folded text of every stream is
+ * checked against its final message by every subscriber that reads them.
  */
 export async function measureStreaming(input: {
   scenario: Scenario;
@@ -44,7 +44,14 @@ export async function measureStreaming(input: {
   if (scenario.spaces !== 1 || spaceId === undefined || server === undefined) {
     throw new Error(`${scenario.id}: a streaming scenario has one space and one server process`);
   }
-  const connected = await connectSubscribers({ scenario, running, workers, progress, heldPerSpace: load.authors });
+  const connected = await connectSubscribers({
+    scenario,
+    running,
+    workers,
+    progress,
+    heldPerSpace: load.authors,
+    readStreamsEvery: load.readStreamsEvery,
+  });
   const keys = connected.held.map(({ key }) => key).filter((key) => key !== undefined);
   if (keys.length !== load.authors) throw new Error(`${running.name} gave no session keys for the authors`);
 
@@ -153,6 +160,7 @@ function summarizeStreaming(input: {
       inWindow((window) => window.cpuMicros),
       streamFrames,
     ),
+    streamReadingSubscribers: inWindow((window) => window.readingStreams),
     streamLatencySamples: histogram.count,
     streamFinalsMatched: overall((report) => report.streams.finalsMatched),
     streamFinalsMismatched: overall((report) => report.streams.finalsMismatched),

@@ -16,7 +16,15 @@ describe('the streaming scenario against tim', () => {
       spaces: 1,
       subscribersPerSpace: 20,
       contentBytes: 4,
-      load: { kind: 'stream', authors, tokenIntervalMs: 25, tokensPerReply: 12, warmupMs: 500, durationMs: 2000 },
+      load: {
+        kind: 'stream',
+        authors,
+        tokenIntervalMs: 25,
+        tokensPerReply: 12,
+        warmupMs: 500,
+        durationMs: 2000,
+        readStreamsEvery: 2,
+      },
       connectConcurrency: 20,
     };
     const result = await runScenario({ scenario, target: createTarget('tim'), registry });
@@ -45,12 +53,16 @@ describe('the streaming scenario against tim', () => {
       left: 0,
       authorErrors: 0,
     });
-    // Every reply finished reached every subscriber and matched its folded text.
+    // Every reply finished reached every subscriber; each of the 10 that read the frames
+    // (every second one) folded a text equal to its final message.
     expect(result.published).toBeGreaterThan(authors);
-    expect(result.streamFinalsMatched).toBe(result.published * 20);
-    // Each subscriber timed (about) every append of the window.
-    expect(result.streamLatencySamples).toBeGreaterThan(result.streamAppends * 20 * 0.8);
-    // A frame per stream per 50 ms flush, plus the frame of each open (a reply lasts 300 ms).
+    expect(result.deliveries).toBe(result.published * 20);
+    expect(result.streamReadingSubscribers).toBe(10);
+    expect(result.streamFinalsMatched).toBe(result.published * 10);
+    // Each reading subscriber timed (about) every append of the window.
+    expect(result.streamLatencySamples).toBeGreaterThan(result.streamAppends * 10 * 0.8);
+    // Every subscriber counted the frames: a frame per stream per 50 ms flush, plus the frame
+    // of each open (a reply lasts 300 ms).
     expect(result.streamFramesPerSubscriberPerSec).toBeGreaterThan(0);
     expect(result.streamFramesPerSubscriberPerSec).toBeLessThanOrEqual(authors * (20 + 1000 / 300));
     expect(result.p50Ms).toBeGreaterThan(0);

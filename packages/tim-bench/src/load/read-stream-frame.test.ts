@@ -1,5 +1,5 @@
 import type { StreamEvent } from '@tim/protocol';
-import { readStreamDeltaFromText } from './read-stream-frame';
+import { isStreamFrameData, readStreamDeltaFromText } from './read-stream-frame';
 
 /** A `stream` event in the order tim-code builds it (domain/streams.ts), serialised as it does. */
 function streamFrame(overrides: Partial<StreamEvent> = {}): string {
@@ -44,5 +44,14 @@ describe('readStreamDeltaFromText', () => {
     expect(readStreamDeltaFromText(streamFrame({ text: 'line\nbreak' }))).toBeUndefined();
     expect(readStreamDeltaFromText('{"type":"stream_end","streamId":"s-AbCdEfGhIjKlMnOp"}')).toBeUndefined();
     expect(readStreamDeltaFromText('{"type":"update","update":{"id":3}}')).toBeUndefined();
+  });
+});
+
+describe('isStreamFrameData', () => {
+  it('tells a stream frame from its first bytes, and no other frame', () => {
+    expect(isStreamFrameData(Buffer.from(streamFrame()))).toBe(true);
+    expect(isStreamFrameData(Buffer.from('{"type":"stream_end","streamId":"s-AbCdEfGhIjKlMnOp"}'))).toBe(false);
+    expect(isStreamFrameData(Buffer.from('{"type":"update","update":{"id":3}}'))).toBe(false);
+    expect(isStreamFrameData(Buffer.from('{"type":"stream",'))).toBe(false);
   });
 });

@@ -77,7 +77,8 @@ export async function startStreamAuthors(options: StreamAuthorsOptions): Promise
     for (let reply = 1; !isStopping; reply += 1) {
       const stream = await connection.openStream(options.spaceId, { clientMsgId: `bench-author-${index}-${reply}` });
       const openedMs = nowMs();
-      for (let token = 0; token < options.tokensPerReply && !isStopping; token += 1) {
+      // A reply stopped at once still gets its first token: an empty one would end as aborted.
+      for (let token = 0; token < options.tokensPerReply && !(isStopping && token > 0); token += 1) {
         const dueMs = openedMs + token * options.tokenIntervalMs;
         const waitMs = dueMs - nowMs();
         if (waitMs >= 1) await delay(waitMs);

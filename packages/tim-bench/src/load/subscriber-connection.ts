@@ -3,7 +3,7 @@ import { io } from 'socket.io-client';
 import { ServerFrame, SubscribedFrame } from '@tim/protocol';
 import type { ClientKind, SubscriberSpec } from '../ipc';
 import { isRecord, readUpdateFast, readUpdateFromText, readUpdateStrict, type UpdateFields } from './read-update';
-import { readStreamDeltaFromText, type StreamDelta } from './read-stream-frame';
+import { isStreamFrameData, readStreamDeltaFromText, type StreamDelta } from './read-stream-frame';
 
 /** Called synchronously, so no frame that follows `subscribed` in the same chunk is missed. */
 export interface SubscriberEvents {
@@ -11,8 +11,8 @@ export interface SubscriberEvents {
   onUpdate(update: UpdateFields): void;
   /** Every frame of a raw WebSocket subscriber, first: its payload bytes. */
   onFrame(bytes: number): void;
-  /** Extension: a streaming message's text grew (`stream`). */
-  onStream(delta: StreamDelta): void;
+  /** Extension: a streaming message's text grew (`stream`); undefined when this subscriber does not read them. */
+  onStream(delta: StreamDelta | undefined): void;
   /** Extension: a streaming message ended (`stream_end`); its final message follows if it has one. */
   onStreamEnd(streamId: string, hasFinalMessage: boolean): void;
   onPresence(): void;
@@ -29,6 +29,8 @@ export interface OpenSubscriberOptions {
   url: string;
   spec: SubscriberSpec;
   events: SubscriberEvents;
+  /** Whether `stream` frames are decoded and read, or only recognised and counted. */
+  readsStreams: boolean;
   /** Time to get from connecting to subscribed, in ms. */
   timeoutMs: number;
 }
@@ -62,6 +64,11 @@ function openWebSocketSubscriber(options: OpenSubscriberOptions): Promise<Subscr
     else if (!isClosing) events.onUnexpectedClose();
   });
   ws.on('message', (data) => {
+    if (!options.readsStreams && Buffer.isBuffer(data) && isStreamFrameData(data)) {
+      events.onFrame(data.length);
+      events.onStream(undefined);
+      return;
+    }
     const text = data.toString();
     events.onFrame(rawByteLength(data, text));
     const delta = readStreamDeltaFromText(text);

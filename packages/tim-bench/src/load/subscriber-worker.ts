@@ -22,7 +22,8 @@ import { openSubscriber, type SubscriberConnection } from './subscriber-connecti
  */
 interface Subscriber {
   spaceId: string;
-  streams: StreamReception;
+  /** Present when this subscriber reads the stream frames (every `readStreamsEvery`-th one). */
+  streams?: StreamReception;
   checker?: DeliveryChecker;
   /** The update id after which this subscriber has everything (Infinity until collection). */
   finalId: number;
@@ -68,9 +69,12 @@ function runWorker(): void {
         const spec = command.subscribers[position];
         const url = command.urls[position % command.urls.length];
         if (spec === undefined || url === undefined) continue;
+        const readsStreams = position % command.readStreamsEvery === 0;
         const subscriber: Subscriber = {
           spaceId: spec.spaceId,
-          streams: createStreamReception({ counts: streamCounts, onLatency: recordAppendLatency }),
+          streams: readsStreams
+            ? createStreamReception({ counts: streamCounts, onLatency: recordAppendLatency })
+            : undefined,
           finalId: Number.POSITIVE_INFINITY,
           isDrained: false,
         };
@@ -79,6 +83,7 @@ function runWorker(): void {
             clientKind: command.clientKind,
             url,
             spec,
+            readsStreams,
             timeoutMs: command.timeoutMs,
             events: {
               onSubscribed: (headId) => {
@@ -93,7 +98,7 @@ function runWorker(): void {
                 const receivedMs = nowMs();
                 // A streamed message carries no send time: its tokens were timed as they came.
                 if (streamId === undefined) histogram.record(receivedMs - decodeSendTimeMs(content));
-                else subscriber.streams.onFinal(streamId, content);
+                else subscriber.streams?.onFinal(streamId, content);
                 totals.lastDeliveryAtMs = receivedMs;
                 markDrained(subscriber);
               },
@@ -102,10 +107,10 @@ function runWorker(): void {
               },
               onStream: (delta) => {
                 if (streamWindow.isOpen) streamWindow.streamFrames += 1;
-                subscriber.streams.onDelta(delta, nowMs());
+                if (delta !== undefined) subscriber.streams?.onDelta(delta, nowMs());
               },
               onStreamEnd: (streamId, hasFinalMessage) => {
-                subscriber.streams.onEnd(streamId, hasFinalMessage);
+                subscriber.streams?.onEnd(streamId, hasFinalMessage);
               },
               onPresence: () => {
                 totals.presenceFrames += 1;
@@ -158,6 +163,7 @@ function runWorker(): void {
   const windowCommand = (command: WindowCommand): void => {
     const report: WindowReport = {
       subscribers: subscribers.length,
+      readingStreams: subscribers.filter((subscriber) => subscriber.streams !== undefined).length,
       streamFrames: streamWindow.streamFrames,
       bytes: streamWindow.bytes,
       histogram: histogram.toPairs(),
@@ -193,7 +199,7 @@ function runWorker(): void {
       cpuMicros: cpuMicrosSince(cpuAtConnected),
       streams: {
         ...streamCounts,
-        held: subscribers.reduce((sum, subscriber) => sum + subscriber.streams.held, 0),
+        held: subscribers.reduce((sum, subscriber) => sum + (subscriber.streams?.held ?? 0), 0),
       },
     };
     for (const { checker, finalId } of subscribers) {

@@ -22,6 +22,8 @@ export interface WorkerPool {
     subscribers: SubscriberSpec[];
     /** Connections each worker opens at once. */
     concurrency: number;
+    /** Every n-th subscriber of each worker reads the stream frames; the others count them. */
+    readStreamsEvery: number;
     timeoutMs: number;
   }): Promise<ConnectedReply[]>;
   /**
