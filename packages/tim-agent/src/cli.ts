@@ -121,6 +121,7 @@ function startPersona(
       timeoutMs: persona.llm.timeoutMs,
       maxRetries: persona.llm.maxRetries,
       maxRetryAfterMs: persona.llm.maxRetryAfterMs,
+      log: logger.child({ agent: persona.nick }),
     }),
     logger,
     stateFile,

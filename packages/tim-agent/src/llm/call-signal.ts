@@ -1,6 +1,8 @@
 /** The abort signal of one LLM call and the function that unlinks it once the call ended. */
 export interface CallSignal {
   signal: AbortSignal;
+  /** Aborts this call alone (the parent is untouched): a stream gone idle, a reply stopped. */
+  abort(reason?: unknown): void;
   release(): void;
 }
 
@@ -15,12 +17,13 @@ export interface CallSignal {
  */
 export function createCallSignal(parent: AbortSignal | undefined): CallSignal {
   const controller = new AbortController();
-  if (parent === undefined) return { signal: controller.signal, release: () => undefined };
+  const call = { signal: controller.signal, abort: (reason?: unknown) => controller.abort(reason) };
+  if (parent === undefined) return { ...call, release: () => undefined };
   if (parent.aborted) {
     controller.abort(parent.reason);
-    return { signal: controller.signal, release: () => undefined };
+    return { ...call, release: () => undefined };
   }
   const onAbort = (): void => controller.abort(parent.reason);
   parent.addEventListener('abort', onAbort, { once: true });
-  return { signal: controller.signal, release: () => parent.removeEventListener('abort', onAbort) };
+  return { ...call, release: () => parent.removeEventListener('abort', onAbort) };
 }

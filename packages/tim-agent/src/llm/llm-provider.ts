@@ -27,12 +27,24 @@ export interface LlmReply {
   usage: LlmUsage;
 }
 
+/** Receives a streamed reply's text, piece by piece, as it arrives. */
+export type OnReplyText = (text: string) => void;
+
 /**
  * The seam between an agent and a language model. Implementations retry transient failures
  * themselves (within a bound) and throw `LlmError` for everything that did not give a reply.
  */
 export interface LlmProvider {
   complete(request: LlmRequest): Promise<LlmReply>;
+  /**
+   * Asks for the reply as a stream: `onText` gets each piece of text as it arrives (untrimmed;
+   * their concatenation, trimmed, is the reply's `text`), and the promise resolves with the
+   * whole reply once it ended. An endpoint that cannot stream is asked with a plain request,
+   * now and from then on; `onText` is then never called, and the reply comes whole. Failures
+   * are retried only before any text arrived; a failure after that carries the tokens used so
+   * far in `usage`.
+   */
+  streamReply(request: LlmRequest, onText: OnReplyText): Promise<LlmReply>;
 }
 
 export type LlmFailureKind =
@@ -58,12 +70,15 @@ export class LlmError extends Error {
   constructor(
     readonly kind: LlmFailureKind,
     message: string,
-    options?: { status?: number; cause?: unknown },
+    options?: { status?: number; cause?: unknown; usage?: LlmUsage },
   ) {
     super(message, { cause: options?.cause });
     this.name = 'LlmError';
     this.status = options?.status;
+    this.usage = options?.usage;
   }
 
   readonly status: number | undefined;
+  /** Tokens the failed request used anyway (a stream cut short), estimated; undefined when unknown. */
+  readonly usage: LlmUsage | undefined;
 }

@@ -1,45 +1,44 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import OpenAI from 'openai';
-import { z } from 'zod';
-import { createCallSignal } from './call-signal';
-import { LlmError, type LlmProvider, type LlmReply, type LlmRequest, type LlmUsage } from './llm-provider';
+import type { Logger } from '../logger';
+import { createCallSignal, type CallSignal } from './call-signal';
+import { ChatCompletionAnswer, readAnswer } from './openai-answer';
+import { isRetryable, isStreamingRefusal, toLlmError } from './openai-errors';
+import { readReplyStream } from './openai-stream';
+import { LlmError, type LlmProvider, type LlmReply, type LlmRequest, type OnReplyText } from './llm-provider';
 import { DEFAULT_MAX_RETRY_AFTER_MS, retryDelayMs } from './retry-delay';
-import { estimateTokens } from './token-estimate';
 
 export interface OpenAiProviderOptions {
   /** Endpoint base URL including `/v1`, e.g. http://127.0.0.1:11434/v1; the SDK default is OpenAI's. */
   baseURL?: string;
   /** Bearer key; local servers such as Ollama accept any placeholder. */
   apiKey: string;
-  /** One request's timeout in ms. @default 30000 */
+  /**
+   * One request's timeout in ms: until the answer starts, and for a stream also the longest
+   * wait for its next chunk. @default 30000
+   */
   timeoutMs?: number;
   /** Retries on 408/409/429/5xx, timeouts and network failures, with exponential backoff. @default 2 */
   maxRetries?: number;
   /** Longest wait before a retry when the endpoint sends `Retry-After`, in ms. @default 30000 */
   maxRetryAfterMs?: number;
+  /** Where the switch to plain requests (an endpoint that cannot stream) is logged, once at info. */
+  log?: Logger;
 }
 
-// The SDK types the answer but does not check it; an OpenAI-compatible server may send anything.
-const ChatCompletionAnswer = z.object({
-  choices: z.array(z.object({ message: z.object({ content: z.string().nullish() }).loose() }).loose()).min(1),
-  usage: z
-    .object({
-      prompt_tokens: z.number().int().nonnegative(),
-      completion_tokens: z.number().int().nonnegative(),
-      total_tokens: z.number().int().nonnegative(),
-    })
-    .loose()
-    .nullish(),
-});
-
-/** An `LlmProvider` for any OpenAI-compatible chat completions endpoint (OpenAI, Ollama, vLLM, llama.cpp). */
+/**
+ * An `LlmProvider` for any OpenAI-compatible chat completions endpoint (OpenAI, Ollama, vLLM,
+ * llama.cpp). It streams when asked to; an endpoint that refuses streaming (a 4xx naming it)
+ * or ignores it (a whole completion as JSON) is asked with plain requests from then on.
+ */
 export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvider {
   const maxRetries = options.maxRetries ?? 2;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL: options.baseURL,
-    timeout: options.timeoutMs ?? 30_000,
+    timeout: timeoutMs,
     // Retries are ours: the SDK sleeps for any Retry-After, however long, and its sleep
     // ignores the abort signal, so a stopping agent would wait it out.
     maxRetries: 0,
@@ -47,17 +46,12 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvide
     logLevel: 'off',
     fetch: fetchWithErrorsFromAnyRealm,
   });
+  let canStream = true;
 
-  async function createWithRetries(request: LlmRequest, signal: AbortSignal): Promise<unknown> {
-    const body = {
-      model: request.model,
-      temperature: request.temperature,
-      messages: request.messages,
-      ...(request.maxReplyTokens !== undefined && { max_tokens: request.maxReplyTokens }),
-    };
+  async function withRetries<T>(attempt: () => Promise<T>, signal: AbortSignal): Promise<T> {
     for (let retryIndex = 0; ; retryIndex += 1) {
       try {
-        return await client.chat.completions.create(body, { signal });
+        return await attempt();
       } catch (err) {
         if (retryIndex >= maxRetries || !isRetryable(err)) throw toLlmError(err);
         const headers = err instanceof OpenAI.APIError ? err.headers : undefined;
@@ -70,11 +64,68 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvide
     }
   }
 
+  const requestBody = (request: LlmRequest) => ({
+    model: request.model,
+    temperature: request.temperature,
+    messages: request.messages,
+    ...(request.maxReplyTokens !== undefined && { max_tokens: request.maxReplyTokens }),
+  });
+
+  async function complete(request: LlmRequest): Promise<LlmReply> {
+    const call = createCallSignal(request.signal);
+    try {
+      const body = requestBody(request);
+      return readAnswer(
+        await withRetries(() => client.chat.completions.create(body, { signal: call.signal }), call.signal),
+        request,
+      );
+    } finally {
+      call.release();
+    }
+  }
+
+  function stopStreaming(reason: string): void {
+    if (!canStream) return;
+    canStream = false;
+    options.log?.info('the LLM endpoint does not stream; asking with plain requests from now on', { reason });
+  }
+
+  async function streamWith(request: LlmRequest, onText: OnReplyText, call: CallSignal): Promise<LlmReply> {
+    const body = { ...requestBody(request), stream: true as const, stream_options: { include_usage: true } };
+    let opened;
+    try {
+      opened = await withRetries(
+        () => client.chat.completions.create(body, { signal: call.signal }).withResponse(),
+        call.signal,
+      );
+    } catch (err) {
+      if (!(err instanceof LlmError) || !isStreamingRefusal(err.cause)) throw err;
+      stopStreaming(`refused: ${err.status ?? 'no status'}`);
+      return complete(request);
+    }
+    const { data: chunks, response } = opened;
+    if (!isJson(response)) {
+      return readReplyStream(chunks, {
+        request,
+        onText,
+        idleTimeoutMs: timeoutMs,
+        signal: call.signal,
+        stop: call.abort,
+      });
+    }
+    // The endpoint ignored `stream` and answered the whole completion: that is this call's reply.
+    const answer = await readJsonBody(response, call.signal);
+    if (ChatCompletionAnswer.safeParse(answer).success) stopStreaming('answered json');
+    return readAnswer(answer, request);
+  }
+
   return {
-    async complete(request: LlmRequest): Promise<LlmReply> {
+    complete,
+    async streamReply(request, onText) {
+      if (!canStream) return complete(request);
       const call = createCallSignal(request.signal);
       try {
-        return readAnswer(await createWithRetries(request, call.signal), request);
+        return await streamWith(request, onText, call);
       } finally {
         call.release();
       }
@@ -82,41 +133,18 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvide
   };
 }
 
-/** What the SDK itself would retry: 408, 409, 429, 5xx (unless `x-should-retry` says otherwise), timeouts, network failures. */
-function isRetryable(err: unknown): boolean {
-  if (err instanceof OpenAI.APIUserAbortError) return false;
-  if (err instanceof OpenAI.APIConnectionError) return true;
-  if (!(err instanceof OpenAI.APIError) || err.status === undefined) return false;
-  const shouldRetry = err.headers?.get('x-should-retry');
-  if (shouldRetry === 'true' || shouldRetry === 'false') return shouldRetry === 'true';
-  return err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
+function isJson(response: Response): boolean {
+  const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
+  return mediaType.includes('application/json') || mediaType.endsWith('+json');
 }
 
-function readAnswer(answer: unknown, request: LlmRequest): LlmReply {
-  const parsed = ChatCompletionAnswer.safeParse(answer);
-  if (!parsed.success)
-    throw new LlmError('invalid_response', 'The LLM endpoint answered something that is not a chat completion.');
-  const text = parsed.data.choices[0]?.message.content?.trim() ?? '';
-  if (text === '') throw new LlmError('empty_response', 'The LLM endpoint answered without any text.');
-  const usage = parsed.data.usage;
-  return {
-    text,
-    usage: usage
-      ? {
-          promptTokens: usage.prompt_tokens,
-          completionTokens: usage.completion_tokens,
-          totalTokens: usage.total_tokens,
-          isEstimated: false,
-        }
-      : estimateUsage(request, text),
-  };
-}
-
-// Some local servers report no usage; an estimate keeps the daily budget meaningful.
-function estimateUsage(request: LlmRequest, text: string): LlmUsage {
-  const promptTokens = estimateTokens(request.messages.map((message) => message.content).join(''));
-  const completionTokens = estimateTokens(text);
-  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, isEstimated: true };
+async function readJsonBody(response: Response, signal: AbortSignal): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch (cause) {
+    if (signal.aborted) throw new LlmError('aborted', 'The LLM request was aborted.', { cause });
+    throw toLlmError(cause);
+  }
 }
 
 /**
@@ -135,26 +163,4 @@ async function fetchWithErrorsFromAnyRealm(input: string | URL | Request, init?:
     if (typeof name === 'string') error.name = name;
     throw error;
   }
-}
-
-function toLlmError(err: unknown): LlmError {
-  if (err instanceof OpenAI.APIUserAbortError)
-    return new LlmError('aborted', 'The LLM request was aborted.', { cause: err });
-  if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    return new LlmError('timeout', 'The LLM endpoint did not answer in time.', { cause: err });
-  }
-  if (err instanceof OpenAI.APIConnectionError) {
-    return new LlmError('network', 'The LLM endpoint could not be reached.', { cause: err });
-  }
-  if (err instanceof OpenAI.APIError && err.status !== undefined) {
-    const status = err.status;
-    if (status === 429)
-      return new LlmError('rate_limited', 'The LLM endpoint kept answering 429.', { status, cause: err });
-    if (status >= 500) {
-      return new LlmError('server_error', `The LLM endpoint kept answering ${status}.`, { status, cause: err });
-    }
-    return new LlmError('http_error', `The LLM endpoint answered ${status}.`, { status, cause: err });
-  }
-  // The SDK throws a plain error (e.g. a JSON SyntaxError) for a body it cannot read.
-  return new LlmError('invalid_response', 'The LLM endpoint answered something unreadable.', { cause: err });
 }

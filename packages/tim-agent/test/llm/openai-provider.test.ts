@@ -2,16 +2,8 @@ import { getEventListeners } from 'node:events';
 import { LlmError } from '../../src/llm/llm-provider';
 import { createOpenAiProvider } from '../../src/llm/openai-provider';
 import { readLlmEndpoint } from '../../src/llm/llm-config';
+import { CHAT_REQUEST as REQUEST } from '../support/chat-request';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
-
-const REQUEST = {
-  model: 'fake-model',
-  temperature: 0.2,
-  messages: [
-    { role: 'system' as const, content: 'You are a test.' },
-    { role: 'user' as const, content: 'bob [human]: hi' },
-  ],
-};
 
 describe('createOpenAiProvider', () => {
   let fake: FakeOpenAi;

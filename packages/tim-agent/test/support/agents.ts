@@ -4,7 +4,13 @@ import { createOpenAiProvider } from '../../src/llm/openai-provider';
 import { loadPersona, resolvePersonaPath } from '../../src/persona/load-persona';
 import type { Persona } from '../../src/persona/persona-schema';
 import { startAgentRunner, type AgentRunner, type AgentRunnerOptions } from '../../src/runner';
-import { startFakeOpenAi, type FakeChatRequest, type FakeOpenAi, type FakeScript } from './fake-openai';
+import {
+  startFakeOpenAi,
+  type FakeChatRequest,
+  type FakeOpenAi,
+  type FakeScript,
+  type FakeStreaming,
+} from './fake-openai';
 import { createLogRecorder, type LogEntry, type LogRecorder } from './log-recorder';
 import { startTim, type StartTimOptions, type TestTim } from './start-tim';
 
@@ -65,6 +71,7 @@ export async function startTestAgent(options: StartTestAgentOptions): Promise<Te
       timeoutMs: persona.llm.timeoutMs,
       maxRetries: persona.llm.maxRetries,
       maxRetryAfterMs: persona.llm.maxRetryAfterMs,
+      log: logs.logger.child({ agent: persona.nick }),
     }),
     logger: logs.logger,
     reconnectBackoff: { minMs: 10, maxMs: 100 },
@@ -127,14 +134,19 @@ export interface AgentSpace {
 }
 
 /**
- * Registers hooks that give each test a fresh tim-code, fake LLM and human `bob`, and close
- * them (agents first) afterwards. Read the fields inside tests, not at describe time.
+ * Registers hooks that give each test a fresh tim-code, fake LLM (streaming as `fakeOptions`
+ * says) and human `bob`, and close them (agents first) afterwards. Read the fields inside
+ * tests, not at describe time.
  */
-export function useAgentSpace(config: Partial<Config> = {}, timOptions: StartTimOptions = {}): AgentSpace {
+export function useAgentSpace(
+  config: Partial<Config> = {},
+  timOptions: StartTimOptions = {},
+  fakeOptions: { streaming?: FakeStreaming } = {},
+): AgentSpace {
   const space = { agents: [] as TestAgent[] } as AgentSpace;
   beforeEach(async () => {
     space.tim = await startTim(config, timOptions);
-    space.fake = await startFakeOpenAi();
+    space.fake = await startFakeOpenAi(fakeOptions);
     space.bob = await space.tim.addHuman('bob');
     space.agents = [];
     space.start = async (name, options = {}) => {
