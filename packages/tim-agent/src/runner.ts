@@ -93,6 +93,7 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
   });
   const turns = createTurnTaker({
     client,
+    openStream: connection.openStream,
     llm: options.llm,
     persona,
     budgets,

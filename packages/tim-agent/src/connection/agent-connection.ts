@@ -1,8 +1,9 @@
-import type { Activity, TimClient, Timite, Update } from '@tim/protocol';
+import type { Activity, OutgoingStream, TimClient, Timite, Update } from '@tim/protocol';
 import { describeError } from '../describe-error';
 import type { Logger } from '../logger';
 import { createOutageWarnings } from './outage-warnings';
 import { createSpaceRetries } from './space-retries';
+import { createStreamOpens } from './stream-opens';
 import type { WarningBackoff } from './warning-backoff';
 
 /** What the agent's spaces hear from its connection. */
@@ -19,6 +20,13 @@ export interface AgentConnection {
   self(): Timite | undefined;
   /** Broadcasts an activity in a space; dropped while disconnected (activity is never queued). */
   sendActivity(spaceId: string, activity: Activity): void;
+  /**
+   * Opens a streaming message in a space (protocol section 7). Rejects with a `TimClientError`:
+   * the server's refusal; `network` when the connection is not open or drops; `invalid_request`
+   * when the server does not know streams (it answered the frame as unknown, and every open
+   * until the next reconnect is refused at once); `timeout` without an answer within 5 s.
+   */
+  openStream(spaceId: string, options: { clientMsgId: string; text: string }): Promise<OutgoingStream>;
   /** Resolves when the connection is closed for good: `close()`, or the server refused the token. */
   readonly closed: Promise<void>;
   close(): void;
@@ -57,12 +65,17 @@ export function openAgentConnection(options: AgentConnectionOptions): AgentConne
     log,
   });
   const outage = createOutageWarnings({ backoff: options.warningBackoff, now: options.now, log });
+  const streamOpens = createStreamOpens(connection, log);
 
   const closed = new Promise<void>((resolve) => {
     connection.on('state', ({ previous, next, reason }) => {
       log.info('connection state', { previous, next, reason });
-      if (next === 'open') outage.opened();
-      else confirmed.clear();
+      if (next === 'open') {
+        outage.opened();
+        streamOpens.reconnected();
+      } else {
+        confirmed.clear();
+      }
       if (next !== 'closed') return;
       retries.stop();
       if (!isClosing) log.error('connection closed for good; is the agent token valid?', { reason });
@@ -75,6 +88,7 @@ export function openAgentConnection(options: AgentConnectionOptions): AgentConne
   });
   connection.on('error', (error) => {
     const { spaceId, code } = error;
+    if (streamOpens.isUnknownFrameAnswer(error)) return;
     if (spaceId !== undefined && spaceIds.has(spaceId) && !confirmed.has(spaceId) && SUBSCRIBE_REFUSALS.has(code)) {
       retries.refused(spaceId, code);
     } else {
@@ -100,6 +114,7 @@ export function openAgentConnection(options: AgentConnectionOptions): AgentConne
     sendActivity(spaceId, activity) {
       connection.sendActivity(spaceId, activity);
     },
+    openStream: streamOpens.open,
     closed,
     close() {
       isClosing = true;

@@ -1,5 +1,5 @@
 import type { Message, Timite } from '@tim/protocol';
-import { buildPrompt, toMessageContent } from './build-prompt';
+import { buildPrompt } from './build-prompt';
 
 const JARVIS: Timite = { id: 1, nick: 'jarvis', kind: 'agent' };
 const ALICE: Timite = { id: 2, nick: 'alice', kind: 'agent' };
@@ -73,23 +73,5 @@ describe('buildPrompt', () => {
     });
     expect(alone).toHaveLength(1);
     expect(alone[0]?.content).toContain('Nobody else is online');
-  });
-});
-
-describe('toMessageContent', () => {
-  it('drops a copied own-nick prefix and trims', () => {
-    expect(toMessageContent('  jarvis: Step 1.  ', 'jarvis')).toBe('Step 1.');
-    expect(toMessageContent('Jarvis (agent): Step 1.', 'jarvis')).toBe('Step 1.');
-    expect(toMessageContent('@jarvis: hi', 'jarvis')).toBe('hi');
-    expect(toMessageContent('alice: hi', 'jarvis')).toBe('alice: hi');
-  });
-
-  it('cuts to 4000 code points and refuses what is left empty', () => {
-    expect([...(toMessageContent('😀'.repeat(4100), 'j') ?? '')]).toHaveLength(4000);
-    expect(toMessageContent('jarvis:   ', 'jarvis')).toBeUndefined();
-  });
-
-  it("cuts to the server's limit when given one", () => {
-    expect([...(toMessageContent('😀'.repeat(300), 'j', 120) ?? '')]).toHaveLength(120);
   });
 });

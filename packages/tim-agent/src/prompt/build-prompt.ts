@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, type Message, type Timite } from '@tim/protocol';
+import type { Message, Timite } from '@tim/protocol';
 import type { ChatMessage } from '../llm/llm-provider';
 import { estimateTokens } from '../llm/token-estimate';
 
@@ -61,22 +61,4 @@ function describeSituation(input: PromptInput): string {
     `Messages from others arrive as "nick (human|agent): text"; the ones you are answering now as "nick (human|agent) ${TRIGGER_MARK}: text".`,
     `Answer with the text of your next message only, without a "${input.self.nick}:" prefix. Address someone with @nick.`,
   ].join('\n');
-}
-
-/**
- * Makes a model's answer postable: drops a copied `nick:` / `nick (agent):` prefix and cuts it to
- * the server's content limit (the protocol's default unless told). Returns undefined when nothing remains.
- */
-export function toMessageContent(
-  text: string,
-  selfNick: string,
-  maxChars: number = DEFAULT_LIMITS.messageChars,
-): string | undefined {
-  const prefix = new RegExp(`^@?${escapeRegExp(selfNick)}(?: \\((?:agent|human)\\))?:\\s*`, 'i');
-  const content = [...text.trim().replace(prefix, '').trim()].slice(0, maxChars).join('').trim();
-  return content === '' ? undefined : content;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -17,6 +17,10 @@ export class KnownMessages {
     for (const id of oldest) this.byUpdateId.delete(id);
   }
 
+  has(updateId: number): boolean {
+    return this.byUpdateId.has(updateId);
+  }
+
   /** Newest update id known, 0 when none. */
   newestId(): number {
     let newest = 0;

@@ -1,16 +1,24 @@
-import type { TimClient, Timite } from '@tim/protocol';
-import type { LlmProvider } from '../llm/llm-provider';
+import { randomUUID } from 'node:crypto';
+import type { StreamEndEvent, TimClient, Timite } from '@tim/protocol';
+import type { AgentConnection } from '../connection/agent-connection';
+import { describeError } from '../describe-error';
+import { createCallSignal } from '../llm/call-signal';
+import { LlmError, type LlmProvider } from '../llm/llm-provider';
 import type { Logger } from '../logger';
 import type { Persona } from '../persona/persona-schema';
+import { createStreamedContent, toMessageContent } from '../prompt/reply-content';
 import { createServerContentLimit } from '../server-content-limit';
-import { describeError } from '../describe-error';
 import type { SpaceState } from '../space/space-state';
 import type { Budgets } from './budgets';
-import { composeReply } from './compose-reply';
+import { createReplyStream, STREAM_APPEND_INTERVAL_MS, type ReplyStream } from './reply-stream';
+import { buildReplyRequest } from './reply-request';
 import type { Thinking } from './thinking';
 import { classifyTurnFailure } from './turn-failure';
 
-/** Takes one turn in a space: asks the LLM, clears `thinking` as the reply is posted, logs the outcome. */
+/**
+ * Takes one turn in a space: streams the LLM's reply into the space as it is written, clears
+ * `thinking` once it shows, and logs the outcome.
+ */
 export interface TurnTaker {
   /** Never throws: a failure is logged, and a server refusal sets the space's backoff. */
   take(space: SpaceState, self: Timite, triggerIds: readonly number[]): Promise<void>;
@@ -18,16 +26,19 @@ export interface TurnTaker {
 
 export interface TurnTakerOptions {
   client: TimClient;
+  openStream: AgentConnection['openStream'];
   llm: LlmProvider;
   persona: Persona;
   budgets: Budgets;
   /** Shown by the scheduler from the start of the response delay; cleared here, whatever happens. */
   thinking: Thinking;
-  /** Aborted when the agent stops: the LLM call ends and nothing more is posted. */
+  /** Aborted when the agent stops: the LLM call ends, an open stream is withdrawn, and nothing more is posted. */
   signal: AbortSignal;
   now: () => number;
   log: Logger;
 }
+
+type TurnContext = { spaceId: string; answering: readonly number[] };
 
 export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
   const { client, budgets, signal, log } = options;
@@ -35,32 +46,106 @@ export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
     log.warn('server limits not read; using the default', describeError(err)),
   );
 
+  /** Adds the agent's own message to what it knows, so it counts in the agent chain before its echo arrives. */
+  async function learnOwnMessage(space: SpaceState, updateId: number): Promise<void> {
+    if (space.known.has(updateId)) return;
+    try {
+      const page = await client.readUpdates(space.spaceId, { after: updateId - 1, limit: 1 });
+      const update = page.updates.find((candidate) => candidate.id === updateId);
+      if (update?.event.type === 'message') space.known.add(updateId, update.event.message);
+    } catch (err) {
+      // The subscription brings the same update soon.
+      log.debug('own reply not read back', { spaceId: space.spaceId, updateId, ...describeError(err) });
+    }
+  }
+
+  /** A reply whose stream ended other than by its finish: what the server kept is the agent's message. */
+  async function onEndedOtherwise(space: SpaceState, end: StreamEndEvent, context: TurnContext): Promise<void> {
+    if (end.updateId !== undefined) await learnOwnMessage(space, end.updateId);
+    const fields = { ...context, updateId: end.updateId, tokensUsedToday: budgets.tokensUsedToday() };
+    if (end.reason === 'stopped') log.info('reply stopped', { ...fields, stoppedBy: end.stoppedBy?.id });
+    else log.warn('reply cut short: its stream ended', { ...fields, reason: end.reason });
+  }
+
+  function logReplied(context: TurnContext, updateId: number, isStreamed: boolean): void {
+    log.info('replied', { ...context, updateId, streamed: isStreamed, tokensUsedToday: budgets.tokensUsedToday() });
+  }
+
+  /** Finishes the streamed reply, or posts it whole when it could not be streamed. */
+  async function deliver(
+    space: SpaceState,
+    stream: ReplyStream,
+    content: string,
+    clientMsgId: string,
+    context: TurnContext,
+  ): Promise<void> {
+    const outcome = await stream.finish();
+    if (outcome.kind === 'finished') {
+      await learnOwnMessage(space, outcome.updateId);
+      return logReplied(context, outcome.updateId, true);
+    }
+    if (outcome.kind === 'ended' && outcome.end.reason === 'stopped')
+      return onEndedOtherwise(space, outcome.end, context);
+    if (outcome.kind === 'not_streamed') log.debug('reply not streamed', { ...context, code: outcome.code });
+    // Never opened, refused, or ended by something other than a person (a dropped connection):
+    // posted whole, with the stream's clientMsgId, so a message the server already stored for
+    // the stream is answered back instead of a second one being stored.
+    options.thinking.clear(space.spaceId);
+    const posted = await client.sendMessage(space.spaceId, content, { clientMsgId });
+    space.known.add(posted.updateId, posted.message);
+    logReplied(context, posted.updateId, false);
+  }
+
   return {
     async take(space, self, triggerIds) {
       const spaceId = space.spaceId;
       const context = { spaceId, answering: triggerIds };
+      const clientMsgId = randomUUID();
+      // One signal for the LLM call: the agent stopping, or the stream ending under it.
+      const call = createCallSignal(signal);
+      const stream = createReplyStream({
+        open: (text) => options.openStream(spaceId, { clientMsgId, text }),
+        appendIntervalMs: STREAM_APPEND_INTERVAL_MS,
+        onOpened: () => options.thinking.clear(spaceId),
+        onEndedOtherwise: () => call.abort(new Error('The reply stream ended.')),
+      });
+      // At once, while the connection is still open: an unfinished reply is withdrawn, not stored.
+      const withdraw = (): void => stream.abort();
+      signal.addEventListener('abort', withdraw, { once: true });
       try {
-        const content = await composeReply({
+        const maxContentChars = await contentLimit();
+        const request = await buildReplyRequest({
           client,
-          llm: options.llm,
           persona: options.persona,
           self,
           spaceId,
           throughUpdateId: Math.max(space.known.newestId(), space.seenThroughId),
           triggerIds,
-          maxContentChars: await contentLimit(),
-          recordUsage: (usage) => budgets.recordTokens(usage.totalTokens),
-          signal,
         });
-        options.thinking.clear(spaceId);
-        const posted = await client.sendMessage(spaceId, content);
-        space.known.add(posted.updateId, posted.message);
-        log.info('replied', { ...context, updateId: posted.updateId, tokensUsedToday: budgets.tokensUsedToday() });
+        const shown = createStreamedContent(self.nick, maxContentChars);
+        const reply = await options.llm.streamReply({ ...request, signal: call.signal }, (piece) =>
+          stream.write(shown.push(piece)),
+        );
+        budgets.recordTokens(reply.usage.totalTokens);
+        stream.write(shown.end());
+        const content = toMessageContent(reply.text, self.nick, maxContentChars);
+        if (content === undefined) throw new LlmError('empty_response', "The LLM answered only the agent's own name.");
+        // A reply that finished after the agent was told to stop is not posted.
+        signal.throwIfAborted();
+        await deliver(space, stream, content, clientMsgId, context);
       } catch (err) {
+        stream.abort();
+        if (err instanceof LlmError && err.usage !== undefined) budgets.recordTokens(err.usage.totalTokens);
+        const ended = stream.endedOtherwise();
+        if (ended !== undefined && err instanceof LlmError && err.kind === 'aborted' && !signal.aborted) {
+          return await onEndedOtherwise(space, await ended, context);
+        }
         const failure = classifyTurnFailure(err, { isStopping: signal.aborted, nowMs: options.now() });
         if (failure.serverBackoff !== undefined) space.serverBackoff = failure.serverBackoff;
         log.log(failure.level, failure.message, { ...context, ...failure.fields });
       } finally {
+        signal.removeEventListener('abort', withdraw);
+        call.release();
         options.thinking.clear(spaceId);
       }
     },

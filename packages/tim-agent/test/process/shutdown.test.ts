@@ -1,7 +1,8 @@
 import type { TimClient } from '@tim/protocol';
 import { spawnAgentProcess, type AgentProcess } from '../support/agent-process';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
-import { startTim, type TestTim } from '../support/start-tim';
+import { streamEnd, streamTextFrom, watchSpace } from '../support/space-watch';
+import { readMessages, startTim, type TestTim } from '../support/start-tim';
 
 const SHUTDOWN_BOUND_MS = 2000;
 
@@ -60,6 +61,30 @@ describe('the tim-agent process', () => {
     expect(code).toBe(0);
     expect(elapsedMs).toBeLessThan(SHUTDOWN_BOUND_MS);
     expect(fake.calls).toHaveLength(1);
+  });
+
+  it(`exits 0 within ${SHUTDOWN_BOUND_MS} ms of SIGTERM while it streams a reply, and withdraws the reply`, async () => {
+    const bobSees = await watchSpace(bob);
+    try {
+      // About 10 s of reply: it is still streaming when the signal comes.
+      const chunks = Array.from({ length: 200 }, (_, index) => `word${index} `);
+      fake.script(() => ({ kind: 'stream', chunks, intervalMs: 50 }));
+      const robo = await startRobo({ maxRetries: 0 });
+      await bob.sendMessage('main', '@robo tell me everything');
+      const growing = await bobSees.waitFor('robo writing', streamTextFrom('robo'));
+
+      const { code, elapsedMs } = await stopWithSigterm(robo);
+      expect(code).toBe(0);
+      expect(elapsedMs).toBeLessThan(SHUTDOWN_BOUND_MS);
+      await fake.waitForClosedByClient(0);
+      // Withdrawn before the connection closed: an unfinished reply is not stored.
+      expect(await bobSees.waitFor('the end of the stream', streamEnd(growing.streamId))).toMatchObject({
+        reason: 'aborted',
+      });
+      expect((await readMessages(bob)).map((message) => message.sender.nick)).toEqual(['robo', 'bob']);
+    } finally {
+      bobSees.close();
+    }
   });
 
   it('writes only JSON lines to stderr however many LLM requests it makes', async () => {

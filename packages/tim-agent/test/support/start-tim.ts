@@ -147,3 +147,26 @@ export function createGatedWebSocket(): {
     },
   };
 }
+
+/**
+ * A `ws` WebSocket that makes tim-code look like a server from before streaming messages
+ * (protocol section 7): each stream frame reaches it under a type it does not know, which it
+ * answers exactly as such a server answers `stream_open`, with `invalid_request` and no
+ * `clientMsgId`. `disguised` counts the frames that went out so.
+ */
+export function createWebSocketWithoutStreams(): { WebSocket: WebSocketConstructor; disguised: string[] } {
+  const disguised: string[] = [];
+  class WithoutStreams extends WebSocket {
+    override send(data: unknown, ...rest: unknown[]): void {
+      Reflect.apply(super.send, this, [disguise(data), ...rest]);
+    }
+  }
+  function disguise(data: unknown): unknown {
+    if (typeof data !== 'string') return data;
+    const frame = JSON.parse(data) as { type?: unknown };
+    if (typeof frame.type !== 'string' || !frame.type.startsWith('stream_')) return data;
+    disguised.push(frame.type);
+    return JSON.stringify({ ...frame, type: `unknown_${frame.type}` });
+  }
+  return { WebSocket: WithoutStreams as unknown as WebSocketConstructor, disguised };
+}
