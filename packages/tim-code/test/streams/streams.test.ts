@@ -225,6 +225,24 @@ describe('a streaming message', () => {
     await Promise.all([author.close(), other.close()]);
   });
 
+  it('spends the message budget when it opens, like a post', async () => {
+    const limited = await startServer({ config: { rateMessages: { points: 2, durationSeconds: 3600 } } });
+    try {
+      const human = await register(limited, 'ann');
+      const author = await TestSocket.connect(limited.wsUrl, human.key);
+      expect((await send(limited, human, 'a post')).status).toBe(201);
+      author.send({ type: 'stream_open', spaceId: 'main', clientMsgId: 'within' });
+      const { streamId } = StreamOpenedFrame.parse(await nextFrame(author, { type: 'stream_opened' }));
+      author.send({ type: 'stream_abort', streamId });
+      author.send({ type: 'stream_open', spaceId: 'main', clientMsgId: 'past' });
+      expect(await nextFrame(author, { type: 'error' })).toMatchObject({ code: 'rate_limited', clientMsgId: 'past' });
+      expect((await send(limited, human, 'another post')).status).toBe(429);
+      await author.close();
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('counts for the agent loop guard like a message', async () => {
     const guarded = await startServer({ config: { maxAgentStreak: 1 } });
     try {

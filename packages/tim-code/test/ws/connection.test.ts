@@ -34,6 +34,7 @@ describe('GET /api/v1/ws: authentication', () => {
       type: 'ready',
       timite: ada.timite,
       heartbeatMs: DEFAULT_LIMITS.heartbeatMs,
+      extensions: ['streams'],
     });
     await socket.close();
   });

@@ -21,13 +21,16 @@ afterEach(async () => {
 });
 
 /** A client connected as `timite`, and the peer's side of its socket. */
-async function connectAs(timite: Timite): Promise<{ client: TimConnection; server: FakeConnection }> {
+async function connectAs(
+  timite: Timite,
+  extensions: string[] = ['streams'],
+): Promise<{ client: TimConnection; server: FakeConnection }> {
   const tim = new TimClient({ baseUrl: peer.baseUrl, key: 'key', WebSocket, backoff: { minMs: 1, maxMs: 20 } });
   const client = tim.connect();
   connection = client;
   const ready = nextEvent(client, 'ready');
   const server = await peer.nextConnection();
-  await server.authenticate(timite);
+  await server.authenticate(timite, { extensions });
   await ready;
   return { client, server };
 }
@@ -144,6 +147,14 @@ describe('TimConnection streams (extension)', () => {
     await nextEvent(client, 'stream_end');
     expect(chunks.map((chunk) => chunk.text)).toEqual(['Thinking']);
     expect(ends.map((end) => end.reason)).toEqual(['stopped']);
+  });
+
+  it('refuses at once to open a stream on a server that does not announce streams', async () => {
+    const { client, server } = await connectAs(JARVIS, []);
+    await expect(client.openStream('main')).rejects.toMatchObject({ code: 'unsupported' });
+    // Nothing went to the server: the next frame it sees is the one sent after.
+    client.stopStream('main', 'stream-0009');
+    expect(await server.nextFrame('stream_stop')).toMatchObject({ streamId: 'stream-0009' });
   });
 
   it('refuses to open while not connected', async () => {

@@ -149,6 +149,8 @@ export class TimConnection {
   private healthWatch: HealthWatch | undefined;
   /** Whether the server's 'ready' announced heartbeatMs, so it knows ping frames. */
   private isPingKnown = false;
+  /** The extensions the server's 'ready' announced. */
+  private extensions: ReadonlySet<string> = new Set();
   /** `stream_open` frames awaiting `stream_opened`, by clientMsgId. */
   private readonly pendingOpens = new Map<string, PendingOpen>();
   /** This connection's own open streams, by streamId. */
@@ -208,6 +210,9 @@ export class TimConnection {
     });
     if (this.stateValue !== 'open') {
       return Promise.reject(new TimClientError('network', 'The connection is not open.'));
+    }
+    if (!this.extensions.has('streams')) {
+      return Promise.reject(new TimClientError('unsupported', 'This server does not stream messages.'));
     }
     if (this.pendingOpens.has(clientMsgId)) {
       return Promise.reject(new TimClientError('conflict', `A stream with clientMsgId ${clientMsgId} is opening.`));
@@ -418,11 +423,12 @@ export class TimConnection {
     this.ownStreams.clear();
   }
 
-  private handleReady({ timite, heartbeatMs }: ReadyFrame): void {
+  private handleReady({ timite, heartbeatMs, extensions }: ReadyFrame): void {
     if (this.stateValue === 'open') return;
     this.clearTimers();
     this.timiteValue = timite;
     this.isPingKnown = heartbeatMs !== undefined;
+    this.extensions = new Set(extensions);
     const intervalMs = heartbeatMs ?? this.options.fallbackHeartbeatMs;
     this.heartbeat = startHeartbeat({
       intervalMs,

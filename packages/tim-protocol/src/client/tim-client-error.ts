@@ -2,10 +2,10 @@ import type { ErrorCode } from '../schemas/errors';
 
 /**
  * Codes the client adds to the protocol's: the server could not be reached ('network'), its
- * answer did not match the protocol ('invalid_response'), or text went to a stream that has
- * ended ('stream_ended').
+ * answer did not match the protocol ('invalid_response'), text went to a stream that has
+ * ended ('stream_ended'), or the server does not speak an extension asked for ('unsupported').
  */
-export type ClientOnlyErrorCode = 'network' | 'invalid_response' | 'stream_ended';
+export type ClientOnlyErrorCode = 'network' | 'invalid_response' | 'stream_ended' | 'unsupported';
 
 /** A protocol code, a client-only code, or a code a newer server added. */
 export type TimClientErrorCode = ErrorCode | ClientOnlyErrorCode | (string & {});

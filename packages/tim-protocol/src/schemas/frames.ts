@@ -128,6 +128,11 @@ export const ReadyFrame = z.object({
    * Absent from servers that predate ping frames.
    */
   heartbeatMs: z.number().int().positive().optional(),
+  /**
+   * Extension: the extensions of v1 this server speaks beyond the frames above, e.g. `streams`
+   * (streaming messages). Absent from servers that predate it: assume none.
+   */
+  extensions: z.array(z.string()).optional(),
 });
 export type ReadyFrame = z.infer<typeof ReadyFrame>;
 

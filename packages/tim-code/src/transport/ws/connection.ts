@@ -335,7 +335,12 @@ export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListen
     this.keyHash = authenticated.keyHash;
     registry.addAuthenticated(this);
     this.state = 'ready';
-    this.send({ type: 'ready', timite: authenticated.timite, heartbeatMs: limits.heartbeatMs });
+    this.send({
+      type: 'ready',
+      timite: authenticated.timite,
+      heartbeatMs: limits.heartbeatMs,
+      extensions: ['streams'],
+    });
   }
 }
 

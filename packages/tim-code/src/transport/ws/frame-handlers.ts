@@ -14,7 +14,8 @@ import type { Bus } from '../../bus/bus';
 import { errorStack } from '../../error-text';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
-import type { RateLimits } from '../../rate-limit/rate-limits';
+import type { RateLimit, RateLimits } from '../../rate-limit/rate-limits';
+import type { TimError } from '../../domain/tim-error';
 import type { Hub, HubSubscriber, HubSubscription } from '../../realtime/hub';
 import type { OutboundFrame } from '../../realtime/outbound-frame';
 import type { Presence } from '../../realtime/presence';
@@ -128,23 +129,29 @@ export function createFrameHandler({
     return owner;
   }
 
+  /** Spends one unit of the timite's budget, or throws the refusal. */
+  async function spend(limit: RateLimit, timite: Timite, refuse: (retryAfterSeconds: number) => TimError) {
+    const decision = await limit.consume(String(timite.id));
+    if (decision.allowed) return;
+    metrics.rateLimited.inc({ limit: limit.name });
+    throw refuse(decision.retryAfterSeconds);
+  }
+
   async function streamOpen(peer: FramePeer, frame: StreamOpenFrame): Promise<void> {
     const space = await storage.getSpace(frame.spaceId);
     if (!peer.isReady) return;
     if (space === undefined) throw wsErrors.noSuchSpace(frame.spaceId);
     const owner = ownerOf(peer);
     if (owner === undefined) return;
+    // A stream becomes a message: it spends the sender's message budget like a post.
+    await spend(rateLimits.messages, owner.timite, wsErrors.tooManyMessages);
     streams.open(owner, { spaceId: frame.spaceId, clientMsgId: frame.clientMsgId, text: frame.text ?? '' });
   }
 
   async function streamAppend(peer: FramePeer, frame: StreamAppendFrame): Promise<void> {
     const owner = ownerOf(peer);
     if (owner === undefined) return;
-    const decision = await rateLimits.streamAppends.consume(String(owner.timite.id));
-    if (!decision.allowed) {
-      metrics.rateLimited.inc({ limit: rateLimits.streamAppends.name });
-      throw wsErrors.tooManyStreamAppends(decision.retryAfterSeconds);
-    }
+    await spend(rateLimits.streamAppends, owner.timite, wsErrors.tooManyStreamAppends);
     streams.append(owner, frame.streamId, frame.text);
   }
 
@@ -202,11 +209,7 @@ export function createFrameHandler({
       throw wsErrors.notSubscribed(spaceId);
     }
     // Every activity frame is fanned out to the whole space: a flood would cost everyone.
-    const decision = await rateLimits.activity.consume(String(timite.id));
-    if (!decision.allowed) {
-      metrics.rateLimited.inc({ limit: rateLimits.activity.name });
-      throw wsErrors.tooManyActivityFrames(decision.retryAfterSeconds);
-    }
+    await spend(rateLimits.activity, timite, wsErrors.tooManyActivityFrames);
     await bus.publish(spaceId, {
       kind: 'ephemeral',
       event: { type: 'activity', spaceId, timite, activity: frame.activity },

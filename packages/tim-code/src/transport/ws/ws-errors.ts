@@ -26,6 +26,11 @@ export const wsErrors = {
       details: { retryAfterSeconds },
       retryAfterSeconds,
     }),
+  tooManyMessages: (retryAfterSeconds: number) =>
+    new TimError('rate_limited', `Too many messages; try again in ${retryAfterSeconds} s.`, {
+      details: { retryAfterSeconds },
+      retryAfterSeconds,
+    }),
   tooManyStreamAppends: (retryAfterSeconds: number) =>
     new TimError('rate_limited', `Too many stream appends; try again in ${retryAfterSeconds} s.`, {
       details: { retryAfterSeconds },

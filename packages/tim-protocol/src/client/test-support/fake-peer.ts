@@ -52,10 +52,21 @@ export class FakeConnection {
     return frame as Extract<ClientFrame, { type: T }>;
   }
 
-  /** Awaits the auth frame and answers 'ready', announcing `heartbeatMs` when given (as servers with ping frames do). */
-  async authenticate(timite: Timite = ADA, { heartbeatMs }: { heartbeatMs?: number } = {}): Promise<AuthFrame> {
+  /**
+   * Awaits the auth frame and answers 'ready', announcing `heartbeatMs` (as servers with ping
+   * frames do) and `extensions` (as servers with streams do) when given.
+   */
+  async authenticate(
+    timite: Timite = ADA,
+    { heartbeatMs, extensions }: { heartbeatMs?: number; extensions?: string[] } = {},
+  ): Promise<AuthFrame> {
     const auth = await this.nextFrame('auth');
-    this.send({ type: 'ready', timite, ...(heartbeatMs === undefined ? {} : { heartbeatMs }) });
+    this.send({
+      type: 'ready',
+      timite,
+      ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+      ...(extensions === undefined ? {} : { extensions }),
+    });
     return auth;
   }
 
