@@ -188,6 +188,12 @@ describe('GET /api/v1/spaces/:spaceId/updates', () => {
     expect((await api(server, 'GET', '/spaces/main/updates?sort=desc', { key: ada.key })).status).toBe(400);
     expect((await api(server, 'GET', '/spaces/nowhere/updates', { key: ada.key })).status).toBe(404);
   });
+
+  it('answers 400 invalid_request, not 500, for a space id that is not validly percent-encoded', async () => {
+    const answer = await api(server, 'GET', '/spaces/%E0/updates', { key: ada.key });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: { code: 'invalid_request' } });
+  });
 });
 
 describe('/api/v1/spaces', () => {

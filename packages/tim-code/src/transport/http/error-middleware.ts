@@ -31,6 +31,11 @@ function fromBodyParser(err: BodyParserError): TimError | undefined {
   }
 }
 
+/** Express's router marks a path segment it cannot percent-decode: a URIError with status 400. */
+function isUndecodablePath(err: unknown): boolean {
+  return err instanceof URIError && (err as URIError & { status?: unknown }).status === 400;
+}
+
 export function notFound(req: Request): never {
   throw new TimError('not_found', `No route ${req.method} ${req.path}.`);
 }
@@ -39,6 +44,9 @@ export function notFound(req: Request): never {
 function toHttpError(err: unknown, { logger, requestId, method, path }: ErrorContext): TimError {
   return (
     (isBodyParserError(err) ? fromBodyParser(err) : undefined) ??
+    (isUndecodablePath(err)
+      ? new TimError('invalid_request', 'The path is not validly percent-encoded.')
+      : undefined) ??
     toTimError(err, (original) =>
       logger.error('request failed', { requestId, method, path, error: errorStack(original) }),
     )
