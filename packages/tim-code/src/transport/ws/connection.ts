@@ -7,6 +7,7 @@ import {
   type SpaceId,
   type Timite,
 } from '@tim/protocol';
+import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
 import type { Config } from '../../config';
 import type { Authenticated, Sessions } from '../../domain/sessions';
@@ -102,6 +103,8 @@ export interface ConnectionOptions {
   id: string;
   /** Called once the auth frame succeeded, before `ready` is sent. */
   onAuthenticated: () => void;
+  /** The HTTP upgrade's socket, which ws writes to: frames pre-built for the wire go there. */
+  upgradeSocket: Duplex;
 }
 
 /**
@@ -137,7 +140,7 @@ export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListen
     this.onAuthenticated = options.onAuthenticated;
     const { limits } = deps;
     this.queue = createOutboundQueue({
-      sink: createFrameSink(socket),
+      sink: createFrameSink(socket, options.upgradeSocket),
       scheduler: deps.flushScheduler,
       maxBacklogBytes: limits.slowConsumerBytes,
       listener: this,

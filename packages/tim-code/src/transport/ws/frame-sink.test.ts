@@ -1,4 +1,5 @@
-import { Socket, type AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { toOutboundFrame } from '../../realtime/outbound-frame';
 import { createFrameSink } from './frame-sink';
@@ -7,58 +8,59 @@ const frame = toOutboundFrame({ type: 'subscribed', spaceId: 'main', headId: 7 }
 const sizedFrame = (messageLength: number) =>
   toOutboundFrame({ type: 'error', code: 'invalid_request', message: 'é'.repeat(messageLength / 2) });
 
-/** The TCP socket ws keeps privately: what the sink writes to, and what these tests guard. */
-function tcpSocketOf(ws: WebSocket): Socket {
-  const raw: unknown = Reflect.get(ws, '_socket');
-  if (!(raw instanceof Socket)) throw new Error('ws no longer keeps its net.Socket in _socket; see frame-sink.ts');
-  return raw;
-}
-
 describe('createFrameSink', () => {
-  let server: WebSocketServer;
+  // Upgrades as ws-server.ts takes them: the HTTP server's socket handed to handleUpgrade.
+  let http: Server;
+  const wss = new WebSocketServer({ noServer: true });
+  const accepted: Array<{ serverSide: WebSocket; upgradeSocket: Socket }> = [];
   let url: string;
   beforeAll(async () => {
-    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => server.once('listening', resolve));
-    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    http = createServer();
+    http.on('upgrade', (request, socket, head) => {
+      wss.handleUpgrade(request, socket, head, (serverSide) =>
+        accepted.push({ serverSide, upgradeSocket: socket as Socket }),
+      );
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    wss.close();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
   });
 
-  async function connectedPair(): Promise<{ client: WebSocket; serverSide: WebSocket }> {
+  async function connectedPair(): Promise<{ client: WebSocket; serverSide: WebSocket; upgradeSocket: Socket }> {
     const client = new WebSocket(url);
-    const serverSide = await new Promise<WebSocket>((resolve) => server.once('connection', resolve));
-    await new Promise((resolve) =>
-      client.readyState === WebSocket.OPEN ? resolve(undefined) : client.once('open', resolve),
-    );
-    return { client, serverSide };
+    await new Promise((resolve) => client.once('open', resolve));
+    const pair = accepted.shift();
+    if (pair === undefined) throw new Error('the upgrade was not accepted');
+    return { client, ...pair };
   }
 
   // A ws client reads each of the three header lengths back, so the framing is ws's own.
   it.each([10, 300, 70_000])(
     'delivers a frame of a %i-character message as the client reads it',
     async (messageLength) => {
-      const { client, serverSide } = await connectedPair();
+      const { client, serverSide, upgradeSocket } = await connectedPair();
       const sized = sizedFrame(messageLength);
       const received = new Promise<{ text: string; isBinary: boolean }>((resolve) =>
         client.once('message', (data: Buffer, isBinary) => resolve({ text: data.toString('utf8'), isBinary })),
       );
-      createFrameSink(serverSide).writeFrame(sized);
+      createFrameSink(serverSide, upgradeSocket).writeFrame(sized);
       expect(await received).toEqual({ text: sized.data.toString('utf8'), isBinary: false });
       client.terminate();
     },
   );
 
-  // The guards for a ws upgrade: the frame tim pre-builds must stay what ws itself would write,
-  // and the sink must still find the socket to write it to.
+  // The guards for a ws upgrade: ws must still write its frames straight to the upgrade socket,
+  // and the frame tim pre-builds must stay what ws itself writes there.
   it.each([10, 300, 70_000])(
-    'holds the bytes ws writes to its socket for the same %i-character message',
+    'holds the bytes ws writes to the upgrade socket for the same %i-character message',
     async (messageLength) => {
-      const { client, serverSide } = await connectedPair();
+      const { client, serverSide, upgradeSocket } = await connectedPair();
       const sized = sizedFrame(messageLength);
       const written: Buffer[] = [];
-      const write = jest.spyOn(tcpSocketOf(serverSide), 'write').mockImplementation((chunk: unknown) => {
+      const write = jest.spyOn(upgradeSocket, 'write').mockImplementation((chunk: unknown) => {
         written.push(Buffer.from(chunk as Uint8Array));
         return true;
       });
@@ -70,11 +72,11 @@ describe('createFrameSink', () => {
   );
 
   it('writes to the TCP socket under the WebSocket, not through send', async () => {
-    const { client, serverSide } = await connectedPair();
+    const { client, serverSide, upgradeSocket } = await connectedPair();
     const received = new Promise((resolve) => client.once('message', resolve));
     const send = jest.spyOn(serverSide, 'send');
-    const write = jest.spyOn(tcpSocketOf(serverSide), 'write');
-    createFrameSink(serverSide).writeFrame(frame);
+    const write = jest.spyOn(upgradeSocket, 'write');
+    createFrameSink(serverSide, upgradeSocket).writeFrame(frame);
     await received;
     expect(send).not.toHaveBeenCalled();
     expect(write).toHaveBeenCalledWith(frame.wire, undefined);
@@ -82,7 +84,7 @@ describe('createFrameSink', () => {
   });
 
   it('writes the pre-built frame to the socket under the WebSocket, corked frames in one go', async () => {
-    const { client, serverSide } = await connectedPair();
+    const { client, serverSide, upgradeSocket } = await connectedPair();
     const received: string[] = [];
     const both = new Promise<void>((resolve) =>
       client.on('message', (data: Buffer) => {
@@ -90,7 +92,7 @@ describe('createFrameSink', () => {
         if (received.length === 2) resolve();
       }),
     );
-    const sink = createFrameSink(serverSide);
+    const sink = createFrameSink(serverSide, upgradeSocket);
     sink.cork();
     sink.writeFrame(frame);
     sink.writeFrame(frame);
@@ -101,8 +103,8 @@ describe('createFrameSink', () => {
   });
 
   it('counts as buffered what ws counts: the corked bytes, and nothing once they left', async () => {
-    const { client, serverSide } = await connectedPair();
-    const sink = createFrameSink(serverSide);
+    const { client, serverSide, upgradeSocket } = await connectedPair();
+    const sink = createFrameSink(serverSide, upgradeSocket);
     const arrived = new Promise((resolve) => client.once('message', resolve));
     sink.cork();
     sink.writeFrame(frame);
@@ -115,10 +117,10 @@ describe('createFrameSink', () => {
   });
 
   it('refuses frames once the WebSocket is closing, telling the callback and writing nothing', async () => {
-    const { client, serverSide } = await connectedPair();
+    const { client, serverSide, upgradeSocket } = await connectedPair();
     const received: unknown[] = [];
     client.on('message', (data) => received.push(data));
-    const sink = createFrameSink(serverSide);
+    const sink = createFrameSink(serverSide, upgradeSocket);
     serverSide.close(1000, 'bye');
     const refusal = await new Promise<Error | null | undefined>((resolve) => sink.writeFrame(frame, resolve));
     expect(String(refusal)).toContain('not open');
@@ -126,13 +128,13 @@ describe('createFrameSink', () => {
     expect(received).toEqual([]);
   });
 
-  it('goes through send when ws keeps no TCP socket where the sink looks for it', () => {
+  it('goes through send when it is given no TCP socket', () => {
     const sent: Array<{ data: Buffer; binary: boolean }> = [];
     const stand = {
       bufferedAmount: 0,
       send: (data: Buffer, options: { binary: boolean }) => sent.push({ data, binary: options.binary }),
     };
-    const sink = createFrameSink(stand as unknown as WebSocket);
+    const sink = createFrameSink(stand as unknown as WebSocket, undefined);
     sink.cork();
     sink.writeFrame(frame);
     sink.uncork();

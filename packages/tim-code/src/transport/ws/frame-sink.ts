@@ -1,29 +1,30 @@
 import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { OutboundFrame } from '../../realtime/outbound-frame';
 import type { FrameSink } from './outbound-queue';
 
 /**
- * The frame sink of one WebSocket, and the one place tim-code goes past ws's public API. Frames
+ * The frame sink of one WebSocket, and the one place tim-code writes beside ws's API. Frames
  * arrive already framed for the wire (OutboundFrame.wire), so they go straight to the TCP socket
- * under the WebSocket, which ws keeps in its private `_socket`; ws's `send` would build a header,
- * an options object and two writes per frame for every socket, and ws has no public way to cork
- * its socket, so through `send` alone every frame is a system call of its own. Byte for byte
- * this is what `send` writes for an unfragmented text frame on a server without per-message
- * compression (ours has none).
+ * under the WebSocket: the socket of the HTTP upgrade, which ws-server.ts hands to ws's
+ * `handleUpgrade` and here, and which ws writes its own frames to. ws's `send` would build a
+ * header, an options object and two writes per frame for every socket, and ws has no public way
+ * to cork its socket (declined upstream, websockets/ws#1999), so through `send` alone every frame
+ * is a system call of its own. Byte for byte this is what `send` writes for an unfragmented text
+ * frame on a server without per-message compression (ours has none).
  *
  * What it buys, burst-1000 (1000 subscribers, 500 messages as fast as 8 requests in flight
  * allow), server CPU per delivery, medians of 6 interleaved runs on a shared 2-core machine
  * (load 1–6; docs/performance-notes.md, "Burst"): 2.77 µs here, 3.63 through `send` with only
  * `_socket`'s cork kept (1.26× paired), 8.17 through `send` alone (2.9×).
  *
- * Checked at runtime: if a ws release moves the field, frames go through `send` instead.
- * frame-sink.test.ts fails when ws no longer keeps its socket there or no longer writes the
- * bytes a pre-built frame holds.
+ * frame-sink.test.ts fails when ws no longer writes its frames straight to the upgrade socket,
+ * or no longer writes the bytes a pre-built frame holds. No private field of ws is read; without
+ * a TCP socket (none in some tests) frames go through `send`.
  */
-export function createFrameSink(ws: WebSocket): FrameSink {
-  const raw: unknown = Reflect.get(ws, '_socket');
-  return raw instanceof Socket ? new RawSocketFrameSink(ws, raw) : new SendFrameSink(ws);
+export function createFrameSink(ws: WebSocket, upgradeSocket: Duplex | undefined): FrameSink {
+  return upgradeSocket instanceof Socket ? new RawSocketFrameSink(ws, upgradeSocket) : new SendFrameSink(ws);
 }
 
 class RawSocketFrameSink implements FrameSink {

@@ -154,7 +154,7 @@ export function attachWebSockets(
       open.add(ws);
       ws.once('close', () => open.delete(ws));
       connectionCount += 1;
-      new Connection(ws, deps, { id: String(connectionCount), onAuthenticated: giveBack });
+      new Connection(ws, deps, { id: String(connectionCount), onAuthenticated: giveBack, upgradeSocket: socket });
     });
   }
 
