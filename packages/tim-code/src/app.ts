@@ -119,13 +119,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const rateLimits = options.rateLimits ?? createRateLimits(config);
   const httpHandler = createHttpHandler({
     config,
-    storage,
-    bus,
-    sessions,
-    accounts,
-    presence,
-    send,
-    rateLimits,
+    services: { storage, bus, sessions, accounts, presence, send, rateLimits },
     metrics,
     logger,
     now,

@@ -16,6 +16,7 @@ import {
   UpdatesResponse,
   WS_PATH,
   createSendMessageRequest,
+  type SendMessageRequestSchema,
   type ServerLimits,
 } from '../schemas/http';
 import { DEFAULT_LIMITS } from '../schemas/limits';
@@ -97,7 +98,7 @@ export class TimClient {
   private readonly fallbackHeartbeatMs: number;
   private readonly sendRetries: number;
   /** The default limit until `limits()` has read the server's. */
-  private sendMessageRequest: ReturnType<typeof createSendMessageRequest> = SendMessageRequest;
+  private sendMessageRequest: SendMessageRequestSchema = SendMessageRequest;
 
   constructor(options: TimClientOptions) {
     const base = new URL(options.baseUrl);

@@ -81,6 +81,8 @@ export function createSendMessageRequest(maxContentChars: number) {
 
 export const SendMessageRequest = createSendMessageRequest(DEFAULT_LIMITS.messageChars);
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
+/** The schema of a send body, for whichever content limit `createSendMessageRequest` was given. */
+export type SendMessageRequestSchema = typeof SendMessageRequest;
 
 export const SendMessageResponse = z.object({
   message: Message,

@@ -24,8 +24,8 @@ import { spacesRoutes } from './routes/spaces';
 import { timelineRoutes } from './routes/timeline';
 import { webClient } from './web-client';
 
-export interface HttpDeps {
-  config: Config;
+/** The domain and realtime services the routes call. */
+export interface HttpServices {
   storage: Storage;
   bus: Bus;
   sessions: Sessions;
@@ -33,9 +33,15 @@ export interface HttpDeps {
   presence: Presence;
   send: SendMessageDeps;
   rateLimits: RateLimits;
+}
+
+export interface HttpDeps {
+  config: Config;
+  services: HttpServices;
   metrics: Metrics;
   logger: Logger;
   now: () => Date;
+  /** A session was logged out: its sockets close. */
   onLogout: (keyHash: string) => void;
 }
 
@@ -45,7 +51,12 @@ export interface HttpDeps {
  * the same pieces: request id, security headers, CORS, JSON body parser, sessions, one error
  * funnel.
  */
-export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHttpHandler({
+  services,
+  ...rest
+}: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  // Each route takes the fields it needs from one flat bag.
+  const deps = { ...services, ...rest };
   const cors = corsForOrigins(deps.config.allowedOrigins);
   const securityHeaders = securityHeaderList();
   const jsonBody = createJsonBodyParser(deps.config.maxBodyBytes);

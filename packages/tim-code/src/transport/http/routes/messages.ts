@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   API_PREFIX,
   SpaceId,
-  type createSendMessageRequest,
+  type SendMessageRequestSchema,
   type SendMessageResponse,
   type Timite,
 } from '@tim/protocol';
@@ -21,10 +21,8 @@ import { enforceRateLimits } from '../rate-limit';
 import { chooseRequestId } from '../request-context';
 import { writeJson } from '../write-json';
 
-/** The body of a post, with the configured content limit: `createSendMessageRequest(TIM_MAX_CONTENT_CHARS)`. */
-export type SendMessageRequestSchema = ReturnType<typeof createSendMessageRequest>;
-
 export interface PostMessageRouteDeps {
+  /** The body of a post, with the configured content limit: `createSendMessageRequest(TIM_MAX_CONTENT_CHARS)`. */
   sendMessageRequest: SendMessageRequestSchema;
   send: SendMessageDeps;
   rateLimits: RateLimits;
