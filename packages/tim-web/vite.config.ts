@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { precompress } from './build/precompress';
 
 // The dev server proxies the API and its WebSocket to tim-code, so the browser sees one origin
 // (no CORS). The Host header is kept, so tim-code's same-origin check accepts the WebSocket's
@@ -7,7 +8,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 const timUrl = process.env.TIM_URL ?? 'http://127.0.0.1:8787';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), precompress()],
   server: {
     host: '127.0.0.1',
     port: 5173,
