@@ -11,6 +11,8 @@ export interface Metrics {
   /** Labelled with the limit's name. */
   rateLimited: Counter<'limit'>;
   sendLatency: Histogram;
+  /** HTTP requests whose client went away before its body arrived. */
+  requestsAborted: Counter;
   /** Labelled with how the stream ended. */
   streamsEnded: Counter<'reason'>;
 }
@@ -82,6 +84,11 @@ export function createMetrics(sources: MetricsSources): Metrics {
       name: 'tim_send_latency_seconds',
       help: 'Time from a send request to its acknowledgement.',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    requestsAborted: new Counter({
+      name: 'tim_http_requests_aborted_total',
+      help: 'HTTP requests the client aborted before their body arrived (counted, logged at debug).',
       registers,
     }),
     streamsEnded: new Counter({

@@ -1,35 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../../logger';
+import type { Metrics } from '../../metrics';
+import { RequestAbortedError } from './body';
 import { TimError, toErrorBody, toTimError } from '../../domain/tim-error';
 import { requestIdOf } from './request-context';
 import { errorStack } from '../../error-text';
 import type { HeaderList } from './cross-origin';
 import { writeJson } from './write-json';
-
-interface BodyParserError {
-  type: string;
-  status?: number;
-}
-
-function isBodyParserError(err: unknown): err is BodyParserError {
-  return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string';
-}
-
-/** express.json's failures, in the protocol's words. */
-function fromBodyParser(err: BodyParserError): TimError | undefined {
-  switch (err.type) {
-    case 'entity.too.large':
-      return new TimError('payload_too_large', 'The request body is too large.');
-    case 'entity.parse.failed':
-      return new TimError('invalid_request', 'The request body is not valid JSON.');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new TimError('unsupported_media_type', 'Send the body as UTF-8 JSON.');
-    default:
-      return undefined;
-  }
-}
 
 /** Express's router marks a path segment it cannot percent-decode: a URIError with status 400. */
 function isUndecodablePath(err: unknown): boolean {
@@ -43,7 +21,6 @@ export function notFound(req: Request): never {
 /** What a failed request is answered with; an unexpected error is logged once, with the request id the client also got. */
 function toHttpError(err: unknown, { logger, requestId, method, path }: ErrorContext): TimError {
   return (
-    (isBodyParserError(err) ? fromBodyParser(err) : undefined) ??
     (isUndecodablePath(err)
       ? new TimError('invalid_request', 'The path is not validly percent-encoded.')
       : undefined) ??
@@ -56,6 +33,8 @@ function toHttpError(err: unknown, { logger, requestId, method, path }: ErrorCon
 /** What a failed request's answer is written with, beside the error. */
 export interface ErrorContext {
   logger: Logger;
+  /** Counts requests the client aborted. */
+  metrics: Metrics;
   requestId: string;
   method: string;
   path: string;
@@ -67,9 +46,17 @@ export interface ErrorContext {
  * The one funnel for HTTP failures, of the Express stack and of the posting route:
  * `{ error: { code, message, details? } }`, never a stack, with Retry-After when the error
  * has one. Unexpected errors are logged once, with the request id the client also got. An
- * answer already under way is cut off.
+ * answer already under way is cut off. A request the client aborted is nobody's failure:
+ * it is counted (tim_http_requests_aborted_total) and logged at debug, as aborts are common.
  */
 export function answerError(err: unknown, res: ServerResponse, context: ErrorContext): void {
+  if (err instanceof RequestAbortedError) {
+    context.metrics.requestsAborted.inc();
+    const { requestId, method, path } = context;
+    context.logger.debug('request aborted by the client', { requestId, method, path });
+    res.destroy();
+    return;
+  }
   const timError = toHttpError(err, context);
   if (res.headersSent) {
     res.destroy();
@@ -80,8 +67,8 @@ export function answerError(err: unknown, res: ServerResponse, context: ErrorCon
   writeJson(res, timError.httpStatus, toErrorBody(timError), headers);
 }
 
-export function errorMiddleware(logger: Logger) {
+export function errorMiddleware(logger: Logger, metrics: Metrics) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    answerError(err, res, { logger, requestId: requestIdOf(res), method: req.method, path: req.path });
+    answerError(err, res, { logger, metrics, requestId: requestIdOf(res), method: req.method, path: req.path });
   };
 }

@@ -81,7 +81,7 @@ export function createHttpHandler({
 
   if (deps.config.webDir !== undefined) app.use(webClient(deps.config.webDir));
   app.use(notFound);
-  app.use(errorMiddleware(deps.logger));
+  app.use(errorMiddleware(deps.logger, deps.metrics));
 
   const postMessage = createPostMessageRoute({
     ...deps,

@@ -70,7 +70,7 @@ export function createPostMessageRoute(
       stopTimer();
     } catch (err) {
       const path = (req.url ?? '').split('?', 1)[0] ?? '';
-      answerError(err, res, { logger: deps.logger, requestId, method: 'POST', path, headers });
+      answerError(err, res, { logger: deps.logger, metrics: deps.metrics, requestId, method: 'POST', path, headers });
     }
   }
 
