@@ -133,6 +133,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     registry,
     metrics,
     logger,
+    now,
   });
   const stopCleanup = sessions.startCleanup(config.sessionCleanupMs, onBackgroundError('session cleanup failed'));
   const stopPresenceSweeps = presence.startSweeps(config.presenceSweepMs, () => metrics.presenceSweeps.inc());

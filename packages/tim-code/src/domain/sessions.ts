@@ -32,6 +32,8 @@ export interface SessionsOptions {
 export interface Authenticated {
   timite: Timite;
   keyHash: string;
+  /** When the key stops working, in ms since the epoch; null for agent tokens, which live until revoked. */
+  expiresAtMs: number | null;
 }
 
 export interface FollowRevocationsOptions {
@@ -78,12 +80,13 @@ export function createSessions({ storage, ttlMs, now, cacheSize = 10_000 }: Sess
       const keyHash = hashKey(key);
       const at = now();
       const cached = cache?.get(keyHash, at.getTime());
-      if (cached !== undefined) return { timite: cached.timite, keyHash };
+      if (cached !== undefined) return { timite: cached.timite, keyHash, expiresAtMs: cached.expiresAtMs };
       const generation = cache?.generation ?? 0;
       const record = await storage.findSession(keyHash, at);
       if (record === undefined) return undefined;
-      cache?.set(keyHash, { timite: record.timite, expiresAtMs: record.expiresAt?.getTime() ?? null }, generation);
-      return { timite: record.timite, keyHash };
+      const expiresAtMs = record.expiresAt?.getTime() ?? null;
+      cache?.set(keyHash, { timite: record.timite, expiresAtMs }, generation);
+      return { timite: record.timite, keyHash, expiresAtMs };
     },
 
     async end(keyHash) {

@@ -44,6 +44,8 @@ export interface ConnectionDeps {
   heartbeat: Heartbeat;
   metrics: Metrics;
   logger: Logger;
+  /** The clock sessions expire by (the same one `sessions` reads). */
+  now: () => Date;
 }
 
 /**
@@ -77,6 +79,9 @@ function onSocketPong(this: WebSocket): void {
   const connection = connectionOf(this);
   if (connection !== undefined) connection.unansweredPings = 0;
 }
+
+/** Node's timers hold at most 2^31 - 1 ms (≈ 24.8 days); a longer delay fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** RFC 6455: the server hit an unexpected condition. */
 const CLOSE_INTERNAL_ERROR = 1011;
@@ -123,6 +128,8 @@ export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListen
   private readonly queue: OutboundQueue;
   /** Dropped once cleared: a finished timer should not stay alive per idle connection. */
   private authTimer: NodeJS.Timeout | undefined;
+  /** Closes the socket when its session expires; none for agent tokens. */
+  private expiryTimer: NodeJS.Timeout | undefined;
   /** Frames are handled one after another, in arrival order. */
   private frameChain: Promise<void> = Promise.resolve();
   /** Frames in frameChain not yet handled. */
@@ -229,6 +236,8 @@ export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListen
     this.state = 'closed';
     clearTimeout(this.authTimer);
     this.authTimer = undefined;
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
     this.deps.heartbeat.unwatch(this);
     this.queue.stop();
     for (const spaceId of [...this.subscriptions.keys()]) this.dropSubscription(spaceId);
@@ -266,6 +275,22 @@ export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListen
   onQueueSendError(err: unknown): void {
     this.deps.logger.info('send to socket failed; dropping connection', { connectionId: this.id, error: String(err) });
     this.terminate('send failed');
+  }
+
+  /**
+   * A socket is only as good as its session: at the session's expiry it closes with 4401, as
+   * after a logout. A session longer than a timer can wait (the default TTL is 30 days) waits
+   * in steps.
+   */
+  private closeAtExpiry(expiresAtMs: number): void {
+    const remainingMs = expiresAtMs - this.deps.now().getTime();
+    if (remainingMs <= 0) {
+      this.close(CLOSE_UNAUTHENTICATED, 'Session expired.');
+      return;
+    }
+    const timer = setTimeout(() => this.closeAtExpiry(expiresAtMs), Math.min(remainingMs, MAX_TIMER_MS));
+    timer.unref();
+    this.expiryTimer = timer;
   }
 
   /** Called by the socket's shared listener. */
@@ -338,6 +363,7 @@ export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListen
     this.keyHash = authenticated.keyHash;
     registry.addAuthenticated(this);
     this.state = 'ready';
+    if (authenticated.expiresAtMs !== null) this.closeAtExpiry(authenticated.expiresAtMs);
     this.send({
       type: 'ready',
       timite: authenticated.timite,

@@ -31,6 +31,8 @@ export interface WebSocketDeps {
   registry: ConnectionRegistry<Connection>;
   metrics: Metrics;
   logger: Logger;
+  /** The clock sessions expire by. */
+  now: () => Date;
 }
 
 /** What attachWebSockets answers: the app's handle on its WebSocket side. */
@@ -63,7 +65,7 @@ function refuseUpgrade(socket: Duplex, refusal: UpgradeRefusal): void {
 /** Takes over the HTTP server's upgrades on WS_PATH; one Connection per accepted socket. */
 export function attachWebSockets(
   server: Server,
-  { config, sessions, services, registry, metrics, logger }: WebSocketDeps,
+  { config, sessions, services, registry, metrics, logger, now }: WebSocketDeps,
 ): WebSockets {
   const deps: ConnectionDeps = {
     limits: config,
@@ -79,6 +81,7 @@ export function attachWebSockets(
     heartbeat: createHeartbeat({ intervalMs: config.heartbeatMs }),
     metrics,
     logger,
+    now,
   };
   const wss = new WebSocketServer<typeof TimWebSocket>({
     noServer: true,
