@@ -4,6 +4,7 @@ import { CLOSE_GOING_AWAY, CLOSE_UNAUTHENTICATED } from '@tim/protocol';
 import type { Bus } from './bus/bus';
 import type { Config } from './config';
 import { createAccounts } from './domain/accounts';
+import { createOriginPolicy } from './domain/origin-policy';
 import { createDecoyHash } from './domain/passwords';
 import { sendMessage } from './domain/send-message';
 import { createSessions } from './domain/sessions';
@@ -117,8 +118,14 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   });
 
   const rateLimits = options.rateLimits ?? createRateLimits(config);
+  const origins = createOriginPolicy({
+    publicOrigin: config.publicOrigin,
+    allowedOrigins: config.allowedOrigins,
+    host: config.host,
+  });
   const httpHandler = createHttpHandler({
     config,
+    origins,
     services: { storage, bus, sessions, accounts, presence, send, rateLimits },
     metrics,
     logger,
@@ -129,6 +136,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const sockets = attachWebSockets(server, {
     config,
     sessions,
+    origins,
     services: { storage, bus, hub, presence, rateLimits, streams },
     registry,
     metrics,
@@ -155,6 +163,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     });
   });
   const { port } = server.address() as AddressInfo;
+  origins.listeningOn(port);
   const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostInUrl}:${port}`;
 

@@ -63,6 +63,16 @@ describe('loadConfig', () => {
     expect(result.config.allowedOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
   });
 
+  it('reads TIM_PUBLIC_URL as an origin, absent by default, and refuses what is not http(s)', () => {
+    const publicOf = (value: string | undefined) => {
+      const result = loadConfig({ TIM_PUBLIC_URL: value });
+      return result.ok ? result.config.publicOrigin : result.errors;
+    };
+    expect(publicOf(undefined)).toBeUndefined();
+    expect(publicOf('https://chat.example.com/tim/')).toBe('https://chat.example.com');
+    expect(publicOf('ftp://chat.example.com')).toEqual([expect.stringContaining('TIM_PUBLIC_URL')]);
+  });
+
   it('reads TIM_TRUST_PROXY as off, a hop count, or a list of trusted peers, and refuses anything else', () => {
     const trustOf = (value: string | undefined) => {
       const result = loadConfig({ TIM_TRUST_PROXY: value });

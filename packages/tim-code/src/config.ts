@@ -24,7 +24,13 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL instead of SQLite, for processes on several machines; absent: SQLite in dataDir. */
   databaseUrl: string | undefined;
-  /** Origins allowed to open WebSockets besides the server's own. */
+  /**
+   * TIM_PUBLIC_URL's origin: where the web client is served from (behind a proxy, its public
+   * URL). Absent: http://localhost:PORT, http://127.0.0.1:PORT and TIM_HOST's address, with the
+   * listening port. See domain/origin-policy.ts.
+   */
+  publicOrigin: string | undefined;
+  /** Further browser origins allowed to call the API and open WebSockets. */
   allowedOrigins: string[];
   logLevel: LogLevel;
   logFormat: LogFormat;
@@ -260,6 +266,7 @@ function envSchema(nodeEnv: string | undefined) {
           .filter((item) => item !== ''),
       )
       .pipe(z.array(origin)),
+    TIM_PUBLIC_URL: origin.optional(),
     TIM_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     TIM_LOG_FORMAT: z.enum(['json', 'pretty']).default(nodeEnv === 'production' ? 'json' : 'pretty'),
     TIM_HEARTBEAT_MS: integer(DEFAULT_LIMITS.heartbeatMs, 10),
@@ -372,6 +379,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       port: env_.TIM_PORT,
       dataDir: resolve(env_.TIM_DATA_DIR),
       databaseUrl: env_.TIM_DATABASE_URL,
+      publicOrigin: env_.TIM_PUBLIC_URL,
       allowedOrigins: env_.TIM_ALLOWED_ORIGINS,
       logLevel: env_.TIM_LOG_LEVEL,
       logFormat: env_.TIM_LOG_FORMAT,

@@ -1,8 +1,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { register, type Member } from '../support/http';
+import { ErrorBody } from '@tim/protocol';
+import { api, register, type Member } from '../support/http';
 import { makeTempDir, startServer, type TestServer } from '../support/start-server';
-import { TestSocket } from '../support/ws';
+import { refusedUpgrade, TestSocket } from '../support/ws';
 
 const ALLOWED = 'http://localhost:5173';
 const FOREIGN = 'https://evil.example';
@@ -52,7 +54,7 @@ describe('CORS (TIM_ALLOWED_ORIGINS)', () => {
     expect(exposed).toContain('x-request-id');
   });
 
-  it('gives a disallowed origin no Access-Control-Allow-Origin, on the preflight or the answer', async () => {
+  it('gives a disallowed origin no Access-Control-Allow-Origin, on the preflight or a read', async () => {
     const pre = await preflight(FOREIGN);
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     expect(pre.headers.get('access-control-allow-headers')).toBeNull();
@@ -67,6 +69,115 @@ describe('CORS (TIM_ALLOWED_ORIGINS)', () => {
       expect(answer.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     } finally {
       await defaults.close();
+    }
+  });
+});
+
+describe('requests from a disallowed origin', () => {
+  it('refuses every state-changing request with 403 forbidden before doing anything', async () => {
+    const before = await api(server, 'GET', '/spaces', { key: ada.key });
+    const attempts: Array<[string, string, unknown]> = [
+      ['POST', '/spaces', { id: 'taken-over', name: 'Taken over' }],
+      ['POST', '/register', { nick: 'mallory', password: 'correct horse' }],
+      ['POST', '/login', { nick: 'ada', password: 'correct horse' }],
+      ['POST', '/logout', undefined],
+      ['POST', '/spaces/main/messages', { content: 'from evil' }],
+      ['PUT', '/spaces', {}],
+      ['PATCH', '/spaces', {}],
+      ['DELETE', '/spaces', undefined],
+    ];
+    for (const [method, path, body] of attempts) {
+      const answer = await api(server, method, path, { key: ada.key, body, headers: { origin: FOREIGN } });
+      expect({ method, path, status: answer.status, code: ErrorBody.parse(answer.body).error.code }).toEqual({
+        method,
+        path,
+        status: 403,
+        code: 'forbidden',
+      });
+      expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    // Nothing happened: no space, no account, no message, and the session still works.
+    expect((await api(server, 'GET', '/spaces', { key: ada.key })).body).toEqual(before.body);
+    expect((await api(server, 'POST', '/login', { body: { nick: 'mallory', password: 'correct horse' } })).status).toBe(
+      401,
+    );
+    const timeline = await api(server, 'GET', '/spaces/main/updates?after=0', { key: ada.key });
+    expect(JSON.stringify(timeline.body)).not.toContain('from evil');
+  });
+
+  it('answers its preflight with 403 forbidden and its reads without CORS headers', async () => {
+    const pre = await preflight(FOREIGN);
+    expect(pre.status).toBe(403);
+    expect(ErrorBody.parse(await pre.json()).error.code).toBe('forbidden');
+    const read = await getSpaces(FOREIGN);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses a DNS-rebinding page, whose Origin and Host name the same foreign host', async () => {
+    const { port } = new URL(server.baseUrl);
+    const rebound = `http://rebind.evil.example:${port}`;
+    // fetch does not let a caller set Host; node:http does, as a rebinding browser would send it.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const body = JSON.stringify({ id: 'rebound', name: 'Rebound' });
+      const request = httpRequest(`${server.baseUrl}/api/v1/spaces`, {
+        method: 'POST',
+        headers: {
+          host: `rebind.evil.example:${port}`,
+          origin: rebound,
+          authorization: `Bearer ${ada.key}`,
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+        },
+      });
+      request.once('response', (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+      request.once('error', reject);
+      request.end(body);
+    });
+    expect(status).toBe(403);
+    const upgrade = await refusedUpgrade(server.wsUrl, {
+      origin: rebound,
+      headers: { host: `rebind.evil.example:${port}` },
+    });
+    expect(upgrade.status).toBe(403);
+  });
+
+  it('keeps requests without Origin (curl, agents) and from the server’s own origin working', async () => {
+    const bare = await api(server, 'POST', '/spaces/main/messages', { key: ada.key, body: { content: 'no origin' } });
+    expect(bare.status).toBe(201);
+    const own = await api(server, 'POST', '/spaces/main/messages', {
+      key: ada.key,
+      body: { content: 'same origin' },
+      headers: { origin: server.baseUrl },
+    });
+    expect(own.status).toBe(201);
+    const allowed = await api(server, 'POST', '/spaces/main/messages', {
+      key: ada.key,
+      body: { content: 'allowed origin' },
+      headers: { origin: ALLOWED },
+    });
+    expect(allowed.status).toBe(201);
+  });
+});
+
+describe('TIM_PUBLIC_URL', () => {
+  it('is the server’s own origin instead of the loopback defaults, for HTTP and WebSockets', async () => {
+    const publicUrl = 'https://chat.example.com';
+    const served = await startServer({ env: { TIM_PUBLIC_URL: `${publicUrl}/` }, config: { allowedOrigins: [] } });
+    try {
+      const member = await register(served, 'pub');
+      const post = (origin: string) =>
+        api(served, 'POST', '/spaces/main/messages', { key: member.key, body: { content: 'hi' }, headers: { origin } });
+      expect((await post(publicUrl)).status).toBe(201);
+      expect((await post(served.baseUrl)).status).toBe(403);
+      const socket = await TestSocket.open(served.wsUrl, { origin: publicUrl });
+      await socket.close();
+      await expect(TestSocket.open(served.wsUrl, { origin: served.baseUrl })).rejects.toThrow('403');
+    } finally {
+      await served.close();
     }
   });
 });

@@ -124,7 +124,7 @@ describe('POST /api/v1/spaces/:spaceId/messages, what else it answers with', () 
       body: { content: 'no cors' },
       headers: { origin: 'https://evil.example' },
     });
-    expect(foreign.status).toBe(201);
+    expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     const generated = foreign.headers.get('x-request-id') ?? '';
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);

@@ -315,8 +315,27 @@ const ROWS: Row[] = [
       headers: { origin: 'https://evil.example' },
       body: json({ content: 'no cors' }),
     }),
-    status: 201,
+    status: 403,
+    code: 'forbidden',
     headers: { 'access-control-allow-origin': null, 'access-control-expose-headers': null },
+  },
+  {
+    name: 'a foreign origin, without a key and with a body that does not parse (refused first)',
+    request: () => ({ headers: { origin: 'https://evil.example' }, body: '{"content":' }),
+    status: 403,
+    code: 'forbidden',
+    headers: { 'access-control-allow-origin': null },
+  },
+  {
+    name: 'Origin: null (a sandboxed or file: page)',
+    request: () => ({ key: poster.key, headers: { origin: 'null' }, body: json({ content: 'sandboxed' }) }),
+    status: 403,
+    code: 'forbidden',
+  },
+  {
+    name: 'the server’s own origin',
+    request: () => ({ key: poster.key, headers: { origin: server.baseUrl }, body: json({ content: 'same origin' }) }),
+    status: 201,
   },
 ];
 
@@ -345,7 +364,7 @@ describe('POST /api/v1/spaces/:spaceId/messages, the behaviour contract', () => 
     for (const [name, value] of Object.entries(row.headers ?? {})) expect(answer.headers.get(name)).toEqual(value);
   });
 
-  it('answers a CORS preflight from an allowed origin, and none from another', async () => {
+  it('answers a CORS preflight from an allowed origin, and refuses one from another with 403 forbidden', async () => {
     const preflight = (origin: string) =>
       fetch(`${server.baseUrl}${API_PREFIX}/spaces/main/messages`, {
         method: 'OPTIONS',
@@ -362,6 +381,8 @@ describe('POST /api/v1/spaces/:spaceId/messages, the behaviour contract', () => 
     expect(allowed.headers.get('access-control-allow-headers')).toBe('authorization,content-type');
     expect(allowed.headers.get('access-control-max-age')).toBe('600');
     const foreign = await preflight('https://evil.example');
+    expect(foreign.status).toBe(403);
+    expect(ErrorBody.parse(await foreign.json()).error.code).toBe('forbidden');
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 

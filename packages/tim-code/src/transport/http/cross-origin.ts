@@ -1,21 +1,45 @@
 import cors from 'cors';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
+import type { OriginPolicy } from '../../domain/origin-policy';
+import { TimError } from '../../domain/tim-error';
 import type { NodeMiddleware } from './node-middleware';
 
+/** Methods that change state: a browser sends them cross-origin without asking first (a form post) or after a preflight. */
+const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function isPreflight(req: IncomingMessage): boolean {
+  return req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+}
+
 /**
- * CORS for the allowlisted browser origins only. A request from any other origin gets no
- * CORS headers at all, so the browser keeps the answer from the page (a preflight from it
- * falls through to a 404). Same-origin pages need no CORS.
+ * The cross-origin rule of every HTTP request, the Express stack's and the posting route's
+ * (one instance, run by both). A request whose Origin the policy does not allow is refused
+ * with 403 `forbidden` before anything else is done when it could change state (POST, PUT,
+ * PATCH, DELETE) or is a preflight; its other requests (GET) are answered without CORS
+ * headers, so the browser keeps the answer from the page. Trusted origins get CORS: the
+ * preflight is answered 204, answers expose Retry-After and X-Request-Id. Requests without
+ * Origin (curl, agents) pass, as protocol v1 promises.
  */
-export function corsForOrigins(allowedOrigins: readonly string[]): NodeMiddleware {
-  const allowed = new Set(allowedOrigins);
-  return cors({
-    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+export function crossOrigin(policy: OriginPolicy): NodeMiddleware {
+  const corsForTrusted = cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && policy.isTrusted(origin)),
     // Clients read these: the wait after a 429, and the id to quote in a bug report.
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
+  return (req, res, next) => {
+    const { origin } = req.headers;
+    if (
+      origin !== undefined &&
+      (STATE_CHANGING_METHODS.has(req.method ?? '') || isPreflight(req)) &&
+      !policy.isAllowed(origin)
+    ) {
+      next(new TimError('forbidden', 'Requests from this origin are not allowed; see TIM_PUBLIC_URL.'));
+      return;
+    }
+    corsForTrusted(req, res, next);
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import express from 'express';
 import type { Bus } from '../../bus/bus';
 import type { Config } from '../../config';
 import type { Accounts } from '../../domain/accounts';
+import type { OriginPolicy } from '../../domain/origin-policy';
 import type { SendMessageDeps } from '../../domain/send-message';
 import type { Sessions } from '../../domain/sessions';
 import type { Logger } from '../../logger';
@@ -13,7 +14,7 @@ import type { Presence } from '../../realtime/presence';
 import type { Storage } from '../../storage/storage';
 import { requireSession } from './authenticate';
 import { createJsonBodyParser } from './body';
-import { corsForOrigins, securityHeaderList, setSecurityHeaders } from './cross-origin';
+import { crossOrigin, securityHeaderList, setSecurityHeaders } from './cross-origin';
 import { errorMiddleware, notFound } from './error-middleware';
 import { assignRequestId } from './request-context';
 import { authRoutes } from './routes/auth';
@@ -38,6 +39,8 @@ export interface HttpServices {
 export interface HttpDeps {
   config: Config;
   services: HttpServices;
+  /** Which browser origins may act for a user (shared with the WebSocket upgrade). */
+  origins: OriginPolicy;
   metrics: Metrics;
   logger: Logger;
   now: () => Date;
@@ -48,8 +51,8 @@ export interface HttpDeps {
 /**
  * The HTTP request listener: the posting route (routes/messages.ts) for posts to
  * /api/v1/spaces/:spaceId/messages, the Express app for everything else. Both are built from
- * the same pieces: request id, security headers, CORS, JSON body parser, sessions, one error
- * funnel.
+ * the same pieces: request id, security headers, the cross-origin rule (CORS and refusals),
+ * JSON body parser, sessions, one error funnel.
  */
 export function createHttpHandler({
   services,
@@ -57,7 +60,7 @@ export function createHttpHandler({
 }: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
   // Each route takes the fields it needs from one flat bag.
   const deps = { ...services, ...rest };
-  const cors = corsForOrigins(deps.config.allowedOrigins);
+  const cors = crossOrigin(deps.origins);
   const securityHeaders = securityHeaderList();
   const jsonBody = createJsonBodyParser(deps.config.maxBodyBytes);
   const app = express();

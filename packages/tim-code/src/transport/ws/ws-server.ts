@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WS_PATH, type ErrorCode } from '@tim/protocol';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../../config';
+import type { OriginPolicy } from '../../domain/origin-policy';
 import type { Sessions } from '../../domain/sessions';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
@@ -12,20 +13,18 @@ import type { ConnectionRegistry } from './connection-registry';
 import { createFlushScheduler } from './flush-scheduler';
 import { createFrameHandler, type FrameServices } from './frame-handlers';
 import { createHeartbeat } from './heartbeat';
-import { isOriginAllowed } from './origin-check';
 import { createUnauthenticatedSockets } from './unauthenticated-sockets';
 
 /** The settings the WebSocket side reads (see Config). */
 export type WebSocketConfig = ConnectionLimits &
-  Pick<
-    Config,
-    'allowedOrigins' | 'maxFrameBytes' | 'maxSubscriptionsPerConnection' | 'maxUnauthenticatedPerAddress' | 'trustProxy'
-  >;
+  Pick<Config, 'maxFrameBytes' | 'maxSubscriptionsPerConnection' | 'maxUnauthenticatedPerAddress' | 'trustProxy'>;
 
 export interface WebSocketDeps {
   config: WebSocketConfig;
   /** Checks the key of each socket's auth frame. */
   sessions: Sessions;
+  /** Which browser origins may open sockets (shared with HTTP). */
+  origins: OriginPolicy;
   /** What frames after auth reach. */
   services: FrameServices;
   registry: ConnectionRegistry<Connection>;
@@ -65,7 +64,7 @@ function refuseUpgrade(socket: Duplex, refusal: UpgradeRefusal): void {
 /** Takes over the HTTP server's upgrades on WS_PATH; one Connection per accepted socket. */
 export function attachWebSockets(
   server: Server,
-  { config, sessions, services, registry, metrics, logger, now }: WebSocketDeps,
+  { config, sessions, origins, services, registry, metrics, logger, now }: WebSocketDeps,
 ): WebSockets {
   const deps: ConnectionDeps = {
     limits: config,
@@ -118,7 +117,8 @@ export function attachWebSockets(
       });
       return;
     }
-    if (!isOriginAllowed(request.headers.origin, request.headers.host, config.allowedOrigins)) {
+    // Protocol v1: no Origin (not a browser) passes; a browser page must come from a trusted origin.
+    if (!origins.isAllowed(request.headers.origin)) {
       refuseUpgrade(socket, {
         status: 403,
         statusText: 'Forbidden',

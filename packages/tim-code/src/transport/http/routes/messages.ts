@@ -29,7 +29,7 @@ export interface PostMessageRouteDeps {
   metrics: Metrics;
   sessions: Sessions;
   logger: Logger;
-  /** The Express stack's own instances: CORS, the JSON body parser, the security headers. */
+  /** The Express stack's own instances: the cross-origin rule, the JSON body parser, the security headers. */
   cors: NodeMiddleware;
   jsonBody: NodeMiddleware;
   securityHeaders: HeaderList;
@@ -45,7 +45,7 @@ const MESSAGES_PATH = new RegExp(`^${API_PREFIX}/spaces/([^/?]+)/messages(?:\\?|
  * cost ≈ 0.4 ms of CPU per post at 50 posts/s even with cheap middleware and the answer in
  * one `writeHead`, and through Express tim's CPU per delivery at 100 subscribers was 1.35×
  * this route's (docs/performance-notes.md, "One posting path"). Everything else is the Express stack's,
- * in its order: request id, CORS, the JSON body parser, the session, then validation, rate
+ * in its order: request id, the cross-origin rule, the JSON body parser, the session, then validation, rate
  * limit and store; the security headers from the same list; every failure through the same
  * `answerError`. Returns false for any request that is not a post to this path.
  */
