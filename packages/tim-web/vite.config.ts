@@ -3,8 +3,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { precompress } from './build/precompress';
 
 // The dev server proxies the API and its WebSocket to tim-code, so the browser sees one origin
-// (no CORS). The Host header is kept, so tim-code's same-origin check accepts the WebSocket's
-// Origin; scripts/dev.mjs also lists the dev origins in TIM_ALLOWED_ORIGINS.
+// (no CORS). The page's origin (http://127.0.0.1:5173 or localhost) reaches tim-code in the
+// Origin header, and tim-code trusts it because it is in TIM_ALLOWED_ORIGINS' default.
 const timUrl = process.env.TIM_URL ?? 'http://127.0.0.1:8787';
 
 export default defineConfig({
