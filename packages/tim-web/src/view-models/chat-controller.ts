@@ -33,6 +33,8 @@ export interface ChatControllerOptions {
   now?: () => number;
   /** Makes a `clientMsgId`. @default crypto.randomUUID */
   newClientMsgId?: () => string;
+  /** Time a send has to be answered before it shows as not sent, in ms. @default 15000 */
+  sendTimeoutMs?: number;
 }
 
 /**
@@ -76,6 +78,8 @@ export class ChatController {
         if (update.spaceId === this.#open.spaceId) this.#open.history.applyOwn(update);
       },
       newClientMsgId: options.newClientMsgId,
+      persistence: { store: options.store, key: `tim.outbox.${options.me.id}` },
+      sendTimeoutMs: options.sendTimeoutMs,
     });
     this.#typing = new TypingAnnouncer({ frames: this.#link, now: this.#now });
     this.#known.note(options.me);
@@ -117,6 +121,7 @@ export class ChatController {
       }),
       hasOlder: history.hasOlder,
       hasNewer: history.hasNewer,
+      missedNewer: history.missedNewer,
       loadingOlder: history.loadingOlder,
       people,
       activity: this.#open.activityLines({ nowMs: this.#now(), myId: this.#me.id }),
@@ -158,6 +163,9 @@ export class ChatController {
     }
     this.#spaces.noteOpened(spaceId);
     await this.#open.load();
+    // A message whose answer was lost (the page closed, the send timed out) may be among
+    // those just read: it arrived, so it leaves the outbox.
+    this.#sender.confirmStored(this.#open.history.entries.filter((entry) => entry.message.sender.id === this.#me.id));
   }
 
   loadOlder(): Promise<void> {

@@ -26,6 +26,8 @@ export interface ChatView {
   items: TimelineItem[];
   hasOlder: boolean;
   hasNewer: boolean;
+  /** Live messages that arrived past the window's end while the reader read back. */
+  missedNewer: number;
   loadingOlder: boolean;
   people: Timite[];
   activity: string[];

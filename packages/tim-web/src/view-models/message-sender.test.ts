@@ -2,9 +2,30 @@ import { TimClientError, type Update } from '@tim/protocol';
 import { MessageSender } from './message-sender';
 import { confirmation, createFakeClient, settle } from './test-chat-client';
 
+/** Timers that fire only when the test says, so no send timeout outlives a test. */
+function createTimers() {
+  const pending = new Map<number, () => void>();
+  let next = 0;
+  return {
+    timers: {
+      setTimeout: ((callback: () => void) => {
+        pending.set(++next, callback);
+        return next;
+      }) as unknown as typeof setTimeout,
+      clearTimeout: ((id: number) => void pending.delete(id)) as unknown as typeof clearTimeout,
+    },
+    fireAll: () => {
+      const callbacks = [...pending.values()];
+      pending.clear();
+      for (const callback of callbacks) callback();
+    },
+  };
+}
+
 function createSender() {
   const fake = createFakeClient([]);
   const stored: Update[] = [];
+  const { timers, fireAll } = createTimers();
   let changes = 0;
   let counter = 0;
   const sender = new MessageSender({
@@ -12,8 +33,9 @@ function createSender() {
     signals: { changed: () => (changes += 1) },
     onStored: (update) => stored.push(update),
     newClientMsgId: () => `c${++counter}`,
+    timers,
   });
-  return { fake, sender, stored, changes: () => changes };
+  return { fake, sender, stored, changes: () => changes, fireTimeouts: fireAll };
 }
 
 describe('MessageSender', () => {
@@ -62,5 +84,36 @@ describe('MessageSender', () => {
     sender.discard('c1');
     expect(sender.pendingIn('main')).toEqual([]);
     expect(sender.pendingIn('side')).toMatchObject([{ clientMsgId: 'c2', status: 'pending' }]);
+  });
+
+  it('shows a send with no answer within the timeout as not sent; a late answer still confirms it', async () => {
+    const { fake, sender, stored, fireTimeouts } = createSender();
+    const sending = sender.attempt(sender.queue('main', 'anyone?'));
+    await settle();
+    fireTimeouts();
+    await settle();
+    expect(sender.pendingIn('main')).toMatchObject([
+      { status: 'failed', failure: expect.stringMatching(/did not answer within 15 s/) },
+    ]);
+    fake.sends[0]?.settle(confirmation(3, 'c1', 'anyone?'));
+    await sending;
+    expect(stored.map((update) => update.id)).toEqual([3]);
+    expect(sender.pendingIn('main')).toEqual([]);
+  });
+
+  it('keeps a retry pending when the timed-out first attempt fails late', async () => {
+    const { fake, sender, fireTimeouts } = createSender();
+    const first = sender.attempt(sender.queue('main', 'again'));
+    await settle();
+    fireTimeouts();
+    await settle();
+    const retry = sender.retry('c1');
+    await settle();
+    fake.sends[0]?.settle(new TimClientError('network', 'fetch failed'));
+    await first;
+    expect(sender.pendingIn('main')).toMatchObject([{ clientMsgId: 'c1', status: 'pending' }]);
+    fake.sends[1]?.settle(confirmation(1, 'c1', 'again'));
+    await retry;
+    expect(sender.pendingIn('main')).toEqual([]);
   });
 });

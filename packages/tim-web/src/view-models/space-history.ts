@@ -59,6 +59,11 @@ export class SpaceHistory {
     return this.#timeline.hasNewer;
   }
 
+  /** Live messages past the window's end, which the reader has not seen. */
+  get missedNewer(): number {
+    return this.#timeline.missedNewer;
+  }
+
   get loadingOlder(): boolean {
     return this.#loadingPage === 'older-page';
   }

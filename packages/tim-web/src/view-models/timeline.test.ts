@@ -46,6 +46,18 @@ describe('Timeline', () => {
     expect(timeline.headId).toBe(6);
   });
 
+  it('counts the live messages past a full window that the reader has not seen, until paging or a reset shows them', () => {
+    const timeline = new Timeline({ windowSize: 5 });
+    timeline.reset(makeUpdates(1, 3), 3);
+    for (let id = 4; id <= 12; id += 1) timeline.apply([makeUpdate(id)], 'live', { followBottom: false });
+    expect(ids(timeline)).toEqual([1, 2, 3, 4, 5]);
+    expect(timeline.missedNewer).toBe(7);
+    timeline.apply(makeUpdates(6, 8), 'newer-page', { headId: 12 });
+    expect(timeline.missedNewer).toBe(4);
+    timeline.reset(makeUpdates(8, 12), 12);
+    expect(timeline.missedNewer).toBe(0);
+  });
+
   it('pages back through history and trims the far (newest) end', () => {
     const timeline = new Timeline({ windowSize: 6 });
     timeline.reset(makeUpdates(11, 14), 14);

@@ -30,6 +30,8 @@ export class Timeline {
   #atHead = true;
   /** Newest update id the space is known to have. */
   #headId = 0;
+  /** Ids of live messages that arrived while the window did not reach the head, so never shown. */
+  #missedLive = new Set<number>();
 
   constructor(options: TimelineOptions = {}) {
     this.windowSize = options.windowSize ?? 300;
@@ -62,9 +64,21 @@ export class Timeline {
     return !this.#atHead;
   }
 
+  /**
+   * Live messages newer than the window's end: they arrived while the reader was reading back
+   * and the window was full, so only a count can tell of them. Paging forward shows them.
+   */
+  get missedNewer(): number {
+    const last = this.lastId ?? 0;
+    let count = 0;
+    for (const id of this.#missedLive) if (id > last) count += 1;
+    return count;
+  }
+
   /** Replaces the window with the newest page of a space. */
   reset(updates: readonly Update[], headId: number): void {
     this.#entries = [];
+    this.#missedLive.clear();
     this.#atHead = true;
     this.#headId = headId;
     this.#merge(updates);
@@ -83,15 +97,23 @@ export class Timeline {
     for (const update of updates) this.#headId = Math.max(this.#headId, update.id);
     if (options.headId !== undefined) this.#headId = Math.max(this.#headId, options.headId);
 
-    if (source === 'live' && !this.#atHead) return 0;
+    if (source === 'live' && !this.#atHead) {
+      this.#noteMissed(updates);
+      return 0;
+    }
     const added = this.#merge(updates);
     if (source === 'older-page') {
       this.#trim('newest');
     } else if (source === 'newer-page') {
       if (this.lastId === undefined || this.lastId >= this.#headId) this.#atHead = true;
       this.#trim('oldest');
+    } else if (options.followBottom === false) {
+      // The live message just merged is the newest, so a full window drops it at once.
+      const lastBefore = this.lastId;
+      this.#trim('newest');
+      if (lastBefore !== this.lastId) this.#noteMissed(updates);
     } else {
-      this.#trim(options.followBottom === false ? 'newest' : 'oldest');
+      this.#trim('oldest');
     }
     return added;
   }
@@ -104,6 +126,13 @@ export class Timeline {
   /** Finds the confirmed message a client sent with `clientMsgId`. */
   hasClientMsgId(clientMsgId: string): boolean {
     return this.#entries.some((entry) => entry.message.clientMsgId === clientMsgId);
+  }
+
+  #noteMissed(updates: readonly Update[]): void {
+    const last = this.lastId ?? 0;
+    for (const update of updates) {
+      if (update.event.type === 'message' && update.id > last) this.#missedLive.add(update.id);
+    }
   }
 
   #merge(updates: readonly Update[]): number {

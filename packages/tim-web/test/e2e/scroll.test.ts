@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { registerApiUser } from './support/api';
+import { registerApiUser, seedMessages } from './support/api';
 import { openApp, registerInUi, sendInUi } from './support/browser';
 import { useE2eEnv } from './support/e2e-env';
 
@@ -52,5 +52,25 @@ describe('following the bottom of the timeline', () => {
     await sendInUi(page, 'my own message brings me down');
     await messages.filter({ hasText: 'my own message brings me down' }).waitFor();
     await waitAtBottom(page);
+  });
+
+  it('counts every message that arrives while the reader reads back, beyond the window it keeps', async () => {
+    const max = await registerApiUser(env.server.baseUrl, 'max');
+    await seedMessages(max, { spaceId: 'main', first: 1, count: 100 });
+    const page = await openApp(env.browser, env.server.baseUrl, { width: 1000, height: 700 });
+    await registerInUi(page, 'ned');
+    await page.getByTestId('message').filter({ hasText: 'seed 100' }).waitFor();
+    await waitAtBottom(page);
+    // Away from the bottom, and from the top, where older pages would load.
+    await scrollTimelineTo(page, 1500);
+
+    // The window keeps 300 messages: 400 more cannot all be in it.
+    await seedMessages(max, { spaceId: 'main', first: 101, count: 400 });
+    await page.getByTestId('new-messages').getByText('400 new messages').waitFor();
+
+    await page.getByTestId('new-messages').click();
+    await page.getByTestId('message').filter({ hasText: 'seed 500' }).waitFor();
+    await waitAtBottom(page);
+    await page.getByTestId('new-messages').waitFor({ state: 'detached' });
   });
 });

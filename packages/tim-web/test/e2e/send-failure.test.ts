@@ -1,4 +1,4 @@
-import { registerApiUser } from './support/api';
+import { registerApiUser, storedContents } from './support/api';
 import { openApp, registerInUi, sendInUi } from './support/browser';
 import { useE2eEnv } from './support/e2e-env';
 
@@ -25,8 +25,7 @@ describe('sending while the server is down', () => {
     expect(await page.locator('[data-status]').count()).toBe(0);
 
     const reader = await registerApiUser(env.server.baseUrl, 'auditor');
-    const { updates } = await reader.readUpdates('main', { after: 0 });
-    const contents = updates.map((update) => (update.event.type === 'message' ? update.event.message.content : ''));
+    const contents = await storedContents(reader, 'main');
     expect(contents).toEqual(['before the outage', 'written during the outage']);
   });
 });

@@ -21,3 +21,9 @@ export async function seedMessages(
     await Promise.all(batch);
   }
 }
+
+/** The content of every message the server stored in a space, in update order. */
+export async function storedContents(client: TimClient, spaceId: string): Promise<string[]> {
+  const { updates } = await client.readUpdates(spaceId, { after: 0, limit: 500 });
+  return updates.map((update) => (update.event.type === 'message' ? update.event.message.content : ''));
+}
