@@ -3,6 +3,11 @@
  * view-models and the e2e drivers to CommonJS, and `@tim/protocol` resolves to its cjs build.
  * @type {import('jest').Config}
  */
+const { dirname, join } = require('node:path');
+
+/** marked ships ESM only, plus a UMD build that CommonJS can load. */
+const markedUmd = join(dirname(require.resolve('marked/package.json')), 'lib/marked.umd.js');
+
 module.exports = {
   ...require('../../jest.base.cjs'),
   preset: undefined,
@@ -21,5 +26,6 @@ module.exports = {
       },
     ],
   },
+  moduleNameMapper: { '^marked$': markedUmd },
   testTimeout: 120_000,
 };
