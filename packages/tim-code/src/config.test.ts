@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       rateRegister: { points: 20, durationSeconds: 3600 },
       rateActivity: { points: 60, durationSeconds: 10 },
       rateStreamAppends: { points: 600, durationSeconds: 10 },
+      rateSpaces: { points: 10, durationSeconds: 3600 },
+      maxSpacesPerTimite: 100,
       streamFlushMs: 50,
       streamIdleMs: 30_000,
       streamsPerTimite: 3,
@@ -131,9 +133,13 @@ describe('loadConfig', () => {
       TIM_MAX_CONNECTIONS_PER_TIMITE: '2',
       TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: '5',
       TIM_AUTH_TIMEOUT_MS: '1500',
+      TIM_MAX_SPACES_PER_TIMITE: '7',
+      TIM_RATE_SPACES: '3/1m',
     });
     if (!result.ok) throw new Error(result.errors.join('\n'));
     expect(result.config).toMatchObject({
+      maxSpacesPerTimite: 7,
+      rateSpaces: { points: 3, durationSeconds: 60 },
       maxContentChars: 500,
       maxBodyBytes: 4096,
       maxFrameBytes: 2048,
@@ -153,6 +159,7 @@ describe('loadConfig', () => {
       TIM_MAX_CONNECTIONS_PER_TIMITE: '2.5',
       TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: '0',
       TIM_AUTH_TIMEOUT_MS: '10',
+      TIM_MAX_SPACES_PER_TIMITE: '-1',
     };
     const result = loadConfig(bad);
     const errors = result.ok ? [] : result.errors;

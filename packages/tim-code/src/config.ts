@@ -43,6 +43,10 @@ export interface Config {
   rateActivity: Rate;
   /** Appends to streaming messages per timite. @default 600/10s */
   rateStreamAppends: Rate;
+  /** Spaces one timite may create per window (POST /spaces); past it 429. @default 10/1h */
+  rateSpaces: Rate;
+  /** Spaces one timite may create in all; past it POST /spaces answers 403 `forbidden`. @default 100 */
+  maxSpacesPerTimite: number;
   /** A streaming message's appends reach subscribers at most once per this many ms. @default 50 */
   streamFlushMs: number;
   /** A streaming message with no append for this many ms ends as timed out. @default 30000 */
@@ -139,6 +143,10 @@ export const DEFAULT_RATE_ACTIVITY = '60/10s';
 
 /** Streaming messages (an extension of v1): an LLM's token rate, batched by a client or not, fits well within it. */
 export const DEFAULT_RATE_STREAM_APPENDS = '600/10s';
+/** Spaces a timite may create per window: a few a day is the norm, a script creating thousands is not. */
+export const DEFAULT_RATE_SPACES = '10/1h';
+/** Spaces a timite may create in all: each one costs every client listing spaces a row. */
+export const DEFAULT_MAX_SPACES_PER_TIMITE = 100;
 /** About 20 frames a second per open stream per subscriber, whatever the author's token rate. */
 export const DEFAULT_STREAM_FLUSH_MS = 50;
 export const DEFAULT_STREAM_IDLE_MS = 30_000;
@@ -275,6 +283,8 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_RATE_REGISTER: rate(DEFAULT_LIMITS.rateRegister),
     TIM_RATE_ACTIVITY: rate(DEFAULT_RATE_ACTIVITY),
     TIM_RATE_STREAM_APPENDS: rate(DEFAULT_RATE_STREAM_APPENDS),
+    TIM_RATE_SPACES: rate(DEFAULT_RATE_SPACES),
+    TIM_MAX_SPACES_PER_TIMITE: integer(DEFAULT_MAX_SPACES_PER_TIMITE, 0, 1_000_000),
     TIM_STREAM_FLUSH_MS: integer(DEFAULT_STREAM_FLUSH_MS, 10, 10_000),
     TIM_STREAM_IDLE_MS: integer(DEFAULT_STREAM_IDLE_MS, 100, 3_600_000),
     TIM_STREAMS_PER_TIMITE: integer(DEFAULT_STREAMS_PER_TIMITE, 1, 1000),
@@ -389,6 +399,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       rateRegister: env_.TIM_RATE_REGISTER,
       rateActivity: env_.TIM_RATE_ACTIVITY,
       rateStreamAppends: env_.TIM_RATE_STREAM_APPENDS,
+      rateSpaces: env_.TIM_RATE_SPACES,
+      maxSpacesPerTimite: env_.TIM_MAX_SPACES_PER_TIMITE,
       streamFlushMs: env_.TIM_STREAM_FLUSH_MS,
       streamIdleMs: env_.TIM_STREAM_IDLE_MS,
       streamsPerTimite: env_.TIM_STREAMS_PER_TIMITE,

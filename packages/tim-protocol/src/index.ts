@@ -5,7 +5,13 @@ export * from './schemas/http';
 export * from './schemas/frames';
 export * from './mentions';
 export { TimClient } from './client/tim-client';
-export type { TimClientOptions, SendMessageOptions, SendMessageResult, ReadUpdatesOptions } from './client/tim-client';
+export type {
+  TimClientOptions,
+  SendMessageOptions,
+  SendMessageResult,
+  ReadUpdatesOptions,
+  ListSpacesOptions,
+} from './client/tim-client';
 export { TimConnection } from './client/live-connection';
 export type {
   ConnectionState,

@@ -9,6 +9,7 @@ const rates = {
   rateRegister: { points: 1, durationSeconds: 3600 },
   rateActivity: { points: 1, durationSeconds: 10 },
   rateStreamAppends: { points: 1, durationSeconds: 10 },
+  rateSpaces: { points: 1, durationSeconds: 3600 },
 };
 
 /** Connected before use: a limiter whose Redis is not ready counts in memory instead. */

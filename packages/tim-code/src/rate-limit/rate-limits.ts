@@ -5,7 +5,7 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 
 /** One limit: every call to `consume` spends a point of `key`'s budget for the window. */
 export interface RateLimit {
-  /** Names the limit in metrics: `messages`, `login-nick`, `login-address`, `register-address`. */
+  /** Names the limit in metrics: `messages`, `login-nick`, `login-address`, `register-address`, `spaces`, …. */
   readonly name: string;
   consume(key: string): Promise<RateDecision>;
 }
@@ -27,6 +27,8 @@ export interface RateLimits {
   activity: RateLimit;
   /** Keyed by timite id: appends to streaming messages. */
   streamAppends: RateLimit;
+  /** Keyed by timite id: spaces created. */
+  spaces: RateLimit;
 }
 
 /**
@@ -57,7 +59,10 @@ export const createMemoryRateLimit: RateLimitFactory = (name, rate) =>
   );
 
 export function createRateLimits(
-  config: Pick<Config, 'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity' | 'rateStreamAppends'>,
+  config: Pick<
+    Config,
+    'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity' | 'rateStreamAppends' | 'rateSpaces'
+  >,
   createLimit: RateLimitFactory = createMemoryRateLimit,
 ): RateLimits {
   return {
@@ -67,5 +72,6 @@ export function createRateLimits(
     registerPerAddress: createLimit('register-address', config.rateRegister),
     activity: createLimit('activity', config.rateActivity),
     streamAppends: createLimit('stream-appends', config.rateStreamAppends),
+    spaces: createLimit('spaces', config.rateSpaces),
   };
 }

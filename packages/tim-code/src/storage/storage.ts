@@ -117,9 +117,16 @@ export interface Storage {
   /** Deletes revocations appended before `before` (after every follower has read them); returns how many. */
   pruneRevocations(before: Date): Promise<number>;
 
-  createSpace(input: { id: SpaceId; name: string; createdAt: Date }): Promise<CreateSpaceResult>;
+  /** `createdBy` is the timite that asked for it; the spaces of older schemas have none. */
+  createSpace(input: { id: SpaceId; name: string; createdAt: Date; createdBy: number }): Promise<CreateSpaceResult>;
+  /** How many spaces `timiteId` has created (`TIM_MAX_SPACES_PER_TIMITE`). */
+  countSpacesCreatedBy(timiteId: number): Promise<number>;
   getSpace(id: SpaceId): Promise<Space | undefined>;
-  listSpaces(): Promise<Space[]>;
+  /**
+   * At most `limit` spaces in creation order (main first), from the one after the space `after`;
+   * none when `after` names no space.
+   */
+  listSpaces(page: { after?: SpaceId; limit: number }): Promise<Space[]>;
 
   /**
    * Stores the message and assigns the space's next update id (1, 2, 3, … no gaps, no reuse)

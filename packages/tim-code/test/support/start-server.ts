@@ -45,13 +45,14 @@ export async function makeTempDir(): Promise<string> {
  */
 export const UNLIMITED_RATES: Pick<
   Config,
-  'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity' | 'rateStreamAppends'
+  'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity' | 'rateStreamAppends' | 'rateSpaces'
 > = {
   rateMessages: { points: 1_000_000, durationSeconds: 1 },
   rateLogin: { points: 1_000_000, durationSeconds: 1 },
   rateRegister: { points: 1_000_000, durationSeconds: 1 },
   rateActivity: { points: 1_000_000, durationSeconds: 1 },
   rateStreamAppends: { points: 1_000_000, durationSeconds: 1 },
+  rateSpaces: { points: 1_000_000, durationSeconds: 1 },
 };
 
 /** A real server on a free port with SQLite in a fresh temp dir. */

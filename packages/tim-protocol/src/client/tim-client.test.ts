@@ -64,10 +64,12 @@ describe('TimClient over HTTP', () => {
     const online: Timite[] = [ADA];
     const { client } = await clientAnswering((request, response) => {
       if (request.method === 'POST') return reply(response, 201, { space: side });
-      if (request.url === '/api/v1/spaces') return reply(response, 200, { spaces: [MAIN, side] });
+      if (request.url === '/api/v1/spaces') return reply(response, 200, { spaces: [MAIN], nextCursor: 'bWFpbg' });
+      if (request.url === '/api/v1/spaces?after=bWFpbg&limit=1') return reply(response, 200, { spaces: [side] });
       return reply(response, 200, { timites: online });
     }, 'key-ada');
-    expect(await client.listSpaces()).toEqual([MAIN, side]);
+    expect(await client.listSpaces()).toEqual({ spaces: [MAIN], nextCursor: 'bWFpbg' });
+    expect(await client.listSpaces({ after: 'bWFpbg', limit: 1 })).toEqual({ spaces: [side] });
     expect(await client.createSpace({ id: 'side', name: 'Side' })).toEqual(side);
     expect(await client.presence('main')).toEqual(online);
   });

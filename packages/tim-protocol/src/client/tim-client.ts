@@ -11,6 +11,7 @@ import {
   SendMessageRequest,
   SendMessageResponse,
   SpaceResponse,
+  SpacesQuery,
   SpacesResponse,
   UpdatesQuery,
   UpdatesResponse,
@@ -72,6 +73,13 @@ export interface SendMessageOptions {
 export interface SendMessageResult extends SendMessageResponse {
   /** false when the server already had this `clientMsgId` and answered with the original. */
   created: boolean;
+}
+
+export interface ListSpacesOptions {
+  /** The previous page's `nextCursor`. */
+  after?: string;
+  /** At most `SPACES_PAGE_MAX`. */
+  limit?: number;
 }
 
 export interface ReadUpdatesOptions {
@@ -152,8 +160,13 @@ export class TimClient {
     return (await this.call('GET', '/me', MeResponse)).timite;
   }
 
-  async listSpaces(): Promise<Space[]> {
-    return (await this.call('GET', '/spaces', SpacesResponse)).spaces;
+  /**
+   * One page of spaces in creation order. Without options the server's first page
+   * (`SPACES_PAGE_DEFAULT`); pass the answer's `nextCursor` as `after` for the next one.
+   */
+  async listSpaces(options: ListSpacesOptions = {}): Promise<SpacesResponse> {
+    parseOutgoing(SpacesQuery, options);
+    return this.call('GET', `/spaces${queryString(options)}`, SpacesResponse);
   }
 
   async createSpace(input: CreateSpaceRequest): Promise<Space> {
@@ -192,13 +205,7 @@ export class TimClient {
   /** A page of a space's timeline: `after` pages forward, `before` pages back. */
   async readUpdates(spaceId: string, options: ReadUpdatesOptions = {}): Promise<UpdatesResponse> {
     parseOutgoing(UpdatesQuery, options);
-    const query = new URLSearchParams();
-    for (const name of ['after', 'before', 'limit'] as const) {
-      const value = options[name];
-      if (value !== undefined) query.set(name, String(value));
-    }
-    const search = query.toString() === '' ? '' : `?${query.toString()}`;
-    return this.call('GET', `/spaces/${encodeURIComponent(spaceId)}/updates${search}`, UpdatesResponse);
+    return this.call('GET', `/spaces/${encodeURIComponent(spaceId)}/updates${queryString(options)}`, UpdatesResponse);
   }
 
   /**
@@ -259,4 +266,13 @@ export class TimClient {
       this.timers.setTimeout(resolve, delayMs);
     });
   }
+}
+
+/** `?name=value&…` of the options that are set, or '' when none is. */
+function queryString(options: object): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(options) as Array<[string, unknown]>) {
+    if (typeof value === 'string' || typeof value === 'number') query.set(name, String(value));
+  }
+  return query.toString() === '' ? '' : `?${query.toString()}`;
 }

@@ -42,7 +42,23 @@ export type AuthResponse = z.infer<typeof AuthResponse>;
 export const MeResponse = z.object({ timite: Timite });
 export type MeResponse = z.infer<typeof MeResponse>;
 
-export const SpacesResponse = z.object({ spaces: z.array(Space) });
+/** Spaces per page of `GET /spaces` when the query names no `limit`. */
+export const SPACES_PAGE_DEFAULT = 100;
+/** The largest `limit` of `GET /spaces`. */
+export const SPACES_PAGE_MAX = 500;
+
+/** Where a page of spaces starts: opaque to clients, copied from the previous page's `nextCursor`. */
+export const SpacesCursor = z.string().min(1).max(200);
+
+/** Query of `GET /spaces` (an extension of v1): spaces in creation order, from after `after`. */
+export const SpacesQuery = z.strictObject({
+  after: SpacesCursor.optional(),
+  limit: z.coerce.number().int().min(1).max(SPACES_PAGE_MAX).default(SPACES_PAGE_DEFAULT),
+});
+export type SpacesQuery = z.input<typeof SpacesQuery>;
+
+/** One page of spaces; `nextCursor` (an extension of v1) is there only when more remain. */
+export const SpacesResponse = z.object({ spaces: z.array(Space), nextCursor: SpacesCursor.optional() });
 export type SpacesResponse = z.infer<typeof SpacesResponse>;
 
 export const CreateSpaceRequest = z.strictObject({

@@ -11,6 +11,9 @@ export function msAfterT0(ms: number): Date {
   return new Date(T0.getTime() + ms);
 }
 
+/** The creator of the spaces tests create: `created_by` has no foreign key, so no timite row is needed. */
+export const CREATOR = 1;
+
 /** A message to append: the sender and whatever differs from the fixture's defaults. */
 export type AppendInput = { sender: Timite } & Partial<Omit<NewMessage, 'senderId'>>;
 
@@ -76,7 +79,7 @@ export function useStorage(makeStorage: MakeStorage): StorageFixture {
       return result.update.id;
     },
     async createSpace(id) {
-      const result = await storage().createSpace({ id, name: `Space ${id}`, createdAt: T0 });
+      const result = await storage().createSpace({ id, name: `Space ${id}`, createdAt: T0, createdBy: CREATOR });
       if (!result.created) throw new Error(`The fixture could not create space ${id}.`);
     },
   };

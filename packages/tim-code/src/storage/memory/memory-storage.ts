@@ -5,6 +5,8 @@ import type { NewSession, Revocation, RevokedKeys, Storage, TimiteRecord } from 
 
 interface SpaceState {
   space: Space;
+  /** Undefined for main, which the store creates itself. */
+  createdBy?: number;
   /** updates[i] has id i + 1. */
   updates: Update[];
   agentStreak: number;
@@ -160,8 +162,13 @@ export function createMemoryStorage(): Storage {
       assertOpen();
       if (spaces.has(input.id)) return { created: false, reason: 'id_taken' };
       const space: Space = { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() };
-      spaces.set(space.id, { space, updates: [], agentStreak: 0 });
+      spaces.set(space.id, { space, createdBy: input.createdBy, updates: [], agentStreak: 0 });
       return { created: true, space: { ...space } };
+    },
+
+    async countSpacesCreatedBy(timiteId) {
+      assertOpen();
+      return [...spaces.values()].filter((state) => state.createdBy === timiteId).length;
     },
 
     async getSpace(id) {
@@ -170,10 +177,13 @@ export function createMemoryStorage(): Storage {
       return state === undefined ? undefined : { ...state.space };
     },
 
-    async listSpaces() {
+    async listSpaces({ after, limit }) {
       assertOpen();
       // Map iteration follows insertion order, which is creation order.
-      return [...spaces.values()].map((state) => ({ ...state.space }));
+      const states = [...spaces.values()];
+      const start = after === undefined ? 0 : states.findIndex((state) => state.space.id === after) + 1;
+      if (after !== undefined && start === 0) return [];
+      return states.slice(start, start + limit).map((state) => ({ ...state.space }));
     },
 
     async appendMessage(input) {

@@ -75,6 +75,12 @@ export const MIGRATIONS: readonly string[] = [
   -- A streamed message's mark, as JSON text ({"id","end","stoppedBy"?}); NULL for a plain send.
   ALTER TABLE messages ADD COLUMN stream text;
   `,
+  `
+  -- The timite that created the space (TIM_MAX_SPACES_PER_TIMITE); NULL for main and for the
+  -- spaces created before this step.
+  ALTER TABLE spaces ADD COLUMN created_by integer;
+  CREATE INDEX spaces_by_creator ON spaces (created_by);
+  `,
 ];
 
 /** Any constant: the advisory lock that keeps two processes from migrating at once. */

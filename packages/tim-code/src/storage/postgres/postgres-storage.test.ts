@@ -60,7 +60,7 @@ describe('createPostgresStorage with several processes on one database', () => {
     const [one, two] = [await open(), await open()];
     const created = await one.createTimite({ nick: 'bob', kind: 'human', passwordHash: 'x' });
     if (!created.created) throw new Error('createTimite failed');
-    await one.createSpace({ id: 'elsewhere', name: 'Elsewhere', createdAt: new Date() });
+    await one.createSpace({ id: 'elsewhere', name: 'Elsewhere', createdAt: new Date(), createdBy: 1 });
     const append = (storage: Storage, spaceId: string) =>
       storage.appendMessage({
         spaceId,

@@ -11,6 +11,7 @@ import { applyMigrations, MIGRATION_LOCK, REVOCATION_LOCK } from './migrations';
 import { isPostgresOutage } from './outage';
 import {
   AppendStateRow,
+  CountRow,
   MessageRow,
   RevocationRow,
   SessionRow,
@@ -310,8 +311,8 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
 
       async createSpace(input) {
         const result = await pool.query(
-          'INSERT INTO spaces (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
-          [input.id, input.name, input.createdAt.getTime()],
+          'INSERT INTO spaces (id, name, created_at, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
+          [input.id, input.name, input.createdAt.getTime(), input.createdBy],
         );
         if (result.rowCount === 0) return { created: false, reason: 'id_taken' };
         return { created: true, space: { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() } };
@@ -322,8 +323,23 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
         return row === undefined ? undefined : toSpace(row);
       },
 
-      async listSpaces() {
-        return (await rows(SpaceRow, 'SELECT id, name, created_at FROM spaces ORDER BY seq', [])).map(toSpace);
+      async countSpacesCreatedBy(timiteId) {
+        const row = await first(CountRow, 'SELECT count(*)::integer AS count FROM spaces WHERE created_by = $1', [
+          timiteId,
+        ]);
+        return row?.count ?? 0;
+      },
+
+      async listSpaces({ after, limit }) {
+        // An unknown `after` makes the comparison NULL, so it lists nothing.
+        const listed = await rows(
+          SpaceRow,
+          `SELECT id, name, created_at FROM spaces
+           WHERE $1::text IS NULL OR seq > (SELECT seq FROM spaces WHERE id = $1)
+           ORDER BY seq LIMIT $2`,
+          [after ?? null, limit],
+        );
+        return listed.map(toSpace);
       },
 
       async appendMessage(input) {

@@ -39,6 +39,8 @@ export type RevocationRow = z.infer<typeof RevocationRow>;
 
 export const SpaceRow = z.object({ id: z.string(), name: z.string(), created_at: BigintNumber });
 
+export const CountRow = z.object({ count: z.number().int() });
+
 export const SpaceCountersRow = z.object({ head_id: z.number().int(), agent_streak: z.number().int() });
 
 /** A message joined with its sender: everything one Update needs. */

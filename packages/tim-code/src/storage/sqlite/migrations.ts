@@ -75,6 +75,12 @@ export const MIGRATIONS: readonly string[] = [
   -- A streamed message's mark, as JSON ({"id","end","stoppedBy"?}); NULL for a plain send.
   ALTER TABLE messages ADD COLUMN stream TEXT;
   `,
+  `
+  -- The timite that created the space (TIM_MAX_SPACES_PER_TIMITE); NULL for main and for the
+  -- spaces created before this step.
+  ALTER TABLE spaces ADD COLUMN created_by INTEGER;
+  CREATE INDEX spaces_by_creator ON spaces (created_by);
+  `,
 ];
 
 /**

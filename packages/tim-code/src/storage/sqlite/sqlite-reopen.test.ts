@@ -36,7 +36,7 @@ describe('createSqliteStorage on an existing file', () => {
     if (!created.created) throw new Error('Ann was not created.');
     const ann = created.timite;
     await first.createSession({ keyHash: 'k', timiteId: ann.id, createdAt: T0, expiresAt: null });
-    await first.createSpace({ id: 'dev', name: 'Dev', createdAt: T0 });
+    await first.createSpace({ id: 'dev', name: 'Dev', createdAt: T0, createdBy: 1 });
     const base = { senderId: ann.id, mentions: [], createdAt: T0, maxAgentStreak: 10 };
     await first.appendMessage({ ...base, spaceId: 'dev', content: 'one' });
     const before = await first.appendMessage({ ...base, spaceId: 'dev', content: 'two', clientMsgId: 'c-2' });
@@ -46,7 +46,10 @@ describe('createSqliteStorage on an existing file', () => {
     const second = open();
     expect(await second.findTimiteByNick('ann')).toEqual({ timite: ann, passwordHash: 'h', revoked: false });
     expect(await second.findSession('k', T0)).toEqual({ timite: ann, createdAt: T0, expiresAt: null });
-    expect(await second.listSpaces()).toEqual([mainSpace, { id: 'dev', name: 'Dev', createdAt: T0.toISOString() }]);
+    expect(await second.listSpaces({ limit: 10 })).toEqual([
+      mainSpace,
+      { id: 'dev', name: 'Dev', createdAt: T0.toISOString() },
+    ]);
     expect(await second.headId('dev')).toBe(2);
     const after = await second.appendMessage({ ...base, spaceId: 'dev', content: 'three' });
     if (after.outcome !== 'created' || before.outcome !== 'created') throw new Error('An append was refused.');

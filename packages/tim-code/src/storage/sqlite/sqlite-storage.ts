@@ -40,7 +40,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     throw err;
   }
   const sql = prepareStatements(db);
-  sql.insertSpace.run({ id: MAIN_SPACE_ID, name: MAIN_SPACE_ID, createdAt: Date.now() });
+  sql.insertSpace.run({ id: MAIN_SPACE_ID, name: MAIN_SPACE_ID, createdAt: Date.now(), createdBy: null });
 
   const revokeAgent = db.transaction((nick: string, now: Date): boolean => {
     const row = sql.timiteByNick.get(nick);
@@ -149,7 +149,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
 
     async createSpace(input) {
-      const { changes } = sql.insertSpace.run({ id: input.id, name: input.name, createdAt: input.createdAt.getTime() });
+      const { changes } = sql.insertSpace.run({
+        id: input.id,
+        name: input.name,
+        createdAt: input.createdAt.getTime(),
+        createdBy: input.createdBy,
+      });
       if (changes === 0) return { created: false, reason: 'id_taken' };
       return { created: true, space: { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() } };
     },
@@ -159,8 +164,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return row === undefined ? undefined : toSpace(row);
     },
 
-    async listSpaces() {
-      return sql.listSpaces.all().map(toSpace);
+    async countSpacesCreatedBy(timiteId) {
+      return sql.countSpacesCreatedBy.get(timiteId)?.count ?? 0;
+    },
+
+    async listSpaces({ after, limit }) {
+      return sql.listSpaces.all({ after: after ?? null, limit }).map(toSpace);
     },
 
     async appendMessage(input) {

@@ -77,9 +77,10 @@ export interface Statements {
   revocationsAfter: Database.Statement<{ after: number; limit: number }, RevocationColumns>;
   revocationHead: Database.Statement<[], { head: number | null }>;
   pruneRevocations: Database.Statement<[number]>;
-  insertSpace: Database.Statement<{ id: string; name: string; createdAt: number }>;
+  insertSpace: Database.Statement<{ id: string; name: string; createdAt: number; createdBy: number | null }>;
+  countSpacesCreatedBy: Database.Statement<[number], { count: number }>;
   spaceById: Database.Statement<[string], SpaceRow>;
-  listSpaces: Database.Statement<[], SpaceRow>;
+  listSpaces: Database.Statement<{ after: string | null; limit: number }, SpaceRow>;
   spaceCounters: Database.Statement<[string], SpaceCountersRow>;
   advanceSpace: Database.Statement<{ id: string; headId: number; agentStreak: number }>;
   insertMessage: Database.Statement<MessageParams, { id: number }>;
@@ -133,11 +134,17 @@ export function prepareStatements(db: Database.Database): Statements {
     pruneRevocations: prepare('DELETE FROM revocations WHERE created_at < ?'),
 
     insertSpace: prepare(
-      'INSERT INTO spaces (id, name, created_at) VALUES (@id, @name, @createdAt) ON CONFLICT (id) DO NOTHING',
+      'INSERT INTO spaces (id, name, created_at, created_by) VALUES (@id, @name, @createdAt, @createdBy) ON CONFLICT (id) DO NOTHING',
     ),
+    countSpacesCreatedBy: prepare('SELECT count(*) AS count FROM spaces WHERE created_by = ?'),
     spaceById: prepare('SELECT id, name, created_at FROM spaces WHERE id = ?'),
     // rowid follows insertion, so this is creation order whatever createdAt says.
-    listSpaces: prepare('SELECT id, name, created_at FROM spaces ORDER BY rowid'),
+    // An unknown `after` makes the comparison NULL, so it lists nothing.
+    listSpaces: prepare(
+      `SELECT id, name, created_at FROM spaces
+       WHERE @after IS NULL OR rowid > (SELECT rowid FROM spaces WHERE id = @after)
+       ORDER BY rowid LIMIT @limit`,
+    ),
     spaceCounters: prepare('SELECT head_id, agent_streak FROM spaces WHERE id = ?'),
     advanceSpace: prepare('UPDATE spaces SET head_id = @headId, agent_streak = @agentStreak WHERE id = @id'),
 
