@@ -62,9 +62,10 @@ describe('the streaming scenario against tim', () => {
     // Each reading subscriber timed (about) every append of the window.
     expect(result.streamLatencySamples).toBeGreaterThan(result.streamAppends * 10 * 0.8);
     // Every subscriber counted the frames: a frame per stream per 50 ms flush, plus the frame
-    // of each open (a reply lasts 300 ms).
+    // of each open (a reply lasts 300 ms), with 10 % for the frames of replies cut by the
+    // window's edges. Without the server's gathering it would be one frame per append: 40/s.
     expect(result.streamFramesPerSubscriberPerSec).toBeGreaterThan(0);
-    expect(result.streamFramesPerSubscriberPerSec).toBeLessThanOrEqual(authors * (20 + 1000 / 300));
+    expect(result.streamFramesPerSubscriberPerSec).toBeLessThanOrEqual(authors * (20 + 1000 / 300) * 1.1);
     expect(result.p50Ms).toBeGreaterThan(0);
     expect(result.cpuUsPerStreamFrame).toBeGreaterThan(0);
   }, 60_000);
