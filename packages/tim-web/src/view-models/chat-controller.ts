@@ -110,6 +110,7 @@ export class ChatController {
       me: this.#me,
       connection: connectionStatus(this.#link.state, { browserOnline: this.#browserOnline }),
       spaces: this.#spaces.spaces,
+      moreSpaces: this.#spaces.hasMore,
       spaceId,
       items: timelineItems({
         entries: history.entries,
@@ -148,6 +149,11 @@ export class ChatController {
 
   refreshSpaces(): Promise<void> {
     return this.#spaces.refresh();
+  }
+
+  /** Lists the next page of spaces. */
+  loadMoreSpaces(): Promise<void> {
+    return this.#spaces.loadMore();
   }
 
   async createSpace(input: { id: string; name: string }): Promise<void> {

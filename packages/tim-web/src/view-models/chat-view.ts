@@ -22,6 +22,8 @@ export interface ChatView {
   me: Timite;
   connection: ConnectionStatus;
   spaces: Space[];
+  /** The server has spaces beyond `spaces` (they are listed page by page). */
+  moreSpaces: boolean;
   spaceId: SpaceId;
   items: TimelineItem[];
   hasOlder: boolean;

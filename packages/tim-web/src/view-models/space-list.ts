@@ -18,6 +18,9 @@ export class SpaceList {
   readonly #store: KeyValueStore;
   readonly #signals: ChatSignals;
   #spaces: Space[] = [];
+  /** Where the next page starts; undefined when every space is listed. */
+  #nextCursor: string | undefined;
+  #loadingMore = false;
 
   constructor(options: SpaceListOptions) {
     this.#client = options.client;
@@ -27,6 +30,11 @@ export class SpaceList {
 
   get spaces(): Space[] {
     return this.#spaces;
+  }
+
+  /** The server has spaces beyond those listed: `loadMore` reads the next page. */
+  get hasMore(): boolean {
+    return this.#nextCursor !== undefined;
   }
 
   /** The space opened last, `main` the first time. */
@@ -42,12 +50,42 @@ export class SpaceList {
     this.#store.setItem(LAST_SPACE_KEY, spaceId);
   }
 
-  /** Reads the list again; a failure keeps the list it had and says so. */
+  /**
+   * Reads the list again from the first page, as many pages as were listed before; a failure
+   * keeps the list it had and says so.
+   */
   async refresh(): Promise<void> {
     try {
-      this.#spaces = await this.#client.listSpaces();
+      const listedBefore = this.#spaces.length;
+      const first = await this.#client.listSpaces();
+      let spaces = first.spaces;
+      let nextCursor = first.nextCursor;
+      while (nextCursor !== undefined && spaces.length < listedBefore) {
+        const page = await this.#client.listSpaces({ after: nextCursor });
+        spaces = withoutRepeats([...spaces, ...page.spaces]);
+        nextCursor = page.nextCursor;
+      }
+      this.#spaces = spaces;
+      this.#nextCursor = nextCursor;
     } catch (error) {
       this.#signals.notice(`Could not load the spaces. ${describeError(error)}`);
+    }
+    this.#signals.changed();
+  }
+
+  /** Lists the next page of spaces after those listed; one load at a time, a failure says so. */
+  async loadMore(): Promise<void> {
+    const after = this.#nextCursor;
+    if (after === undefined || this.#loadingMore) return;
+    this.#loadingMore = true;
+    try {
+      const page = await this.#client.listSpaces({ after });
+      this.#spaces = withoutRepeats([...this.#spaces, ...page.spaces]);
+      this.#nextCursor = page.nextCursor;
+    } catch (error) {
+      this.#signals.notice(`Could not load more spaces. ${describeError(error)}`);
+    } finally {
+      this.#loadingMore = false;
     }
     this.#signals.changed();
   }
@@ -58,4 +96,14 @@ export class SpaceList {
     this.#spaces = [...this.#spaces.filter((known) => known.id !== space.id), space];
     return space;
   }
+}
+
+/** The first of each id: a space created here may come again on a later page. */
+function withoutRepeats(spaces: Space[]): Space[] {
+  const seen = new Set<SpaceId>();
+  return spaces.filter((space) => {
+    if (seen.has(space.id)) return false;
+    seen.add(space.id);
+    return true;
+  });
 }

@@ -61,7 +61,9 @@ export function createFakeClient(
   const client: ChatClient = {
     connect: () => connection,
     limits,
-    listSpaces: async () => ['main', 'side'].map((id) => ({ id, name: id, createdAt: '2026-01-01T00:00:00.000Z' })),
+    listSpaces: async () => ({
+      spaces: ['main', 'side'].map((id) => ({ id, name: id, createdAt: '2026-01-01T00:00:00.000Z' })),
+    }),
     createSpace: async (input) => ({ ...input, createdAt: '2026-01-01T00:00:00.000Z' }),
     presence: async () => [me],
     logout: async () => undefined,
