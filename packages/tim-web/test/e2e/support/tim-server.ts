@@ -59,6 +59,7 @@ export async function startTimServer(options: StartTimServerOptions = {}): Promi
     TIM_RATE_MESSAGES: '100000/1s',
     TIM_RATE_REGISTER: '1000/1m',
     TIM_RATE_LOGIN: '1000/1m',
+    TIM_RATE_SPACES: '100000/1s',
     ...options.env,
   };
   let server = await startServer({ ...env, TIM_PORT: '0' });
