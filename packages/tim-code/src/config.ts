@@ -43,7 +43,7 @@ export interface Config {
   rateActivity: Rate;
   /** Appends to streaming messages per timite. @default 600/10s */
   rateStreamAppends: Rate;
-  /** Spaces one timite may create per window (POST /spaces); past it 429. @default 10/1h */
+  /** Spaces one timite may create per window (POST /spaces); past it 429. @default 60/1h */
   rateSpaces: Rate;
   /** Spaces one timite may create in all; past it POST /spaces answers 403 `forbidden`. @default 100 */
   maxSpacesPerTimite: number;
@@ -143,10 +143,13 @@ export const DEFAULT_RATE_ACTIVITY = '60/10s';
 
 /** Streaming messages (an extension of v1): an LLM's token rate, batched by a client or not, fits well within it. */
 export const DEFAULT_RATE_STREAM_APPENDS = '600/10s';
-/** Spaces a timite may create per window: a few a day is the norm, a script creating thousands is not. */
-export const DEFAULT_RATE_SPACES = '10/1h';
+/**
+ * Spaces a timite may create per window: a few a day is the norm, a script creating thousands is
+ * not. Loose enough for a setup script or a test suite that opens a space per case.
+ */
+export const DEFAULT_RATE_SPACES = '60/1h';
 /** Spaces a timite may create in all: each one costs every client listing spaces a row. */
-export const DEFAULT_MAX_SPACES_PER_TIMITE = 100;
+export const DEFAULT_MAX_SPACES_PER_TIMITE = 1000;
 /** About 20 frames a second per open stream per subscriber, whatever the author's token rate. */
 export const DEFAULT_STREAM_FLUSH_MS = 50;
 export const DEFAULT_STREAM_IDLE_MS = 30_000;
