@@ -104,6 +104,10 @@ interface OwnedStream {
 /** Reasons that store the text so far as the final message. */
 const STORED_ENDS = new Set<StreamEndReason>(['finished', 'stopped', 'timed_out', 'disconnected']);
 
+function isStoredEnd(reason: StreamEndReason): reason is MessageStreamMark['end'] {
+  return STORED_ENDS.has(reason);
+}
+
 function newStreamId(): string {
   return `s-${randomBytes(12).toString('base64url')}`;
 }
@@ -206,16 +210,21 @@ export function createStreams(options: StreamsOptions): Streams {
   function end(stream: OwnedStream, reason: StreamEndReason, stoppedBy?: Timite): void {
     // A finishing stream ends by its finish, whatever else happens meanwhile.
     if (stream.state !== 'open') return;
-    stream.state = 'ended';
-    clearTimeout(stream.idleTimer);
-    owned.delete(stream.id);
-    stopListeningIfIdle(stream.spaceId);
+    remove(stream);
     track(
       finalise(stream, reason, stoppedBy).catch((err: unknown) => {
         options.onError(err, stream.spaceId);
         sendEnd(stream, endEvent(stream, 'failed'));
       }),
     );
+  }
+
+  /** No more appends, no more timeout, no more controls for it. */
+  function remove(stream: OwnedStream): void {
+    stream.state = 'ended';
+    clearTimeout(stream.idleTimer);
+    owned.delete(stream.id);
+    stopListeningIfIdle(stream.spaceId);
   }
 
   function track(ending: Promise<void>): void {
@@ -236,8 +245,13 @@ export function createStreams(options: StreamsOptions): Streams {
 
   async function finalise(stream: OwnedStream, reason: StreamEndReason, stoppedBy?: Timite): Promise<void> {
     const content = stream.text.trim();
-    if (!STORED_ENDS.has(reason) || content.length === 0) {
-      sendEnd(stream, endEvent(stream, STORED_ENDS.has(reason) ? 'aborted' : reason));
+    if (!isStoredEnd(reason)) {
+      sendEnd(stream, endEvent(stream, reason));
+      return;
+    }
+    // Nothing was written: as if withdrawn.
+    if (content.length === 0) {
+      sendEnd(stream, endEvent(stream, 'aborted'));
       return;
     }
     const { updateId } = await storeFinal(stream, reason, content, stoppedBy);
@@ -246,11 +260,10 @@ export function createStreams(options: StreamsOptions): Streams {
 
   function storeFinal(
     stream: OwnedStream,
-    reason: StreamEndReason,
+    end: MessageStreamMark['end'],
     content: string,
     stoppedBy: Timite | undefined,
   ): Promise<SendMessageResult> {
-    const end = reason as MessageStreamMark['end'];
     return options.storeFinalMessage({
       spaceId: stream.spaceId,
       sender: stream.owner.timite,
@@ -331,10 +344,7 @@ export function createStreams(options: StreamsOptions): Streams {
         stream.idleTimer.refresh();
         throw err;
       }
-      stream.state = 'ended';
-      clearTimeout(stream.idleTimer);
-      owned.delete(stream.id);
-      stopListeningIfIdle(stream.spaceId);
+      remove(stream);
       sendEnd(stream, { ...endEvent(stream, 'finished'), updateId: result.updateId });
     },
 
