@@ -3,6 +3,7 @@ export * from './schemas/errors';
 export * from './schemas/entities';
 export * from './schemas/http';
 export * from './schemas/frames';
+export * from './schemas/message-changes';
 export * from './mentions';
 export { TimClient } from './client/tim-client';
 export type {

@@ -76,5 +76,7 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
       );
     case 'space_not_found':
       throw new TimError('not_found', `There is no space "${input.spaceId}".`);
+    case 'reply_not_found':
+      throw new TimError('invalid_request', `"replyTo" names no message of the space "${input.spaceId}".`);
   }
 }

@@ -1,4 +1,4 @@
-import type { Message, MessageStreamMark, SpaceId, Timite, Update } from '@tim/protocol';
+import type { Message, MessageStreamMark, MessageUpdate, SpaceId, Timite } from '@tim/protocol';
 import type { AppendResult, NewMessage } from './storage';
 
 /** What a backend reads, inside its append transaction, before deciding. */
@@ -6,7 +6,7 @@ export interface AppendState {
   /** The target space's counters, undefined when the space does not exist. */
   space: { headId: number; agentStreak: number } | undefined;
   /** The sender's earlier update with the same clientMsgId, if any. */
-  original: Update | undefined;
+  original: MessageUpdate | undefined;
   sender: Timite | undefined;
 }
 
@@ -68,7 +68,7 @@ export interface StoredMessage {
 }
 
 /** The protocol's Update for a message; `clientMsgId` appears only when the sender gave one. */
-export function toMessageUpdate(stored: StoredMessage): Update {
+export function toMessageUpdate(stored: StoredMessage): MessageUpdate {
   const createdAt = stored.createdAt.toISOString();
   const message: Message = {
     id: stored.messageId,
@@ -85,7 +85,7 @@ export function toMessageUpdate(stored: StoredMessage): Update {
 }
 
 /** The update a planned insert creates, once the backend has assigned the message id. */
-export function toCreatedUpdate(input: NewMessage, plan: InsertPlan, messageId: number): Update {
+export function toCreatedUpdate(input: NewMessage, plan: InsertPlan, messageId: number): MessageUpdate {
   return toMessageUpdate({
     updateId: plan.updateId,
     messageId,

@@ -1,4 +1,4 @@
-import { MessageStreamMark, type TimiteKind, type Update } from '@tim/protocol';
+import { MessageStreamMark, type MessageUpdate, type TimiteKind } from '@tim/protocol';
 import { toMessageUpdate } from './append-rules';
 
 /** How both SQL backends select a message joined with its sender (same tables, same names). */
@@ -23,7 +23,7 @@ export interface MessageColumns {
   sender_kind: TimiteKind;
 }
 
-export function messageColumnsToUpdate(row: MessageColumns): Update {
+export function messageColumnsToUpdate(row: MessageColumns): MessageUpdate {
   return toMessageUpdate({
     updateId: row.update_id,
     messageId: row.message_id,

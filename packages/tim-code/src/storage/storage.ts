@@ -1,4 +1,15 @@
-import type { MessageStreamMark, Space, SpaceId, Timite, TimiteKind, Update } from '@tim/protocol';
+import type {
+  Message,
+  MessageStreamMark,
+  MessageUpdate,
+  SearchOrder,
+  Space,
+  SpaceId,
+  SpaceUnread,
+  Timite,
+  TimiteKind,
+  Update,
+} from '@tim/protocol';
 
 /** A timite with what only the server may see. */
 export interface TimiteRecord {
@@ -51,6 +62,8 @@ export interface NewMessage {
   clientMsgId?: string;
   /** The mark of a streamed message's final text. */
   stream?: MessageStreamMark;
+  /** The id of an earlier message of the same space that this one answers. */
+  replyTo?: number;
   createdAt: Date;
   /**
    * Agent loop guard, checked in the same transaction as the append: an agent's message is
@@ -61,13 +74,88 @@ export interface NewMessage {
 
 /** Outcomes of an append; none of them is an exception. */
 export type AppendResult =
-  | { outcome: 'created'; update: Update }
-  /** The same sender sent this clientMsgId before; `update` is the original. */
-  | { outcome: 'duplicate'; update: Update }
+  | { outcome: 'created'; update: MessageUpdate }
+  /** The same sender sent this clientMsgId before; `update` is the original (as it is now). */
+  | { outcome: 'duplicate'; update: MessageUpdate }
   /** The same sender sent this clientMsgId before with different content or space. */
   | { outcome: 'client_msg_id_conflict' }
   | { outcome: 'agent_turn_limit' }
-  | { outcome: 'space_not_found' };
+  | { outcome: 'space_not_found' }
+  /** `replyTo` names no message of this space. */
+  | { outcome: 'reply_not_found' };
+
+/** A message as it is now (edited, deleted, reacted to) and the id of the update that added it. */
+export interface CurrentMessage {
+  message: Message;
+  updateId: number;
+}
+
+/** Names one message; a message of another space is not found. */
+export interface MessageRef {
+  spaceId: SpaceId;
+  messageId: number;
+}
+
+export interface MessageEdit extends MessageRef {
+  /** Only the sender may edit. */
+  editorId: number;
+  /** Already trimmed and validated. */
+  content: string;
+  mentions: number[];
+  editedAt: Date;
+}
+
+export interface MessageDeletion extends MessageRef {
+  actorId: number;
+  deletedAt: Date;
+  /** Moderators (issue 19) may delete others' messages; otherwise only the sender may. */
+  asModerator?: boolean;
+}
+
+export interface ReactionChange extends MessageRef {
+  timiteId: number;
+  emoji: string;
+  /** true adds the reaction, false takes it back. */
+  add: boolean;
+  at: Date;
+  /** A message holds at most this many distinct emoji. */
+  maxEmojiPerMessage: number;
+  /** One timite holds at most this many reactions on one message. */
+  maxReactionsPerTimite: number;
+}
+
+/**
+ * Outcomes of a change to a message; none of them is an exception. `changed` carries the
+ * update that was appended (the space's next id, like a message) and the message as it is now.
+ */
+export type MessageChangeResult =
+  | { outcome: 'changed'; update: Update; current: CurrentMessage }
+  /** Nothing to do (a reaction already there or already gone, a delete of a tombstone). */
+  | { outcome: 'unchanged'; current: CurrentMessage }
+  | { outcome: 'not_found' }
+  /** The actor may not change this message (not its sender). */
+  | { outcome: 'forbidden' }
+  /** The message is a tombstone: it cannot be edited or reacted to. */
+  | { outcome: 'deleted'; current: CurrentMessage }
+  /** A reaction past maxEmojiPerMessage or maxReactionsPerTimite. */
+  | { outcome: 'reaction_limit' };
+
+export interface MessageSearch {
+  /** Lower-case words (`searchTerms`); a message matches when each is a prefix of one of its words. */
+  terms: string[];
+  /** Only these spaces; undefined: every space. */
+  spaceIds?: SpaceId[];
+  order: SearchOrder;
+  limit: number;
+  /** From a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface SearchPage {
+  results: CurrentMessage[];
+  /** Present when more results may follow. */
+  nextCursor?: string;
+}
 
 export type UpdateRange =
   /** Updates with id > after, ascending, at most limit. */
@@ -133,6 +221,10 @@ export interface Storage {
    * in the same transaction. Resolves only once the message is durable.
    */
   appendMessage(input: NewMessage): Promise<AppendResult>;
+  /**
+   * Message updates show the message as it is now (edited content, tombstone, reactions); the
+   * updates that changed it keep their place in the sequence.
+   */
   readUpdates(spaceId: SpaceId, range: UpdateRange): Promise<Update[]>;
   /** The space's newest update id, 0 when empty. */
   headId(spaceId: SpaceId): Promise<number>;
@@ -140,4 +232,40 @@ export interface Storage {
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * What a store keeps beyond write-once messages (issue 17): edits, deletes, reactions, read
+ * markers and search. Every backend implements it and passes the contract suite's part for it.
+ */
+export interface MessageChangeStorage {
+  /** The message as it is now; undefined when the space has no message with that id. */
+  getMessage(ref: MessageRef): Promise<CurrentMessage | undefined>;
+  /**
+   * Replaces the content and mentions of the sender's own message and appends a
+   * `message_edited` update, in one transaction. The agent streak does not change.
+   */
+  editMessage(input: MessageEdit): Promise<MessageChangeResult>;
+  /**
+   * Turns the message into a tombstone and appends `message_deleted`, in one transaction: its
+   * content, mentions and reactions, and the content of its earlier edits, are erased from the
+   * database and from the search index (not merely hidden). A tombstone answers `unchanged`.
+   */
+  deleteMessage(input: MessageDeletion): Promise<MessageChangeResult>;
+  /** Adds or takes back a reaction and appends a `reaction` update when that changed anything. */
+  changeReaction(input: ReactionChange): Promise<MessageChangeResult>;
+
+  /**
+   * Moves the timite's read marker in the space forward to `updateId` (never back, never past
+   * the head) and returns the marker after the move. Undefined for an unknown space.
+   */
+  markRead(timiteId: number, spaceId: SpaceId, updateId: number): Promise<number | undefined>;
+  /**
+   * The timite's read markers and unread counts in these spaces (see SpaceUnread), each count
+   * capped at `cap`. Spaces that do not exist are left out.
+   */
+  unreadCounts(timiteId: number, spaceIds: SpaceId[], cap: number): Promise<Map<SpaceId, SpaceUnread>>;
+
+  /** Full-text search over messages that are not deleted. */
+  searchMessages(search: MessageSearch): Promise<SearchPage>;
 }

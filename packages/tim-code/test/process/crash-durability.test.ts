@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { API_PREFIX, AuthResponse, SendMessageResponse, UpdatesResponse } from '@tim/protocol';
+import { API_PREFIX, AuthResponse, SendMessageResponse, UpdatesResponse, messageOf } from '@tim/protocol';
 import { makeTempDir } from '../support/start-server';
 import { postToServer as post, spawnServer, type ServerProcess } from '../support/server-process';
 
@@ -52,7 +52,7 @@ describe('crash durability', () => {
     const stored = new Map(updates.map((update) => [update.id, update]));
     for (const ack of acknowledged) {
       const update = stored.get(ack.updateId);
-      expect(update?.event.message).toMatchObject({ id: ack.messageId, content: ack.content });
+      expect(messageOf(update)).toMatchObject({ id: ack.messageId, content: ack.content });
     }
     expect(headId).toBe(MESSAGES);
 

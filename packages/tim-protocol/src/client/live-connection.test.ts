@@ -222,7 +222,7 @@ describe('TimConnection', () => {
     const thirdDelivered = nextEvent(sub, 'update', updateWithId(3));
     connection.sendRaw(JSON.stringify({ type: 'welcome', motd: 'hi' }));
     connection.send({ type: 'update', update: makeUpdate('main', 1) });
-    connection.send({ type: 'update', update: makeUpdate('main', 2, 'reaction') });
+    connection.send({ type: 'update', update: makeUpdate('main', 2, 'poll_opened') });
     connection.send({ type: 'update', update: makeUpdate('main', 3) });
     await thirdDelivered;
 

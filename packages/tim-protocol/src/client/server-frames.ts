@@ -18,8 +18,16 @@ const SERVER_FRAME_TYPES: Record<ServerFrame['type'], true> = {
   stream_opened: true,
   stream: true,
   stream_end: true,
+  unread_subscribed: true,
+  space_activity: true,
+  read_marker: true,
 };
-const UPDATE_EVENT_TYPES: Record<UpdateEvent['type'], true> = { message: true };
+const UPDATE_EVENT_TYPES: Record<UpdateEvent['type'], true> = {
+  message: true,
+  message_edited: true,
+  message_deleted: true,
+  reaction: true,
+};
 
 const TypedFrame = z.looseObject({ type: z.string() });
 

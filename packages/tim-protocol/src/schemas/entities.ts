@@ -52,6 +52,23 @@ export const Space = z.object({
 });
 export type Space = z.infer<typeof Space>;
 
+/**
+ * Extension: where a timite stands in a space. `readUpTo` is its read marker (an update id, 0
+ * when it never read there); `messages` counts the messages after it that others sent and that
+ * are not deleted, `mentions` those of them that mention the timite. Both stop counting at
+ * UNREAD_COUNT_CAP: that value means "at least that many".
+ */
+export const SpaceUnread = z.object({
+  readUpTo: UpdateCursor,
+  messages: z.number().int().nonnegative(),
+  mentions: z.number().int().nonnegative(),
+});
+export type SpaceUnread = z.infer<typeof SpaceUnread>;
+
+/** A space as `GET /spaces` lists it: with the caller's unread counts (an extension of v1). */
+export const SpaceListing = Space.extend({ unread: SpaceUnread.optional() });
+export type SpaceListing = z.infer<typeof SpaceListing>;
+
 /** Extension: a streaming message's id, chosen by the server when the stream opens. */
 export const StreamId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, {
   error: 'A stream id is 8–64 characters of letters, digits, "_" and "-".',
@@ -83,27 +100,100 @@ export const MessageStreamMark = z.object({
 });
 export type MessageStreamMark = z.infer<typeof MessageStreamMark>;
 
+/**
+ * Extension: a reaction's emoji (or short code such as `:+1:`): 1–32 UTF-16 units, no
+ * whitespace.
+ */
+export const ReactionEmoji = z.string().regex(/^\S{1,32}$/u, {
+  error: 'A reaction is 1–32 characters without spaces.',
+});
+export type ReactionEmoji = z.infer<typeof ReactionEmoji>;
+
+/** Extension: who reacted to a message with one emoji, in the order they did. */
+export const Reaction = z.object({
+  emoji: ReactionEmoji,
+  timites: z.array(Timite),
+});
+export type Reaction = z.infer<typeof Reaction>;
+
 export const Message = z.object({
   id: MessageId,
   spaceId: SpaceId,
   sender: Timite,
+  /** Empty once the message is deleted (`deletedAt`). */
   content: z.string(),
   mentions: z.array(TimiteId),
   createdAt: IsoTime,
   clientMsgId: ClientMsgId.optional(),
   /** Extension: present when the message was streamed. */
   stream: MessageStreamMark.optional(),
+  /** Extension: the earlier message of the same space this one answers. */
+  replyTo: MessageId.optional(),
+  /** Extension: when its sender last edited it; `content` and `mentions` are the edited ones. */
+  editedAt: IsoTime.optional(),
+  /** Extension: a tombstone: the content is gone (empty), and so are mentions and reactions. */
+  deletedAt: IsoTime.optional(),
+  /** Extension: who deleted it, with `deletedAt`. */
+  deletedBy: TimiteId.optional(),
+  /** Extension: reactions, absent when there are none; in the order each emoji was first used. */
+  reactions: z.array(Reaction).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
+/**
+ * A new message. Read back later (resume, paging), it shows the message as it is now: edited
+ * content, tombstone, reactions; the updates that changed it follow it in the timeline too.
+ */
 export const MessageEvent = z.object({
   type: z.literal('message'),
   message: Message,
 });
 export type MessageEvent = z.infer<typeof MessageEvent>;
 
+/**
+ * Extension: the sender edited an earlier message. Apply it to the message with id
+ * `messageId`: `content`, `mentions` and `editedAt` replace the old ones. Read back after the
+ * message was deleted, `content` is empty and `mentions` too (the delete follows).
+ */
+export const MessageEditedEvent = z.object({
+  type: z.literal('message_edited'),
+  messageId: MessageId,
+  content: z.string(),
+  mentions: z.array(TimiteId),
+  editedAt: IsoTime,
+});
+export type MessageEditedEvent = z.infer<typeof MessageEditedEvent>;
+
+/** Extension: a message became a tombstone: show it as deleted, drop its content and reactions. */
+export const MessageDeletedEvent = z.object({
+  type: z.literal('message_deleted'),
+  messageId: MessageId,
+  deletedAt: IsoTime,
+  deletedBy: TimiteId,
+});
+export type MessageDeletedEvent = z.infer<typeof MessageDeletedEvent>;
+
+/**
+ * Extension: `timite` added (`added: true`) or took back a reaction; `reactions` is the
+ * message's whole set afterwards, so applying it is idempotent.
+ */
+export const ReactionEvent = z.object({
+  type: z.literal('reaction'),
+  messageId: MessageId,
+  emoji: ReactionEmoji,
+  timite: Timite,
+  added: z.boolean(),
+  reactions: z.array(Reaction),
+});
+export type ReactionEvent = z.infer<typeof ReactionEvent>;
+
 /** Persisted event kinds. Clients ignore kinds they do not know. */
-export const UpdateEvent = z.discriminatedUnion('type', [MessageEvent]);
+export const UpdateEvent = z.discriminatedUnion('type', [
+  MessageEvent,
+  MessageEditedEvent,
+  MessageDeletedEvent,
+  ReactionEvent,
+]);
 export type UpdateEvent = z.infer<typeof UpdateEvent>;
 
 export const Update = z.object({
@@ -113,6 +203,18 @@ export const Update = z.object({
   event: UpdateEvent,
 });
 export type Update = z.infer<typeof Update>;
+
+/** An update that adds a message. */
+export type MessageUpdate = Update & { event: MessageEvent };
+
+export function isMessageUpdate(update: Update): update is MessageUpdate {
+  return update.event.type === 'message';
+}
+
+/** The message an update adds; undefined for an update of another kind. */
+export function messageOf(update: Update | undefined): Message | undefined {
+  return update?.event.type === 'message' ? update.event.message : undefined;
+}
 
 /**
  * An update whose event may be of a kind this client does not know. Clients parse with

@@ -3,14 +3,17 @@ import {
   Activity,
   ActivityEvent,
   ClientMsgId,
+  MessageId,
   PresenceEvent,
   SpaceId,
   StreamEndEvent,
   StreamEvent,
   StreamId,
   Timite,
+  TimiteId,
   UpdateCursor,
   UpdateEnvelope,
+  UpdateId,
 } from './entities';
 
 // Client → server
@@ -104,6 +107,16 @@ export const StreamStopFrame = z.strictObject({
 });
 export type StreamStopFrame = z.infer<typeof StreamStopFrame>;
 
+/**
+ * Extension: asks for `space_activity` and `read_marker` frames about every space the timite
+ * may read, so that unread counts stay live without a subscription per space. Answered by
+ * `unread_subscribed`; lasts as long as the connection.
+ */
+export const UnreadSubscribeFrame = z.strictObject({
+  type: z.literal('unread_subscribe'),
+});
+export type UnreadSubscribeFrame = z.infer<typeof UnreadSubscribeFrame>;
+
 export const ClientFrame = z.discriminatedUnion('type', [
   AuthFrame,
   SubscribeFrame,
@@ -187,6 +200,35 @@ export const StreamOpenedFrame = z.object({
 });
 export type StreamOpenedFrame = z.infer<typeof StreamOpenedFrame>;
 
+/** Extension: the answer to `unread_subscribe`. */
+export const UnreadSubscribedFrame = z.object({
+  type: z.literal('unread_subscribed'),
+});
+export type UnreadSubscribedFrame = z.infer<typeof UnreadSubscribedFrame>;
+
+/**
+ * Extension, after `unread_subscribe`: a new message in a space (any space the timite may read,
+ * subscribed or not). A client counts it as unread when `senderId` is not its own and
+ * `updateId` is past its read marker, and as a mention when `mentions` holds its id.
+ */
+export const SpaceActivityFrame = z.object({
+  type: z.literal('space_activity'),
+  spaceId: SpaceId,
+  updateId: UpdateId,
+  messageId: MessageId,
+  senderId: TimiteId,
+  mentions: z.array(TimiteId),
+});
+export type SpaceActivityFrame = z.infer<typeof SpaceActivityFrame>;
+
+/** Extension, after `unread_subscribe`: the timite's read marker moved (on any device). */
+export const ReadMarkerFrame = z.object({
+  type: z.literal('read_marker'),
+  spaceId: SpaceId,
+  readUpTo: UpdateCursor,
+});
+export type ReadMarkerFrame = z.infer<typeof ReadMarkerFrame>;
+
 export const ServerFrame = z.discriminatedUnion('type', [
   ReadyFrame,
   SubscribedFrame,
@@ -199,5 +241,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   StreamOpenedFrame,
   StreamEvent,
   StreamEndEvent,
+  UnreadSubscribedFrame,
+  SpaceActivityFrame,
+  ReadMarkerFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import {
   ClientMsgId,
   Message,
+  MessageId,
   Nick,
   Session,
   Space,
   SpaceId,
+  SpaceListing,
   SpaceName,
   Timite,
   Update,
@@ -58,7 +60,7 @@ export const SpacesQuery = z.strictObject({
 export type SpacesQuery = z.input<typeof SpacesQuery>;
 
 /** One page of spaces; `nextCursor` (an extension of v1) is there only when more remain. */
-export const SpacesResponse = z.object({ spaces: z.array(Space), nextCursor: SpacesCursor.optional() });
+export const SpacesResponse = z.object({ spaces: z.array(SpaceListing), nextCursor: SpacesCursor.optional() });
 export type SpacesResponse = z.infer<typeof SpacesResponse>;
 
 export const CreateSpaceRequest = z.strictObject({
@@ -92,6 +94,8 @@ export function createSendMessageRequest(maxContentChars: number) {
   return z.strictObject({
     content: createMessageContent(maxContentChars),
     clientMsgId: ClientMsgId.optional(),
+    /** Extension: the id of an earlier message of the same space that this one answers. */
+    replyTo: MessageId.optional(),
   });
 }
 

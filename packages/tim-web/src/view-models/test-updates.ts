@@ -1,4 +1,4 @@
-import type { MessageStreamMark, StreamEndEvent, StreamEvent, Timite, Update } from '@tim/protocol';
+import type { MessageStreamMark, MessageUpdate, StreamEndEvent, StreamEvent, Timite, Update } from '@tim/protocol';
 
 const alice: Timite = { id: 1, nick: 'alice', kind: 'human' };
 
@@ -12,7 +12,7 @@ export function makeUpdate(
     clientMsgId?: string;
     stream?: MessageStreamMark;
   } = {},
-): Update {
+): MessageUpdate {
   const spaceId = options.spaceId ?? 'main';
   const sender = options.sender ?? alice;
   const at = new Date(Date.UTC(2026, 0, 1, 12, 0, id)).toISOString();

@@ -23,7 +23,7 @@ describe('Timeline', () => {
 
   it('ignores event kinds it does not render', () => {
     const timeline = new Timeline();
-    const unknown = { ...makeUpdate(2), event: { type: 'reaction' } } as unknown as Update;
+    const unknown = { ...makeUpdate(2), event: { type: 'poll_opened' } } as unknown as Update;
     timeline.reset([makeUpdate(1), unknown], 2);
     expect(ids(timeline)).toEqual([1]);
   });

@@ -1,6 +1,6 @@
 import type { Update } from '@tim/protocol';
 import type { MakeStorage } from './fixture';
-import { T0, msAfterT0, useStorage } from './fixture';
+import { T0, messageIn, msAfterT0, useStorage } from './fixture';
 
 export function describeAppendContract(makeStorage: MakeStorage): void {
   describe('appendMessage', () => {
@@ -28,7 +28,7 @@ export function describeAppendContract(makeStorage: MakeStorage): void {
       };
       expect(result).toEqual({ outcome: 'created', update: expected });
       if (result.outcome !== 'created') return;
-      expect('clientMsgId' in result.update.event.message).toBe(false);
+      expect('clientMsgId' in messageIn(result.update)).toBe(false);
       expect(await fixture.storage().readUpdates('main', { after: 0, limit: 10 })).toEqual([result.update]);
     });
 
@@ -36,8 +36,8 @@ export function describeAppendContract(makeStorage: MakeStorage): void {
       const ann = await fixture.createHuman('ann');
       const result = await fixture.append({ sender: ann, clientMsgId: 'c-1', mentions: [7, 3, 5] });
       const [stored] = await fixture.storage().readUpdates('main', { after: 0, limit: 1 });
-      expect(stored?.event.message.clientMsgId).toBe('c-1');
-      expect(stored?.event.message.mentions).toEqual([7, 3, 5]);
+      expect(messageIn(stored).clientMsgId).toBe('c-1');
+      expect(messageIn(stored).mentions).toEqual([7, 3, 5]);
       expect(result).toEqual({ outcome: 'created', update: stored });
     });
 
@@ -47,12 +47,12 @@ export function describeAppendContract(makeStorage: MakeStorage): void {
       const stream = { id: 's-stream-0001', end: 'stopped' as const, stoppedBy: ann.id };
       const result = await fixture.append({ sender: jarvis, clientMsgId: 'reply-1', content: 'Partial', stream });
       const [stored] = await fixture.storage().readUpdates('main', { after: 0, limit: 1 });
-      expect(stored?.event.message.stream).toEqual(stream);
+      expect(messageIn(stored).stream).toEqual(stream);
       expect(result).toEqual({ outcome: 'created', update: stored });
       const again = await fixture.append({ sender: jarvis, clientMsgId: 'reply-1', content: 'Partial', stream });
       expect(again).toEqual({ outcome: 'duplicate', update: stored });
       const plain = await fixture.append({ sender: ann, content: 'not streamed' });
-      expect(plain.outcome === 'created' && 'stream' in plain.update.event.message).toBe(false);
+      expect(plain.outcome === 'created' && 'stream' in messageIn(plain.update)).toBe(false);
     });
 
     it('numbers each space 1, 2, 3 and keeps message ids unique across spaces', async () => {
@@ -70,7 +70,7 @@ export function describeAppendContract(makeStorage: MakeStorage): void {
         ...(await fixture.storage().readUpdates('main', { after: 0, limit: 10 })),
         ...(await fixture.storage().readUpdates('other', { after: 0, limit: 10 })),
       ];
-      expect(new Set(updates.map((update) => update.event.message.id)).size).toBe(5);
+      expect(new Set(updates.map((update) => messageIn(update).id)).size).toBe(5);
     });
 
     it('assigns gapless ids per space under hundreds of concurrent appends across spaces', async () => {
@@ -102,12 +102,12 @@ export function describeAppendContract(makeStorage: MakeStorage): void {
         const updates = await fixture.storage().readUpdates(spaceId, { after: 0, limit: 500 });
         expect(updates.map((update) => update.id)).toEqual(Array.from({ length: rounds }, (_, i) => i + 1));
         expect(await fixture.storage().headId(spaceId)).toBe(rounds);
-        for (const update of updates) storedByMessageId.set(update.event.message.id, update);
+        for (const update of updates) storedByMessageId.set(messageIn(update).id, update);
       }
       expect(storedByMessageId.size).toBe(count);
       for (const result of results) {
         if (result.outcome === 'created')
-          expect(storedByMessageId.get(result.update.event.message.id)).toEqual(result.update);
+          expect(storedByMessageId.get(messageIn(result.update).id)).toEqual(result.update);
       }
     });
 

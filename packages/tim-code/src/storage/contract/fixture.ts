@@ -1,4 +1,4 @@
-import type { SpaceId, Timite } from '@tim/protocol';
+import { messageOf, type Message, type SpaceId, type Timite, type Update } from '@tim/protocol';
 import type { AppendResult, NewMessage, Storage } from '../storage';
 
 /** Opens a fresh, empty store; `cleanup` closes it and removes whatever it left behind. */
@@ -83,4 +83,11 @@ export function useStorage(makeStorage: MakeStorage): StorageFixture {
       if (!result.created) throw new Error(`The fixture could not create space ${id}.`);
     },
   };
+}
+
+/** The message an update adds; throws for an update of another kind. */
+export function messageIn(update: Update | undefined): Message {
+  const message = messageOf(update);
+  if (message === undefined) throw new Error(`Expected a message update, got ${JSON.stringify(update)}`);
+  return message;
 }

@@ -1,5 +1,5 @@
+import { messageIn, msAfterT0, useStorage } from './fixture';
 import type { MakeStorage } from './fixture';
-import { msAfterT0, useStorage } from './fixture';
 
 export function describeReadUpdatesContract(makeStorage: MakeStorage): void {
   describe('readUpdates and headId', () => {
@@ -37,7 +37,7 @@ export function describeReadUpdatesContract(makeStorage: MakeStorage): void {
     it('returns each update with its own message, in id order', async () => {
       await appendTen();
       const updates = await fixture.storage().readUpdates('main', { after: 4, limit: 2 });
-      expect(updates.map((update) => update.event.message.content)).toEqual(['message 5', 'message 6']);
+      expect(updates.map((update) => messageIn(update).content)).toEqual(['message 5', 'message 6']);
       expect(updates.map((update) => update.at)).toEqual([msAfterT0(5).toISOString(), msAfterT0(6).toISOString()]);
     });
 

@@ -1,5 +1,5 @@
 import { MAIN_SPACE_ID } from '@tim/protocol';
-import type { Space, SpaceId, Timite, TimiteKind, Update } from '@tim/protocol';
+import type { Space, SpaceId, Timite, TimiteKind, Update, MessageUpdate } from '@tim/protocol';
 import { planAppend, toCreatedUpdate } from '../append-rules';
 import type { NewSession, Revocation, RevokedKeys, Storage, TimiteRecord } from '../storage';
 
@@ -23,7 +23,7 @@ export function createMemoryStorage(): Storage {
   const sessions = new Map<string, NewSession>();
   const spaces = new Map<SpaceId, SpaceState>();
   /** senderId → clientMsgId → the update it created. */
-  const updatesByClientMsgId = new Map<number, Map<string, Update>>();
+  const updatesByClientMsgId = new Map<number, Map<string, MessageUpdate>>();
   const revocations: Array<{ revocation: Revocation; createdAt: Date }> = [];
   let lastRevocationSeq = 0;
   let lastTimiteId = 0;
@@ -203,7 +203,7 @@ export function createMemoryStorage(): Storage {
       state.updates.push(update);
       state.agentStreak = plan.agentStreak;
       if (input.clientMsgId !== undefined) {
-        const bySender = updatesByClientMsgId.get(input.senderId) ?? new Map<string, Update>();
+        const bySender = updatesByClientMsgId.get(input.senderId) ?? new Map<string, MessageUpdate>();
         bySender.set(input.clientMsgId, update);
         updatesByClientMsgId.set(input.senderId, bySender);
       }

@@ -1,5 +1,5 @@
 import { TimiteKind } from '@tim/protocol';
-import type { Space, Timite, Update } from '@tim/protocol';
+import type { MessageUpdate, Space, Timite } from '@tim/protocol';
 import { z } from 'zod';
 import { messageColumnsToUpdate } from '../message-columns';
 import type { SessionRecord, TimiteRecord } from '../storage';
@@ -84,6 +84,6 @@ export function toSpace(row: z.infer<typeof SpaceRow>): Space {
   return { id: row.id, name: row.name, createdAt: new Date(row.created_at).toISOString() };
 }
 
-export function toUpdate(row: z.infer<typeof MessageRow>): Update {
+export function toUpdate(row: z.infer<typeof MessageRow>): MessageUpdate {
   return messageColumnsToUpdate(row);
 }

@@ -1,5 +1,5 @@
 import { TimiteId, TimiteKind } from '@tim/protocol';
-import type { Space, Timite, Update } from '@tim/protocol';
+import type { MessageUpdate, Space, Timite } from '@tim/protocol';
 import { z } from 'zod';
 import { messageColumnsToUpdate } from '../message-columns';
 import type { SessionRecord, TimiteRecord } from '../storage';
@@ -32,7 +32,7 @@ export function toSpace(row: SpaceRow): Space {
   return { id: row.id, name: row.name, createdAt: toIsoTime(row.created_at) };
 }
 
-export function toUpdate(row: MessageRow): Update {
+export function toUpdate(row: MessageRow): MessageUpdate {
   return messageColumnsToUpdate({
     ...row,
     sender_kind: TimiteKind.parse(row.sender_kind),
