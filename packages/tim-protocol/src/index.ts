@@ -24,6 +24,7 @@ export type {
 } from './client/live-connection';
 export { OutgoingStream } from './client/outgoing-stream';
 export { StreamTexts, type StreamText } from './client/stream-texts';
+export { applyToMessage, actorIdOf, messageIdOf } from './client/message-changes';
 export { TimClientError } from './client/tim-client-error';
 export type { TimClientErrorCode, TimClientErrorOptions, ClientOnlyErrorCode } from './client/tim-client-error';
 export { backoffDelay, DEFAULT_BACKOFF } from './client/backoff';

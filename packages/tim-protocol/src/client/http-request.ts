@@ -4,10 +4,12 @@ import { parseJsonText } from './parse';
 import type { FetchFunction } from './platform';
 import { TimClientError } from './tim-client-error';
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 export interface HttpRequest<T> {
   fetch: FetchFunction;
   url: string;
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   key?: string | undefined;
   body?: unknown;
   /** Parses a 2xx body; absent when the answer has none (204). */

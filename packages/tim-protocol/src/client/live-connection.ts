@@ -17,6 +17,10 @@ import {
   type ErrorFrame,
   type ReadyFrame,
   type ServerFrame,
+  type ReadMarkerFrame,
+  type SpaceActivityFrame,
+  type UnreadSubscribeFrame,
+  type UnreadSubscribedFrame,
 } from '../schemas/frames';
 import { CLOSE_UNAUTHENTICATED } from '../schemas/limits';
 import { backoffDelay, type BackoffOptions } from './backoff';
@@ -75,6 +79,16 @@ export interface TimConnectionEvents {
   stream: StreamEvent;
   /** Extension: a streaming message ended. */
   stream_end: StreamEndEvent;
+  /**
+   * Extension, after `watchUnread()`: the server sends the unread feed from now on (also after
+   * every reconnect). What happened while disconnected is not replayed: read the counts again
+   * (`listSpaces`).
+   */
+  unread_subscribed: UnreadSubscribedFrame;
+  /** Extension, after `watchUnread()`: a new message in any space you may read. */
+  space_activity: SpaceActivityFrame;
+  /** Extension, after `watchUnread()`: your read marker in a space moved (on any device). */
+  read_marker: ReadMarkerFrame;
 }
 
 export interface OpenStreamOptions {
@@ -155,6 +169,8 @@ export class TimConnection {
   private readonly pendingOpens = new Map<string, PendingOpen>();
   /** This connection's own open streams, by streamId. */
   private readonly ownStreams = new Map<string, OutgoingStream>();
+  /** Whether to ask for the unread feed at every 'ready'. */
+  private isWatchingUnread = false;
 
   constructor(private readonly options: TimConnectionOptions) {
     this.open();
@@ -228,6 +244,19 @@ export class TimConnection {
     const frame = parseOutgoing(StreamStopFrame, { type: 'stream_stop', spaceId, streamId });
     if (this.stateValue !== 'open') return false;
     this.send(frame);
+    return true;
+  }
+
+  /**
+   * Extension: asks for `space_activity` and `read_marker` events about every space you may read,
+   * now if open and at every reconnect, so that unread counts stay live without a subscription per
+   * space. Returns false when the server (as of its last 'ready') does not offer the feed.
+   */
+  watchUnread(): boolean {
+    this.isWatchingUnread = true;
+    if (this.stateValue !== 'open') return true;
+    if (!this.extensions.has('unread')) return false;
+    this.send({ type: 'unread_subscribe' });
     return true;
   }
 
@@ -373,6 +402,10 @@ export class TimConnection {
       }
       case 'pong':
         return;
+      case 'unread_subscribed':
+      case 'space_activity':
+      case 'read_marker':
+        return this.emitter.emit(frame.type, frame);
     }
   }
 
@@ -447,6 +480,7 @@ export class TimConnection {
     });
     this.setState('open', 'ready');
     for (const [spaceId, space] of this.spaces) this.sendSubscribe(spaceId, space);
+    if (this.isWatchingUnread && this.extensions.has('unread')) this.send({ type: 'unread_subscribe' });
     this.emitter.emit('ready', timite);
   }
 
@@ -479,7 +513,7 @@ export class TimConnection {
     });
   }
 
-  private send(frame: ClientFrame): void {
+  private send(frame: ClientFrame | UnreadSubscribeFrame): void {
     if (this.socket?.readyState === WS_OPEN) this.socket.send(JSON.stringify(frame));
   }
 

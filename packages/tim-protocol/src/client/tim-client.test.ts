@@ -180,6 +180,53 @@ describe('TimClient over HTTP', () => {
     expect(await failure(client.me())).toMatchObject({ code: 'network' });
   });
 
+  it('reads, edits, deletes and reacts to one message with the right method and path', async () => {
+    const current: Message = { ...messageFor({ content: 'hello', clientMsgId: 'c-1' }), editedAt: AT };
+    const { client, http } = await clientAnswering(
+      (request, response) =>
+        request.method === 'GET' && request.url?.includes('/messages/')
+          ? reply(response, 200, { message: current, updateId: 4 })
+          : reply(response, 200, { message: current, updateId: 9 }),
+      'key-ada',
+    );
+    expect(await client.getMessage('main', 10)).toEqual({ message: current, updateId: 4 });
+    expect(await client.editMessage('main', 10, '  hello ')).toEqual({ message: current, updateId: 9 });
+    await client.deleteMessage('main', 10);
+    await client.addReaction('main', 10, '👍');
+    await client.removeReaction('main', 10, ':+1:');
+    await client.sendMessage('main', 'an answer', { clientMsgId: 'c-2', replyTo: 10 });
+    expect(http.requests.map(({ method, url }) => [method, url])).toEqual([
+      ['GET', '/api/v1/spaces/main/messages/10'],
+      ['PATCH', '/api/v1/spaces/main/messages/10'],
+      ['DELETE', '/api/v1/spaces/main/messages/10'],
+      ['PUT', `/api/v1/spaces/main/messages/10/reactions/${encodeURIComponent('👍')}`],
+      ['DELETE', '/api/v1/spaces/main/messages/10/reactions/%3A%2B1%3A'],
+      ['POST', '/api/v1/spaces/main/messages'],
+    ]);
+    expect(http.requests[1]?.body).toEqual({ content: 'hello' });
+    expect(http.requests[5]?.body).toEqual({ content: 'an answer', clientMsgId: 'c-2', replyTo: 10 });
+  });
+
+  it('moves the read marker and searches, paging with the cursor', async () => {
+    const hit = { message: messageFor({ content: 'release notes', clientMsgId: 'c-1' }), updateId: 4 };
+    const { client, http } = await clientAnswering(
+      (request, response) =>
+        request.url?.startsWith('/api/v1/search')
+          ? reply(response, 200, { results: [hit], nextCursor: 'n-1' })
+          : reply(response, 200, { spaceId: 'main', readUpTo: 4 }),
+      'key-ada',
+    );
+    expect(await client.markRead('main', 4)).toEqual({ spaceId: 'main', readUpTo: 4 });
+    expect(await client.search({ q: 'release', order: 'relevance' })).toEqual({ results: [hit], nextCursor: 'n-1' });
+    await client.search({ q: 'release', spaceId: 'main', cursor: 'n-1', limit: 5 });
+    expect(http.requests.map(({ method, url }) => [method, url])).toEqual([
+      ['PUT', '/api/v1/spaces/main/read'],
+      ['GET', '/api/v1/search?q=release&order=relevance'],
+      ['GET', '/api/v1/search?q=release&spaceId=main&cursor=n-1&limit=5'],
+    ]);
+    expect(http.requests[0]?.body).toEqual({ updateId: 4 });
+  });
+
   it('refuses invalid input before sending it', async () => {
     const { client, http } = await clientAnswering((_request, response) => reply(response, 204));
     expect(await failure(client.createSpace({ id: 'Not A Slug', name: 'x' }))).toMatchObject({
@@ -189,6 +236,9 @@ describe('TimClient over HTTP', () => {
     expect(await failure(client.readUpdates('main', { after: 1, before: 5 }))).toMatchObject({
       code: 'invalid_request',
     });
+    expect(await failure(client.editMessage('main', 10, ' '))).toMatchObject({ code: 'invalid_request' });
+    expect(await failure(client.addReaction('main', 10, 'two words'))).toMatchObject({ code: 'invalid_request' });
+    expect(await failure(client.search({ q: '' }))).toMatchObject({ code: 'invalid_request' });
     expect(http.requests).toEqual([]);
   });
 });

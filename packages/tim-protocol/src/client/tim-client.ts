@@ -1,4 +1,4 @@
-import type { Space, Timite } from '../schemas/entities';
+import { ReactionEmoji, type Space, type Timite } from '../schemas/entities';
 import {
   API_PREFIX,
   AuthResponse,
@@ -21,9 +21,19 @@ import {
   type ServerLimits,
 } from '../schemas/http';
 import { DEFAULT_LIMITS } from '../schemas/limits';
+import {
+  EditMessageRequest,
+  MessageChangeResponse,
+  MessageResponse,
+  ReadMarkerRequest,
+  ReadMarkerResponse,
+  SearchQuery,
+  SearchResponse,
+  createEditMessageRequest,
+} from '../schemas/message-changes';
 import type { z } from 'zod';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './backoff';
-import { requestJson } from './http-request';
+import { requestJson, type HttpMethod } from './http-request';
 import { parseOutgoing } from './parse';
 import { GLOBAL_TIMERS, type FetchFunction, type Timers, type WebSocketConstructor } from './platform';
 import { TimConnection } from './live-connection';
@@ -68,6 +78,8 @@ export interface TimClientOptions {
 export interface SendMessageOptions {
   /** Idempotency key; generated (crypto.randomUUID) when absent. 1–64 characters. */
   clientMsgId?: string;
+  /** The id of an earlier message of the same space that this one answers. */
+  replyTo?: number;
 }
 
 export interface SendMessageResult extends SendMessageResponse {
@@ -107,6 +119,7 @@ export class TimClient {
   private readonly sendRetries: number;
   /** The default limit until `limits()` has read the server's. */
   private sendMessageRequest: SendMessageRequestSchema = SendMessageRequest;
+  private editMessageRequest: typeof EditMessageRequest = EditMessageRequest;
 
   constructor(options: TimClientOptions) {
     const base = new URL(options.baseUrl);
@@ -182,6 +195,7 @@ export class TimClient {
     const body = parseOutgoing(this.sendMessageRequest, {
       content,
       clientMsgId: options.clientMsgId ?? globalThis.crypto.randomUUID(),
+      ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
     });
     const url = `${this.apiUrl}/spaces/${encodeURIComponent(spaceId)}/messages`;
     for (let attempt = 0; ; attempt += 1) {
@@ -215,7 +229,49 @@ export class TimClient {
   async limits(): Promise<ServerLimits> {
     const { limits } = await this.call('GET', '/limits', LimitsResponse);
     this.sendMessageRequest = createSendMessageRequest(limits.messageChars);
+    this.editMessageRequest = createEditMessageRequest(limits.messageChars);
     return limits;
+  }
+
+  /** One message as it is now (edited, deleted, reacted to), with the id of the update that added it. */
+  async getMessage(spaceId: string, messageId: number): Promise<MessageResponse> {
+    return this.call('GET', messagePath(spaceId, messageId), MessageResponse);
+  }
+
+  /** Replaces the content of one of your own messages; everyone gets a `message_edited` update. */
+  async editMessage(spaceId: string, messageId: number, content: string): Promise<MessageChangeResponse> {
+    const body = parseOutgoing(this.editMessageRequest, { content });
+    return this.call('PATCH', messagePath(spaceId, messageId), MessageChangeResponse, body);
+  }
+
+  /** Deletes one of your own messages for everyone: it becomes a tombstone and its content is erased. */
+  async deleteMessage(spaceId: string, messageId: number): Promise<MessageChangeResponse> {
+    return this.call('DELETE', messagePath(spaceId, messageId), MessageChangeResponse);
+  }
+
+  /** Adds your reaction; `updateId` is absent when it was already there. */
+  async addReaction(spaceId: string, messageId: number, emoji: string): Promise<MessageChangeResponse> {
+    return this.call('PUT', reactionPath(spaceId, messageId, emoji), MessageChangeResponse);
+  }
+
+  /** Takes your reaction back; `updateId` is absent when there was none. */
+  async removeReaction(spaceId: string, messageId: number, emoji: string): Promise<MessageChangeResponse> {
+    return this.call('DELETE', reactionPath(spaceId, messageId, emoji), MessageChangeResponse);
+  }
+
+  /**
+   * Moves your read marker in a space forward to `updateId` (the server never moves it back,
+   * nor past the head) and answers where it is now.
+   */
+  async markRead(spaceId: string, updateId: number): Promise<ReadMarkerResponse> {
+    const body = parseOutgoing(ReadMarkerRequest, { updateId });
+    return this.call('PUT', `/spaces/${encodeURIComponent(spaceId)}/read`, ReadMarkerResponse, body);
+  }
+
+  /** Full-text search; pass the answer's `nextCursor` as `cursor` for the next page. */
+  async search(query: SearchQuery): Promise<SearchResponse> {
+    parseOutgoing(SearchQuery, query);
+    return this.call('GET', `/search${queryString(query)}`, SearchResponse);
   }
 
   /** The timites online in a space now. */
@@ -247,9 +303,9 @@ export class TimClient {
     });
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body?: unknown): Promise<T>;
-  private async call(method: 'GET' | 'POST', path: string, schema: undefined): Promise<undefined>;
-  private async call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T> | undefined, body?: unknown) {
+  private async call<T>(method: HttpMethod, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T>;
+  private async call(method: HttpMethod, path: string, schema: undefined): Promise<undefined>;
+  private async call<T>(method: HttpMethod, path: string, schema: z.ZodType<T> | undefined, body?: unknown) {
     const answer = await requestJson<T>({
       fetch: this.fetchImpl,
       url: `${this.apiUrl}${path}`,
@@ -275,4 +331,13 @@ function queryString(options: object): string {
     if (typeof value === 'string' || typeof value === 'number') query.set(name, String(value));
   }
   return query.toString() === '' ? '' : `?${query.toString()}`;
+}
+
+function messagePath(spaceId: string, messageId: number): string {
+  return `/spaces/${encodeURIComponent(spaceId)}/messages/${messageId}`;
+}
+
+function reactionPath(spaceId: string, messageId: number, emoji: string): string {
+  const checked = parseOutgoing(ReactionEmoji, emoji);
+  return `${messagePath(spaceId, messageId)}/reactions/${encodeURIComponent(checked)}`;
 }

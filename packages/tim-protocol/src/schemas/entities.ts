@@ -161,6 +161,8 @@ export const MessageEditedEvent = z.object({
   content: z.string(),
   mentions: z.array(TimiteId),
   editedAt: IsoTime,
+  /** The editor: always the message's sender. */
+  editedBy: TimiteId,
 });
 export type MessageEditedEvent = z.infer<typeof MessageEditedEvent>;
 
