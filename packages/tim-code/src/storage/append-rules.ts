@@ -1,4 +1,4 @@
-import type { Message, MessageStreamMark, MessageUpdate, SpaceId, Timite } from '@tim/protocol';
+import type { Message, MessageStreamMark, MessageUpdate, Reaction, SpaceId, Timite } from '@tim/protocol';
 import type { AppendResult, NewMessage } from './storage';
 
 /** What a backend reads, inside its append transaction, before deciding. */
@@ -8,6 +8,11 @@ export interface AppendState {
   /** The sender's earlier update with the same clientMsgId, if any. */
   original: MessageUpdate | undefined;
   sender: Timite | undefined;
+  /**
+   * Whether the message `replyTo` names is one of the target space's (a tombstone counts).
+   * Read only when the input has `replyTo`; absent counts as not found.
+   */
+  replyFound?: boolean;
 }
 
 /** The message row a backend must write, and the space counters it must set with it. */
@@ -23,8 +28,9 @@ export type AppendPlan = { action: 'answer'; result: AppendResult } | InsertPlan
 
 /**
  * The append rules, shared by every backend so that they cannot drift apart. The order
- * matters: a retried clientMsgId is answered with its original even when the agent loop
- * guard would now refuse a new message, so a client's retry never turns into an error.
+ * matters: a retried clientMsgId is answered with its original even when its reply target or
+ * the agent loop guard would now refuse a new message, so a client's retry never turns into
+ * an error.
  */
 export function planAppend(input: NewMessage, state: AppendState): AppendPlan {
   const { space, original, sender } = state;
@@ -38,6 +44,7 @@ export function planAppend(input: NewMessage, state: AppendState): AppendPlan {
     const isSameMessage = message.spaceId === input.spaceId && message.content === input.content;
     return answer(isSameMessage ? { outcome: 'duplicate', update: original } : { outcome: 'client_msg_id_conflict' });
   }
+  if (input.replyTo !== undefined && state.replyFound !== true) return answer({ outcome: 'reply_not_found' });
   if (sender.kind === 'agent' && space.agentStreak >= input.maxAgentStreak) {
     return answer({ outcome: 'agent_turn_limit' });
   }
@@ -65,6 +72,13 @@ export interface StoredMessage {
   createdAt: Date;
   clientMsgId: string | undefined;
   stream?: MessageStreamMark | undefined;
+  /** What issue 17 added; each appears on the message only when it has a value. */
+  replyTo?: number | undefined;
+  editedAt?: Date | undefined;
+  deletedAt?: Date | undefined;
+  deletedBy?: number | undefined;
+  /** Absent or empty when nobody reacted. */
+  reactions?: Reaction[] | undefined;
 }
 
 /** The protocol's Update for a message; `clientMsgId` appears only when the sender gave one. */
@@ -79,6 +93,13 @@ export function toMessageUpdate(stored: StoredMessage): MessageUpdate {
     createdAt,
     ...(stored.clientMsgId === undefined ? {} : { clientMsgId: stored.clientMsgId }),
     ...(stored.stream === undefined ? {} : { stream: { ...stored.stream } }),
+    ...(stored.replyTo === undefined ? {} : { replyTo: stored.replyTo }),
+    ...(stored.editedAt === undefined ? {} : { editedAt: stored.editedAt.toISOString() }),
+    ...(stored.deletedAt === undefined ? {} : { deletedAt: stored.deletedAt.toISOString() }),
+    ...(stored.deletedBy === undefined ? {} : { deletedBy: stored.deletedBy }),
+    ...(stored.reactions === undefined || stored.reactions.length === 0
+      ? {}
+      : { reactions: structuredClone(stored.reactions) }),
   };
   // The space accepts a message when it is created, so the update's time is the message's.
   return { id: stored.updateId, spaceId: stored.spaceId, at: createdAt, event: { type: 'message', message } };
@@ -96,5 +117,6 @@ export function toCreatedUpdate(input: NewMessage, plan: InsertPlan, messageId: 
     createdAt: input.createdAt,
     clientMsgId: input.clientMsgId,
     stream: input.stream,
+    replyTo: input.replyTo,
   });
 }
