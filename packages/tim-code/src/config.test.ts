@@ -28,6 +28,10 @@ describe('loadConfig', () => {
       rateStreamAppends: { points: 600, durationSeconds: 10 },
       rateSpaces: { points: 60, durationSeconds: 3600 },
       maxSpacesPerTimite: 1000,
+      rateChanges: { points: 60, durationSeconds: 10 },
+      rateSearch: { points: 30, durationSeconds: 60 },
+      maxReactionsPerMessage: 20,
+      maxReactionsPerTimite: 10,
       streamFlushMs: 50,
       streamIdleMs: 30_000,
       streamsPerTimite: 3,
@@ -135,9 +139,17 @@ describe('loadConfig', () => {
       TIM_AUTH_TIMEOUT_MS: '1500',
       TIM_MAX_SPACES_PER_TIMITE: '7',
       TIM_RATE_SPACES: '3/1m',
+      TIM_RATE_CHANGES: '5/1s',
+      TIM_RATE_SEARCH: '2/1h',
+      TIM_MAX_REACTIONS_PER_MESSAGE: '3',
+      TIM_MAX_REACTIONS_PER_TIMITE: '2',
     });
     if (!result.ok) throw new Error(result.errors.join('\n'));
     expect(result.config).toMatchObject({
+      rateChanges: { points: 5, durationSeconds: 1 },
+      rateSearch: { points: 2, durationSeconds: 3600 },
+      maxReactionsPerMessage: 3,
+      maxReactionsPerTimite: 2,
       maxSpacesPerTimite: 7,
       rateSpaces: { points: 3, durationSeconds: 60 },
       maxContentChars: 500,
@@ -160,6 +172,8 @@ describe('loadConfig', () => {
       TIM_MAX_UNAUTHENTICATED_PER_ADDRESS: '0',
       TIM_AUTH_TIMEOUT_MS: '10',
       TIM_MAX_SPACES_PER_TIMITE: '-1',
+      TIM_MAX_REACTIONS_PER_MESSAGE: '0',
+      TIM_MAX_REACTIONS_PER_TIMITE: '1001',
     };
     const result = loadConfig(bad);
     const errors = result.ok ? [] : result.errors;

@@ -47,6 +47,14 @@ export interface Config {
   rateSpaces: Rate;
   /** Spaces one timite may create in all; past it POST /spaces answers 403 `forbidden`. @default 100 */
   maxSpacesPerTimite: number;
+  /** Edits, deletes and reactions per timite, together; past it 429. @default 60/10s */
+  rateChanges: Rate;
+  /** Searches per timite (GET /search); past it 429. @default 30/1m */
+  rateSearch: Rate;
+  /** Distinct emoji one message may carry; a new one past it answers 409. @default 20 */
+  maxReactionsPerMessage: number;
+  /** Reactions one timite may put on one message; past it 409. @default 10 */
+  maxReactionsPerTimite: number;
   /** A streaming message's appends reach subscribers at most once per this many ms. @default 50 */
   streamFlushMs: number;
   /** A streaming message with no append for this many ms ends as timed out. @default 30000 */
@@ -150,6 +158,17 @@ export const DEFAULT_RATE_STREAM_APPENDS = '600/10s';
 export const DEFAULT_RATE_SPACES = '60/1h';
 /** Spaces a timite may create in all: each one costs every client listing spaces a row. */
 export const DEFAULT_MAX_SPACES_PER_TIMITE = 1000;
+/**
+ * Edits, deletes and reactions per timite (an extension of v1), counted together: far above a
+ * person fixing typos and clicking reactions, far below a script rewriting history.
+ */
+export const DEFAULT_RATE_CHANGES = '60/10s';
+/** Searches per timite: each one reads an index over every space. */
+export const DEFAULT_RATE_SEARCH = '30/1m';
+/** Distinct emoji on one message: each is a row in every client's view of it. */
+export const DEFAULT_MAX_REACTIONS_PER_MESSAGE = 20;
+/** Reactions of one timite on one message. */
+export const DEFAULT_MAX_REACTIONS_PER_TIMITE = 10;
 /** About 20 frames a second per open stream per subscriber, whatever the author's token rate. */
 export const DEFAULT_STREAM_FLUSH_MS = 50;
 export const DEFAULT_STREAM_IDLE_MS = 30_000;
@@ -160,7 +179,7 @@ export const DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS = 100;
 
 /** UTF-8 takes at most 4 bytes per code point (JSON.stringify does not escape non-ASCII). */
 const BODY_BYTES_PER_CONTENT_CHAR = 4;
-/** The rest of a send body: `{"content":"","clientMsgId":"…"}` with a 64-character clientMsgId, and room to spare. */
+/** The rest of a send body: `{"content":"","clientMsgId":"…","replyTo":…}` with a 64-character clientMsgId, and room to spare. */
 const BODY_BYTES_BESIDES_CONTENT = 256;
 
 /** The smallest body limit that holds every message of `maxContentChars` code points. */
@@ -288,6 +307,10 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_RATE_STREAM_APPENDS: rate(DEFAULT_RATE_STREAM_APPENDS),
     TIM_RATE_SPACES: rate(DEFAULT_RATE_SPACES),
     TIM_MAX_SPACES_PER_TIMITE: integer(DEFAULT_MAX_SPACES_PER_TIMITE, 0, 1_000_000),
+    TIM_RATE_CHANGES: rate(DEFAULT_RATE_CHANGES),
+    TIM_RATE_SEARCH: rate(DEFAULT_RATE_SEARCH),
+    TIM_MAX_REACTIONS_PER_MESSAGE: integer(DEFAULT_MAX_REACTIONS_PER_MESSAGE, 1, 1000),
+    TIM_MAX_REACTIONS_PER_TIMITE: integer(DEFAULT_MAX_REACTIONS_PER_TIMITE, 1, 1000),
     TIM_STREAM_FLUSH_MS: integer(DEFAULT_STREAM_FLUSH_MS, 10, 10_000),
     TIM_STREAM_IDLE_MS: integer(DEFAULT_STREAM_IDLE_MS, 100, 3_600_000),
     TIM_STREAMS_PER_TIMITE: integer(DEFAULT_STREAMS_PER_TIMITE, 1, 1000),
@@ -404,6 +427,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       rateStreamAppends: env_.TIM_RATE_STREAM_APPENDS,
       rateSpaces: env_.TIM_RATE_SPACES,
       maxSpacesPerTimite: env_.TIM_MAX_SPACES_PER_TIMITE,
+      rateChanges: env_.TIM_RATE_CHANGES,
+      rateSearch: env_.TIM_RATE_SEARCH,
+      maxReactionsPerMessage: env_.TIM_MAX_REACTIONS_PER_MESSAGE,
+      maxReactionsPerTimite: env_.TIM_MAX_REACTIONS_PER_TIMITE,
       streamFlushMs: env_.TIM_STREAM_FLUSH_MS,
       streamIdleMs: env_.TIM_STREAM_IDLE_MS,
       streamsPerTimite: env_.TIM_STREAMS_PER_TIMITE,

@@ -10,6 +10,8 @@ const rates = {
   rateActivity: { points: 1, durationSeconds: 10 },
   rateStreamAppends: { points: 1, durationSeconds: 10 },
   rateSpaces: { points: 1, durationSeconds: 3600 },
+  rateChanges: { points: 1, durationSeconds: 10 },
+  rateSearch: { points: 1, durationSeconds: 60 },
 };
 
 /** Connected before use: a limiter whose Redis is not ready counts in memory instead. */

@@ -29,6 +29,10 @@ export interface RateLimits {
   streamAppends: RateLimit;
   /** Keyed by timite id: spaces created. */
   spaces: RateLimit;
+  /** Keyed by timite id: edits, deletes and reactions, together. */
+  changes: RateLimit;
+  /** Keyed by timite id: searches. */
+  search: RateLimit;
 }
 
 /**
@@ -61,7 +65,14 @@ export const createMemoryRateLimit: RateLimitFactory = (name, rate) =>
 export function createRateLimits(
   config: Pick<
     Config,
-    'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity' | 'rateStreamAppends' | 'rateSpaces'
+    | 'rateMessages'
+    | 'rateLogin'
+    | 'rateRegister'
+    | 'rateActivity'
+    | 'rateStreamAppends'
+    | 'rateSpaces'
+    | 'rateChanges'
+    | 'rateSearch'
   >,
   createLimit: RateLimitFactory = createMemoryRateLimit,
 ): RateLimits {
@@ -73,5 +84,7 @@ export function createRateLimits(
     activity: createLimit('activity', config.rateActivity),
     streamAppends: createLimit('stream-appends', config.rateStreamAppends),
     spaces: createLimit('spaces', config.rateSpaces),
+    changes: createLimit('changes', config.rateChanges),
+    search: createLimit('search', config.rateSearch),
   };
 }

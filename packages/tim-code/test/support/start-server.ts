@@ -45,7 +45,14 @@ export async function makeTempDir(): Promise<string> {
  */
 export const UNLIMITED_RATES: Pick<
   Config,
-  'rateMessages' | 'rateLogin' | 'rateRegister' | 'rateActivity' | 'rateStreamAppends' | 'rateSpaces'
+  | 'rateMessages'
+  | 'rateLogin'
+  | 'rateRegister'
+  | 'rateActivity'
+  | 'rateStreamAppends'
+  | 'rateSpaces'
+  | 'rateChanges'
+  | 'rateSearch'
 > = {
   rateMessages: { points: 1_000_000, durationSeconds: 1 },
   rateLogin: { points: 1_000_000, durationSeconds: 1 },
@@ -53,6 +60,8 @@ export const UNLIMITED_RATES: Pick<
   rateActivity: { points: 1_000_000, durationSeconds: 1 },
   rateStreamAppends: { points: 1_000_000, durationSeconds: 1 },
   rateSpaces: { points: 1_000_000, durationSeconds: 1 },
+  rateChanges: { points: 1_000_000, durationSeconds: 1 },
+  rateSearch: { points: 1_000_000, durationSeconds: 1 },
 };
 
 /** A real server on a free port with SQLite in a fresh temp dir. */
