@@ -105,6 +105,49 @@ export function describeBusContract(name: string, makeFixture: () => Promise<Bus
       expect(await done).toEqual([event]);
     });
 
+    it('delivers every space to a listener to all spaces, with the space, in publish order', async () => {
+      const received: Array<[string, number]> = [];
+      let resolve: () => void = () => undefined;
+      const done = new Promise<void>((r) => (resolve = r));
+      await fixture.bus.subscribeAll((spaceId, event) => {
+        received.push([spaceId, event.kind === 'update' ? event.update.id : -1]);
+        if (received.length === 3) resolve();
+      });
+      await fixture.bus.publish('main', updateEvent('main', 1));
+      await fixture.bus.publish('other', updateEvent('other', 1));
+      await fixture.bus.publish('main', updateEvent('main', 2));
+      await done;
+      expect(received).toEqual([
+        ['main', 1],
+        ['other', 1],
+        ['main', 2],
+      ]);
+    });
+
+    it('delivers an event once to a space listener and once to a listener to all spaces, until unsubscribed', async () => {
+      const inSpace: BusEvent[] = [];
+      const inAll: PublishedEvent[] = [];
+      let markerArrived: () => void = () => undefined;
+      const arrived = new Promise<void>((resolve) => (markerArrived = resolve));
+      await fixture.bus.subscribe('main', (event) => inSpace.push(event));
+      const unsubscribeAll = await fixture.bus.subscribeAll((_spaceId, event) => {
+        inAll.push(event);
+        markerArrived();
+      });
+      const marker: PublishedEvent = { kind: 'read-marker', timiteId: 3, readUpTo: 7 };
+      await fixture.bus.publish('main', marker);
+      await arrived;
+      await unsubscribeAll();
+      const witness = collect(1);
+      await fixture.bus.subscribe('main', witness.listener);
+      await fixture.bus.publish('main', updateEvent('main', 1));
+      await witness.done;
+      // Settles the slower of the two paths (Redis relays a pattern message apart from the channel's).
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(inSpace).toEqual([marker, updateEvent('main', 1)]);
+      expect(inAll).toEqual([marker]);
+    });
+
     it('answers ping', async () => {
       await expect(fixture.bus.ping()).resolves.toBeUndefined();
     });

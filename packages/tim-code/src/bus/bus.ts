@@ -3,12 +3,14 @@ import type { StreamControl } from './stream-control';
 
 /**
  * What travels between the processes that serve a space: updates, ephemeral events for its
- * subscribers, and requests to the process that holds one of its streams.
+ * subscribers, requests to the process that holds one of its streams, and a timite's read
+ * marker that moved in the space (for that timite's unread feeds, not for subscribers).
  */
 export type PublishedEvent =
   | { kind: 'update'; update: Update }
   | { kind: 'ephemeral'; event: EphemeralEvent }
-  | { kind: 'stream-control'; control: StreamControl };
+  | { kind: 'stream-control'; control: StreamControl }
+  | { kind: 'read-marker'; timiteId: number; readUpTo: number };
 
 /**
  * What a listener receives: published events, and `resync` from a bus that may have lost some
@@ -18,6 +20,9 @@ export type PublishedEvent =
 export type BusEvent = PublishedEvent | { kind: 'resync' };
 
 export type BusListener = (event: BusEvent) => void;
+
+/** A listener to every space: told which space each published event is for. */
+export type AllSpacesListener = (spaceId: SpaceId, event: PublishedEvent) => void;
 
 /** Removes a listener; resolves once no further event reaches it. */
 export type Unsubscribe = () => Promise<void>;
@@ -34,6 +39,11 @@ export interface Bus {
   publish(spaceId: SpaceId, event: PublishedEvent): Promise<void>;
   /** Resolves once the listener is registered: events published after that reach it. */
   subscribe(spaceId: SpaceId, listener: BusListener): Promise<Unsubscribe>;
+  /**
+   * Listens to the events published in every space, from every process; resolves once events
+   * published after that reach it. No `resync`: what is lost while the link is down stays lost.
+   */
+  subscribeAll(listener: AllSpacesListener): Promise<Unsubscribe>;
   /** Resolves when the bus answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import type { SpaceId } from '@tim/protocol';
-import type { Bus, BusEvent, BusListener, Unsubscribe } from './bus';
+import type { AllSpacesListener, Bus, BusEvent, BusListener, Unsubscribe } from './bus';
 
 export interface LocalBusOptions {
   /** Told about a listener that threw; the other listeners still get the event. */
@@ -11,9 +11,16 @@ export interface LocalBusOptions {
  * loop, so a publisher never runs subscriber code on its own stack. Events leave the queue in
  * publish order.
  */
+/** Who an event delivered by hand reaches: the space's listeners, the all-spaces listeners, or both. */
+export type DeliverTo = 'space' | 'all' | 'both';
+
 export interface LocalBus extends Bus {
-  /** What publish does, for any bus event: the Redis bus hands remote events and `resync` here. */
-  deliver(spaceId: SpaceId, event: BusEvent): void;
+  /**
+   * What publish does, for any bus event: the Redis bus hands remote events and `resync` here
+   * (`to` picks the listeners, as Redis tells channel and pattern subscribers apart).
+   * All-spaces listeners never get `resync`.
+   */
+  deliver(spaceId: SpaceId, event: BusEvent, to?: DeliverTo): void;
   /** Spaces with at least one listener. */
   spaces(): SpaceId[];
 }
@@ -22,7 +29,8 @@ export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
   const onListenerError =
     options.onListenerError ?? ((err: unknown) => process.emitWarning(`bus listener failed: ${String(err)}`));
   const listeners = new Map<SpaceId, Set<BusListener>>();
-  const queue: Array<{ spaceId: SpaceId; event: BusEvent }> = [];
+  const allSpacesListeners = new Set<AllSpacesListener>();
+  const queue: Array<{ spaceId: SpaceId; event: BusEvent; to: DeliverTo }> = [];
   let drainScheduled = false;
   let closed = false;
 
@@ -30,22 +38,38 @@ export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
     drainScheduled = false;
     // Only what is queued now; events published by listeners wait for the next turn.
     const batch = queue.splice(0, queue.length);
-    for (const { spaceId, event } of batch) {
-      // A copy: a listener may unsubscribe while the event is being delivered.
-      for (const listener of [...(listeners.get(spaceId) ?? [])]) {
-        if (listeners.get(spaceId)?.has(listener) !== true) continue;
-        try {
-          listener(event);
-        } catch (err) {
-          onListenerError(err);
-        }
+    for (const { spaceId, event, to } of batch) {
+      if (to !== 'all') deliverToSpace(spaceId, event);
+      if (to !== 'space' && event.kind !== 'resync' && allSpacesListeners.size > 0) deliverToAllSpaces(spaceId, event);
+    }
+  }
+
+  function deliverToSpace(spaceId: SpaceId, event: BusEvent): void {
+    // A copy: a listener may unsubscribe while the event is being delivered.
+    for (const listener of [...(listeners.get(spaceId) ?? [])]) {
+      if (listeners.get(spaceId)?.has(listener) !== true) continue;
+      try {
+        listener(event);
+      } catch (err) {
+        onListenerError(err);
       }
     }
   }
 
-  function deliver(spaceId: SpaceId, event: BusEvent): void {
+  function deliverToAllSpaces(spaceId: SpaceId, event: Exclude<BusEvent, { kind: 'resync' }>): void {
+    for (const listener of [...allSpacesListeners]) {
+      if (!allSpacesListeners.has(listener)) continue;
+      try {
+        listener(spaceId, event);
+      } catch (err) {
+        onListenerError(err);
+      }
+    }
+  }
+
+  function deliver(spaceId: SpaceId, event: BusEvent, to: DeliverTo = 'both'): void {
     if (closed) return;
-    queue.push({ spaceId, event });
+    queue.push({ spaceId, event, to });
     if (!drainScheduled) {
       drainScheduled = true;
       setImmediate(drain);
@@ -79,6 +103,15 @@ export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
       };
     },
 
+    async subscribeAll(listener): Promise<Unsubscribe> {
+      if (closed) throw new Error('The bus is closed.');
+      const entry: AllSpacesListener = (spaceId, event) => listener(spaceId, event);
+      allSpacesListeners.add(entry);
+      return async () => {
+        allSpacesListeners.delete(entry);
+      };
+    },
+
     async ping() {
       if (closed) throw new Error('The bus is closed.');
     },
@@ -87,6 +120,7 @@ export function createLocalBus(options: LocalBusOptions = {}): LocalBus {
       closed = true;
       queue.length = 0;
       listeners.clear();
+      allSpacesListeners.clear();
     },
   };
 }

@@ -60,6 +60,37 @@ describe('createRedisBus', () => {
     }
   });
 
+  it('carries every space to a listener to all spaces on another bus (PSUBSCRIBE), once even where the space is subscribed too', async () => {
+    const channelPrefix = uniqueRedisPrefix();
+    const [here, there] = await Promise.all([
+      createRedisBus({ url: TEST_REDIS_URL, channelPrefix }),
+      createRedisBus({ url: TEST_REDIS_URL, channelPrefix }),
+    ]);
+    try {
+      const inAll: Array<[string, PublishedEvent]> = [];
+      const inMain: BusEvent[] = [];
+      let resolve: () => void = () => undefined;
+      const done = new Promise<void>((r) => (resolve = r));
+      await there.subscribe('main', (event) => inMain.push(event));
+      await there.subscribeAll((spaceId, event) => {
+        inAll.push([spaceId, event]);
+        if (inAll.length === 2) resolve();
+      });
+      const marker: PublishedEvent = { kind: 'read-marker', timiteId: 2, readUpTo: 5 };
+      await here.publish('main', messageUpdate(1));
+      await here.publish('elsewhere', marker);
+      await done;
+      await new Promise((r) => setTimeout(r, 50));
+      expect(inAll).toEqual([
+        ['main', messageUpdate(1)],
+        ['elsewhere', marker],
+      ]);
+      expect(inMain).toEqual([messageUpdate(1)]);
+    } finally {
+      await Promise.all([here.close(), there.close()]);
+    }
+  });
+
   it('drops a message that is not a bus event, says so, and keeps delivering', async () => {
     const channelPrefix = uniqueRedisPrefix();
     const errors: unknown[] = [];

@@ -3,7 +3,7 @@ import { EphemeralEvent, Update, type SpaceId } from '@tim/protocol';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { redactedUrl } from '../redacted-url';
-import type { Bus, BusListener, PublishedEvent, Unsubscribe } from './bus';
+import type { AllSpacesListener, Bus, BusListener, PublishedEvent, Unsubscribe } from './bus';
 import { createLocalBus } from './local-bus';
 import { StreamControl } from './stream-control';
 import { errorMessage } from '../error-text';
@@ -17,7 +17,18 @@ const BusEventMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('update'), update: Update, origin: z.string().optional() }),
   z.object({ kind: z.literal('ephemeral'), event: EphemeralEvent, origin: z.string().optional() }),
   z.object({ kind: z.literal('stream-control'), control: StreamControl, origin: z.string().optional() }),
+  z.object({
+    kind: z.literal('read-marker'),
+    timiteId: z.number().int().positive(),
+    readUpTo: z.number().int().nonnegative(),
+    origin: z.string().optional(),
+  }),
 ]);
+
+/** A glob pattern (PSUBSCRIBE) that matches exactly the names starting with `prefix`. */
+function prefixPattern(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, (char) => `\\${char}`)}*`;
+}
 
 export interface RedisBusOptions {
   /** `redis://[user:password@]host:port[/db]` */
@@ -35,7 +46,8 @@ export interface RedisBusOptions {
 /**
  * Redis pub/sub between tim-code processes: one channel per space, one connection that
  * publishes and one in subscriber mode per process, each space's channel subscribed while
- * this process has listeners for it.
+ * this process has listeners for it, and the pattern of every space's channel (PSUBSCRIBE)
+ * while it has listeners to all spaces.
  *
  * Local first: an event reaches this process's own listeners through an in-process bus, never
  * through Redis, so subscribers on the process that stored an update get it live while Redis
@@ -69,13 +81,16 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   subscriber.on('error', onClientError);
   /** Redis channels this process subscribes to, with the number of local listeners each. */
   const channels = new Map<string, { listeners: number; subscribed: Promise<unknown> }>();
+  /** The pattern subscription for listeners to every space, while there are any. */
+  let allSpaces: { listeners: number; subscribed: Promise<unknown> } | undefined;
+  const allSpacesPattern = prefixPattern(prefix);
   /** Per space, the newest update that could not be published: sent once the publisher is back. */
   const unpublished = new Map<SpaceId, PublishedEvent>();
   let closed = false;
   let isRelayFailing = false;
 
-  subscriber.on('message', (name: string, message: string) => {
-    if (!channels.has(name)) return;
+  /** A message from Redis, parsed, to this process's listeners of its space or of every space. */
+  function onRedisMessage(name: string, message: string, to: 'space' | 'all'): void {
     let parsed: z.infer<typeof BusEventMessage>;
     try {
       parsed = BusEventMessage.parse(JSON.parse(message));
@@ -84,7 +99,15 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       return;
     }
     const { origin: from, ...event } = parsed;
-    if (from !== origin) local.deliver(name.slice(prefix.length), event);
+    if (from !== origin) local.deliver(name.slice(prefix.length), event, to);
+  }
+
+  // A channel that is subscribed and matches the pattern arrives twice: once for each audience.
+  subscriber.on('message', (name: string, message: string) => {
+    if (channels.has(name)) onRedisMessage(name, message, 'space');
+  });
+  subscriber.on('pmessage', (pattern: string, name: string, message: string) => {
+    if (pattern === allSpacesPattern && allSpaces !== undefined) onRedisMessage(name, message, 'all');
   });
 
   try {
@@ -103,7 +126,10 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   // so once it is, every channel is back and whatever came before is in storage.
   subscriber.on('ready', () => {
     const names = [...channels.keys()];
-    const resubscribed = names.length === 0 ? Promise.resolve() : subscriber.subscribe(...names);
+    const resubscribed = Promise.all([
+      names.length === 0 ? undefined : subscriber.subscribe(...names),
+      allSpaces === undefined ? undefined : subscriber.psubscribe(allSpacesPattern),
+    ]);
     resubscribed.then(
       () => {
         for (const spaceId of local.spaces()) local.deliver(spaceId, { kind: 'resync' });
@@ -186,6 +212,35 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       return unsubscribe;
     },
 
+    async subscribeAll(listener: AllSpacesListener): Promise<Unsubscribe> {
+      assertOpen();
+      allSpaces ??= { listeners: 0, subscribed: subscriber.psubscribe(allSpacesPattern) };
+      allSpaces.listeners += 1;
+      const current = allSpaces;
+      const unsubscribeLocal = await local.subscribeAll(listener);
+      let isSubscribed = true;
+      const unsubscribe = async (): Promise<void> => {
+        if (!isSubscribed) return;
+        isSubscribed = false;
+        await unsubscribeLocal();
+        current.listeners -= 1;
+        if (current.listeners > 0 || allSpaces !== current) return;
+        allSpaces = undefined;
+        if (!closed && subscriber.status === 'ready') await subscriber.punsubscribe(allSpacesPattern);
+      };
+      if (subscriber.status !== 'ready') {
+        current.subscribed.catch(() => undefined);
+        return unsubscribe;
+      }
+      try {
+        await current.subscribed;
+      } catch (err) {
+        await unsubscribe().catch(() => undefined);
+        throw err;
+      }
+      return unsubscribe;
+    },
+
     async ping() {
       assertOpen();
       // Not connected: say so now; a command would wait in ioredis's offline queue instead.
@@ -199,6 +254,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       if (closed) return;
       closed = true;
       channels.clear();
+      allSpaces = undefined;
       unpublished.clear();
       await local.close();
       // QUIT would wait in the offline queue for a Redis that is away: then just disconnect.

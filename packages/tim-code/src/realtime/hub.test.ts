@@ -26,6 +26,9 @@ function createManualBus() {
         listeners.delete(listener);
       };
     },
+    async subscribeAll() {
+      return async () => undefined;
+    },
     async ping() {},
     async close() {},
   };

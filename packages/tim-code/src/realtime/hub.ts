@@ -3,6 +3,7 @@ import type { Bus, BusEvent, Unsubscribe } from '../bus/bus';
 import type { Storage } from '../storage/storage';
 import { toOutboundFrame, type OutboundFrame } from './outbound-frame';
 import { StreamViews } from './stream-views';
+import { actorOf } from './update-actor';
 
 /*
  * The fan-out hub: between the bus and the connections of this process.
@@ -40,7 +41,10 @@ const PAGE_LIMIT = 500;
 /** One recipient of a space's frames: in practice a WebSocket connection. */
 export interface HubSubscriber {
   readonly timiteId: number;
-  /** When false, messages sent by `timiteId` are not delivered (they still advance the cursor). */
+  /**
+   * When false, updates caused by `timiteId` (its messages, edits, deletes and reactions) are
+   * not delivered; they still advance the cursor.
+   */
   readonly receiveOwnMessages: boolean;
   /** Hands a frame to the subscriber's outbound queue. Must not throw and must not block. */
   deliver(frame: OutboundFrame): void;
@@ -118,10 +122,6 @@ interface Channel {
   readonly streams: StreamViews;
 }
 
-function isOwnMessage(update: Update, timiteId: number): boolean {
-  return update.event.type === 'message' && update.event.message.sender.id === timiteId;
-}
-
 export function createHub({
   storage,
   bus,
@@ -134,7 +134,7 @@ export function createHub({
 
   function sendUpdate(subscription: Subscription, update: Update, frame: OutboundFrame): boolean {
     const { subscriber } = subscription;
-    if (!subscriber.receiveOwnMessages && isOwnMessage(update, subscriber.timiteId)) return false;
+    if (!subscriber.receiveOwnMessages && actorOf(update) === subscriber.timiteId) return false;
     subscriber.deliver(frame);
     return true;
   }
@@ -270,6 +270,9 @@ export function createHub({
         return;
       case 'stream-control':
         // For the process holding the stream (domain/streams.ts), not for subscribers.
+        return;
+      case 'read-marker':
+        // For the timite's unread feeds (realtime/unread-feed.ts), not for subscribers.
         return;
     }
   }
