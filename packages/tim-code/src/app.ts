@@ -15,7 +15,8 @@ import { createHub } from './realtime/hub';
 import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
 import { createPresence } from './realtime/presence';
 import type { PresenceDirectory } from './realtime/presence-directory';
-import type { Storage } from './storage/storage';
+import { createUnreadFeed } from './realtime/unread-feed';
+import type { MessageChangeStorage, Storage } from './storage/storage';
 import { StoreUnavailableError } from './storage/store-unavailable';
 import { createHttpHandler } from './transport/http/http-app';
 import type { Connection } from './transport/ws/connection';
@@ -49,6 +50,8 @@ export interface AppStats {
   pendingFrames: number;
   /** Sockets between their upgrade and a successful auth frame. */
   unauthenticatedSockets: number;
+  /** Connections that asked for the unread feed. */
+  unreadWatchers: number;
 }
 
 export interface App {
@@ -65,7 +68,9 @@ const STREAM_LOST_GRACE_MS = 15_000;
 
 /** Builds and starts one server. No module-level state: any number can run in one process. */
 export async function createApp(options: CreateAppOptions): Promise<App> {
-  const { config, storage, bus, logger } = options;
+  const { config, bus, logger } = options;
+  // Until every backend implements MessageChangeStorage and Storage extends it (issue 17).
+  const storage = options.storage as Storage & MessageChangeStorage;
   const now = options.now ?? (() => new Date());
 
   const registry = createConnectionRegistry<Connection>();
@@ -86,7 +91,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     openConnections: () => registry.size,
     subscriptions: () => registry.subscriptionCount(),
     openStreams: () => streams.openCount(),
+    unreadWatchers: () => unreadFeed.watcherCount(),
   });
+  const unreadFeed = createUnreadFeed({ bus, onError: onBackgroundError('unread feed failure') });
   const hub = createHub({
     storage,
     bus,
@@ -104,6 +111,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     now,
     maxAgentStreak: config.maxAgentStreak,
     onPublishError: onBackgroundError('publish failed'),
+  };
+  const changes = {
+    ...send,
+    maxReactionsPerMessage: config.maxReactionsPerMessage,
+    maxReactionsPerTimite: config.maxReactionsPerTimite,
   };
 
   const streams = createStreams({
@@ -126,7 +138,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const httpHandler = createHttpHandler({
     config,
     origins,
-    services: { storage, bus, sessions, accounts, presence, send, rateLimits },
+    services: { storage, bus, sessions, accounts, presence, send, changes, readMarkers: send, rateLimits },
     metrics,
     logger,
     now,
@@ -137,7 +149,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     config,
     sessions,
     origins,
-    services: { storage, bus, hub, presence, rateLimits, streams },
+    services: { storage, bus, hub, presence, rateLimits, streams, unreadFeed },
     registry,
     metrics,
     logger,
@@ -179,6 +191,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     // Open streams end as 'disconnected' with their text stored, before storage closes.
     await streams.close();
     hub.close();
+    unreadFeed.close();
     await sockets.close(config.shutdownGraceMs);
     // Requests still running get the grace period; then their connections are cut.
     const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
@@ -198,6 +211,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       hubSubscriptions: hub.stats().subscriptions,
       pendingFrames: registry.pendingFrames(),
       unauthenticatedSockets: sockets.unauthenticatedCount,
+      unreadWatchers: unreadFeed.watcherCount(),
     }),
     close: () => (closing ??= close()),
   };

@@ -15,12 +15,15 @@ export interface Metrics {
   requestsAborted: Counter;
   /** Labelled with how the stream ended. */
   streamsEnded: Counter<'reason'>;
+  /** Edits, deletes and reactions stored, labelled with the kind (edited, deleted, reaction). */
+  messageChanges: Counter<'kind'>;
 }
 
 export interface MetricsSources {
   openConnections: () => number;
   subscriptions: () => number;
   openStreams: () => number;
+  unreadWatchers: () => number;
 }
 
 /** One registry per app, so several apps in one process (tests) never share counters. */
@@ -50,6 +53,14 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registers,
     collect() {
       this.set(sources.openStreams());
+    },
+  });
+  new Gauge({
+    name: 'tim_unread_watchers',
+    help: 'Connections on this process that asked for the unread feed (unread_subscribe).',
+    registers,
+    collect() {
+      this.set(sources.unreadWatchers());
     },
   });
   return {
@@ -95,6 +106,12 @@ export function createMetrics(sources: MetricsSources): Metrics {
       name: 'tim_streams_ended_total',
       help: 'Streaming messages ended, by reason (finished, stopped, timed_out, disconnected, aborted, failed).',
       labelNames: ['reason'] as const,
+      registers,
+    }),
+    messageChanges: new Counter({
+      name: 'tim_message_changes_total',
+      help: 'Edits, deletes and reactions stored (each one a timeline update), by kind.',
+      labelNames: ['kind'] as const,
       registers,
     }),
   };

@@ -21,6 +21,8 @@ export interface SendMessageInput {
   clientMsgId?: string;
   /** The final text of a stream (domain/streams.ts). */
   stream?: MessageStreamMark;
+  /** An earlier message of the same space that this one answers. */
+  replyTo?: number;
 }
 
 /** `created: false` is a repeated clientMsgId: the original, nothing added. */
@@ -31,7 +33,7 @@ export interface SendMessageResult {
 }
 
 /** Ids of existing timites named as `@nick`, in order of first mention. */
-async function resolveMentions(storage: Storage, content: string): Promise<number[]> {
+export async function resolveMentions(storage: Storage, content: string): Promise<number[]> {
   const ids: number[] = [];
   for (const nick of findMentionedNicks(content)) {
     const record = await storage.findTimiteByNick(nick);
@@ -53,6 +55,7 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
     content: input.content,
     mentions,
     clientMsgId: input.clientMsgId,
+    replyTo: input.replyTo,
     ...(input.stream === undefined ? {} : { stream: input.stream }),
     createdAt: deps.now(),
     maxAgentStreak: deps.maxAgentStreak,

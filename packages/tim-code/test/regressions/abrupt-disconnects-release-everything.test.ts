@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { register } from '../support/http';
 import { startServer, waitFor, type TestServer } from '../support/start-server';
-import { TestSocket } from '../support/ws';
+import { nextFrame, TestSocket } from '../support/ws';
 
 /*
  * Connections that die without a close frame must give back everything they held. The
@@ -43,6 +43,8 @@ afterAll(async () => {
 async function cycle(key: string): Promise<void> {
   const socket = await TestSocket.connect(server.wsUrl, key);
   await socket.subscribe('main');
+  socket.send({ type: 'unread_subscribe' });
+  await nextFrame(socket, { type: 'unread_subscribed' });
   socket.ws.terminate();
   await socket.closed;
 }
@@ -73,6 +75,7 @@ describe('connect, subscribe and abrupt kill, 1000 times', () => {
       hubSubscriptions: 0,
       pendingFrames: 0,
       unauthenticatedSockets: 0,
+      unreadWatchers: 0,
     });
 
     const growth = (await settledHeapBytes(gc)) - heapBefore;

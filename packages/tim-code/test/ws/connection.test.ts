@@ -34,7 +34,7 @@ describe('GET /api/v1/ws: authentication', () => {
       type: 'ready',
       timite: ada.timite,
       heartbeatMs: DEFAULT_LIMITS.heartbeatMs,
-      extensions: ['streams'],
+      extensions: ['streams', 'messages', 'unread'],
     });
     await socket.close();
   });

@@ -49,7 +49,7 @@ describe('application-level ping', () => {
       type: 'ready',
       timite: ada.timite,
       heartbeatMs: 1000,
-      extensions: ['streams'],
+      extensions: ['streams', 'messages', 'unread'],
     });
     await socket.close();
   });

@@ -128,6 +128,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
   StreamFinishFrame,
   StreamAbortFrame,
   StreamStopFrame,
+  UnreadSubscribeFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 

@@ -1,9 +1,11 @@
-import { API_PREFIX, createSendMessageRequest } from '@tim/protocol';
+import { API_PREFIX, createEditMessageRequest, createSendMessageRequest } from '@tim/protocol';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import type { Bus } from '../../bus/bus';
 import type { Config } from '../../config';
 import type { Accounts } from '../../domain/accounts';
+import type { MessageChangeDeps } from '../../domain/message-changes';
+import type { ReadMarkerDeps } from '../../domain/read-markers';
 import type { OriginPolicy } from '../../domain/origin-policy';
 import type { SendMessageDeps } from '../../domain/send-message';
 import type { Sessions } from '../../domain/sessions';
@@ -11,7 +13,7 @@ import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { RateLimits } from '../../rate-limit/rate-limits';
 import type { Presence } from '../../realtime/presence';
-import type { Storage } from '../../storage/storage';
+import type { MessageChangeStorage, Storage } from '../../storage/storage';
 import { requireSession } from './authenticate';
 import { createJsonBodyParser } from './body';
 import { crossOrigin, securityHeaderList, setSecurityHeaders } from './cross-origin';
@@ -20,19 +22,25 @@ import { assignRequestId } from './request-context';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { limitsRoutes } from './routes/limits';
+import { messageChangeRoutes } from './routes/message-changes';
 import { createPostMessageRoute } from './routes/messages';
+import { readMarkerRoutes } from './routes/read-markers';
+import { searchRoutes } from './routes/search';
 import { spacesRoutes } from './routes/spaces';
 import { timelineRoutes } from './routes/timeline';
 import { webClient } from './web-client';
 
 /** The domain and realtime services the routes call. */
 export interface HttpServices {
-  storage: Storage;
+  storage: Storage & MessageChangeStorage;
   bus: Bus;
   sessions: Sessions;
   accounts: Accounts;
   presence: Presence;
   send: SendMessageDeps;
+  /** Edits, deletes and reactions. */
+  changes: MessageChangeDeps;
+  readMarkers: ReadMarkerDeps;
   rateLimits: RateLimits;
 }
 
@@ -79,6 +87,15 @@ export function createHttpHandler({
   api.use(authRoutes(deps));
   api.use(spacesRoutes({ ...deps, requireSession: session }));
   api.use(timelineRoutes({ ...deps, requireSession: session }));
+  api.use(
+    messageChangeRoutes({
+      ...deps,
+      editMessageRequest: createEditMessageRequest(deps.config.maxContentChars),
+      requireSession: session,
+    }),
+  );
+  api.use(readMarkerRoutes({ ...deps, requireSession: session }));
+  api.use(searchRoutes({ ...deps, requireSession: session }));
   api.use(notFound);
   app.use(API_PREFIX, api);
 

@@ -21,6 +21,7 @@ import type { OutboundFrame } from '../../realtime/outbound-frame';
 import type { Presence } from '../../realtime/presence';
 import type { Storage } from '../../storage/storage';
 import type { StreamOwner, Streams } from '../../domain/streams';
+import type { UnreadFeed } from '../../realtime/unread-feed';
 import type { FrameHandler, FramePeer, PeerSubscription } from './frame-peer';
 import { wsErrors } from './ws-errors';
 
@@ -36,6 +37,8 @@ export interface FrameServices {
   rateLimits: RateLimits;
   /** Streaming messages held by this process. */
   streams: Streams;
+  /** `unread_subscribe`: new messages of every space and the timite's read markers. */
+  unreadFeed: UnreadFeed;
 }
 
 export interface FrameHandlerOptions {
@@ -112,9 +115,11 @@ export function createFrameHandler({
   metrics,
   logger,
 }: FrameHandlerOptions): FrameHandler {
-  const { storage, bus, hub, presence, rateLimits, streams } = services;
+  const { storage, bus, hub, presence, rateLimits, streams, unreadFeed } = services;
   /** Each peer's face as a stream author, made at its first stream; its streams end when it goes. */
   const owners = new WeakMap<FramePeer, StreamOwner>();
+  /** Peers that sent `unread_subscribe`: a second one is answered without watching twice. */
+  const unreadWatchers = new WeakSet<FramePeer>();
 
   function ownerOf(peer: FramePeer): StreamOwner | undefined {
     const timite = peer.timite;
@@ -216,6 +221,25 @@ export function createFrameHandler({
     });
   }
 
+  /** Lasts as long as the connection; repeated, it is answered again and changes nothing. */
+  async function unreadSubscribe(peer: FramePeer): Promise<void> {
+    const timite = peer.timite;
+    if (timite === undefined) return;
+    if (!unreadWatchers.has(peer)) {
+      unreadWatchers.add(peer);
+      let stop: () => void;
+      try {
+        stop = await unreadFeed.watch({ timiteId: timite.id, deliver: (frame) => peer.deliver(frame) });
+      } catch (err) {
+        unreadWatchers.delete(peer);
+        throw err;
+      }
+      // Runs at once when the connection closed meanwhile.
+      peer.onRelease(stop);
+    }
+    peer.send({ type: 'unread_subscribed' });
+  }
+
   /**
    * Not rate limited: a pong is small and goes to the sender alone, and a flood of pings meets
    * the same inbound backpressure as any other frame.
@@ -258,6 +282,9 @@ export function createFrameHandler({
       }
       case 'stream_stop':
         await streamStop(peer, frame);
+        return;
+      case 'unread_subscribe':
+        await unreadSubscribe(peer);
         return;
       default: {
         const unhandled: never = frame;

@@ -108,6 +108,7 @@ async function postMessage(
     sender: request.sender,
     content: input.content,
     clientMsgId: input.clientMsgId,
+    replyTo: input.replyTo,
   });
   if (result.created) deps.metrics.messagesAccepted.inc();
   return { status: result.created ? 201 : 200, body: { message: result.message, updateId: result.updateId } };

@@ -4,13 +4,14 @@ import type { Config } from '../../../config';
 import { TimError } from '../../../domain/tim-error';
 import type { Metrics } from '../../../metrics';
 import type { RateLimits } from '../../../rate-limit/rate-limits';
-import type { Storage } from '../../../storage/storage';
+import { withUnreadCounts } from '../../../domain/read-markers';
+import type { MessageChangeStorage, Storage } from '../../../storage/storage';
 import { parseInput } from '../body';
 import { enforceRateLimits } from '../rate-limit';
 import { authenticatedOf } from '../request-context';
 
 export interface SpacesRouteDeps {
-  storage: Storage;
+  storage: Storage & MessageChangeStorage;
   rateLimits: RateLimits;
   metrics: Metrics;
   config: Pick<Config, 'maxSpacesPerTimite'>;
@@ -40,8 +41,10 @@ export function spacesRoutes(deps: SpacesRouteDeps): Router {
     const after = query.after === undefined ? undefined : decodeCursor(query.after);
     // One more than the page tells whether another page follows.
     const listed = await storage.listSpaces({ after, limit: query.limit + 1 });
-    const spaces = listed.slice(0, query.limit);
-    const last = spaces.at(-1);
+    const page = listed.slice(0, query.limit);
+    // Extension of v1: the caller's unread counts per space, live through the unread feed.
+    const spaces = await withUnreadCounts(storage, authenticatedOf(res).timite.id, page);
+    const last = page.at(-1);
     const body: SpacesResponse =
       listed.length > query.limit && last !== undefined ? { spaces, nextCursor: encodeCursor(last.id) } : { spaces };
     res.json(body);

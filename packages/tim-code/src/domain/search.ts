@@ -1,0 +1,38 @@
+import { searchTerms, type SearchOrder, type SearchResponse, type SpaceId } from '@tim/protocol';
+import type { MessageChangeStorage, Storage } from '../storage/storage';
+import { TimError } from './tim-error';
+
+export interface SearchInput {
+  q: string;
+  /** Only this space; absent: every space the timite may read (all of them until issue 19). */
+  spaceId?: SpaceId;
+  order: SearchOrder;
+  limit: number;
+  cursor?: string;
+}
+
+/** What every backend's cursor is: a message id (newest first) or an offset (best first). */
+const CURSOR = /^\d{1,15}$/;
+
+/** Full-text search over the messages that are not deleted; a page of results, newest or best first. */
+export async function searchMessages(
+  storage: Pick<Storage, 'getSpace'> & Pick<MessageChangeStorage, 'searchMessages'>,
+  input: SearchInput,
+): Promise<SearchResponse> {
+  const terms = searchTerms(input.q);
+  if (terms.length === 0) throw new TimError('invalid_request', 'The query "q" has no word to search for.');
+  if (input.cursor !== undefined && !CURSOR.test(input.cursor))
+    throw new TimError('invalid_request', 'The "cursor" is not one this server gave.');
+  if (input.spaceId !== undefined && (await storage.getSpace(input.spaceId)) === undefined)
+    throw new TimError('not_found', `There is no space "${input.spaceId}".`);
+  const page = await storage.searchMessages({
+    terms,
+    spaceIds: input.spaceId === undefined ? undefined : [input.spaceId],
+    order: input.order,
+    limit: input.limit,
+    cursor: input.cursor,
+  });
+  return page.nextCursor === undefined
+    ? { results: page.results }
+    : { results: page.results, nextCursor: page.nextCursor };
+}
