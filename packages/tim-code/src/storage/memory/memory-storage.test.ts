@@ -1,7 +1,11 @@
+import { describeMessageChangeContracts } from '../message-change.contract';
 import { describeStorageContract } from '../storage.contract';
 import { createMemoryStorage } from './memory-storage';
 
-describeStorageContract('memory', async () => {
+async function makeMemoryStorage() {
   const storage = createMemoryStorage();
   return { storage, cleanup: () => storage.close() };
-});
+}
+
+describeStorageContract('memory', makeMemoryStorage);
+describeMessageChangeContracts('memory', makeMemoryStorage);

@@ -1,29 +1,26 @@
 import { MAIN_SPACE_ID } from '@tim/protocol';
-import type { Space, SpaceId, Timite, TimiteKind, Update, MessageUpdate } from '@tim/protocol';
+import type { Space, SpaceId, Timite, TimiteKind } from '@tim/protocol';
 import { planAppend, toCreatedUpdate } from '../append-rules';
-import type { NewSession, Revocation, RevokedKeys, Storage, TimiteRecord } from '../storage';
+import type { MessageChangeStorage, NewSession, Revocation, RevokedKeys, Storage, TimiteRecord } from '../storage';
+import { createMemoryMessageChanges } from './memory-message-changes';
+import { entryToUpdate, messageUpdateOf, type SpaceState, type StoredMessage } from './memory-timeline';
 
-interface SpaceState {
-  space: Space;
-  /** Undefined for main, which the store creates itself. */
-  createdBy?: number;
-  /** updates[i] has id i + 1. */
-  updates: Update[];
-  agentStreak: number;
-}
+/** The memory store keeps everything issue 17 asks of a store. */
+export type MemoryStorage = Storage & MessageChangeStorage;
 
 /**
  * A Storage held in process memory, for fast unit tests. Every method body runs
  * synchronously, so each call is atomic without locks. Values are copied in and out, so a
  * caller mutating a result cannot change the store.
  */
-export function createMemoryStorage(): Storage {
+export function createMemoryStorage(): MemoryStorage {
   const timites = new Map<number, TimiteRecord>();
   const timiteIdByNick = new Map<string, number>();
   const sessions = new Map<string, NewSession>();
   const spaces = new Map<SpaceId, SpaceState>();
-  /** senderId → clientMsgId → the update it created. */
-  const updatesByClientMsgId = new Map<number, Map<string, MessageUpdate>>();
+  const messages = new Map<number, StoredMessage>();
+  /** senderId → clientMsgId → the id of the message it created. */
+  const messageIdsByClientMsgId = new Map<number, Map<string, number>>();
   const revocations: Array<{ revocation: Revocation; createdAt: Date }> = [];
   let lastRevocationSeq = 0;
   let lastTimiteId = 0;
@@ -32,7 +29,7 @@ export function createMemoryStorage(): Storage {
 
   spaces.set(MAIN_SPACE_ID, {
     space: { id: MAIN_SPACE_ID, name: MAIN_SPACE_ID, createdAt: new Date().toISOString() },
-    updates: [],
+    entries: [],
     agentStreak: 0,
   });
 
@@ -54,7 +51,11 @@ export function createMemoryStorage(): Storage {
     return { session, timite: record.timite };
   }
 
+  const messageChanges = createMemoryMessageChanges({ timites, spaces, messages, assertOpen });
+
   return {
+    ...messageChanges,
+
     async createTimite(input) {
       assertOpen();
       const nickKey = input.nick.toLowerCase();
@@ -162,7 +163,7 @@ export function createMemoryStorage(): Storage {
       assertOpen();
       if (spaces.has(input.id)) return { created: false, reason: 'id_taken' };
       const space: Space = { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() };
-      spaces.set(space.id, { space, createdBy: input.createdBy, updates: [], agentStreak: 0 });
+      spaces.set(space.id, { space, createdBy: input.createdBy, entries: [], agentStreak: 0 });
       return { created: true, space: { ...space } };
     },
 
@@ -189,42 +190,53 @@ export function createMemoryStorage(): Storage {
     async appendMessage(input) {
       assertOpen();
       const state = spaces.get(input.spaceId);
-      const sent = input.clientMsgId === undefined ? undefined : updatesByClientMsgId.get(input.senderId);
+      const originalId =
+        input.clientMsgId === undefined
+          ? undefined
+          : messageIdsByClientMsgId.get(input.senderId)?.get(input.clientMsgId);
+      const original = originalId === undefined ? undefined : messages.get(originalId);
+      const replied = input.replyTo === undefined ? undefined : messages.get(input.replyTo);
       const plan = planAppend(input, {
-        space: state === undefined ? undefined : { headId: state.updates.length, agentStreak: state.agentStreak },
-        original: input.clientMsgId === undefined ? undefined : sent?.get(input.clientMsgId),
+        space: state === undefined ? undefined : { headId: state.entries.length, agentStreak: state.agentStreak },
+        original: original === undefined ? undefined : messageUpdateOf(original),
         sender: timites.get(input.senderId)?.timite,
+        replyFound: replied?.message.spaceId === input.spaceId,
       });
       if (plan.action === 'answer') return structuredClone(plan.result);
       // planAppend plans an insert only into an existing space.
       if (state === undefined) throw new Error('appendMessage: planned an insert into a missing space');
       lastMessageId += 1;
       const update = toCreatedUpdate(input, plan, lastMessageId);
-      state.updates.push(update);
+      messages.set(lastMessageId, { message: structuredClone(update.event.message), updateId: update.id });
+      state.entries.push({ kind: 'message', messageId: lastMessageId });
       state.agentStreak = plan.agentStreak;
       if (input.clientMsgId !== undefined) {
-        const bySender = updatesByClientMsgId.get(input.senderId) ?? new Map<string, MessageUpdate>();
-        bySender.set(input.clientMsgId, update);
-        updatesByClientMsgId.set(input.senderId, bySender);
+        const bySender = messageIdsByClientMsgId.get(input.senderId) ?? new Map<string, number>();
+        bySender.set(input.clientMsgId, lastMessageId);
+        messageIdsByClientMsgId.set(input.senderId, bySender);
       }
-      return { outcome: 'created', update: structuredClone(update) };
+      return { outcome: 'created', update };
     },
 
     async readUpdates(spaceId, range) {
       assertOpen();
-      const updates = spaces.get(spaceId)?.updates ?? [];
-      // updates[i] has id i + 1, so ids map straight to array positions.
+      const entries = spaces.get(spaceId)?.entries ?? [];
+      // entries[i] has id i + 1, so ids map straight to array positions.
+      let start: number;
+      let end: number;
       if ('after' in range) {
-        const start = Math.max(range.after, 0);
-        return structuredClone(updates.slice(start, start + range.limit));
+        start = Math.max(range.after, 0);
+        end = start + range.limit;
+      } else {
+        end = Math.min(Math.max(range.before - 1, 0), entries.length);
+        start = Math.max(end - range.limit, 0);
       }
-      const end = Math.min(Math.max(range.before - 1, 0), updates.length);
-      return structuredClone(updates.slice(Math.max(end - range.limit, 0), end));
+      return entries.slice(start, end).map((entry) => entryToUpdate(entry, messages));
     },
 
     async headId(spaceId) {
       assertOpen();
-      return spaces.get(spaceId)?.updates.length ?? 0;
+      return spaces.get(spaceId)?.entries.length ?? 0;
     },
 
     async ping() {
