@@ -84,6 +84,45 @@ export function describeChangeTimelineContract(makeStorage: MakeFullStorage): vo
       expect(await fixture.appendCreated({ sender: bot, maxAgentStreak: 1 })).toBe(9);
     });
 
+    it('assigns gapless ids when messages, edits and reactions race across spaces, losing no change', async () => {
+      const ann = await fixture.createHuman('ann');
+      const bob = await fixture.createHuman('bob');
+      await fixture.createSpace('alpha');
+      const spaceIds = ['main', 'alpha'];
+      const targets = new Map<string, number>();
+      for (const spaceId of spaceIds) targets.set(spaceId, (await fixture.appendMessage({ sender: ann, spaceId })).id);
+      const rounds = 60;
+      const results = await Promise.all(
+        Array.from({ length: rounds }, (_, i) => {
+          const spaceId = spaceIds[i % 2] ?? 'main';
+          const messageId = targets.get(spaceId) ?? 0;
+          if (i % 3 === 0) return fixture.append({ sender: bob, spaceId, content: `message ${i}` });
+          if (i % 3 === 1) return fixture.edit({ editor: ann, spaceId, messageId, content: `edit ${i}` });
+          const limits = { maxEmojiPerMessage: 100, maxReactionsPerTimite: 100 };
+          return fixture.react({ timite: bob, spaceId, messageId, emoji: `e${i}`, ...limits });
+        }),
+      );
+      const returned = results.map((result) => {
+        if (result.outcome === 'created' || result.outcome === 'changed') return result.update;
+        throw new Error(`Expected every change to succeed, got ${JSON.stringify(result)}`);
+      });
+      for (const spaceId of spaceIds) {
+        const timeline = await fixture.timeline(spaceId);
+        const count = rounds / spaceIds.length + 1;
+        expect(timeline.map((update) => update.id)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+        expect(await fixture.storage().headId(spaceId)).toBe(count);
+        const mine = returned.filter((update) => update.spaceId === spaceId);
+        for (const update of mine) expect(timeline[update.id - 1]).toEqual(update);
+
+        const changes = timeline.slice(1);
+        const lastEdit = changes.filter((update) => update.event.type === 'message_edited').at(-1);
+        const reactions = changes.flatMap((update) => (update.event.type === 'reaction' ? [update.event.emoji] : []));
+        const target = (await fixture.current(targets.get(spaceId) ?? 0, spaceId)).message;
+        expect(target.content).toBe(lastEdit?.event.type === 'message_edited' ? lastEdit.event.content : undefined);
+        expect(target.reactions?.map((reaction) => reaction.emoji)).toEqual(reactions);
+      }
+    });
+
     it('numbers changes per space, like messages', async () => {
       const ann = await fixture.createHuman('ann');
       await fixture.createSpace('other');

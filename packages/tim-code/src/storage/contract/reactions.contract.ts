@@ -1,4 +1,4 @@
-import type { Update } from '@tim/protocol';
+import type { Timite, Update } from '@tim/protocol';
 import { changedUpdate, messageAfter, useChangeStorage } from './change-fixture';
 import { messageIn, msAfterT0 } from './fixture';
 import type { MakeFullStorage } from './fixture';
@@ -138,6 +138,36 @@ export function describeReactionsContract(makeStorage: MakeFullStorage): void {
         { emoji: 'b', timites: [bob] },
         { emoji: 'c', timites: [ann, bob] },
       ]);
+    });
+
+    it('loses no reaction when many timites react at once, and holds each to its limits', async () => {
+      const ann = await fixture.createHuman('ann');
+      const message = await fixture.appendMessage({ sender: ann });
+      const others: Timite[] = [];
+      for (let i = 0; i < 12; i += 1) others.push(await fixture.createHuman(`reactor${i}`));
+      const together = await Promise.all(
+        others.map((timite) => fixture.react({ timite, messageId: message.id, emoji: '👍' })),
+      );
+      const updates = together.map(changedUpdate).sort((a, b) => a.id - b.id);
+      const { reactions } = (await fixture.current(message.id)).message;
+      expect(reactions).toHaveLength(1);
+      expect(new Set(reactions?.[0]?.timites.map((timite) => timite.id))).toEqual(new Set(others.map((t) => t.id)));
+      expect(updates.at(-1)?.event).toMatchObject({ type: 'reaction', reactions });
+
+      const emoji = ['a', 'b', 'c', 'd', 'e'];
+      const limited = await Promise.all(
+        emoji.map((e) => fixture.react({ timite: ann, messageId: message.id, emoji: e, maxReactionsPerTimite: 3 })),
+      );
+      expect(limited.filter((result) => result.outcome === 'changed')).toHaveLength(3);
+      expect(limited.filter((result) => result.outcome === 'reaction_limit')).toHaveLength(2);
+      const crowded = await Promise.all(
+        ['x', 'y', 'z'].map((e, i) =>
+          fixture.react({ timite: others[i] ?? ann, messageId: message.id, emoji: e, maxEmojiPerMessage: 5 }),
+        ),
+      );
+      expect(crowded.filter((result) => result.outcome === 'changed')).toHaveLength(1);
+      expect((await fixture.current(message.id)).message.reactions).toHaveLength(5);
+      expect(await fixture.storage().headId('main')).toBe(1 + 12 + 3 + 1);
     });
 
     it('answers deleted for a tombstone and not_found for a message it cannot find', async () => {

@@ -25,6 +25,14 @@ export function describeReadMarkersContract(makeStorage: MakeFullStorage): void 
       expect(await fixture.storage().markRead(ann.id, 'main', 10)).toBe(3);
     });
 
+    it('ends at the furthest of concurrent moves', async () => {
+      const ann = await fixture.createHuman('ann');
+      for (let i = 0; i < 10; i += 1) await fixture.appendCreated({ sender: ann });
+      const moves = [3, 10, 1, 7, 9, 2, 8, 4, 6, 5];
+      await Promise.all(moves.map((updateId) => fixture.storage().markRead(ann.id, 'main', updateId)));
+      expect(await fixture.storage().markRead(ann.id, 'main', 0)).toBe(10);
+    });
+
     it('keeps one marker per timite and space, and answers undefined for an unknown space', async () => {
       const ann = await fixture.createHuman('ann');
       const bob = await fixture.createHuman('bob');
