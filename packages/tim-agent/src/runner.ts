@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { TimClient, type Update, type WebSocketConstructor } from '@tim/protocol';
+import { isMessageUpdate, TimClient, type Update, type WebSocketConstructor } from '@tim/protocol';
 import { openAgentConnection } from './connection/agent-connection';
 import { DEFAULT_WARNING_BACKOFF, type WarningBackoff } from './connection/warning-backoff';
 import type { LlmProvider } from './llm/llm-provider';
@@ -7,7 +7,7 @@ import type { Logger } from './logger';
 import type { Persona } from './persona/persona-schema';
 import { createCatchUp } from './space/catch-up';
 import { createSpaceJoin } from './space/space-join';
-import { createSpaceState, logIfCaughtUp } from './space/space-state';
+import { createSpaceState, learnChange, logIfCaughtUp } from './space/space-state';
 import { createBudgetFile } from './turns/budget-file';
 import { createBudgets } from './turns/budgets';
 import { createReplyJudge } from './turns/reply-judge';
@@ -132,7 +132,8 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
     const space = spaces.get(update.spaceId);
     const self = connection.self();
     if (space === undefined || self === undefined) return;
-    if (update.event.type === 'message') space.known.add(update.id, update.event.message);
+    if (isMessageUpdate(update)) space.known.add(update.id, update.event.message);
+    else learnChange(space, update);
     space.seenThroughId = Math.max(space.seenThroughId, update.id);
     const decision = judge.judgeArrival(space, self, update);
     if (decision.action !== 'skip') scheduler.enqueue(space, update);

@@ -1,4 +1,4 @@
-import type { Message, Timite } from '@tim/protocol';
+import type { Message, Timite, Update } from '@tim/protocol';
 import { KnownMessages, agentChainOf } from './agent-chain';
 
 const HUMAN: Timite = { id: 1, nick: 'bob', kind: 'human' };
@@ -60,5 +60,44 @@ describe('KnownMessages', () => {
     known.add(3, message(AGENT, 30));
     expect(known.agentChain()).toBe(2);
     expect(known.newestId()).toBe(3);
+  });
+
+  describe('edits, deletes and reactions', () => {
+    const AT = '2026-11-25T12:05:00Z';
+    const change = (id: number, event: Update['event']): Update => ({ id, spaceId: 'main', at: AT, event });
+
+    it('folds them into the message they name, and they are no turns', () => {
+      const known = new KnownMessages();
+      known.add(1, message(HUMAN, 10));
+      known.add(2, message(AGENT, 20));
+      known.apply(
+        change(3, { type: 'message_edited', messageId: 10, content: 'new', mentions: [2], editedAt: AT, editedBy: 1 }),
+      );
+      known.apply(
+        change(4, {
+          type: 'reaction',
+          messageId: 20,
+          emoji: '👍',
+          timite: HUMAN,
+          added: true,
+          reactions: [{ emoji: '👍', timites: [HUMAN] }],
+        }),
+      );
+      expect(known.messageAt(1)).toMatchObject({ content: 'new', mentions: [2], editedAt: AT });
+      expect(known.messageAt(2)?.reactions).toEqual([{ emoji: '👍', timites: [HUMAN] }]);
+      expect(known.newestId()).toBe(2);
+      expect(known.agentChain()).toBe(1);
+
+      known.apply(change(5, { type: 'message_deleted', messageId: 10, deletedAt: AT, deletedBy: 1 }));
+      expect(known.messageAt(1)).toMatchObject({ content: '', mentions: [], deletedAt: AT, deletedBy: 1 });
+      expect(known.entries()).toHaveLength(2);
+    });
+
+    it('ignores a change of a message it does not know', () => {
+      const known = new KnownMessages();
+      known.add(1, message(HUMAN, 10));
+      known.apply(change(2, { type: 'message_deleted', messageId: 99, deletedAt: AT, deletedBy: 1 }));
+      expect(known.messageAt(1)).toEqual(message(HUMAN, 10));
+    });
   });
 });

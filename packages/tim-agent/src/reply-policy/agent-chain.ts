@@ -1,9 +1,11 @@
-import type { Message } from '@tim/protocol';
+import { applyToMessage, messageIdOf, type Message, type Update } from '@tim/protocol';
 
 /**
  * The messages of one space that an agent knows, by update id: its subscription's updates,
  * the history it read, and its own replies as soon as the server acknowledged them (so a
  * reply counts in the agent chain before its echo arrives). Keeps the newest `capacity`.
+ * Edits, deletes and reactions change the messages they name and are no entries of their own:
+ * they are no turns in the agent chain.
  */
 export class KnownMessages {
   private readonly byUpdateId = new Map<number, Message>();
@@ -17,8 +19,22 @@ export class KnownMessages {
     for (const id of oldest) this.byUpdateId.delete(id);
   }
 
+  /** Folds an edit, delete or reaction into the known message it changes; other updates change nothing. */
+  apply(update: Update): void {
+    if (update.event.type === 'message') return;
+    const messageId = messageIdOf(update.event);
+    for (const [updateId, message] of this.byUpdateId) {
+      if (message.id === messageId) this.byUpdateId.set(updateId, applyToMessage(message, update));
+    }
+  }
+
   has(updateId: number): boolean {
     return this.byUpdateId.has(updateId);
+  }
+
+  /** The message update `updateId` added, if known. */
+  messageAt(updateId: number): Message | undefined {
+    return this.byUpdateId.get(updateId);
   }
 
   /** Newest update id known, 0 when none. */

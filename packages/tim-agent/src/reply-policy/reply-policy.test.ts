@@ -43,6 +43,53 @@ function update(sender: Timite, options: { id?: number; mentions?: Timite[] } = 
 }
 
 describe('decide', () => {
+  describe('edits, deletes and reactions', () => {
+    const AT = '2026-11-25T12:00:00Z';
+    const changes: Update[] = [
+      {
+        id: 12,
+        spaceId: 'main',
+        at: AT,
+        event: {
+          type: 'message_edited',
+          messageId: 111,
+          content: '@jarvis now?',
+          mentions: [SELF.id],
+          editedAt: AT,
+          editedBy: BOB.id,
+        },
+      },
+      {
+        id: 13,
+        spaceId: 'main',
+        at: AT,
+        event: { type: 'message_deleted', messageId: 111, deletedAt: AT, deletedBy: BOB.id },
+      },
+      {
+        id: 14,
+        spaceId: 'main',
+        at: AT,
+        event: {
+          type: 'reaction',
+          messageId: 111,
+          emoji: '👍',
+          timite: BOB,
+          added: true,
+          reactions: [{ emoji: '👍', timites: [BOB] }],
+        },
+      },
+    ];
+
+    it('never answers them, not even an edit that adds a mention of the agent', () => {
+      for (const change of changes) {
+        expect(decide(state({ policy: { humans: 'mentions', maxAgentChain: 2 } }), change)).toEqual({
+          action: 'skip',
+          reason: 'not_a_message',
+        });
+      }
+    });
+  });
+
   describe('own messages', () => {
     it('never answers its own message, even when it mentions itself', () => {
       expect(decide(state(), update(SELF, { mentions: [SELF] }))).toEqual({ action: 'skip', reason: 'own_message' });

@@ -36,6 +36,17 @@ describe('findMissed', () => {
     expect(ids(findMissed(known([1, BOB, NOON], [2, SELF, NOON], [3, BOB, NOON]), range))).toEqual([3]);
   });
 
+  it('leaves out deleted messages', () => {
+    const messages = known([1, BOB, NOON], [2, BOB, NOON]);
+    messages.apply({
+      id: 3,
+      spaceId: 'main',
+      at: new Date(NOON).toISOString(),
+      event: { type: 'message_deleted', messageId: 101, deletedAt: new Date(NOON).toISOString(), deletedBy: BOB.id },
+    });
+    expect(ids(findMissed(messages, range))).toEqual([2]);
+  });
+
   it('leaves out messages older than the window', () => {
     const messages = known([1, BOB, NOON - 600_001], [2, BOB, NOON - 600_000]);
     expect(ids(findMissed(messages, range))).toEqual([2]);

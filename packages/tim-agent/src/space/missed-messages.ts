@@ -13,7 +13,7 @@ export interface MissedRange {
 
 /**
  * The messages the agent missed while offline that still wait for it: in the range, from
- * someone else, recent enough, and not answered. "Answered" is read from the timeline: the
+ * someone else, recent enough, not deleted, and not answered. "Answered" is read from the timeline: the
  * agent posted after the message. Oldest first, as updates, for the reply policy to judge.
  */
 export function findMissed(known: KnownMessages, range: MissedRange): Update[] {
@@ -23,6 +23,7 @@ export function findMissed(known: KnownMessages, range: MissedRange): Update[] {
       updateId > Math.max(range.afterId, answeredThroughId) &&
       updateId <= range.throughId &&
       message.sender.id !== range.selfId &&
+      message.deletedAt === undefined &&
       Date.parse(message.createdAt) >= range.notBeforeMs;
     if (!isMissed) return [];
     return [{ id: updateId, spaceId: message.spaceId, at: message.createdAt, event: { type: 'message', message } }];

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Timite, Update } from '@tim/protocol';
 import { describeError } from '../describe-error';
 import type { Logger } from '../logger';
-import { logIfCaughtUp, type SpaceState } from '../space/space-state';
+import { isDeletedSince, logIfCaughtUp, type SpaceState } from '../space/space-state';
 import type { Budgets } from './budgets';
 import type { ReplyJudge } from './reply-judge';
 import type { TurnTaker } from './reply-turn';
@@ -10,7 +10,8 @@ import type { Thinking } from './thinking';
 
 /**
  * Runs the turns of each space one after another: waits the response delay, takes everything
- * that arrived meanwhile as the triggers of one turn, judges them again, and takes the turn.
+ * that arrived meanwhile (and was not deleted since) as the triggers of one turn, judges them
+ * again, and takes the turn.
  */
 export interface TurnScheduler {
   /** Queues an update that deserves a reply; starts the space's turns unless they run. */
@@ -55,7 +56,8 @@ export function createTurnScheduler(options: TurnSchedulerOptions): TurnSchedule
       if (await waitResponseDelay()) return;
       const self = options.self();
       if (self === undefined) return;
-      const triggers = space.pending.splice(0);
+      // A message deleted while it waited is not answered: its text is gone for everyone.
+      const triggers = space.pending.splice(0).filter((update) => !isDeletedSince(space, update));
       if (!options.judge.shouldReplyNow(space, self, triggers)) {
         options.thinking.clear(space.spaceId);
         continue;
