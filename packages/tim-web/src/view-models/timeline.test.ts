@@ -13,6 +13,17 @@ describe('Timeline', () => {
     expect(ids(timeline)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('appends live messages newer than the window as they come, keeping the entries already there', () => {
+    const timeline = new Timeline();
+    timeline.reset(makeUpdates(1, 3), 3);
+    const before = timeline.entries;
+    const unknown = { ...makeUpdate(5), event: { type: 'poll_opened' } } as unknown as Update;
+    expect(timeline.apply([makeUpdate(4), unknown, makeUpdate(6)], 'live')).toBe(2);
+    expect(ids(timeline)).toEqual([1, 2, 3, 4, 6]);
+    expect(timeline.entries.slice(0, 3)).toEqual(before);
+    expect(timeline.entries[0]).toBe(before[0]);
+  });
+
   it('drops duplicates from a resume that overlaps live updates and HTTP confirmations', () => {
     const timeline = new Timeline();
     timeline.reset(makeUpdates(1, 5), 5);
