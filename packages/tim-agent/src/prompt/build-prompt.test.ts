@@ -1,5 +1,5 @@
 import type { Message, Timite } from '@tim/protocol';
-import { buildPrompt } from './build-prompt';
+import { buildPrompt, REPLY_QUOTE_CHARS } from './build-prompt';
 
 const JARVIS: Timite = { id: 1, nick: 'jarvis', kind: 'agent' };
 const ALICE: Timite = { id: 2, nick: 'alice', kind: 'agent' };
@@ -21,6 +21,7 @@ describe('buildPrompt', () => {
     ],
     present: [BOB, JARVIS, ALICE],
     triggerMessageIds: new Set([3]),
+    repliedTo: new Map(),
     historyTokens: 1000,
   });
 
@@ -51,6 +52,7 @@ describe('buildPrompt', () => {
         history,
         present: [],
         triggerMessageIds: new Set(),
+        repliedTo: new Map(),
         historyTokens,
       })
         .slice(1)
@@ -69,9 +71,68 @@ describe('buildPrompt', () => {
       history: [],
       present: [JARVIS],
       triggerMessageIds: new Set(),
+      repliedTo: new Map(),
       historyTokens: 100,
     });
     expect(alone).toHaveLength(1);
     expect(alone[0]?.content).toContain('Nobody else is online');
+  });
+
+  describe('replies, edits and deletes', () => {
+    const reply = (content: string, id: number, replyTo: number): Message => ({
+      ...message(BOB, content, id),
+      replyTo,
+    });
+    const deleted = (original: Message): Message => ({
+      ...original,
+      content: '',
+      deletedAt: '2026-11-25T12:05:00Z',
+      deletedBy: original.sender.id,
+    });
+    const promptOf = (history: Message[], repliedTo: Message[] = [], triggers: number[] = []) =>
+      buildPrompt({
+        systemPrompt: 'x',
+        self: JARVIS,
+        spaceId: 'main',
+        history,
+        present: [],
+        triggerMessageIds: new Set(triggers),
+        repliedTo: new Map(repliedTo.map((original) => [original.id, original])),
+        historyTokens: 1000,
+      }).slice(1);
+
+    it('quotes the message a reply answers, however old, before the reply', () => {
+      const old = message(ALICE, 'The build\nis green.', 1);
+      expect(promptOf([reply('really?', 7, 1)], [old], [7])).toEqual([
+        { role: 'user', content: 'bob (human) [answer this]: (in reply to @alice: "The build is green.") really?' },
+      ]);
+    });
+
+    it('cuts a long quote, and says so when the original could not be read', () => {
+      const long = message(ALICE, 'y'.repeat(REPLY_QUOTE_CHARS + 10), 1);
+      const [quoted] = promptOf([reply('and?', 7, 1)], [long]);
+      expect(quoted?.content).toBe(`bob (human): (in reply to @alice: "${'y'.repeat(REPLY_QUOTE_CHARS - 1)}…") and?`);
+      expect(promptOf([reply('and?', 7, 1)])).toEqual([
+        { role: 'user', content: 'bob (human): (in reply to an earlier message) and?' },
+      ]);
+    });
+
+    it('shows neither a deleted message nor its quote', () => {
+      const secret = message(ALICE, 'the secret', 1);
+      const prompt = promptOf(
+        [deleted(secret), reply('oops', 7, 1), deleted(message(BOB, 'gone too', 8))],
+        [deleted(secret)],
+      );
+      expect(prompt).toEqual([{ role: 'user', content: 'bob (human): (in reply to a deleted message) oops' }]);
+    });
+
+    it('shows a message as it is: edited text, no reactions', () => {
+      const edited: Message = {
+        ...message(BOB, 'now edited', 1),
+        editedAt: '2026-11-25T12:01:00Z',
+        reactions: [{ emoji: '👍', timites: [ALICE] }],
+      };
+      expect(promptOf([edited])).toEqual([{ role: 'user', content: 'bob (human): now edited' }]);
+    });
   });
 });

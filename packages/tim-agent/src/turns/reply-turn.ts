@@ -118,9 +118,10 @@ export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
           client,
           persona: options.persona,
           self,
-          spaceId,
+          space,
           throughUpdateId: Math.max(space.known.newestId(), space.seenThroughId),
           triggerIds,
+          log,
         });
         const shown = createStreamedContent(self.nick, maxContentChars);
         const reply = await options.llm.streamReply({ ...request, signal: call.signal }, (piece) =>
