@@ -81,6 +81,63 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE spaces ADD COLUMN created_by INTEGER;
   CREATE INDEX spaces_by_creator ON spaces (created_by);
   `,
+  `
+  -- Messages people work with (issue 17). A message row holds the message as it is now.
+  -- The message this one answers (same space); NULL for none.
+  ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+  -- The last edit; NULL when never edited.
+  ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+  -- A tombstone: content '' and mentions '[]', reactions NULL.
+  ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+  ALTER TABLE messages ADD COLUMN deleted_by INTEGER;
+  -- A JSON array of {emoji, timites: [{id, nick, kind}]}, in the order each emoji was first
+  -- used; NULL when there are none.
+  ALTER TABLE messages ADD COLUMN reactions TEXT;
+
+  -- Edits, deletes and reactions: each is an update of its space's timeline (head_id + 1,
+  -- like a message), read back merged with the messages by update_id.
+  CREATE TABLE message_changes (
+    space_id TEXT NOT NULL REFERENCES spaces (id),
+    update_id INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('edited', 'deleted', 'reaction')),
+    message_id INTEGER NOT NULL REFERENCES messages (id),
+    actor_id INTEGER NOT NULL REFERENCES timites (id),
+    created_at INTEGER NOT NULL,
+    -- JSON. edited: {content, mentions}, NULL once the message is deleted;
+    -- reaction: {emoji, added, reactions}; deleted: NULL.
+    data TEXT,
+    PRIMARY KEY (space_id, update_id)
+  ) WITHOUT ROWID;
+  -- A delete erases the content its message's earlier edits carried.
+  CREATE INDEX message_changes_by_message ON message_changes (message_id);
+
+  -- Where each timite has read up to, per space (an update id).
+  CREATE TABLE read_markers (
+    timite_id INTEGER NOT NULL REFERENCES timites (id),
+    space_id TEXT NOT NULL REFERENCES spaces (id),
+    update_id INTEGER NOT NULL,
+    PRIMARY KEY (timite_id, space_id)
+  ) WITHOUT ROWID;
+
+  -- Full-text search over messages.content, kept by the triggers below. External content:
+  -- the text itself lives only in messages. secure-delete makes FTS5 remove a deleted or
+  -- edited text's terms from the index pages instead of appending delete markers, so a
+  -- deleted message's words leave the file (with PRAGMA secure_delete on the connection).
+  CREATE VIRTUAL TABLE messages_fts USING fts5 (content, content = 'messages', content_rowid = 'id');
+  INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
+  -- Indexes the messages written before this step.
+  INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+  END;
+  CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+    INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+  END;
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+  END;
+  `,
 ];
 
 /**

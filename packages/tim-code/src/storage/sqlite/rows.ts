@@ -1,11 +1,13 @@
-import { TimiteId, TimiteKind } from '@tim/protocol';
-import type { MessageUpdate, Space, Timite } from '@tim/protocol';
+import { MessageStreamMark, Reaction, TimiteId, TimiteKind } from '@tim/protocol';
+import type { MessageUpdate, Space, SpaceUnread, Timite, Update } from '@tim/protocol';
 import { z } from 'zod';
-import { messageColumnsToUpdate } from '../message-columns';
-import type { SessionRecord, TimiteRecord } from '../storage';
-import type { MessageRow, SessionRow, SpaceRow, TimiteRow } from './statements';
+import { toMessageUpdate } from '../append-rules';
+import { toChangeUpdate } from '../change-updates';
+import type { CurrentMessage, SessionRecord, TimiteRecord } from '../storage';
+import type { MessageRow, SessionRow, SpaceRow, TimelineRow, TimiteRow, UnreadRow } from './statements';
 
 const Mentions = z.array(TimiteId);
+const Reactions = z.array(Reaction);
 
 /** Times are stored as integer ms since the epoch; the protocol speaks ISO 8601 in UTC. */
 export function toIsoTime(ms: number): string {
@@ -32,10 +34,52 @@ export function toSpace(row: SpaceRow): Space {
   return { id: row.id, name: row.name, createdAt: toIsoTime(row.created_at) };
 }
 
+/** The update that added the message, showing the message as it is now. */
 export function toUpdate(row: MessageRow): MessageUpdate {
-  return messageColumnsToUpdate({
-    ...row,
-    sender_kind: TimiteKind.parse(row.sender_kind),
+  return toMessageUpdate({
+    updateId: row.update_id,
+    messageId: row.message_id,
+    spaceId: row.space_id,
+    sender: toTimite({ id: row.sender_id, nick: row.sender_nick, kind: row.sender_kind }),
+    content: row.content,
     mentions: Mentions.parse(JSON.parse(row.mentions)),
+    createdAt: new Date(row.created_at),
+    clientMsgId: row.client_msg_id ?? undefined,
+    stream: row.stream === null ? undefined : MessageStreamMark.parse(JSON.parse(row.stream)),
+    replyTo: row.reply_to ?? undefined,
+    editedAt: row.edited_at === null ? undefined : new Date(row.edited_at),
+    deletedAt: row.deleted_at === null ? undefined : new Date(row.deleted_at),
+    deletedBy: row.deleted_by ?? undefined,
+    reactions: parseReactions(row.reactions),
   });
+}
+
+export function toCurrentMessage(row: MessageRow): CurrentMessage {
+  return { message: toUpdate(row).event.message, updateId: row.update_id };
+}
+
+export function parseReactions(json: string | null): Reaction[] {
+  return json === null ? [] : Reactions.parse(JSON.parse(json));
+}
+
+/** The column value for a message's reactions: NULL when there are none. */
+export function reactionsColumn(reactions: Reaction[]): string | null {
+  return reactions.length === 0 ? null : JSON.stringify(reactions);
+}
+
+export function toTimelineUpdate(row: TimelineRow): Update {
+  if (row.kind === 'message') return toUpdate(row);
+  return toChangeUpdate({
+    spaceId: row.space_id,
+    updateId: row.update_id,
+    kind: row.kind,
+    messageId: row.message_id,
+    actor: toTimite({ id: row.sender_id, nick: row.sender_nick, kind: row.sender_kind }),
+    createdAt: new Date(row.created_at),
+    data: row.data === null ? null : JSON.parse(row.data),
+  });
+}
+
+export function toSpaceUnread(row: UnreadRow): SpaceUnread {
+  return { readUpTo: row.read_up_to, messages: row.messages, mentions: row.mentions };
 }

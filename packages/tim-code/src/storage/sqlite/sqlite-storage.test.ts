@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeMessageChangeContracts } from '../message-change.contract';
 import { describeStorageContract } from '../storage.contract';
 import { createSqliteStorage } from './sqlite-storage';
 
-describeStorageContract('sqlite', async () => {
+async function makeStorage() {
   const dir = await mkdtemp(join(tmpdir(), 'tim-sqlite-'));
   // A missing subdirectory proves that the store creates the file's directory.
   const storage = createSqliteStorage({ file: join(dir, 'data', 'tim.db') });
@@ -15,4 +16,7 @@ describeStorageContract('sqlite', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+describeStorageContract('sqlite', makeStorage);
+describeMessageChangeContracts('sqlite', makeStorage);

@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import { MAIN_SPACE_ID } from '@tim/protocol';
 import Database from 'better-sqlite3';
 import { planAppend, toCreatedUpdate } from '../append-rules';
-import type { AppendResult, NewMessage, Storage } from '../storage';
+import type { AppendResult, MessageChangeStorage, NewMessage, Storage } from '../storage';
 import { revocationColumnsToRevocation } from '../revocation-columns';
+import { createSqliteMessageChanges } from './message-changes';
 import { applyMigrations } from './migrations';
-import { toSessionRecord, toSpace, toTimite, toTimiteRecord, toUpdate } from './rows';
+import { toSessionRecord, toSpace, toTimelineUpdate, toTimite, toTimiteRecord, toUpdate } from './rows';
 import { prepareStatements } from './statements';
 
 export interface SqliteStorageOptions {
@@ -21,7 +22,7 @@ export interface SqliteStorageOptions {
  * to completion on this thread, so concurrent appends from one process are serialized and
  * every transaction below is atomic with respect to the others.
  */
-export function createSqliteStorage(options: SqliteStorageOptions): Storage {
+export function createSqliteStorage(options: SqliteStorageOptions): Storage & MessageChangeStorage {
   mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   try {
@@ -34,6 +35,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     db.pragma('foreign_keys = ON');
+    // A deleted message must leave the file (issue 17): freed content is overwritten with
+    // zeros instead of lingering in free pages and cells. The cost on appends, which free
+    // nothing, is within noise (measured with 5000 appends).
+    db.pragma('secure_delete = ON');
     applyMigrations(db);
   } catch (err) {
     db.close();
@@ -65,6 +70,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       space: counters === undefined ? undefined : { headId: counters.head_id, agentStreak: counters.agent_streak },
       original: original === undefined ? undefined : toUpdate(original),
       sender: senderRow === undefined ? undefined : toTimite(senderRow),
+      replyFound: input.replyTo !== undefined && sql.messageInSpace.get(input.replyTo, input.spaceId) !== undefined,
     });
     if (plan.action === 'answer') return plan.result;
     // The update id comes from the space row updated in this same transaction: ids are
@@ -84,12 +90,15 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       clientMsgId: input.clientMsgId ?? null,
       createdAt: input.createdAt.getTime(),
       stream: input.stream === undefined ? null : JSON.stringify(input.stream),
+      replyTo: input.replyTo ?? null,
     });
     if (row === undefined) throw new Error('INSERT INTO messages returned no id.');
     return row;
   }
 
   return {
+    ...createSqliteMessageChanges(db, sql),
+
     async createTimite(input) {
       const row = sql.insertTimite.get({ nick: input.nick, kind: input.kind, passwordHash: input.passwordHash });
       return row === undefined ? { created: false, reason: 'nick_taken' } : { created: true, timite: toTimite(row) };
@@ -181,9 +190,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     async readUpdates(spaceId, range) {
       const rows =
         'after' in range
-          ? sql.messagesAfter.all({ spaceId, after: range.after, limit: range.limit })
-          : sql.messagesBefore.all({ spaceId, before: range.before, limit: range.limit });
-      return rows.map(toUpdate);
+          ? sql.timelineAfter.all({ spaceId, after: range.after, limit: range.limit })
+          : sql.timelineBefore.all({ spaceId, before: range.before, limit: range.limit });
+      return rows.map(toTimelineUpdate);
     },
 
     async headId(spaceId) {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { SELECT_MESSAGES } from '../message-columns';
+import type { ChangeKind } from '../change-updates';
 import type { RevocationColumns } from '../revocation-columns';
 
 export interface TimiteRow {
@@ -29,7 +29,7 @@ export interface SpaceCountersRow {
   agent_streak: number;
 }
 
-/** A message joined with its sender: everything one Update needs. */
+/** A message as it is now, joined with its sender: everything one Update needs. */
 export interface MessageRow {
   message_id: number;
   space_id: string;
@@ -42,6 +42,36 @@ export interface MessageRow {
   sender_id: number;
   sender_nick: string;
   sender_kind: string;
+  reply_to: number | null;
+  edited_at: number | null;
+  deleted_at: number | null;
+  deleted_by: number | null;
+  /** Reaction[] as JSON, NULL when there are none. */
+  reactions: string | null;
+}
+
+/** An edit, delete or reaction joined with its actor, who sits in the sender_* columns. */
+export interface ChangeRow {
+  kind: ChangeKind;
+  update_id: number;
+  space_id: string;
+  message_id: number;
+  created_at: number;
+  sender_id: number;
+  sender_nick: string;
+  sender_kind: string;
+  /** JSON: see the message_changes table. */
+  data: string | null;
+}
+
+/** One row of a space's timeline: a message or a change to one, merged by update id. */
+export type TimelineRow = (MessageRow & { kind: 'message'; data: null }) | ChangeRow;
+
+export interface UnreadRow {
+  space_id: string;
+  read_up_to: number;
+  messages: number;
+  mentions: number;
 }
 
 const TIMITE_COLUMNS = 'id, nick, kind, password_hash, revoked';
@@ -57,6 +87,62 @@ export interface MessageParams {
   createdAt: number;
   /** MessageStreamMark as JSON. */
   stream: string | null;
+  replyTo: number | null;
+}
+
+export interface ChangeParams {
+  spaceId: string;
+  updateId: number;
+  kind: ChangeKind;
+  messageId: number;
+  actorId: number;
+  createdAt: number;
+  data: string | null;
+}
+
+export interface SearchParams {
+  /** An FTS5 query: each term a quoted prefix, all of them required. */
+  match: string;
+  /** A JSON array of space ids; NULL for every space. */
+  spaceIds: string | null;
+  limit: number;
+}
+
+/**
+ * How a message row is selected, as it is now and with its sender. The names are those of
+ * ../message-columns.ts, plus what issue 17 added.
+ */
+const MESSAGE_COLUMNS = `m.id AS message_id, m.space_id, m.update_id, m.content, m.mentions, m.client_msg_id,
+  m.created_at, m.stream, t.id AS sender_id, t.nick AS sender_nick, t.kind AS sender_kind,
+  m.reply_to, m.edited_at, m.deleted_at, m.deleted_by, m.reactions`;
+const SELECT_MESSAGES = `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN timites t ON t.id = m.sender_id`;
+
+/*
+ * The timeline of a space is its messages and its changes, merged by update id (UNION ALL).
+ * Both arms have the same columns: a change has no message columns, a message no data, and
+ * a change's actor sits in the sender_* columns. Each arm reads at most `limit` rows through
+ * its (space_id, update_id) key before the merge, so a page costs two index range scans.
+ */
+const TIMELINE_MESSAGES = `SELECT 'message' AS kind, m.update_id, m.space_id, m.id AS message_id, m.created_at,
+  t.id AS sender_id, t.nick AS sender_nick, t.kind AS sender_kind, m.content, m.mentions, m.client_msg_id,
+  m.stream, m.reply_to, m.edited_at, m.deleted_at, m.deleted_by, m.reactions, NULL AS data
+  FROM messages m JOIN timites t ON t.id = m.sender_id`;
+const TIMELINE_CHANGES = `SELECT c.kind, c.update_id, c.space_id, c.message_id, c.created_at,
+  t.id, t.nick, t.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.data
+  FROM message_changes c JOIN timites t ON t.id = c.actor_id`;
+
+const SEARCH_MESSAGES = `SELECT ${MESSAGE_COLUMNS}
+  FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid JOIN timites t ON t.id = m.sender_id
+  WHERE messages_fts MATCH @match AND m.deleted_at IS NULL
+    AND (@spaceIds IS NULL OR m.space_id IN (SELECT value FROM json_each(@spaceIds)))`;
+
+/** Counts at most @cap rows of a correlated selection of messages (the subquery stops there). */
+function cappedCount(where: string): string {
+  return `(SELECT count(*) FROM (
+    SELECT 1 FROM messages m
+    WHERE m.space_id = s.id AND m.update_id > coalesce(r.update_id, 0) AND m.sender_id <> @timiteId
+      AND m.deleted_at IS NULL ${where}
+    LIMIT @cap))`;
 }
 
 /** Every statement the store runs. */
@@ -85,8 +171,19 @@ export interface Statements {
   advanceSpace: Database.Statement<{ id: string; headId: number; agentStreak: number }>;
   insertMessage: Database.Statement<MessageParams, { id: number }>;
   messageByClientMsgId: Database.Statement<[number, string], MessageRow>;
-  messagesAfter: Database.Statement<{ spaceId: string; after: number; limit: number }, MessageRow>;
-  messagesBefore: Database.Statement<{ spaceId: string; before: number; limit: number }, MessageRow>;
+  messageInSpace: Database.Statement<[number, string], MessageRow>;
+  advanceHead: Database.Statement<{ id: string; headId: number }>;
+  editMessage: Database.Statement<{ id: number; content: string; mentions: string; editedAt: number }>;
+  eraseMessage: Database.Statement<{ id: number; deletedAt: number; deletedBy: number }>;
+  eraseEdits: Database.Statement<[number]>;
+  setReactions: Database.Statement<{ id: number; reactions: string | null }>;
+  insertChange: Database.Statement<ChangeParams>;
+  timelineAfter: Database.Statement<{ spaceId: string; after: number; limit: number }, TimelineRow>;
+  timelineBefore: Database.Statement<{ spaceId: string; before: number; limit: number }, TimelineRow>;
+  markRead: Database.Statement<{ timiteId: number; spaceId: string; updateId: number }, { update_id: number }>;
+  unreadCounts: Database.Statement<{ timiteId: number; spaceIds: string; cap: number }, UnreadRow>;
+  searchNewest: Database.Statement<SearchParams & { before: number }, MessageRow>;
+  searchRelevance: Database.Statement<SearchParams & { offset: number }, MessageRow>;
   ping: Database.Statement<[], { ok: number }>;
 }
 
@@ -149,17 +246,79 @@ export function prepareStatements(db: Database.Database): Statements {
     advanceSpace: prepare('UPDATE spaces SET head_id = @headId, agent_streak = @agentStreak WHERE id = @id'),
 
     insertMessage: prepare(
-      `INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at, stream)
-       VALUES (@spaceId, @updateId, @senderId, @content, @mentions, @clientMsgId, @createdAt, @stream) RETURNING id`,
+      `INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at, stream, reply_to)
+       VALUES (@spaceId, @updateId, @senderId, @content, @mentions, @clientMsgId, @createdAt, @stream, @replyTo)
+       RETURNING id`,
     ),
     messageByClientMsgId: prepare(`${SELECT_MESSAGES} WHERE m.sender_id = ? AND m.client_msg_id = ?`),
-    messagesAfter: prepare(
-      `${SELECT_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id > @after ORDER BY m.update_id LIMIT @limit`,
+    messageInSpace: prepare(`${SELECT_MESSAGES} WHERE m.id = ? AND m.space_id = ?`),
+    advanceHead: prepare('UPDATE spaces SET head_id = @headId WHERE id = @id'),
+    editMessage: prepare(
+      'UPDATE messages SET content = @content, mentions = @mentions, edited_at = @editedAt WHERE id = @id',
     ),
-    messagesBefore: prepare(
+    // The content update fires messages_fts_update, which takes the old text out of the index.
+    eraseMessage: prepare(
+      `UPDATE messages SET content = '', mentions = '[]', reactions = NULL, deleted_at = @deletedAt,
+         deleted_by = @deletedBy
+       WHERE id = @id`,
+    ),
+    eraseEdits: prepare("UPDATE message_changes SET data = NULL WHERE message_id = ? AND kind = 'edited'"),
+    setReactions: prepare('UPDATE messages SET reactions = @reactions WHERE id = @id'),
+    insertChange: prepare(
+      `INSERT INTO message_changes (space_id, update_id, kind, message_id, actor_id, created_at, data)
+       VALUES (@spaceId, @updateId, @kind, @messageId, @actorId, @createdAt, @data)`,
+    ),
+    timelineAfter: prepare(
       `SELECT * FROM (
-         ${SELECT_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id < @before ORDER BY m.update_id DESC LIMIT @limit
+         ${TIMELINE_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id > @after ORDER BY m.update_id LIMIT @limit
+       )
+       UNION ALL
+       SELECT * FROM (
+         ${TIMELINE_CHANGES} WHERE c.space_id = @spaceId AND c.update_id > @after ORDER BY c.update_id LIMIT @limit
+       )
+       ORDER BY update_id LIMIT @limit`,
+    ),
+    timelineBefore: prepare(
+      `SELECT * FROM (
+         SELECT * FROM (
+           ${TIMELINE_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id < @before
+           ORDER BY m.update_id DESC LIMIT @limit
+         )
+         UNION ALL
+         SELECT * FROM (
+           ${TIMELINE_CHANGES} WHERE c.space_id = @spaceId AND c.update_id < @before
+           ORDER BY c.update_id DESC LIMIT @limit
+         )
+         ORDER BY update_id DESC LIMIT @limit
        ) ORDER BY update_id`,
+    ),
+
+    // Forward only, and never past the head; no row for an unknown space. (An upsert from a
+    // SELECT needs the WHERE to parse unambiguously.)
+    markRead: prepare(
+      `INSERT INTO read_markers (timite_id, space_id, update_id)
+       SELECT @timiteId, id, max(0, min(@updateId, head_id)) FROM spaces WHERE id = @spaceId
+       ON CONFLICT (timite_id, space_id) DO UPDATE SET update_id = max(update_id, excluded.update_id)
+       RETURNING update_id`,
+    ),
+    // Mentions: most messages mention nobody, so the JSON is opened only for those that do.
+    unreadCounts: prepare(
+      `SELECT s.id AS space_id, coalesce(r.update_id, 0) AS read_up_to,
+         ${cappedCount('')} AS messages,
+         ${cappedCount(
+           "AND m.mentions <> '[]' AND EXISTS (SELECT 1 FROM json_each(m.mentions) WHERE value = @timiteId)",
+         )} AS mentions
+       FROM spaces s LEFT JOIN read_markers r ON r.timite_id = @timiteId AND r.space_id = s.id
+       WHERE s.id IN (SELECT value FROM json_each(@spaceIds))`,
+    ),
+
+    // The FTS table drives both searches (CROSS JOIN keeps it the outer loop): its rowid is
+    // the message id, so 'newest' walks the matches in rowid order and stops at the limit.
+    searchNewest: prepare(
+      `${SEARCH_MESSAGES} AND messages_fts.rowid < @before ORDER BY messages_fts.rowid DESC LIMIT @limit`,
+    ),
+    searchRelevance: prepare(
+      `${SEARCH_MESSAGES} ORDER BY bm25(messages_fts), messages_fts.rowid DESC LIMIT @limit OFFSET @offset`,
     ),
 
     ping: prepare('SELECT 1 AS ok'),
