@@ -1,6 +1,7 @@
 import type { Space, SpacesResponse } from '@tim/protocol';
 import { SpaceList } from './space-list';
 import { memoryStore } from './test-chat-client';
+import { UnreadCounts } from './unread';
 
 const PAGE = 100;
 
@@ -111,5 +112,27 @@ describe('SpaceList', () => {
     expect(notices).toEqual([expect.stringContaining('Could not load more spaces.')]);
     await list.loadMore();
     expect(list.spaces).toHaveLength(200);
+  });
+
+  it('hands the unread counts of every page listed to UnreadCounts, and lists the spaces without them', async () => {
+    const server = pagedServer(150);
+    server.spaces.forEach((space, index) =>
+      Object.assign(space, { unread: { readUpTo: 1, messages: index, mentions: 0 } }),
+    );
+    const unread = new UnreadCounts({ myId: 7 });
+    const list = new SpaceList({
+      client: server.client,
+      store: memoryStore(),
+      signals: { changed: () => undefined, notice: () => undefined },
+      unread,
+    });
+    await list.refresh();
+    await list.loadMore();
+    expect(unread.badge('space-5')).toEqual({ messages: 5, mentions: 0 });
+    expect(unread.badge('space-120')).toEqual({ messages: 120, mentions: 0 });
+    expect(list.spaces.some((space) => 'unread' in space)).toBe(false);
+    Object.assign(server.spaces[5] as Space, { unread: { readUpTo: 9, messages: 0, mentions: 0 } });
+    await list.refresh();
+    expect(unread.badge('space-5')).toEqual({ messages: 0, mentions: 0 });
   });
 });

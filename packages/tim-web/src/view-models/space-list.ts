@@ -1,7 +1,8 @@
-import type { Space, SpaceId } from '@tim/protocol';
+import type { Space, SpaceId, SpaceListing } from '@tim/protocol';
 import type { ChatClient, ChatSignals } from './chat-ports';
 import { describeError } from './error-words';
 import type { KeyValueStore } from './key-value-store';
+import type { UnreadCounts } from './unread';
 
 const LAST_SPACE_KEY = 'tim.space';
 
@@ -10,6 +11,8 @@ export interface SpaceListOptions {
   /** Keeps the last opened space across reloads. */
   store: KeyValueStore;
   signals: ChatSignals;
+  /** Takes the unread counts each listed page tells. */
+  unread?: UnreadCounts;
 }
 
 /** The spaces the reader can open, and the one they opened last (remembered across reloads). */
@@ -17,6 +20,7 @@ export class SpaceList {
   readonly #client: Pick<ChatClient, 'listSpaces' | 'createSpace'>;
   readonly #store: KeyValueStore;
   readonly #signals: ChatSignals;
+  readonly #unread: UnreadCounts | undefined;
   #spaces: Space[] = [];
   /** Where the next page starts; undefined when every space is listed. */
   #nextCursor: string | undefined;
@@ -26,6 +30,7 @@ export class SpaceList {
     this.#client = options.client;
     this.#store = options.store;
     this.#signals = options.signals;
+    this.#unread = options.unread;
   }
 
   get spaces(): Space[] {
@@ -65,7 +70,8 @@ export class SpaceList {
         spaces = withoutRepeats([...spaces, ...page.spaces]);
         nextCursor = page.nextCursor;
       }
-      this.#spaces = spaces;
+      this.#unread?.setListed(spaces);
+      this.#spaces = spaces.map(withoutCounts);
       this.#nextCursor = nextCursor;
     } catch (error) {
       this.#signals.notice(`Could not load the spaces. ${describeError(error)}`);
@@ -80,7 +86,8 @@ export class SpaceList {
     this.#loadingMore = true;
     try {
       const page = await this.#client.listSpaces({ after });
-      this.#spaces = withoutRepeats([...this.#spaces, ...page.spaces]);
+      this.#unread?.setListed(page.spaces);
+      this.#spaces = withoutRepeats([...this.#spaces, ...page.spaces.map(withoutCounts)]);
       this.#nextCursor = page.nextCursor;
     } catch (error) {
       this.#signals.notice(`Could not load more spaces. ${describeError(error)}`);
@@ -98,8 +105,13 @@ export class SpaceList {
   }
 }
 
+/** A listed space without its unread counts, which `UnreadCounts` keeps up to date from here on. */
+function withoutCounts({ unread: _unread, ...space }: SpaceListing): Space {
+  return space;
+}
+
 /** The first of each id: a space created here may come again on a later page. */
-function withoutRepeats(spaces: Space[]): Space[] {
+function withoutRepeats<T extends Space>(spaces: T[]): T[] {
   const seen = new Set<SpaceId>();
   return spaces.filter((space) => {
     if (seen.has(space.id)) return false;
