@@ -81,6 +81,11 @@ export class OpenSpace {
         this.growing.settle(update);
         this.history.applyLive(update);
         return;
+      case 'message_edited':
+      case 'message_deleted':
+      case 'reaction':
+        this.history.applyLive(update);
+        return;
     }
   }
 

@@ -1,4 +1,4 @@
-import type { SpaceId, Update } from '@tim/protocol';
+import type { Message, SpaceId, Update } from '@tim/protocol';
 import type { ChatClient, ChatSignals } from './chat-ports';
 import { describeError } from './error-words';
 import { Timeline, type TimelineEntry } from './timeline';
@@ -122,7 +122,17 @@ export class SpaceHistory {
     this.#followBottom = following;
   }
 
-  /** An update from the live connection. */
+  /** The entry of message `messageId`, when the window holds it. */
+  entryOf(messageId: number): TimelineEntry | undefined {
+    return this.#timeline.entryOf(messageId);
+  }
+
+  /** Shows `message` as the answer to the reader's own change (stored as update `asOf`) tells it. */
+  refresh(message: Message, asOf: number): boolean {
+    return this.#timeline.refresh(message, asOf);
+  }
+
+  /** An update from the live connection (a new message, or a change to one). */
   applyLive(update: Update): void {
     this.#timeline.apply([update], 'live', { followBottom: this.#followBottom });
   }

@@ -1,4 +1,5 @@
 import type { Message, Update } from '@tim/protocol';
+import { MessageIndex } from './message-index';
 
 /** One message in the window, keyed by the space's update id. */
 export interface TimelineEntry {
@@ -32,6 +33,13 @@ export class Timeline {
   #headId = 0;
   /** Ids of live messages that arrived while the window did not reach the head, so never shown. */
   #missedLive = new Set<number>();
+  /**
+   * The update ids the window has read, from first to last. Edits, deletes and reactions are
+   * updates too but not entries, so a page may end (or consist) of them: paging goes on from
+   * what was read, not from the entries.
+   */
+  #read: { first: number; last: number } | undefined;
+  readonly #messages = new MessageIndex();
 
   constructor(options: TimelineOptions = {}) {
     this.windowSize = options.windowSize ?? 300;
@@ -45,12 +53,27 @@ export class Timeline {
     return this.#headId;
   }
 
+  /** The first update id read into the window. */
   get firstId(): number | undefined {
-    return this.#entries[0]?.updateId;
+    return this.#read?.first;
   }
 
+  /** The last update id read into the window. */
   get lastId(): number | undefined {
-    return this.#entries[this.#entries.length - 1]?.updateId;
+    return this.#read?.last;
+  }
+
+  /** The entry of message `messageId`, when the window holds it. */
+  entryOf(messageId: number): TimelineEntry | undefined {
+    return this.#messages.find(this.#entries, messageId);
+  }
+
+  /**
+   * Shows `message` as a change's HTTP answer tells it (the reader's own edit, delete or
+   * reaction, stored as update `asOf`), unless the window shows a newer state already.
+   */
+  refresh(message: Message, asOf: number): boolean {
+    return this.#messages.refresh(this.#entries, message, asOf);
   }
 
   /** Older updates exist before the window (ids start at 1 with no gaps). */
@@ -81,7 +104,10 @@ export class Timeline {
     this.#missedLive.clear();
     this.#atHead = true;
     this.#headId = headId;
-    this.#merge(updates);
+    this.#read = undefined;
+    this.#messages.clear();
+    this.#merge(updates, 'newer-page');
+    this.#noteRead(updates, 'newer-page');
     this.#trim('oldest');
   }
 
@@ -98,10 +124,13 @@ export class Timeline {
     if (options.headId !== undefined) this.#headId = Math.max(this.#headId, options.headId);
 
     if (source === 'live' && !this.#atHead) {
+      // Changes to messages in the window still show; new messages wait for paging forward.
+      this.#messages.fold(this.#entries, updates, (update) => update.id);
       this.#noteMissed(updates);
       return 0;
     }
-    const added = this.#merge(updates);
+    const added = this.#merge(updates, source);
+    this.#noteRead(updates, source);
     if (source === 'older-page') {
       this.#trim('newest');
     } else if (source === 'newer-page') {
@@ -135,7 +164,34 @@ export class Timeline {
     }
   }
 
-  #merge(updates: readonly Update[]): number {
+  #merge(updates: readonly Update[], source: UpdateSource): number {
+    const added = this.#mergeMessages(updates);
+    // A page shows its messages as they are now, so as of its newest update; a live message as of its own.
+    const pageEnd = updates.reduce((newest, update) => Math.max(newest, update.id), 0);
+    this.#messages.fold(this.#entries, updates, (update) => (source === 'live' ? update.id : pageEnd));
+    return added;
+  }
+
+  #noteRead(updates: readonly Update[], source: UpdateSource): void {
+    if (updates.length === 0) return;
+    let first = this.#read?.first ?? Infinity;
+    let last = this.#read?.last ?? 0;
+    for (const { id } of updates) {
+      if (source !== 'newer-page' || this.#read === undefined) first = Math.min(first, id);
+      if (source !== 'older-page' || this.#read === undefined) last = Math.max(last, id);
+    }
+    this.#read = { first, last };
+  }
+
+  #mergeMessages(updates: readonly Update[]): number {
+    if (this.#areAllNewer(updates)) {
+      // A live message after the last one: appended, without re-sorting the whole window.
+      const added = updates.flatMap((update) =>
+        update.event.type === 'message' ? [{ updateId: update.id, message: update.event.message }] : [],
+      );
+      if (added.length > 0) this.#entries = [...this.#entries, ...added];
+      return added.length;
+    }
     const byId = new Map(this.#entries.map((entry) => [entry.updateId, entry]));
     let added = 0;
     for (const update of updates) {
@@ -147,14 +203,27 @@ export class Timeline {
     return added;
   }
 
+  /** Every update is newer than the window's last entry, in ascending order. */
+  #areAllNewer(updates: readonly Update[]): boolean {
+    let last = this.lastId ?? 0;
+    for (const update of updates) {
+      if (update.id <= last) return false;
+      last = update.id;
+    }
+    return true;
+  }
+
   #trim(end: 'oldest' | 'newest'): void {
     const excess = this.#entries.length - this.windowSize;
     if (excess <= 0) return;
     if (end === 'oldest') {
       this.#entries = this.#entries.slice(excess);
+      if (this.#read !== undefined) this.#read.first = (this.#entries[0] as TimelineEntry).updateId;
     } else {
       this.#entries = this.#entries.slice(0, this.windowSize);
       this.#atHead = false;
+      if (this.#read !== undefined)
+        this.#read.last = (this.#entries[this.#entries.length - 1] as TimelineEntry).updateId;
     }
   }
 }
