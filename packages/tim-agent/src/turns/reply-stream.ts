@@ -11,7 +11,7 @@ export const STREAM_APPEND_INTERVAL_MS = 100;
 export type ReplyStreamOutcome =
   /** Stored as a message with this update id. */
   | { kind: 'finished'; updateId: number }
-  /** Never opened: no text was written, or the server refused the open (`code`). */
+  /** Never opened: no text was written, the server refused the open (`code`), or `whyNotStream` said why not. */
   | { kind: 'not_streamed'; code: string | undefined }
   /** It ended otherwise before it could finish: a human stopped it, it timed out, the connection dropped. */
   | { kind: 'ended'; end: StreamEndEvent };
@@ -35,6 +35,8 @@ export interface ReplyStreamOptions {
   /** Opens the stream with its first text; rejects with the server's refusal. */
   open: (text: string) => Promise<OutgoingStream>;
   appendIntervalMs: number;
+  /** Asked at the first text: a reason not to stream this reply (it is then posted whole), undefined to stream. */
+  whyNotStream?: () => string | undefined;
   /** Called once the stream shows in the space. */
   onOpened: () => void;
   /** Called at once when the stream ended other than by `finish` or `abort` (e.g. a human stopped it). */
@@ -89,6 +91,12 @@ export function createReplyStream(options: ReplyStreamOptions): ReplyStream {
     write(text) {
       if (text === '' || isRefused || isWithdrawn) return;
       if (opening === undefined) {
+        const reason = options.whyNotStream?.();
+        if (reason !== undefined) {
+          isRefused = true;
+          refusalCode = reason;
+          return;
+        }
         opening = options.open(text).then(onOpen, onRefused);
         return;
       }

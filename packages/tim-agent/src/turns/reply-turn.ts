@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { StreamEndEvent, TimClient, Timite } from '@tim/protocol';
+import {
+  TimClientError,
+  type SendMessageResult,
+  type StreamEndEvent,
+  type TimClient,
+  type Timite,
+} from '@tim/protocol';
 import type { AgentConnection } from '../connection/agent-connection';
 import { describeError } from '../describe-error';
 import { createCallSignal } from '../llm/call-signal';
@@ -12,6 +18,7 @@ import type { SpaceState } from '../space/space-state';
 import type { Budgets } from './budgets';
 import { createReplyStream, STREAM_APPEND_INTERVAL_MS, type ReplyStream } from './reply-stream';
 import { buildReplyRequest } from './reply-request';
+import { replyTargetOf } from './reply-target';
 import type { Thinking } from './thinking';
 import { classifyTurnFailure } from './turn-failure';
 
@@ -91,9 +98,26 @@ export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
     // posted whole, with the stream's clientMsgId, so a message the server already stored for
     // the stream is answered back instead of a second one being stored.
     options.thinking.clear(space.spaceId);
-    const posted = await client.sendMessage(space.spaceId, content, { clientMsgId });
+    const posted = await postWhole(space.spaceId, content, clientMsgId, replyTargetOf(space, context.answering));
     space.known.add(posted.updateId, posted.message);
     logReplied(context, posted.updateId, false);
+  }
+
+  /** Posts a reply whole; to a server from before replies, which refuses `replyTo`, without it. */
+  async function postWhole(
+    spaceId: string,
+    content: string,
+    clientMsgId: string,
+    replyTo: number | undefined,
+  ): Promise<SendMessageResult> {
+    if (replyTo === undefined) return client.sendMessage(spaceId, content, { clientMsgId });
+    try {
+      return await client.sendMessage(spaceId, content, { clientMsgId, replyTo });
+    } catch (err) {
+      if (!(err instanceof TimClientError) || err.code !== 'invalid_request') throw err;
+      log.debug('reply posted without replyTo: the server refused it', { spaceId, replyTo, ...describeError(err) });
+      return client.sendMessage(spaceId, content, { clientMsgId });
+    }
   }
 
   return {
@@ -106,6 +130,8 @@ export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
       const stream = createReplyStream({
         open: (text) => options.openStream(spaceId, { clientMsgId, text }),
         appendIntervalMs: STREAM_APPEND_INTERVAL_MS,
+        // A stream cannot name the message it answers: a reply that should is posted whole.
+        whyNotStream: () => (replyTargetOf(space, triggerIds) === undefined ? undefined : 'reply_to'),
         onOpened: () => options.thinking.clear(spaceId),
         onEndedOtherwise: () => call.abort(new Error('The reply stream ended.')),
       });
