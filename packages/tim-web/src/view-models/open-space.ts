@@ -49,16 +49,22 @@ export class OpenSpace {
     return this.#loaded;
   }
 
-  /** Reads the newest page, subscribes from its last id, then asks who is here. */
-  async load(): Promise<void> {
+  /**
+   * Reads the newest page (or the messages around update `around`), subscribes from there on,
+   * then asks who is here. Around a message, the window pages forward to the newest itself, so
+   * the subscription starts at the space's head.
+   */
+  async load(options: { around?: number } = {}): Promise<void> {
     const load = ++this.#loads;
     this.history.restart();
     this.#loaded = false;
     this.#signals.changed();
     try {
-      await this.history.loadLatest();
+      if (options.around === undefined) await this.history.loadLatest();
+      else await this.history.loadAround(options.around);
       if (!this.#isCurrent(load)) return;
-      this.#frames.subscribe(this.spaceId, { after: this.history.lastId ?? 0 });
+      const after = options.around === undefined ? (this.history.lastId ?? 0) : this.history.headId;
+      this.#frames.subscribe(this.spaceId, { after });
       this.#loaded = true;
       this.#signals.notice(undefined);
       const online = await this.#client.presence(this.spaceId);

@@ -89,4 +89,23 @@ describe('SpaceHistory', () => {
     await stale;
     expect(history.entries).toEqual([]);
   });
+
+  it('opens around a message: half a page up to it and half after, then pages forward to the newest', async () => {
+    const { history, reads } = createHistory(makeUpdates(1, 200));
+    await answering(reads, history.loadAround(60));
+    expect(history.entries.map((entry) => entry.updateId)).toEqual(makeUpdates(36, 85).map((update) => update.id));
+    expect(history).toMatchObject({ hasOlder: true, hasNewer: true, headId: 200, followingBottom: false });
+    await answering(reads, history.loadNewer());
+    await answering(reads, history.loadNewer());
+    await answering(reads, history.loadNewer());
+    expect(history.hasNewer).toBe(false);
+    expect(history.entries[history.entries.length - 1]?.updateId).toBe(200);
+  });
+
+  it('opens around a message near the newest at the head', async () => {
+    const { history, reads } = createHistory(makeUpdates(1, 70));
+    await answering(reads, history.loadAround(60));
+    expect(history.entries.map((entry) => entry.updateId)).toEqual(makeUpdates(36, 70).map((update) => update.id));
+    expect(history.hasNewer).toBe(false);
+  });
 });

@@ -96,6 +96,35 @@ export class SpaceHistory {
     if (epoch === this.#epoch) this.#timeline.reset(page.updates, page.headId);
   }
 
+  /**
+   * Resets the window to the messages around update `updateId` (a search result, a quoted
+   * message): half a page up to it, half a page after it. Scrolling down then pages forward to
+   * the newest; live updates do not move the window until the reader is at the bottom.
+   */
+  async loadAround(updateId: number): Promise<void> {
+    const epoch = this.#epoch;
+    const half = Math.max(1, Math.floor(this.#pageSize / 2));
+    const [older, newer] = await Promise.all([
+      this.#client.readUpdates(this.spaceId, { before: updateId + 1, limit: half }),
+      this.#client.readUpdates(this.spaceId, { after: updateId, limit: half }),
+    ]);
+    if (epoch !== this.#epoch) return;
+    const headId = Math.max(older.headId, newer.headId);
+    const last = newer.updates[newer.updates.length - 1]?.id ?? updateId;
+    this.#followBottom = false;
+    this.#timeline.reset([...older.updates, ...newer.updates], headId, { atHead: last >= headId });
+  }
+
+  /** The newest update id the space is known to have. */
+  get headId(): number {
+    return this.#timeline.headId;
+  }
+
+  /** The reader is at the bottom (as the view last said), so live updates follow it. */
+  get followingBottom(): boolean {
+    return this.#followBottom;
+  }
+
   /** Loads the page before the window; the window drops its newest end past its size. */
   loadOlder(): Promise<void> {
     return this.#loadPage('older-page');

@@ -98,11 +98,14 @@ export class Timeline {
     return count;
   }
 
-  /** Replaces the window with the newest page of a space. */
-  reset(updates: readonly Update[], headId: number): void {
+  /**
+   * Replaces the window with a page of a space: its newest, unless `atHead` is false (a page
+   * around a message found by search, which pages forward from there).
+   */
+  reset(updates: readonly Update[], headId: number, options: { atHead?: boolean } = {}): void {
     this.#entries = [];
     this.#missedLive.clear();
-    this.#atHead = true;
+    this.#atHead = options.atHead ?? true;
     this.#headId = headId;
     this.#read = undefined;
     this.#messages.clear();
