@@ -1,4 +1,5 @@
 import { searchTerms, type SearchOrder, type SearchResponse, type SpaceId } from '@tim/protocol';
+import { parseSearchCursor } from '../storage/search-cursor';
 import type { MessageChangeStorage, Storage } from '../storage/storage';
 import { TimError } from './tim-error';
 
@@ -11,9 +12,6 @@ export interface SearchInput {
   cursor?: string;
 }
 
-/** What every backend's cursor is: a message id (newest first) or an offset (best first). */
-const CURSOR = /^\d{1,15}$/;
-
 /** Full-text search over the messages that are not deleted; a page of results, newest or best first. */
 export async function searchMessages(
   storage: Pick<Storage, 'getSpace'> & Pick<MessageChangeStorage, 'searchMessages'>,
@@ -21,7 +19,7 @@ export async function searchMessages(
 ): Promise<SearchResponse> {
   const terms = searchTerms(input.q);
   if (terms.length === 0) throw new TimError('invalid_request', 'The query "q" has no word to search for.');
-  if (input.cursor !== undefined && !CURSOR.test(input.cursor))
+  if (parseSearchCursor(input.cursor) === null)
     throw new TimError('invalid_request', 'The "cursor" is not one this server gave.');
   if (input.spaceId !== undefined && (await storage.getSpace(input.spaceId)) === undefined)
     throw new TimError('not_found', `There is no space "${input.spaceId}".`);

@@ -128,6 +128,7 @@ describe('GET /api/v1/ws: frames', () => {
       hubSubscriptions: 0,
       pendingFrames: 0,
       unauthenticatedSockets: 0,
+      unreadWatchers: 0,
     });
   });
 });
