@@ -81,6 +81,45 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE spaces ADD COLUMN created_by integer;
   CREATE INDEX spaces_by_creator ON spaces (created_by);
   `,
+  `
+  -- Messages people work with (issue 17). A message row holds the message as it is now: its
+  -- edited content and mentions, or a tombstone ('' and '{}'), and its reactions as JSON text
+  -- ([{"emoji","timites":[{"id","nick","kind"}]}], NULL when none).
+  ALTER TABLE messages ADD COLUMN reply_to bigint;
+  ALTER TABLE messages ADD COLUMN edited_at bigint;
+  ALTER TABLE messages ADD COLUMN deleted_at bigint;
+  ALTER TABLE messages ADD COLUMN deleted_by integer;
+  ALTER TABLE messages ADD COLUMN reactions text;
+
+  -- The edits, deletes and reactions: timeline updates that share the space's update ids with
+  -- messages (an append of either locks the space's row and takes head_id + 1). data is JSON
+  -- text: edited {"content","mentions"} (NULL once the message is deleted), reaction
+  -- {"emoji","added","reactions"}, deleted NULL.
+  CREATE TABLE message_changes (
+    space_id text NOT NULL REFERENCES spaces (id),
+    update_id integer NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('edited', 'deleted', 'reaction')),
+    message_id bigint NOT NULL REFERENCES messages (id),
+    actor_id integer NOT NULL REFERENCES timites (id),
+    created_at bigint NOT NULL,
+    data text,
+    PRIMARY KEY (space_id, update_id)
+  );
+  -- A delete erases the content its message's earlier edits carried.
+  CREATE INDEX message_changes_by_message ON message_changes (message_id);
+
+  -- How far each timite has read each space: unread counts are the messages after it.
+  CREATE TABLE read_markers (
+    timite_id integer NOT NULL REFERENCES timites (id),
+    space_id text NOT NULL REFERENCES spaces (id),
+    update_id integer NOT NULL,
+    PRIMARY KEY (timite_id, space_id)
+  );
+
+  -- Full-text search (words as prefixes, see search.ts); SQLite's twin is its FTS5 table.
+  -- A tombstone's content is '', so a delete takes the message out of the index.
+  CREATE INDEX messages_by_words ON messages USING gin (to_tsvector('simple', content));
+  `,
 ];
 
 /** Any constant: the advisory lock that keeps two processes from migrating at once. */
