@@ -17,7 +17,7 @@ export class StoreUnavailableError extends Error {
  * Wraps every method of a store so that failures `isOutage` recognises reject with
  * StoreUnavailableError, which callers answer with 503 and Retry-After instead of 500.
  */
-export function reportingOutages(storage: Storage, isOutage: (err: unknown) => boolean): Storage {
+export function reportingOutages<S extends Storage>(storage: S, isOutage: (err: unknown) => boolean): S {
   const translate = (err: unknown): unknown => (isOutage(err) ? new StoreUnavailableError({ cause: err }) : err);
   const wrapped: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(storage)) {
@@ -29,5 +29,5 @@ export function reportingOutages(storage: Storage, isOutage: (err: unknown) => b
               .catch((err: unknown) => Promise.reject(translate(err)))
         : method;
   }
-  return wrapped as unknown as Storage;
+  return wrapped as unknown as S;
 }

@@ -1,11 +1,12 @@
 import { Pool } from 'pg';
 import { TEST_DATABASE_URL, uniqueSchemaName } from '../../../test/support/postgres';
+import { describeMessageChangeContracts, type MakeFullStorage } from '../message-change.contract';
 import type { Storage } from '../storage';
 import { describeStorageContract } from '../storage.contract';
 import { createPostgresStorage } from './postgres-storage';
 
 /** Each test gets a schema of its own in the machine's PostgreSQL, dropped afterwards. */
-describeStorageContract('postgres', async () => {
+const makeStorage: MakeFullStorage = async () => {
   const schema = uniqueSchemaName();
   const storage = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
   return {
@@ -17,7 +18,10 @@ describeStorageContract('postgres', async () => {
       await admin.end();
     },
   };
-});
+};
+
+describeStorageContract('postgres', makeStorage);
+describeMessageChangeContracts('postgres', makeStorage);
 
 describe('createPostgresStorage with several processes on one database', () => {
   const schema = uniqueSchemaName();

@@ -1,25 +1,27 @@
 import { MAIN_SPACE_ID } from '@tim/protocol';
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
-import type { z } from 'zod';
+import { Pool, type PoolClient } from 'pg';
 import { redactedUrl } from '../../redacted-url';
 import { planAppend, toCreatedUpdate } from '../append-rules';
-import { SELECT_MESSAGES } from '../message-columns';
 import { revocationColumnsToRevocation } from '../revocation-columns';
-import type { AppendResult, NewMessage, RevokedKeys, Storage } from '../storage';
+import type { AppendResult, MessageChangeStorage, NewMessage, RevokedKeys, Storage } from '../storage';
 import { reportingOutages } from '../store-unavailable';
 import { applyMigrations, MIGRATION_LOCK, REVOCATION_LOCK } from './migrations';
+import { createPostgresMessageChanges } from './message-changes';
+import { SELECT_MESSAGE, TIMELINE_AFTER, TIMELINE_BEFORE } from './message-sql';
 import { isPostgresOutage } from './outage';
+import { createQueries } from './queries';
 import {
   AppendStateRow,
   CountRow,
-  MessageRow,
   RevocationRow,
   SessionRow,
   SpaceCountersRow,
   SpaceRow,
+  TimelineRow,
   TimiteRow,
   toSessionRecord,
   toSpace,
+  toTimelineUpdate,
   toTimite,
   toTimiteRecord,
   toUpdate,
@@ -39,20 +41,24 @@ export interface PostgresStorageOptions {
 
 const TIMITE_COLUMNS = 'id, nick, kind, password_hash, revoked';
 
-/** $1 space, $2 sender, $3 clientMsgId or null; no row when the space does not exist. */
+/**
+ * $1 space, $2 sender, $3 clientMsgId or null, $4 replyTo or null; no row when the space does
+ * not exist.
+ */
 const APPEND_STATE = `
-  SELECT s.head_id, s.agent_streak, row_to_json(t) AS sender, row_to_json(o) AS original
+  SELECT s.head_id, s.agent_streak, row_to_json(t) AS sender, row_to_json(o) AS original,
+    EXISTS (SELECT 1 FROM messages r WHERE r.id = $4 AND r.space_id = $1) AS reply_found
   FROM spaces s
   LEFT JOIN (SELECT ${TIMITE_COLUMNS} FROM timites) t ON t.id = $2
-  LEFT JOIN LATERAL (${SELECT_MESSAGES} WHERE m.sender_id = $2 AND m.client_msg_id = $3) o ON true
+  LEFT JOIN LATERAL (${SELECT_MESSAGE} WHERE m.sender_id = $2 AND m.client_msg_id = $3) o ON true
   WHERE s.id = $1
   FOR UPDATE OF s`;
 
 /** The message row and the space's new head and agent streak ($8), in one statement. */
 const APPEND_INSERT = `
   WITH inserted AS (
-    INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at, stream)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $9) RETURNING id)
+    INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at, stream, reply_to)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10) RETURNING id)
   UPDATE spaces SET head_id = $2, agent_streak = $8 WHERE id = $1 RETURNING (SELECT id FROM inserted)`;
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
@@ -63,7 +69,7 @@ const UNIQUE_VIOLATION = '23505';
  * update ids stay one gapless sequence per space whichever process appends; a commit returns
  * once PostgreSQL has made it durable.
  */
-export async function createPostgresStorage(options: PostgresStorageOptions): Promise<Storage> {
+export async function createPostgresStorage(options: PostgresStorageOptions): Promise<Storage & MessageChangeStorage> {
   const { schema } = options;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new Error(`Not a schema name: "${schema}".`);
@@ -115,39 +121,8 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     throw err;
   }
 
-  async function rows<S extends z.ZodType>(
-    schemaOfRow: S,
-    text: string,
-    values: unknown[],
-    client?: PoolClient,
-  ): Promise<Array<z.infer<S>>> {
-    const result = await (client ?? pool).query<QueryResultRow>(text, values);
-    return result.rows.map((row) => schemaOfRow.parse(row) as z.infer<S>);
-  }
-
-  async function first<S extends z.ZodType>(
-    schemaOfRow: S,
-    text: string,
-    values: unknown[],
-    client?: PoolClient,
-  ): Promise<z.infer<S> | undefined> {
-    return (await rows(schemaOfRow, text, values, client))[0];
-  }
-
-  async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
+  const db = createQueries(pool);
+  const { rows, first, inTransaction } = db;
 
   /**
    * Under REVOCATION_LOCK, held to the commit: the next writer draws its seq only after this
@@ -173,7 +148,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       const read = await client.query({
         name: 'tim-append-state',
         text: APPEND_STATE,
-        values: [input.spaceId, input.senderId, input.clientMsgId ?? null],
+        values: [input.spaceId, input.senderId, input.clientMsgId ?? null, input.replyTo ?? null],
       });
       if (read.rows[0] === undefined) return { outcome: 'space_not_found' };
       const state = AppendStateRow.parse(read.rows[0]);
@@ -181,6 +156,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
         space: { headId: state.head_id, agentStreak: state.agent_streak },
         original: state.original === null ? undefined : toUpdate(state.original),
         sender: state.sender === null ? undefined : toTimite(state.sender),
+        replyFound: state.reply_found,
       });
       if (plan.action === 'answer') return plan.result;
       const inserted = await client.query<{ id: string }>({
@@ -196,6 +172,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
           input.createdAt.getTime(),
           plan.agentStreak,
           input.stream === undefined ? null : JSON.stringify(input.stream),
+          input.replyTo ?? null,
         ],
       });
       return { outcome: 'created', update: toCreatedUpdate(input, plan, Number(inserted.rows[0]?.id)) };
@@ -356,18 +333,9 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       async readUpdates(spaceId, range) {
         const found =
           'after' in range
-            ? await rows(
-                MessageRow,
-                `${SELECT_MESSAGES} WHERE m.space_id = $1 AND m.update_id > $2 ORDER BY m.update_id LIMIT $3`,
-                [spaceId, range.after, range.limit],
-              )
-            : await rows(
-                MessageRow,
-                `SELECT * FROM (${SELECT_MESSAGES} WHERE m.space_id = $1 AND m.update_id < $2 ORDER BY m.update_id DESC LIMIT $3) page
-               ORDER BY update_id`,
-                [spaceId, range.before, range.limit],
-              );
-        return found.map(toUpdate);
+            ? await rows(TimelineRow, TIMELINE_AFTER, [spaceId, range.after, range.limit])
+            : await rows(TimelineRow, TIMELINE_BEFORE, [spaceId, range.before, range.limit]);
+        return found.map(toTimelineUpdate);
       },
 
       async headId(spaceId) {
@@ -376,6 +344,8 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
             ?.head_id ?? 0
         );
       },
+
+      ...createPostgresMessageChanges(db),
 
       async ping() {
         await pool.query('SELECT 1');

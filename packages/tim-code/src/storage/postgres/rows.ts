@@ -1,8 +1,9 @@
-import { TimiteKind } from '@tim/protocol';
-import type { MessageUpdate, Space, Timite } from '@tim/protocol';
+import { MessageStreamMark, Reaction, TimiteKind } from '@tim/protocol';
+import type { MessageUpdate, Space, SpaceUnread, Timite, Update } from '@tim/protocol';
 import { z } from 'zod';
-import { messageColumnsToUpdate } from '../message-columns';
-import type { SessionRecord, TimiteRecord } from '../storage';
+import { toMessageUpdate } from '../append-rules';
+import { toChangeUpdate } from '../change-updates';
+import type { CurrentMessage, SessionRecord, TimiteRecord } from '../storage';
 
 /*
  * Rows as node-postgres returns them, parsed like anything else that crosses a process
@@ -56,12 +57,52 @@ export const MessageRow = z.object({
   sender_id: z.number().int(),
   sender_nick: z.string(),
   sender_kind: TimiteKind,
+  reply_to: BigintNumber.nullable(),
+  edited_at: BigintNumber.nullable(),
+  deleted_at: BigintNumber.nullable(),
+  deleted_by: z.number().int().nullable(),
+  /** Reaction[] as JSON text, NULL when there are none. */
+  reactions: z.string().nullable(),
+});
+export type MessageRow = z.infer<typeof MessageRow>;
+
+/** An edit, delete or reaction joined with its actor (in the sender_* columns, like a message's). */
+export const ChangeRow = z.object({
+  kind: z.enum(['edited', 'deleted', 'reaction']),
+  update_id: z.number().int(),
+  space_id: z.string(),
+  created_at: BigintNumber,
+  message_id: BigintNumber,
+  data: z.string().nullable(),
+  sender_id: z.number().int(),
+  sender_nick: z.string(),
+  sender_kind: TimiteKind,
+});
+
+/** One row of the timeline: a message or a change, as TIMELINE_COLUMNS selects them. */
+export const TimelineRow = z.discriminatedUnion('kind', [MessageRow.extend({ kind: z.literal('message') }), ChangeRow]);
+
+/** What a change reads once it holds its space: the message as it is now, the actor. */
+export const ChangeTargetRow = z.object({
+  message: MessageRow.nullable(),
+  actor: TimiteRow.nullable(),
+});
+
+export const ReadMarkerRow = z.object({ update_id: z.number().int() });
+
+export const UnreadRow = z.object({
+  space_id: z.string(),
+  read_up_to: z.number().int(),
+  messages: z.number().int(),
+  mentions: z.number().int(),
 });
 
 /** What an append reads in one statement: the locked counters, the sender, any original (as JSON). */
 export const AppendStateRow = SpaceCountersRow.extend({
   sender: TimiteRow.nullable(),
   original: MessageRow.nullable(),
+  /** Whether the message named by replyTo is one of this space's. */
+  reply_found: z.boolean(),
 });
 
 export function toTimite(row: { id: number; nick: string; kind: Timite['kind'] }): Timite {
@@ -84,6 +125,47 @@ export function toSpace(row: z.infer<typeof SpaceRow>): Space {
   return { id: row.id, name: row.name, createdAt: new Date(row.created_at).toISOString() };
 }
 
-export function toUpdate(row: z.infer<typeof MessageRow>): MessageUpdate {
-  return messageColumnsToUpdate(row);
+/** The update that added the message, showing the message as it is now. */
+export function toUpdate(row: MessageRow): MessageUpdate {
+  return toMessageUpdate({
+    updateId: row.update_id,
+    messageId: row.message_id,
+    spaceId: row.space_id,
+    sender: toTimite({ id: row.sender_id, nick: row.sender_nick, kind: row.sender_kind }),
+    content: row.content,
+    mentions: row.mentions,
+    createdAt: new Date(row.created_at),
+    clientMsgId: row.client_msg_id ?? undefined,
+    stream: row.stream === null ? undefined : MessageStreamMark.parse(JSON.parse(row.stream)),
+    replyTo: row.reply_to ?? undefined,
+    editedAt: row.edited_at === null ? undefined : new Date(row.edited_at),
+    deletedAt: row.deleted_at === null ? undefined : new Date(row.deleted_at),
+    deletedBy: row.deleted_by ?? undefined,
+    reactions: parseReactions(row.reactions),
+  });
+}
+
+export function toCurrentMessage(row: MessageRow): CurrentMessage {
+  return { message: toUpdate(row).event.message, updateId: row.update_id };
+}
+
+export function parseReactions(json: string | null): Reaction[] {
+  return json === null ? [] : z.array(Reaction).parse(JSON.parse(json));
+}
+
+export function toTimelineUpdate(row: z.infer<typeof TimelineRow>): Update {
+  if (row.kind === 'message') return toUpdate(row);
+  return toChangeUpdate({
+    spaceId: row.space_id,
+    updateId: row.update_id,
+    kind: row.kind,
+    messageId: row.message_id,
+    actor: toTimite({ id: row.sender_id, nick: row.sender_nick, kind: row.sender_kind }),
+    createdAt: new Date(row.created_at),
+    data: row.data === null ? null : JSON.parse(row.data),
+  });
+}
+
+export function toSpaceUnread(row: z.infer<typeof UnreadRow>): SpaceUnread {
+  return { readUpTo: row.read_up_to, messages: row.messages, mentions: row.mentions };
 }
