@@ -77,6 +77,25 @@ describe('tim-agent with replies, edits and deletes', () => {
     expect(allText(calls[1])).not.toContain('2 + 2');
   });
 
+  it('pages past edits and reactions to fill its history window with messages', async () => {
+    const { bob, fake } = space;
+    await space.start('jarvis', shortMemory);
+    const notes: number[] = [];
+    for (const n of [1, 2, 3]) notes.push((await bob.sendMessage('main', `note ${n}`)).message.id);
+    const [, second = 0, third = 0] = notes;
+    await bob.editMessage('main', second, 'note 2, corrected');
+    for (const emoji of ['👍', '🎉', '👀']) await bob.addReaction('main', third, emoji);
+    await bob.removeReaction('main', third, '👍');
+    await bob.sendMessage('main', '@jarvis how many notes?');
+    await waitForQuiet(bob, space.agents);
+
+    expect(callsBy(fake, 'jarvis')[0]?.messages.slice(1)).toEqual([
+      { role: 'user', content: 'bob (human): note 2, corrected' },
+      { role: 'user', content: 'bob (human): note 3' },
+      { role: 'user', content: 'bob (human) [answer this]: @jarvis how many notes?' },
+    ]);
+  });
+
   it('never sends a deleted message’s text to the LLM again: neither the message nor a quote of it', async () => {
     const { bob, fake } = space;
     await space.start('jarvis', shortMemory);
