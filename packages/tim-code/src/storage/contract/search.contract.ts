@@ -49,6 +49,23 @@ export function describeSearchContract(makeStorage: MakeFullStorage): void {
       expect(await idsFound(['recipes'])).toEqual([]);
     });
 
+    it('splits hosts, addresses, links and version numbers into words like searchTerms does', async () => {
+      const ann = await fixture.createHuman('ann');
+      const [host, address, link, version, unicode] = await appendAll(ann, [
+        'see docs.example.com today',
+        'write to ada@example.org',
+        'https://github.com/tim/issues/17 is open',
+        'released v1.2.3',
+        'Ünïcode café Привет мир',
+      ]);
+      expect(await idsFound(['example'])).toEqual([address, host]);
+      expect(await idsFound(['issues', '17'])).toEqual([link]);
+      expect(await idsFound(['github'])).toEqual([link]);
+      expect(await idsFound(['v1', '2'])).toEqual([version]);
+      expect(await idsFound(['caf'])).toEqual([unicode]);
+      expect(await idsFound(['привет'])).toEqual([unicode]);
+    });
+
     it('answers each hit as the message is now, with its update id', async () => {
       const ann = await fixture.createHuman('ann');
       const bob = await fixture.createHuman('bob');

@@ -117,8 +117,11 @@ export const MIGRATIONS: readonly string[] = [
   );
 
   -- Full-text search (words as prefixes, see search.ts); SQLite's twin is its FTS5 table.
-  -- A tombstone's content is '', so a delete takes the message out of the index.
-  CREATE INDEX messages_by_words ON messages USING gin (to_tsvector('simple', content));
+  -- A tombstone's content is '', so a delete takes the message out of the index. Punctuation
+  -- becomes a space first: the text parser would otherwise keep hosts, e-mail addresses, URLs
+  -- and version numbers as single tokens, and "example" would not find "docs.example.com".
+  CREATE INDEX messages_by_words ON messages
+    USING gin (to_tsvector('simple', regexp_replace(content, '[[:punct:]]+', ' ', 'g')));
   `,
 ];
 

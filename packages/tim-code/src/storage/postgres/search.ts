@@ -6,10 +6,12 @@ import { MessageRow, toCurrentMessage } from './rows';
 
 /*
  * Full-text search over the GIN index messages_by_words (migration step 5). The WHERE clause
- * repeats the index's expression, to_tsvector('simple', content), so the planner can use it.
- * 'simple' lower-cases words and knows no stop words or stems: a term matches the words it
- * begins, as searchTerms promises.
+ * repeats the index's expression (WORDS) so the planner can use it. 'simple' lower-cases words
+ * and knows no stop words or stems, and punctuation is a space before it parses, so that hosts,
+ * addresses and version numbers split into words as searchTerms splits them: a term matches
+ * the words it begins, on every backend alike.
  */
+const WORDS = `to_tsvector('simple', regexp_replace(m.content, '[[:punct:]]+', ' ', 'g'))`;
 
 /** A term as searchTerms makes it: letters and digits only, none of to_tsquery's operators. */
 const SEARCH_TERM = /^[\p{L}\p{N}]+$/u;
@@ -33,7 +35,7 @@ export function prefixQuery(terms: string[]): string {
 export function searchStatement(search: MessageSearch, cursor?: number): { text: string; values: unknown[] } {
   const values = [prefixQuery(search.terms), search.spaceIds ?? null, search.limit, cursor ?? null];
   const matching = `
-    to_tsvector('simple', m.content) @@ to_tsquery('simple', $1)
+    ${WORDS} @@ to_tsquery('simple', $1)
     AND m.deleted_at IS NULL
     AND ($2::text[] IS NULL OR m.space_id = ANY ($2::text[]))`;
   if (search.order === 'newest') {
@@ -44,7 +46,7 @@ export function searchStatement(search: MessageSearch, cursor?: number): { text:
   }
   return {
     text: `${SELECT_MESSAGE} WHERE ${matching}
-      ORDER BY ts_rank(to_tsvector('simple', m.content), to_tsquery('simple', $1)) DESC, m.id DESC
+      ORDER BY ts_rank(${WORDS}, to_tsquery('simple', $1)) DESC, m.id DESC
       LIMIT $3 OFFSET coalesce($4::bigint, 0)`,
     values,
   };
