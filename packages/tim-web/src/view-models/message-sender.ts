@@ -53,16 +53,20 @@ export class MessageSender {
     this.#timers = options.timers ?? globalThis;
   }
 
-  /** Puts a message in the outbox as pending; `attempt` sends it. */
-  queue(spaceId: SpaceId, content: string): OutboxItem {
-    return this.#outbox.add({ clientMsgId: this.#newClientMsgId(), spaceId, content });
+  /** Puts a message (a reply to `replyTo` when given) in the outbox as pending; `attempt` sends it. */
+  queue(spaceId: SpaceId, content: string, replyTo?: number): OutboxItem {
+    const clientMsgId = this.#newClientMsgId();
+    return this.#outbox.add({ clientMsgId, spaceId, content, ...(replyTo === undefined ? {} : { replyTo }) });
   }
 
   /** Sends a queued message once; the outcome shows in the outbox. */
   async attempt(item: OutboxItem): Promise<void> {
     const attempt = ++this.#attemptCount;
     this.#attempts.set(item.clientMsgId, attempt);
-    const sending = this.#client.sendMessage(item.spaceId, item.content, { clientMsgId: item.clientMsgId });
+    const sending = this.#client.sendMessage(item.spaceId, item.content, {
+      clientMsgId: item.clientMsgId,
+      ...(item.replyTo === undefined ? {} : { replyTo: item.replyTo }),
+    });
     if (!(await this.#answeredInTime(sending))) {
       const seconds = Math.round(this.#sendTimeoutMs / 1000);
       this.#failLatest(item.clientMsgId, attempt, `The server did not answer within ${seconds} s. ${RETRY_IS_SAFE}`);

@@ -8,6 +8,8 @@ export interface OutboxItem {
   clientMsgId: string;
   spaceId: SpaceId;
   content: string;
+  /** The message it answers, when it is a reply. */
+  replyTo?: number;
   status: OutboxStatus;
   /** Why the last attempt failed, in words for a person. */
   failure?: string;
@@ -47,7 +49,7 @@ export class Outbox {
     };
   }
 
-  add(item: { clientMsgId: string; spaceId: SpaceId; content: string }): OutboxItem {
+  add(item: { clientMsgId: string; spaceId: SpaceId; content: string; replyTo?: number }): OutboxItem {
     const added: OutboxItem = { ...item, status: 'pending' };
     this.#items.set(item.clientMsgId, added);
     this.#persist?.();
@@ -71,7 +73,8 @@ export class Outbox {
   retry(clientMsgId: string): OutboxItem | undefined {
     const item = this.#items.get(clientMsgId);
     if (item === undefined || item.status !== 'failed') return undefined;
-    const retried: OutboxItem = { clientMsgId, spaceId: item.spaceId, content: item.content, status: 'pending' };
+    const { failure: _failure, ...rest } = item;
+    const retried: OutboxItem = { ...rest, status: 'pending' };
     this.#items.set(clientMsgId, retried);
     this.#changed(true);
     return retried;
@@ -119,6 +122,7 @@ function isOutboxItem(value: unknown): value is OutboxItem {
     typeof item.clientMsgId === 'string' &&
     typeof item.spaceId === 'string' &&
     typeof item.content === 'string' &&
+    (item.replyTo === undefined || typeof item.replyTo === 'number') &&
     (item.status === 'pending' || item.status === 'failed') &&
     (item.failure === undefined || typeof item.failure === 'string')
   );
