@@ -37,7 +37,9 @@ function setup(options: { hidden?: boolean } = {}) {
     },
     myId: ME,
     signals: { changed: () => (changes += 1), notice: () => undefined },
-    recount: () => (recounts += 1),
+    recount: async () => {
+      recounts += 1;
+    },
     notifications: {
       permission: () => 'granted',
       requestPermission: async () => 'granted',
@@ -97,10 +99,13 @@ describe('Reading', () => {
     expect(marked).toEqual([]);
   });
 
-  it('counts again after the feed is (re)subscribed, and when a marker from elsewhere leaves doubt', async () => {
+  it('counts again after the feed is subscribed again, and when a marker from elsewhere leaves doubt', async () => {
     const { reading, recounts } = setup();
     reading.unread.setListed([listing('main', 5, 4)]);
     const handlers = reading.handlers();
+    handlers.unread_subscribed({ type: 'unread_subscribed' });
+    await jest.advanceTimersByTimeAsync(100);
+    expect(recounts()).toBe(0);
     handlers.unread_subscribed({ type: 'unread_subscribed' });
     handlers.read_marker({ type: 'read_marker', spaceId: 'main', readUpTo: 7 });
     await jest.advanceTimersByTimeAsync(100);
@@ -110,6 +115,22 @@ describe('Reading', () => {
     await jest.advanceTimersByTimeAsync(100);
     expect(recounts()).toBe(1);
     expect(reading.unread.badge('main').messages).toBe(0);
+  });
+
+  it('reads the spaces once more when a message was counted while a listing ran, and only once', async () => {
+    const { reading, recounts } = setup();
+    const handlers = reading.handlers();
+    let updateId = 0;
+    const listingWithNews = async () => {
+      handlers.space_activity(activity('main', ++updateId));
+      reading.unread.setListed([listing('main', 0, 0)]);
+    };
+    await reading.listing(listingWithNews);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(recounts()).toBe(1);
+    await reading.listing(async () => undefined);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(recounts()).toBe(1);
   });
 
   it('notifies of a mention while the page is hidden, and opens its space on a click', async () => {

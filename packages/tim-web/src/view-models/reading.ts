@@ -11,7 +11,7 @@ export interface ReadingOptions {
   myId: number;
   signals: ChatSignals;
   /** Reads the space list (and its unread counts) again. */
-  recount: () => void;
+  recount: () => Promise<void>;
   /** Desktop notifications for mentions; none when absent. */
   notifications?: DesktopNotifications;
   spaceName?: (spaceId: SpaceId) => string;
@@ -47,10 +47,11 @@ export class Reading {
   readonly #alerts: MentionAlerts | undefined;
   readonly #notifications: DesktopNotifications | undefined;
   readonly #signals: ChatSignals;
-  readonly #recount: () => void;
+  readonly #recount: () => Promise<void>;
   readonly #recountDelayMs: number;
   readonly #myId: number;
   #recountTimer: ReturnType<typeof setTimeout> | undefined;
+  #subscribedBefore = false;
   /** The page is on screen and has the focus. */
   #attentive = true;
   #visit: LastVisit | undefined;
@@ -73,8 +74,12 @@ export class Reading {
   /** The unread feed's events. */
   handlers(): UnreadHandlers {
     return {
-      // What happened while the feed was away is not replayed: the server counts again.
-      unread_subscribed: () => this.#scheduleRecount(),
+      // What happened while the feed was away is not replayed: the server counts again (the
+      // first time, the listing that starts the chat does).
+      unread_subscribed: () => {
+        if (this.#subscribedBefore) this.#scheduleRecount();
+        this.#subscribedBefore = true;
+      },
       space_activity: (frame) => {
         if (this.unread.applyActivity(frame)) void this.#alerts?.noteMention(frame);
         this.#signals.changed();
@@ -84,6 +89,17 @@ export class Reading {
         this.#signals.changed();
       },
     };
+  }
+
+  /**
+   * Runs `listing` (a read of the space list, which replaces the counts of the spaces it lists).
+   * A message counted live while it ran may be missing from its counts, so then the spaces are
+   * read once more.
+   */
+  async listing(listing: () => Promise<void>, options: { followUp?: boolean } = {}): Promise<void> {
+    const before = this.unread.counted;
+    await listing();
+    if (this.unread.counted !== before && options.followUp !== true) this.#scheduleRecount({ followUp: true });
   }
 
   /** The reader opens `spaceId`: keeps where they had read to, for the "new since" line, unless it is open already. */
@@ -145,11 +161,11 @@ export class Reading {
     void this.#marks.flush().finally(() => this.#marks.dispose());
   }
 
-  #scheduleRecount(): void {
+  #scheduleRecount(options: { followUp?: boolean } = {}): void {
     if (this.#recountTimer !== undefined) return;
     this.#recountTimer = setTimeout(() => {
       this.#recountTimer = undefined;
-      this.#recount();
+      void this.listing(this.#recount, options);
     }, this.#recountDelayMs);
   }
 }

@@ -42,6 +42,7 @@ export class UnreadCounts {
   readonly #cap: number;
   readonly #spaces = new Map<SpaceId, SpaceUnreadState>();
   #supported = false;
+  #counted = 0;
 
   constructor(options: { myId: number; cap?: number }) {
     this.#myId = options.myId;
@@ -55,6 +56,11 @@ export class UnreadCounts {
 
   get cap(): number {
     return this.#cap;
+  }
+
+  /** How many live messages were counted so far: a listing read meanwhile may have missed some of them. */
+  get counted(): number {
+    return this.#counted;
   }
 
   /** A page of the space list: its counts replace what was known of those spaces. */
@@ -78,6 +84,7 @@ export class UnreadCounts {
     if (frame.senderId === this.#myId || frame.updateId <= state.readUpTo) return false;
     const mention = frame.mentions.includes(this.#myId);
     state.live.push({ updateId: frame.updateId, mention });
+    this.#counted += 1;
     return mention;
   }
 
