@@ -1,10 +1,18 @@
 import { MessageStreamMark, Reaction, TimiteId, TimiteKind } from '@tim/protocol';
 import type { MessageUpdate, Space, SpaceUnread, Timite, Update } from '@tim/protocol';
 import { z } from 'zod';
-import { toMessageUpdate } from '../append-rules';
+import { toMessageUpdate, type StoredMessage } from '../append-rules';
 import { toChangeUpdate } from '../change-updates';
 import type { CurrentMessage, SessionRecord, TimiteRecord } from '../storage';
-import type { MessageRow, SessionRow, SpaceRow, TimelineRow, TimiteRow, UnreadRow } from './statements';
+import type {
+  MessageRow,
+  SessionRow,
+  SpaceRow,
+  TimelineMessageRow,
+  TimelineRow,
+  TimiteRow,
+  UnreadRow,
+} from './statements';
 
 const Mentions = z.array(TimiteId);
 const Reactions = z.array(Reaction);
@@ -37,20 +45,50 @@ export function toSpace(row: SpaceRow): Space {
 /** The update that added the message, showing the message as it is now. */
 export function toUpdate(row: MessageRow): MessageUpdate {
   return toMessageUpdate({
+    ...storedMessageOf(row.space_id, row),
+    replyTo: row.reply_to ?? undefined,
+    editedAt: row.edited_at === null ? undefined : new Date(row.edited_at),
+    deletedAt: row.deleted_at === null ? undefined : new Date(row.deleted_at),
+    deletedBy: row.deleted_by ?? undefined,
+    reactions: parseReactions(row.reactions),
+  });
+}
+
+/** The columns every message read selects, as the shared rules take them. */
+function storedMessageOf(spaceId: string, row: Omit<TimelineMessageRow, 'kind' | 'data'>): StoredMessage {
+  return {
     updateId: row.update_id,
     messageId: row.message_id,
-    spaceId: row.space_id,
+    spaceId,
     sender: toTimite({ id: row.sender_id, nick: row.sender_nick, kind: row.sender_kind }),
     content: row.content,
     mentions: Mentions.parse(JSON.parse(row.mentions)),
     createdAt: new Date(row.created_at),
     clientMsgId: row.client_msg_id ?? undefined,
     stream: row.stream === null ? undefined : MessageStreamMark.parse(JSON.parse(row.stream)),
-    replyTo: row.reply_to ?? undefined,
-    editedAt: row.edited_at === null ? undefined : new Date(row.edited_at),
-    deletedAt: row.deleted_at === null ? undefined : new Date(row.deleted_at),
-    deletedBy: row.deleted_by ?? undefined,
-    reactions: parseReactions(row.reactions),
+  };
+}
+
+/** statements.ts MESSAGE_CHANGES: [reply_to, edited_at, deleted_at, deleted_by, reactions]. */
+const PackedMessageChanges = z.tuple([
+  z.number().int().nullable(),
+  z.number().int().nullable(),
+  z.number().int().nullable(),
+  z.number().int().nullable(),
+  Reactions.nullable(),
+]);
+
+function toTimelineMessageUpdate(spaceId: string, row: TimelineMessageRow): MessageUpdate {
+  const stored = storedMessageOf(spaceId, row);
+  if (row.data === null) return toMessageUpdate(stored);
+  const [replyTo, editedAt, deletedAt, deletedBy, reactions] = PackedMessageChanges.parse(JSON.parse(row.data));
+  return toMessageUpdate({
+    ...stored,
+    replyTo: replyTo ?? undefined,
+    editedAt: editedAt === null ? undefined : new Date(editedAt),
+    deletedAt: deletedAt === null ? undefined : new Date(deletedAt),
+    deletedBy: deletedBy ?? undefined,
+    reactions: reactions ?? undefined,
   });
 }
 
@@ -67,10 +105,11 @@ export function reactionsColumn(reactions: Reaction[]): string | null {
   return reactions.length === 0 ? null : JSON.stringify(reactions);
 }
 
-export function toTimelineUpdate(row: TimelineRow): Update {
-  if (row.kind === 'message') return toUpdate(row);
+/** A row of the space `spaceId`'s timeline as the update it is. */
+export function toTimelineUpdate(spaceId: string, row: TimelineRow): Update {
+  if (row.kind === 'message') return toTimelineMessageUpdate(spaceId, row);
   return toChangeUpdate({
-    spaceId: row.space_id,
+    spaceId,
     updateId: row.update_id,
     kind: row.kind,
     messageId: row.message_id,

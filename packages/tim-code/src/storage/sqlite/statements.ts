@@ -50,22 +50,42 @@ export interface MessageRow {
   reactions: string | null;
 }
 
-/** An edit, delete or reaction joined with its actor, who sits in the sender_* columns. */
-export interface ChangeRow {
-  kind: ChangeKind;
+/** What a message and a change to one have in common in the timeline: a change's actor is its sender. */
+interface TimelineColumns {
   update_id: number;
-  space_id: string;
   message_id: number;
   created_at: number;
   sender_id: number;
   sender_nick: string;
   sender_kind: string;
-  /** JSON: see the message_changes table. */
+}
+
+/**
+ * A message in the timeline. The space is the one read, so it is not selected; what issue 17
+ * added is packed into `data` (MESSAGE_CHANGES), which is NULL for a message nobody changed:
+ * every column costs on each row of a page, and most messages never change.
+ */
+export interface TimelineMessageRow extends TimelineColumns {
+  kind: 'message';
+  content: string;
+  mentions: string;
+  client_msg_id: string | null;
+  stream: string | null;
+  data: string | null;
+}
+
+/** An edit, delete or reaction in the timeline; `data` as in the message_changes table. */
+export interface TimelineChangeRow extends TimelineColumns {
+  kind: ChangeKind;
+  content: null;
+  mentions: null;
+  client_msg_id: null;
+  stream: null;
   data: string | null;
 }
 
 /** One row of a space's timeline: a message or a change to one, merged by update id. */
-export type TimelineRow = (MessageRow & { kind: 'message'; data: null }) | ChangeRow;
+export type TimelineRow = TimelineMessageRow | TimelineChangeRow;
 
 export interface UnreadRow {
   space_id: string;
@@ -117,18 +137,27 @@ const MESSAGE_COLUMNS = `m.id AS message_id, m.space_id, m.update_id, m.content,
   m.reply_to, m.edited_at, m.deleted_at, m.deleted_by, m.reactions`;
 const SELECT_MESSAGES = `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN timites t ON t.id = m.sender_id`;
 
+/**
+ * A message's reply_to, edited_at, deleted_at, deleted_by and reactions as one JSON array
+ * (rows.ts: PackedMessageChanges), NULL when all are NULL (deleted_by goes with deleted_at).
+ */
+const MESSAGE_CHANGES = `CASE
+  WHEN m.reply_to IS NULL AND m.edited_at IS NULL AND m.deleted_at IS NULL AND m.reactions IS NULL THEN NULL
+  ELSE json_array(m.reply_to, m.edited_at, m.deleted_at, m.deleted_by, json(m.reactions)) END`;
+
 /*
  * The timeline of a space is its messages and its changes, merged by update id (UNION ALL).
  * Both arms have the same columns: a change has no message columns, a message no data, and
- * a change's actor sits in the sender_* columns. Each arm reads at most `limit` rows through
- * its (space_id, update_id) key before the merge, so a page costs two index range scans.
+ * a change's actor sits in the sender_* columns. With the ORDER BY on the compound, SQLite
+ * merges the two arms as co-routines, each walking its (space_id, update_id) key in order
+ * (no sort), and stops both once `limit` rows are out.
  */
-const TIMELINE_MESSAGES = `SELECT 'message' AS kind, m.update_id, m.space_id, m.id AS message_id, m.created_at,
+const TIMELINE_MESSAGES = `SELECT 'message' AS kind, m.update_id, m.id AS message_id, m.created_at,
   t.id AS sender_id, t.nick AS sender_nick, t.kind AS sender_kind, m.content, m.mentions, m.client_msg_id,
-  m.stream, m.reply_to, m.edited_at, m.deleted_at, m.deleted_by, m.reactions, NULL AS data
+  m.stream, ${MESSAGE_CHANGES} AS data
   FROM messages m JOIN timites t ON t.id = m.sender_id`;
-const TIMELINE_CHANGES = `SELECT c.kind, c.update_id, c.space_id, c.message_id, c.created_at,
-  t.id, t.nick, t.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.data
+const TIMELINE_CHANGES = `SELECT c.kind, c.update_id, c.message_id, c.created_at,
+  t.id, t.nick, t.kind, NULL, NULL, NULL, NULL, c.data
   FROM message_changes c JOIN timites t ON t.id = c.actor_id`;
 
 const SEARCH_MESSAGES = `SELECT ${MESSAGE_COLUMNS}
@@ -269,26 +298,16 @@ export function prepareStatements(db: Database.Database): Statements {
        VALUES (@spaceId, @updateId, @kind, @messageId, @actorId, @createdAt, @data)`,
     ),
     timelineAfter: prepare(
-      `SELECT * FROM (
-         ${TIMELINE_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id > @after ORDER BY m.update_id LIMIT @limit
-       )
+      `${TIMELINE_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id > @after
        UNION ALL
-       SELECT * FROM (
-         ${TIMELINE_CHANGES} WHERE c.space_id = @spaceId AND c.update_id > @after ORDER BY c.update_id LIMIT @limit
-       )
+       ${TIMELINE_CHANGES} WHERE c.space_id = @spaceId AND c.update_id > @after
        ORDER BY update_id LIMIT @limit`,
     ),
     timelineBefore: prepare(
       `SELECT * FROM (
-         SELECT * FROM (
-           ${TIMELINE_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id < @before
-           ORDER BY m.update_id DESC LIMIT @limit
-         )
+         ${TIMELINE_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id < @before
          UNION ALL
-         SELECT * FROM (
-           ${TIMELINE_CHANGES} WHERE c.space_id = @spaceId AND c.update_id < @before
-           ORDER BY c.update_id DESC LIMIT @limit
-         )
+         ${TIMELINE_CHANGES} WHERE c.space_id = @spaceId AND c.update_id < @before
          ORDER BY update_id DESC LIMIT @limit
        ) ORDER BY update_id`,
     ),
