@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import type { SpaceActivityFrame } from '../schemas/frames';
 import type { TimConnection } from './live-connection';
 import { TimClient } from './tim-client';
 import { nextEvent } from './test-support/client-events';
@@ -22,7 +23,14 @@ function connect(): TimConnection {
   return sub;
 }
 
-const ACTIVITY = { type: 'space_activity', spaceId: 'garden', updateId: 7, messageId: 70, senderId: 2, mentions: [1] };
+const ACTIVITY: SpaceActivityFrame = {
+  type: 'space_activity',
+  spaceId: 'garden',
+  updateId: 7,
+  messageId: 70,
+  senderId: 2,
+  mentions: [1],
+};
 
 describe('TimConnection unread feed', () => {
   it('asks for the feed at every ready and passes its frames on', async () => {
