@@ -29,8 +29,22 @@ const POSTGRES_ONLY = {
   tables: ['schema_version'],
   /** The creation order of spaces, which SQLite reads from the rowid. */
   columns: ['spaces.seq'],
-  /** Case-insensitive nicks: in SQLite the column's COLLATE NOCASE UNIQUE. */
-  indexes: ['timites_by_nick'],
+  /**
+   * timites_by_nick: case-insensitive nicks, in SQLite the column's COLLATE NOCASE UNIQUE.
+   * messages_by_words: full-text search, a GIN index on to_tsvector('simple', content); in
+   * SQLite the FTS5 table messages_fts.
+   */
+  indexes: ['timites_by_nick', 'messages_by_words'],
+};
+
+/** In SQLite only. */
+const SQLITE_ONLY = {
+  /**
+   * Full-text search: the FTS5 table messages_fts (external content: messages.content, kept
+   * by triggers) and the shadow tables FTS5 keeps its index in; PostgreSQL's twin is the
+   * messages_by_words index.
+   */
+  tables: ['messages_fts', 'messages_fts_config', 'messages_fts_data', 'messages_fts_docsize', 'messages_fts_idx'],
 };
 
 /** The same value in each dialect's own form. */
@@ -73,6 +87,7 @@ function describeSqlite(file: string): SchemaDescription {
     );
     const described: SchemaDescription['tables'] = {};
     for (const table of tables) {
+      if (SQLITE_ONLY.tables.includes(table)) continue;
       described[table] = Object.fromEntries(
         columnsOf.all(table).map((column) => {
           const kind = KIND_BY_DIALECT[`${table}.${column.name}`]?.postgres ?? sqliteKind(column.type);
@@ -162,7 +177,15 @@ describe('the SQLite and PostgreSQL schemas', () => {
 
     const sqlite = describeSqlite(file);
     const postgres = await describePostgres(pool, schema);
-    expect(Object.keys(sqlite.tables).sort()).toEqual(['messages', 'revocations', 'sessions', 'spaces', 'timites']);
+    expect(Object.keys(sqlite.tables).sort()).toEqual([
+      'message_changes',
+      'messages',
+      'read_markers',
+      'revocations',
+      'sessions',
+      'spaces',
+      'timites',
+    ]);
     expect(sqlite.tables['timites']).toMatchObject({ id: 'integer not null primary key', revoked: 'boolean not null' });
     expect(postgres).toEqual(sqlite);
   });
