@@ -15,8 +15,10 @@ import { connectionStatus } from './connection-status';
 import type { KeyValueStore } from './key-value-store';
 import { KnownTimites } from './known-timites';
 import { LiveLink } from './live-link';
+import { MessageActions } from './message-actions';
 import { MessageSender } from './message-sender';
 import { OpenSpace } from './open-space';
+import { ReplyQuotes } from './reply-target';
 import { SpaceHistory } from './space-history';
 import { SpaceList } from './space-list';
 import { TypingAnnouncer } from './typing';
@@ -58,7 +60,11 @@ export class ChatController {
   readonly #sender: MessageSender;
   readonly #typing: TypingAnnouncer;
   readonly #known = new KnownTimites();
+  readonly #actions: MessageActions;
+  readonly #quotes: ReplyQuotes;
   #open: OpenSpace;
+  /** The message the composer's next send answers, in the open space. */
+  #replyTo: number | undefined;
   #browserOnline = true;
   #notice: string | undefined;
   #maxContentChars: number = DEFAULT_LIMITS.messageChars;
@@ -82,6 +88,14 @@ export class ChatController {
       sendTimeoutMs: options.sendTimeoutMs,
     });
     this.#typing = new TypingAnnouncer({ frames: this.#link, now: this.#now });
+    this.#actions = new MessageActions({
+      client: options.client,
+      signals: this.#signals,
+      onChanged: (spaceId, message, updateId) => {
+        if (spaceId === this.#open.spaceId && this.#open.history.refresh(message, updateId)) this.#emit();
+      },
+    });
+    this.#quotes = new ReplyQuotes({ client: options.client, signals: this.#signals });
     this.#known.note(options.me);
     this.#open = this.#createOpenSpace(this.#spaces.lastOpenedId);
   }
@@ -106,6 +120,7 @@ export class ChatController {
       this.#known.nick(id) ??
       people.find((timite) => timite.id === id)?.nick ??
       history.entries.find((entry) => entry.message.sender.id === id)?.message.sender.nick;
+    const quoteOf = (messageId: number) => this.#quotes.quote(spaceId, messageId, history.entryOf(messageId)?.message);
     return {
       me: this.#me,
       connection: connectionStatus(this.#link.state, { browserOnline: this.#browserOnline }),
@@ -119,6 +134,7 @@ export class ChatController {
         hasNewer: history.hasNewer,
         myId: this.#me.id,
         nickOf,
+        quoteOf,
       }),
       hasOlder: history.hasOlder,
       hasNewer: history.hasNewer,
@@ -128,6 +144,7 @@ export class ChatController {
       activity: this.#open.activityLines({ nowMs: this.#now(), myId: this.#me.id }),
       notice: this.#notice,
       maxContentChars: this.#maxContentChars,
+      replyingTo: this.#replyTo === undefined ? undefined : quoteOf(this.#replyTo),
     };
   }
 
@@ -166,6 +183,7 @@ export class ChatController {
     if (spaceId !== this.#open.spaceId) {
       this.#open.close();
       this.#open = this.#createOpenSpace(spaceId);
+      this.#replyTo = undefined;
     }
     this.#spaces.noteOpened(spaceId);
     await this.#open.load();
@@ -195,12 +213,13 @@ export class ChatController {
     this.#emit();
   }
 
-  /** Shows the message at once as pending, then sends it. */
+  /** Shows the message at once as pending, then sends it (as a reply, when the composer answers a message). */
   async send(content: string): Promise<void> {
     const trimmed = content.trim();
     if (trimmed.length === 0) return;
     const { spaceId, history } = this.#open;
-    const item = this.#sender.queue(spaceId, trimmed);
+    const item = this.#sender.queue(spaceId, trimmed, this.#replyTo);
+    this.#replyTo = undefined;
     this.#typing.stop(spaceId);
     // The reader wants to see what they sent, so a window scrolled back through history
     // jumps to the newest messages first.
@@ -216,6 +235,43 @@ export class ChatController {
 
   discard(clientMsgId: string): void {
     this.#sender.discard(clientMsgId);
+  }
+
+  /** The composer's next message answers message `messageId` of the open space. */
+  replyTo(messageId: number): void {
+    this.#replyTo = messageId;
+    this.#emit();
+  }
+
+  cancelReply(): void {
+    this.#replyTo = undefined;
+    this.#emit();
+  }
+
+  /** Saves new content for one of the reader's messages; false when it failed (a notice says why). */
+  editMessage(messageId: number, content: string): Promise<boolean> {
+    return this.#actions.edit(this.#open.spaceId, messageId, content);
+  }
+
+  /** Deletes one of the reader's messages for everyone. */
+  deleteMessage(messageId: number): Promise<boolean> {
+    return this.#actions.delete(this.#open.spaceId, messageId);
+  }
+
+  /** Adds the reader's reaction `emoji` to a message of the open space, or takes it back. */
+  async toggleReaction(messageId: number, emoji: string): Promise<void> {
+    const message = this.#open.history.entryOf(messageId)?.message;
+    if (message !== undefined) await this.#actions.toggleReaction(this.#open.spaceId, message, emoji, this.#me.id);
+  }
+
+  /** The reader's newest message in the window that can still be edited (ArrowUp in an empty composer). */
+  lastOwnMessageId(): number | undefined {
+    const { entries } = this.#open.history;
+    for (let index = entries.length - 1; index >= 0; index -= 1) {
+      const { message } = entries[index] as (typeof entries)[number];
+      if (message.sender.id === this.#me.id && message.deletedAt === undefined) return message.id;
+    }
+    return undefined;
   }
 
   /** Stops a message someone is writing in the open space (a human stops an agent's reply). */
@@ -277,7 +333,14 @@ export class ChatController {
   }
 
   #onUpdate(update: Update): void {
-    if (update.spaceId !== this.#open.spaceId || update.event.type !== 'message') return;
+    if (update.spaceId !== this.#open.spaceId) return;
+    this.#quotes.apply(update);
+    if (update.event.type !== 'message') {
+      if (update.event.type === 'reaction') this.#known.note(update.event.timite);
+      this.#open.applyUpdate(update);
+      this.#emit();
+      return;
+    }
     const { message } = update.event;
     this.#known.note(message.sender);
     if (message.sender.id === this.#me.id && message.clientMsgId !== undefined) {

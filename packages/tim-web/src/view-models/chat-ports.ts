@@ -12,7 +12,18 @@ export type SpaceFrames = Pick<ChatConnection, 'state' | 'subscribe' | 'unsubscr
 /** The part of `TimClient` the chat screen uses; tests pass a fake. */
 export type ChatClient = Pick<
   TimClient,
-  'limits' | 'listSpaces' | 'createSpace' | 'readUpdates' | 'presence' | 'sendMessage' | 'logout'
+  | 'limits'
+  | 'listSpaces'
+  | 'createSpace'
+  | 'readUpdates'
+  | 'presence'
+  | 'sendMessage'
+  | 'logout'
+  | 'getMessage'
+  | 'editMessage'
+  | 'deleteMessage'
+  | 'addReaction'
+  | 'removeReaction'
 > & { connect(): ChatConnection };
 
 /** How a chat module tells the screen that what it shows changed. */

@@ -2,6 +2,7 @@ import type { Message, MessageStreamMark, Space, SpaceId, Timite } from '@tim/pr
 import type { ConnectionStatus } from './connection-status';
 import type { GrowingMessage } from './growing-messages';
 import type { OutboxItem } from './outbox';
+import type { ReplyQuote } from './reply-target';
 import type { TimelineEntry } from './timeline';
 
 export type TimelineItem =
@@ -13,6 +14,8 @@ export type TimelineItem =
       mine: boolean;
       /** How a streamed message ended, when that is worth saying ("stopped by ann"). */
       streamNote: string | undefined;
+      /** What the message answers, for a reply. */
+      quote?: ReplyQuote;
     }
   | { key: string; kind: 'stream'; stream: GrowingMessage; mine: boolean }
   | { key: string; kind: 'outbox'; item: OutboxItem };
@@ -37,6 +40,8 @@ export interface ChatView {
   notice: string | undefined;
   /** The server's content limit in code points: the composer's counter and send button. */
   maxContentChars: number;
+  /** The message the composer's next send answers. */
+  replyingTo: ReplyQuote | undefined;
 }
 
 /**
@@ -54,6 +59,8 @@ export function timelineItems(input: {
   hasNewer: boolean;
   myId: number;
   nickOf: (timiteId: number) => string | undefined;
+  /** The quote of the message a reply answers. */
+  quoteOf?: (messageId: number) => ReplyQuote;
 }): TimelineItem[] {
   const confirmed = input.entries.map(({ updateId, message }): TimelineItem => ({
     key: message.stream === undefined ? `u${updateId}` : `s${message.stream.id}`,
@@ -62,6 +69,7 @@ export function timelineItems(input: {
     message,
     mine: message.sender.id === input.myId,
     streamNote: message.stream === undefined ? undefined : streamNote(message.stream, input.nickOf),
+    ...(message.replyTo === undefined || input.quoteOf === undefined ? {} : { quote: input.quoteOf(message.replyTo) }),
   }));
   if (input.hasNewer) return confirmed;
   // A page read while the stream ended can hold its final message before the live update

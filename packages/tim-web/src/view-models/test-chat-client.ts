@@ -1,7 +1,9 @@
 import {
   DEFAULT_LIMITS,
   Emitter,
+  TimClientError,
   type ConnectionState,
+  type MessageChangeResponse,
   type ReadUpdatesOptions,
   type SendMessageResult,
   type ServerLimits,
@@ -46,6 +48,7 @@ export function createFakeClient(
   const subscribed: Array<{ spaceId: string; after?: number }> = [];
   const unsubscribed: string[] = [];
   const stopped: Array<{ spaceId: string; streamId: string }> = [];
+  const changes: FakeChange[] = [];
   const state: { value: ConnectionState } = { value: 'open' };
   const connection: ChatConnection = {
     get state() {
@@ -81,8 +84,34 @@ export function createFakeClient(
           settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)),
         });
       }),
+    getMessage: async (spaceId, messageId) => {
+      const update = updates.find((candidate) => candidate.spaceId === spaceId && candidate.id === messageId);
+      if (update?.event.type !== 'message') throw new TimClientError('not_found', 'No such message.');
+      return { message: update.event.message, updateId: update.id };
+    },
+    editMessage: (spaceId, messageId, content) => changeAnswer(changes, { call: 'edit', spaceId, messageId, content }),
+    deleteMessage: (spaceId, messageId) => changeAnswer(changes, { call: 'delete', spaceId, messageId }),
+    addReaction: (spaceId, messageId, emoji) => changeAnswer(changes, { call: 'react', spaceId, messageId, emoji }),
+    removeReaction: (spaceId, messageId, emoji) =>
+      changeAnswer(changes, { call: 'unreact', spaceId, messageId, emoji }),
   };
-  return { client, events, sends, subscribed, unsubscribed, stopped, state };
+  return { client, events, sends, subscribed, unsubscribed, stopped, changes, state };
+}
+
+/** An edit, delete or reaction call the test answers with `settle`. */
+export interface FakeChange {
+  call: 'edit' | 'delete' | 'react' | 'unreact';
+  spaceId: string;
+  messageId: number;
+  content?: string;
+  emoji?: string;
+  settle: (outcome: MessageChangeResponse | Error) => void;
+}
+
+function changeAnswer(changes: FakeChange[], call: Omit<FakeChange, 'settle'>): Promise<MessageChangeResponse> {
+  return new Promise((resolve, reject) => {
+    changes.push({ ...call, settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)) });
+  });
 }
 
 /** The page of one space's `updates` (ids 1, 2, 3, …) the server answers for `range`. */
