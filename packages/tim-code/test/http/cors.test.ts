@@ -85,6 +85,11 @@ describe('requests from a disallowed origin', () => {
       ['PUT', '/spaces', {}],
       ['PATCH', '/spaces', {}],
       ['DELETE', '/spaces', undefined],
+      ['PATCH', '/spaces/main/messages/1', { content: 'rewritten by evil' }],
+      ['DELETE', '/spaces/main/messages/1', undefined],
+      ['PUT', '/spaces/main/messages/1/reactions/evil', undefined],
+      ['DELETE', '/spaces/main/messages/1/reactions/evil', undefined],
+      ['PUT', '/spaces/main/read', { updateId: 1 }],
     ];
     for (const [method, path, body] of attempts) {
       const answer = await api(server, method, path, { key: ada.key, body, headers: { origin: FOREIGN } });
