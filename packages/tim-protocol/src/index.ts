@@ -4,6 +4,7 @@ export * from './schemas/entities';
 export * from './schemas/http';
 export * from './schemas/frames';
 export * from './schemas/message-changes';
+export * from './schemas/abilities';
 export * from './mentions';
 export { TimClient } from './client/tim-client';
 export type {

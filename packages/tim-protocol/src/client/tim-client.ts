@@ -22,6 +22,13 @@ import {
 } from '../schemas/http';
 import { DEFAULT_LIMITS } from '../schemas/limits';
 import {
+  AbilitiesResponse,
+  AbilityOutcomeRequest,
+  AbilityOutcomeResponse,
+  CallAbilityRequest,
+  CallAbilityResponse,
+} from '../schemas/abilities';
+import {
   EditMessageRequest,
   MessageChangeResponse,
   MessageResponse,
@@ -266,6 +273,27 @@ export class TimClient {
   async markRead(spaceId: string, updateId: number): Promise<ReadMarkerResponse> {
     const body = parseOutgoing(ReadMarkerRequest, { updateId });
     return this.call('PUT', `/spaces/${encodeURIComponent(spaceId)}/read`, ReadMarkerResponse, body);
+  }
+
+  /** Extension: what each timite in the space can do now (declared over its live connection). */
+  async listAbilities(spaceId: string): Promise<AbilitiesResponse> {
+    return this.call('GET', `/spaces/${encodeURIComponent(spaceId)}/abilities`, AbilitiesResponse);
+  }
+
+  /**
+   * Extension: calls another timite's ability in the open; the call is an update everyone in the
+   * space sees, and so is its outcome (`ability_outcome` with the call's `callId`).
+   */
+  async callAbility(spaceId: string, request: CallAbilityRequest): Promise<CallAbilityResponse> {
+    const body = parseOutgoing(CallAbilityRequest, request);
+    return this.call('POST', `/spaces/${encodeURIComponent(spaceId)}/calls`, CallAbilityResponse, body);
+  }
+
+  /** Extension: answers a call of one of your abilities, once: `{ result }` or `{ error }`. */
+  async answerCall(spaceId: string, callId: number, outcome: AbilityOutcomeRequest): Promise<AbilityOutcomeResponse> {
+    const body = parseOutgoing(AbilityOutcomeRequest, outcome);
+    const path = `/spaces/${encodeURIComponent(spaceId)}/calls/${callId}/outcome`;
+    return this.call('POST', path, AbilityOutcomeResponse, body);
   }
 
   /** Full-text search; pass the answer's `nextCursor` as `cursor` for the next page. */
