@@ -1,4 +1,7 @@
 import type {
+  AbilityCallEvent,
+  AbilityOutcomeEvent,
+  JsonValue,
   Message,
   MessageStreamMark,
   MessageUpdate,
@@ -170,7 +173,7 @@ export type CreateSpaceResult = { created: true; space: Space } | { created: fal
  * machines) and memory (tests); all pass `storage.contract.ts`. Methods are async so that a
  * networked database fits the same shape.
  */
-export interface Storage {
+export interface Storage extends MessageChangeStorage {
   createTimite(input: NewTimite): Promise<CreateTimiteResult>;
   /** Case-insensitive. */
   findTimiteByNick(nick: string): Promise<TimiteRecord | undefined>;
@@ -268,4 +271,99 @@ export interface MessageChangeStorage {
 
   /** Full-text search over messages that are not deleted. */
   searchMessages(search: MessageSearch): Promise<SearchPage>;
+}
+
+/** An update's place and time, without its event (the shape every Update shares). */
+export type UpdateHeader = Omit<Update, 'event'>;
+
+/*
+ * The ability updates (issue 16). Typed apart from `Update` until the protocol's UpdateEvent
+ * union holds AbilityCallEvent and AbilityOutcomeEvent; then each is an Update as it is.
+ */
+export type AbilityCallUpdate = UpdateHeader & { event: AbilityCallEvent };
+export type AbilityOutcomeUpdate = UpdateHeader & { event: AbilityOutcomeEvent };
+export type AbilityUpdate = AbilityCallUpdate | AbilityOutcomeUpdate;
+
+export interface NewAbilityCall {
+  spaceId: SpaceId;
+  callerId: number;
+  /** The timite whose ability is called; the domain checked that it declared `ability` and that `arguments` fit. */
+  targetId: number;
+  ability: string;
+  arguments: Record<string, JsonValue>;
+  createdAt: Date;
+  /** When a timeout is recorded unless the target answered first (createdAt + the call's timeout). */
+  deadline: Date;
+  /**
+   * Agent loop guard, checked in the same transaction as the append: a call by an agent is
+   * refused when the space's trailing run of agent messages, calls and outcomes already has
+   * this length. A call extends the run when the caller is an agent and ends it when human.
+   */
+  maxAgentStreak: number;
+}
+
+/** Outcomes of a call's append; none of them is an exception. */
+export type AbilityCallResult =
+  { outcome: 'created'; update: AbilityCallUpdate } | { outcome: 'agent_turn_limit' } | { outcome: 'space_not_found' };
+
+/** An answer to a call by its target. A timeout is recorded by `recordTimeouts`, never here. */
+export type NewAbilityOutcome = {
+  spaceId: SpaceId;
+  callId: number;
+  /** Who answers; only the call's target may. */
+  answererId: number;
+  createdAt: Date;
+} & (
+  | { status: 'ok'; result: JsonValue }
+  /** A sentence from the target. */
+  | { status: 'error'; error: string }
+);
+
+/**
+ * Outcomes of an answer; none of them is an exception. In this order: an unknown call (or a
+ * call of another space) is `not_found`; an answer from anyone but the target is `forbidden`;
+ * a call that has an outcome already (answered, or timed out) is `already_answered` with that
+ * outcome. Never refused by the agent streak guard: an answer must always be recordable.
+ */
+export type AbilityOutcomeResult =
+  | { outcome: 'created'; update: AbilityOutcomeUpdate }
+  | { outcome: 'not_found' }
+  | { outcome: 'forbidden' }
+  | { outcome: 'already_answered'; update: AbilityOutcomeUpdate };
+
+/** A call as it is now: its update, and its outcome once it has one. */
+export interface AbilityCallRecord {
+  call: AbilityCallUpdate;
+  outcome?: AbilityOutcomeUpdate;
+}
+
+/**
+ * What a store keeps for abilities (issue 16): calls and their outcomes, each an update of its
+ * space's timeline (head_id + 1, like a message) that `readUpdates` returns in the merged
+ * sequence. Declarations are not stored: they live as long as connections (the registry).
+ * Every backend implements it and passes `storage/ability.contract.ts`.
+ *
+ * The agent streak (the space's trailing run of agent turns) counts calls and outcomes like
+ * messages: a call or an answer by an agent extends it, by a human ends it. An outcome is
+ * never refused. A `timed_out` outcome extends the run when the target is an agent and leaves
+ * it as it is when the target is a human (who took no turn, so the run does not end).
+ */
+export interface AbilityStorage {
+  /** Stores the call as the space's next update (its id is the callId), in one transaction with the streak check. */
+  appendAbilityCall(input: NewAbilityCall): Promise<AbilityCallResult>;
+  /**
+   * Stores the target's answer as the space's next update. Only once per call: of any number
+   * of concurrent answers and timeouts (in any process), exactly one outcome is stored; the
+   * others get `already_answered`.
+   */
+  appendAbilityOutcome(input: NewAbilityOutcome): Promise<AbilityOutcomeResult>;
+  /**
+   * Appends a `timed_out` outcome (at `now`) for at most `limit` calls, of any space, whose
+   * deadline is at or before `now` and that have no outcome, oldest deadline first, and returns
+   * the updates it appended so that the caller can publish them. Safe to run in every process
+   * at once: a call gets one outcome, whoever records it.
+   */
+  recordTimeouts(now: Date, limit: number): Promise<AbilityOutcomeUpdate[]>;
+  /** The call `callId` of the space and its outcome; undefined when the space has no such call. */
+  getCall(spaceId: SpaceId, callId: number): Promise<AbilityCallRecord | undefined>;
 }
