@@ -12,13 +12,18 @@ import {
 import type { ChatClient, ChatSignals } from './chat-ports';
 import { timelineItems, type ChatView } from './chat-view';
 import { connectionStatus } from './connection-status';
+import { describeError } from './error-words';
+import { entryKey } from './item-keys';
 import type { KeyValueStore } from './key-value-store';
 import { KnownTimites } from './known-timites';
 import { LiveLink } from './live-link';
 import { MessageActions } from './message-actions';
+import type { DesktopNotifications } from './mention-alerts';
 import { MessageSender } from './message-sender';
+import { entryAt } from './new-since';
 import { OpenSpace } from './open-space';
 import { ReplyQuotes } from './reply-target';
+import { Reading } from './reading';
 import { SpaceHistory } from './space-history';
 import { SpaceList } from './space-list';
 import { TypingAnnouncer } from './typing';
@@ -37,6 +42,8 @@ export interface ChatControllerOptions {
   newClientMsgId?: () => string;
   /** Time a send has to be answered before it shows as not sent, in ms. @default 15000 */
   sendTimeoutMs?: number;
+  /** Desktop notifications for mentions while the page is hidden; none when absent. */
+  notifications?: DesktopNotifications;
 }
 
 /**
@@ -62,7 +69,11 @@ export class ChatController {
   readonly #known = new KnownTimites();
   readonly #actions: MessageActions;
   readonly #quotes: ReplyQuotes;
+  readonly #reading: Reading;
   #open: OpenSpace;
+  /** The message opened in context (`openMessage`), highlighted; `seq` counts the openings. */
+  #focus: { spaceId: SpaceId; updateId: number; seq: number } | undefined;
+  #focusSeq = 0;
   /** The message the composer's next send answers, in the open space. */
   #replyTo: number | undefined;
   #browserOnline = true;
@@ -76,7 +87,21 @@ export class ChatController {
     this.#now = options.now ?? Date.now;
     this.#paging = { pageSize: options.pageSize, windowSize: options.windowSize };
     this.#link = new LiveLink(options.client);
-    this.#spaces = new SpaceList({ client: options.client, store: options.store, signals: this.#signals });
+    this.#reading = new Reading({
+      client: options.client,
+      myId: options.me.id,
+      signals: this.#signals,
+      recount: () => this.#spaces.refresh(),
+      notifications: options.notifications,
+      spaceName: (spaceId) => this.#spaces.spaces.find((space) => space.id === spaceId)?.name ?? spaceId,
+      openSpace: (spaceId) => void this.openSpace(spaceId),
+    });
+    this.#spaces = new SpaceList({
+      client: options.client,
+      store: options.store,
+      signals: this.#signals,
+      unread: this.#reading.unread,
+    });
     this.#sender = new MessageSender({
       client: options.client,
       signals: this.#signals,
@@ -145,6 +170,12 @@ export class ChatController {
       notice: this.#notice,
       maxContentChars: this.#maxContentChars,
       replyingTo: this.#replyTo === undefined ? undefined : quoteOf(this.#replyTo),
+      unread: this.#reading.badges(spaceId),
+      title: this.#reading.title(),
+      newSinceKey: this.#reading.newSinceKey(spaceId, history.entries),
+      focusKey: this.#focusKey(),
+      focusSeq: this.#focus?.seq ?? 0,
+      notifications: this.#reading.notificationPermission(),
     };
   }
 
@@ -158,8 +189,9 @@ export class ChatController {
       stream: (event) => this.#onStream(event),
       stream_end: (event) => this.#onStream(event),
     });
+    this.#link.watchUnread(this.#reading.handlers());
     void this.#readLimits();
-    await this.#spaces.refresh();
+    await this.#reading.listing(() => this.#spaces.refresh());
     const spaceId = this.#open.spaceId;
     await this.openSpace(this.#spaces.has(spaceId) ? spaceId : 'main');
   }
@@ -178,18 +210,56 @@ export class ChatController {
     await this.openSpace(space.id);
   }
 
-  /** Switches to a space (or loads the open one again): reads its newest page, then subscribes from there on. */
-  async openSpace(spaceId: SpaceId): Promise<void> {
+  /**
+   * Switches to a space (or loads the open one again): reads its newest page (or the messages
+   * around update `around`), then subscribes from there on.
+   */
+  async openSpace(spaceId: SpaceId, options: { around?: number } = {}): Promise<void> {
+    if (options.around === undefined) this.#focus = undefined;
     if (spaceId !== this.#open.spaceId) {
       this.#open.close();
       this.#open = this.#createOpenSpace(spaceId);
       this.#replyTo = undefined;
     }
+    this.#reading.noteOpening(spaceId);
     this.#spaces.noteOpened(spaceId);
-    await this.#open.load();
+    await this.#open.load(options);
+    this.#reading.noteOpened(spaceId, this.#open.history.headId);
+    this.#emit();
     // A message whose answer was lost (the page closed, the send timed out) may be among
     // those just read: it arrived, so it leaves the outbox.
     this.#sender.confirmStored(this.#open.history.entries.filter((entry) => entry.message.sender.id === this.#me.id));
+  }
+
+  /**
+   * Opens a space at one of its messages (a search result, a quoted message): the messages
+   * around it, it highlighted and scrolled to; scrolling down pages on to the newest. Without
+   * `updateId`, the server tells it.
+   */
+  async openMessage(spaceId: SpaceId, messageId: number, updateId?: number): Promise<void> {
+    let at = updateId;
+    if (at === undefined) {
+      try {
+        at = (await this.#client.getMessage(spaceId, messageId)).updateId;
+      } catch (error) {
+        this.#notice = `Could not open that message. ${describeError(error)}`;
+        this.#emit();
+        return;
+      }
+    }
+    this.#focus = { spaceId, updateId: at, seq: ++this.#focusSeq };
+    await this.openSpace(spaceId, { around: at });
+  }
+
+  /** The page is on screen and focused, so the reader sees what the open space shows. */
+  setAttention(attentive: boolean): void {
+    this.#reading.setAttentive(attentive);
+    this.#emit();
+  }
+
+  /** Asks for permission to show desktop notifications; call from a click, never on load. */
+  enableNotifications(): Promise<void> {
+    return this.#reading.enableNotifications();
   }
 
   loadOlder(): Promise<void> {
@@ -206,6 +276,7 @@ export class ChatController {
 
   setFollowingBottom(following: boolean): void {
     this.#open.history.setFollowingBottom(following);
+    this.#reading.update(this.#open);
   }
 
   setBrowserOnline(online: boolean): void {
@@ -298,9 +369,18 @@ export class ChatController {
 
   dispose(): void {
     this.#disposed = true;
+    this.#reading.dispose();
     this.#link.close();
     this.#listeners.clear();
     this.#signedOutListeners.clear();
+  }
+
+  /** The key of the item of the message opened in context, while the window holds it. */
+  #focusKey(): string | undefined {
+    const focus = this.#focus;
+    if (focus === undefined || focus.spaceId !== this.#open.spaceId) return undefined;
+    const entry = entryAt(this.#open.history.entries, focus.updateId);
+    return entry === undefined ? undefined : entryKey(entry);
   }
 
   #createOpenSpace(spaceId: SpaceId): OpenSpace {
@@ -371,7 +451,9 @@ export class ChatController {
   }
 
   #emit(): void {
-    if (this.#disposed || this.#listeners.size === 0) return;
+    if (this.#disposed) return;
+    this.#reading.update(this.#open);
+    if (this.#listeners.size === 0) return;
     const view = this.view();
     for (const listener of this.#listeners) listener(view);
   }

@@ -3,7 +3,7 @@ import type { TimClient, TimConnection } from '@tim/protocol';
 /** The part of a `TimConnection` the chat screen uses; tests pass a fake. */
 export type ChatConnection = Pick<
   TimConnection,
-  'state' | 'on' | 'subscribe' | 'unsubscribe' | 'sendActivity' | 'stopStream' | 'close'
+  'state' | 'on' | 'subscribe' | 'unsubscribe' | 'sendActivity' | 'stopStream' | 'watchUnread' | 'close'
 >;
 
 /** The frames the open space and the composer send; before the chat connects, none is sent. */
@@ -20,6 +20,8 @@ export type ChatClient = Pick<
   | 'sendMessage'
   | 'logout'
   | 'getMessage'
+  | 'markRead'
+  | 'search'
   | 'editMessage'
   | 'deleteMessage'
   | 'addReaction'

@@ -1,9 +1,12 @@
 import type { Message, MessageStreamMark, Space, SpaceId, Timite } from '@tim/protocol';
 import type { ConnectionStatus } from './connection-status';
 import type { GrowingMessage } from './growing-messages';
+import { entryKey } from './item-keys';
+import type { NotificationPermissionState } from './mention-alerts';
 import type { OutboxItem } from './outbox';
 import type { ReplyQuote } from './reply-target';
 import type { TimelineEntry } from './timeline';
+import type { UnreadBadge } from './unread';
 
 export type TimelineItem =
   | {
@@ -42,6 +45,17 @@ export interface ChatView {
   maxContentChars: number;
   /** The message the composer's next send answers. */
   replyingTo: ReplyQuote | undefined;
+  /** Unread counts of the spaces with something unread, except the open one. */
+  unread: ReadonlyMap<SpaceId, UnreadBadge>;
+  /** The document title, with the unread totals. */
+  title: string;
+  /** The item the "New since your last visit" line goes above. */
+  newSinceKey: string | undefined;
+  /** The item of the message opened in context (a search result): highlighted, and scrolled to once per `focusSeq`. */
+  focusKey: string | undefined;
+  focusSeq: number;
+  /** Whether desktop notifications may be shown, for the button that asks. */
+  notifications: NotificationPermissionState;
 }
 
 /**
@@ -63,7 +77,7 @@ export function timelineItems(input: {
   quoteOf?: (messageId: number) => ReplyQuote;
 }): TimelineItem[] {
   const confirmed = input.entries.map(({ updateId, message }): TimelineItem => ({
-    key: message.stream === undefined ? `u${updateId}` : `s${message.stream.id}`,
+    key: entryKey({ updateId, message }),
     kind: 'message',
     updateId,
     message,

@@ -1,5 +1,6 @@
 import type { Activity, ConnectionState, SpaceId, SubscribeOptions, TimConnectionEvents } from '@tim/protocol';
 import type { ChatClient, ChatConnection, SpaceFrames } from './chat-ports';
+import type { UnreadHandlers } from './reading';
 
 type LiveEventName = 'state' | 'update' | 'presence' | 'activity' | 'stream' | 'stream_end';
 
@@ -35,6 +36,18 @@ export class LiveLink implements SpaceFrames {
       connection.on('stream', handlers.stream),
       connection.on('stream_end', handlers.stream_end),
     );
+  }
+
+  /** Asks for the unread feed (now, and at every reconnect); call after `connect`. */
+  watchUnread(handlers: UnreadHandlers): void {
+    const connection = this.#connection;
+    if (connection === undefined) return;
+    this.#stopListening.push(
+      connection.on('unread_subscribed', handlers.unread_subscribed),
+      connection.on('space_activity', handlers.space_activity),
+      connection.on('read_marker', handlers.read_marker),
+    );
+    connection.watchUnread();
   }
 
   subscribe(spaceId: SpaceId, options?: SubscribeOptions): void {

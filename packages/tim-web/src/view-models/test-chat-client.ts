@@ -48,7 +48,9 @@ export function createFakeClient(
   const subscribed: Array<{ spaceId: string; after?: number }> = [];
   const unsubscribed: string[] = [];
   const stopped: Array<{ spaceId: string; streamId: string }> = [];
+  const marked: Array<{ spaceId: string; updateId: number }> = [];
   const changes: FakeChange[] = [];
+  const watching = { unread: false };
   const state: { value: ConnectionState } = { value: 'open' };
   const connection: ChatConnection = {
     get state() {
@@ -59,6 +61,7 @@ export function createFakeClient(
     unsubscribe: (spaceId) => void unsubscribed.push(spaceId),
     sendActivity: () => true,
     stopStream: (spaceId, streamId) => state.value === 'open' && stopped.push({ spaceId, streamId }) > 0,
+    watchUnread: () => (watching.unread = true),
     close: () => undefined,
   };
   const client: ChatClient = {
@@ -89,13 +92,18 @@ export function createFakeClient(
       if (update?.event.type !== 'message') throw new TimClientError('not_found', 'No such message.');
       return { message: update.event.message, updateId: update.id };
     },
+    markRead: async (spaceId, updateId) => {
+      marked.push({ spaceId, updateId });
+      return { spaceId, readUpTo: updateId };
+    },
+    search: async () => ({ results: [] }),
     editMessage: (spaceId, messageId, content) => changeAnswer(changes, { call: 'edit', spaceId, messageId, content }),
     deleteMessage: (spaceId, messageId) => changeAnswer(changes, { call: 'delete', spaceId, messageId }),
     addReaction: (spaceId, messageId, emoji) => changeAnswer(changes, { call: 'react', spaceId, messageId, emoji }),
     removeReaction: (spaceId, messageId, emoji) =>
       changeAnswer(changes, { call: 'unreact', spaceId, messageId, emoji }),
   };
-  return { client, events, sends, subscribed, unsubscribed, stopped, changes, state };
+  return { client, events, sends, subscribed, unsubscribed, stopped, marked, watching, changes, state };
 }
 
 /** An edit, delete or reaction call the test answers with `settle`. */
