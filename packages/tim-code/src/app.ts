@@ -16,7 +16,7 @@ import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
 import { createPresence } from './realtime/presence';
 import type { PresenceDirectory } from './realtime/presence-directory';
 import { createUnreadFeed } from './realtime/unread-feed';
-import type { MessageChangeStorage, Storage } from './storage/storage';
+import type { Storage } from './storage/storage';
 import { StoreUnavailableError } from './storage/store-unavailable';
 import { createHttpHandler } from './transport/http/http-app';
 import type { Connection } from './transport/ws/connection';
@@ -68,9 +68,7 @@ const STREAM_LOST_GRACE_MS = 15_000;
 
 /** Builds and starts one server. No module-level state: any number can run in one process. */
 export async function createApp(options: CreateAppOptions): Promise<App> {
-  const { config, bus, logger } = options;
-  // Until every backend implements MessageChangeStorage and Storage extends it (issue 17).
-  const storage = options.storage as Storage & MessageChangeStorage;
+  const { config, storage, bus, logger } = options;
   const now = options.now ?? (() => new Date());
 
   const registry = createConnectionRegistry<Connection>();

@@ -1,12 +1,6 @@
 import type { Message, MessageChangeResponse, SpaceId, Timite, Update } from '@tim/protocol';
 import type { Bus } from '../bus/bus';
-import type {
-  CurrentMessage,
-  MessageChangeResult,
-  MessageChangeStorage,
-  MessageRef,
-  Storage,
-} from '../storage/storage';
+import type { CurrentMessage, MessageChangeResult, MessageRef, Storage } from '../storage/storage';
 import { resolveMentions } from './send-message';
 import { TimError } from './tim-error';
 
@@ -17,7 +11,7 @@ import { TimError } from './tim-error';
  */
 
 export interface MessageChangeDeps {
-  storage: Storage & MessageChangeStorage;
+  storage: Storage;
   bus: Bus;
   now: () => Date;
   /** Distinct emoji one message may carry (TIM_MAX_REACTIONS_PER_MESSAGE). */

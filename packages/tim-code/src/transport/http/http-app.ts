@@ -13,7 +13,7 @@ import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { RateLimits } from '../../rate-limit/rate-limits';
 import type { Presence } from '../../realtime/presence';
-import type { MessageChangeStorage, Storage } from '../../storage/storage';
+import type { Storage } from '../../storage/storage';
 import { requireSession } from './authenticate';
 import { createJsonBodyParser } from './body';
 import { crossOrigin, securityHeaderList, setSecurityHeaders } from './cross-origin';
@@ -32,7 +32,7 @@ import { webClient } from './web-client';
 
 /** The domain and realtime services the routes call. */
 export interface HttpServices {
-  storage: Storage & MessageChangeStorage;
+  storage: Storage;
   bus: Bus;
   sessions: Sessions;
   accounts: Accounts;

@@ -3,13 +3,13 @@ import { Router, type RequestHandler } from 'express';
 import { searchMessages } from '../../../domain/search';
 import type { Metrics } from '../../../metrics';
 import type { RateLimits } from '../../../rate-limit/rate-limits';
-import type { MessageChangeStorage, Storage } from '../../../storage/storage';
+import type { Storage } from '../../../storage/storage';
 import { parseInput } from '../body';
 import { enforceRateLimits } from '../rate-limit';
 import { authenticatedOf } from '../request-context';
 
 export interface SearchRouteDeps {
-  storage: Storage & MessageChangeStorage;
+  storage: Storage;
   rateLimits: RateLimits;
   metrics: Metrics;
   requireSession: RequestHandler;
