@@ -147,8 +147,9 @@ const MESSAGE_CHANGES = `CASE
 
 /*
  * The timeline of a space is its messages and its changes, merged by update id (UNION ALL).
- * Both arms have the same columns: a change has no message columns, a message no data, and
- * a change's actor sits in the sender_* columns. With the ORDER BY on the compound, SQLite
+ * Both arms have the same columns: a change has no message columns, its actor sits in the
+ * sender_* columns, and `data` is a change's data or a message's MESSAGE_CHANGES. The space
+ * is the one read, so neither selects it. With the ORDER BY on the compound, SQLite
  * merges the two arms as co-routines, each walking its (space_id, update_id) key in order
  * (no sort), and stops both once `limit` rows are out.
  */
