@@ -107,6 +107,8 @@ describe('ChatController: unread, read markers, messages in context', () => {
     const { fake, controller, current } = await startController([...makeUpdates(1, 3), ...sideUpdates(1, 200)]);
     fake.subscribed.length = 0;
     const opening = controller.openMessage('side', 60, 60);
+    // Not before the window around it is read.
+    expect(current().focusKey).toBeUndefined();
     await settle();
     await opening;
     expect(current().spaceId).toBe('side');

@@ -375,10 +375,13 @@ export class ChatController {
     this.#signedOutListeners.clear();
   }
 
-  /** The key of the item of the message opened in context, while the window holds it. */
+  /**
+   * The key of the item of the message opened in context, once the window around it is read
+   * (the window before it may hold the message too, elsewhere) and while it holds it.
+   */
   #focusKey(): string | undefined {
     const focus = this.#focus;
-    if (focus === undefined || focus.spaceId !== this.#open.spaceId) return undefined;
+    if (focus === undefined || focus.spaceId !== this.#open.spaceId || !this.#open.isLoaded) return undefined;
     const entry = entryAt(this.#open.history.entries, focus.updateId);
     return entry === undefined ? undefined : entryKey(entry);
   }
