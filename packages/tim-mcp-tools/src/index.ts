@@ -1,0 +1,2 @@
+export { createToolsServer, TOOLS_SERVER_NAME, type ToolsServerOptions } from './tools-server';
+export { calculate, CalculationError } from './calculate';
