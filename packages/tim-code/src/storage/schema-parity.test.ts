@@ -178,6 +178,8 @@ describe('the SQLite and PostgreSQL schemas', () => {
     const sqlite = describeSqlite(file);
     const postgres = await describePostgres(pool, schema);
     expect(Object.keys(sqlite.tables).sort()).toEqual([
+      'ability_calls',
+      'ability_outcomes',
       'message_changes',
       'messages',
       'read_markers',

@@ -123,6 +123,44 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_by_words ON messages
     USING gin (to_tsvector('simple', regexp_replace(content, '[[:punct:]]+', ' ', 'g')));
   `,
+  `
+  -- Abilities (issue 16): a call of a timite's ability and its one outcome, each an update of
+  -- its space's timeline (an append of any kind locks the space's row and takes head_id + 1).
+  -- The call's update id is its call id; arguments is a JSON object as text.
+  CREATE TABLE ability_calls (
+    space_id text NOT NULL REFERENCES spaces (id),
+    update_id integer NOT NULL,
+    caller_id integer NOT NULL REFERENCES timites (id),
+    target_id integer NOT NULL REFERENCES timites (id),
+    ability text NOT NULL,
+    arguments text NOT NULL,
+    -- When a timeout is recorded unless the target answered first.
+    deadline bigint NOT NULL,
+    created_at bigint NOT NULL,
+    -- The update id of its outcome; NULL while the call waits for one.
+    outcome_id integer,
+    PRIMARY KEY (space_id, update_id)
+  );
+  -- The timeout sweep: the waiting calls, by deadline.
+  CREATE INDEX ability_calls_by_deadline ON ability_calls (deadline) WHERE outcome_id IS NULL;
+
+  -- target_id is the call's target, the outcome's author (also of a timeout, which the server
+  -- records). result is JSON text of an ok result, NULL for none (a JSON null is 'null').
+  CREATE TABLE ability_outcomes (
+    space_id text NOT NULL REFERENCES spaces (id),
+    update_id integer NOT NULL,
+    call_id integer NOT NULL,
+    target_id integer NOT NULL REFERENCES timites (id),
+    status text NOT NULL CHECK (status IN ('ok', 'error', 'timed_out')),
+    result text,
+    error text,
+    created_at bigint NOT NULL,
+    PRIMARY KEY (space_id, update_id),
+    FOREIGN KEY (space_id, call_id) REFERENCES ability_calls (space_id, update_id)
+  );
+  -- One outcome per call, whoever records it.
+  CREATE UNIQUE INDEX ability_outcomes_by_call ON ability_outcomes (space_id, call_id);
+  `,
 ];
 
 /** Any constant: the advisory lock that keeps two processes from migrating at once. */

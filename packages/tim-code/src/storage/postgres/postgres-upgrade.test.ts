@@ -107,13 +107,13 @@ describe('createPostgresStorage on a database at schema version 4', () => {
     },
   ];
 
-  it('migrates to version 5; the old messages read back unchanged and take edits, deletes, reactions and search', async () => {
+  it('migrates to the newest version; the old messages read back unchanged and take edits, deletes, reactions and search', async () => {
     await writeVersion4Database();
     const opened = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 2 });
     storage = opened;
     const version = await admin.query<{ version: number }>('SELECT version FROM schema_version');
     expect(version.rows).toEqual([{ version: MIGRATIONS.length }]);
-    expect(MIGRATIONS.length).toBe(5);
+    expect(MIGRATIONS.length).toBeGreaterThan(4);
 
     expect(await opened.readUpdates('main', { after: 0, limit: 10 })).toEqual(before);
     expect(await opened.readUpdates('main', { before: 4, limit: 2 })).toEqual(before.slice(1));

@@ -138,6 +138,46 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
   END;
   `,
+  `
+  -- Abilities (issue 16): a call of a timite's ability and its one outcome, each an update of
+  -- its space's timeline (head_id + 1, like a message), read back merged by update_id. The
+  -- call's update id is its call id.
+  CREATE TABLE ability_calls (
+    space_id TEXT NOT NULL REFERENCES spaces (id),
+    update_id INTEGER NOT NULL,
+    caller_id INTEGER NOT NULL REFERENCES timites (id),
+    target_id INTEGER NOT NULL REFERENCES timites (id),
+    ability TEXT NOT NULL,
+    -- A JSON object.
+    arguments TEXT NOT NULL,
+    -- When a timeout is recorded unless the target answered first.
+    deadline INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    -- The update id of its outcome; NULL while the call waits for one.
+    outcome_id INTEGER,
+    PRIMARY KEY (space_id, update_id)
+  ) WITHOUT ROWID;
+  -- The timeout sweep: the waiting calls, by deadline.
+  CREATE INDEX ability_calls_by_deadline ON ability_calls (deadline) WHERE outcome_id IS NULL;
+
+  CREATE TABLE ability_outcomes (
+    space_id TEXT NOT NULL REFERENCES spaces (id),
+    update_id INTEGER NOT NULL,
+    call_id INTEGER NOT NULL,
+    -- The call's target, its author (also of a timeout, which the server records).
+    target_id INTEGER NOT NULL REFERENCES timites (id),
+    status TEXT NOT NULL CHECK (status IN ('ok', 'error', 'timed_out')),
+    -- JSON text of an ok result; NULL for none (a JSON null result is the text 'null').
+    result TEXT,
+    -- The target's sentence of an error.
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (space_id, update_id),
+    FOREIGN KEY (space_id, call_id) REFERENCES ability_calls (space_id, update_id)
+  ) WITHOUT ROWID;
+  -- One outcome per call, whoever records it.
+  CREATE UNIQUE INDEX ability_outcomes_by_call ON ability_outcomes (space_id, call_id);
+  `,
 ];
 
 /**
