@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BrowserRunResult } from './browser/browser-result';
 
 /** JSON turns NaN (a figure that does not apply, or a failed run) into null: read it back. */
 const Figure = z
@@ -125,5 +126,10 @@ export type RunResult = z.infer<typeof RunResult>;
 export const ResultsFile = z.object({
   machine: z.object({ cpus: z.number(), cpuModel: z.string(), node: z.string(), loadAverage1m: Figure }),
   results: z.array(RunResult),
+  /** The browser scenarios' runs; absent in files from before there were any. */
+  browserResults: z
+    .array(BrowserRunResult)
+    .optional()
+    .transform((value) => value ?? []),
 });
 export type ResultsFile = z.infer<typeof ResultsFile>;
