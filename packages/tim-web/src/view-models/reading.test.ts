@@ -71,6 +71,12 @@ describe('Reading', () => {
     expect(changes()).toBe(2);
     expect(Object.fromEntries(reading.badges('main'))).toEqual({ side: { messages: 4, mentions: 1 } });
     expect(reading.title()).toBe('(@1 · 5) Tim');
+    // The same counts: the same map, so the sidebar renders nothing new.
+    expect(reading.badges('main')).toBe(reading.badges('main'));
+    const before = reading.badges('main');
+    handlers.space_activity(activity('side', 10));
+    expect(reading.badges('main')).not.toBe(before);
+    expect(reading.badges('main').get('side')).toEqual({ messages: 5, mentions: 1 });
   });
 
   it('marks the open space read, gathered, when its newest message is on screen and the reader looks', async () => {

@@ -55,6 +55,8 @@ export class Reading {
   /** The page is on screen and has the focus. */
   #attentive = true;
   #visit: LastVisit | undefined;
+  /** What `badges` and `title` answered, kept while the counts stay the same: the sidebar then renders nothing new. */
+  #shown: { version: number; openSpaceId: SpaceId; badges: Map<SpaceId, UnreadBadge>; title: string } | undefined;
 
   constructor(options: ReadingOptions) {
     this.#myId = options.myId;
@@ -131,13 +133,11 @@ export class Reading {
 
   /** The badges of the spaces with something unread, except the open one (the reader is there). */
   badges(openSpaceId: SpaceId): Map<SpaceId, UnreadBadge> {
-    const badges = this.unread.badges();
-    badges.delete(openSpaceId);
-    return badges;
+    return this.#shownFor(openSpaceId).badges;
   }
 
   title(): string {
-    return pageTitle(this.unread.totals(), this.unread.cap);
+    return this.#shownFor(this.#shown?.openSpaceId ?? '').title;
   }
 
   /** The item the "New since your last visit" line goes above, in the open space's window. */
@@ -159,6 +159,15 @@ export class Reading {
     if (this.#recountTimer !== undefined) clearTimeout(this.#recountTimer);
     this.#recountTimer = undefined;
     void this.#marks.flush().finally(() => this.#marks.dispose());
+  }
+
+  #shownFor(openSpaceId: SpaceId): { badges: Map<SpaceId, UnreadBadge>; title: string } {
+    const version = this.unread.version;
+    if (this.#shown?.version === version && this.#shown.openSpaceId === openSpaceId) return this.#shown;
+    const badges = this.unread.badges();
+    badges.delete(openSpaceId);
+    this.#shown = { version, openSpaceId, badges, title: pageTitle(this.unread.totals(), this.unread.cap) };
+    return this.#shown;
   }
 
   #scheduleRecount(options: { followUp?: boolean } = {}): void {

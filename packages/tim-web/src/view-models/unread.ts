@@ -43,6 +43,7 @@ export class UnreadCounts {
   readonly #spaces = new Map<SpaceId, SpaceUnreadState>();
   #supported = false;
   #counted = 0;
+  #version = 0;
 
   constructor(options: { myId: number; cap?: number }) {
     this.#myId = options.myId;
@@ -58,6 +59,11 @@ export class UnreadCounts {
     return this.#cap;
   }
 
+  /** Changes whenever a count or a marker may have changed, so what is built from them can be kept until then. */
+  get version(): number {
+    return this.#version;
+  }
+
   /** How many live messages were counted so far: a listing read meanwhile may have missed some of them. */
   get counted(): number {
     return this.#counted;
@@ -65,6 +71,7 @@ export class UnreadCounts {
 
   /** A page of the space list: its counts replace what was known of those spaces. */
   setListed(spaces: readonly SpaceListing[]): void {
+    this.#version += 1;
     for (const space of spaces) {
       if (space.unread === undefined) continue;
       this.#supported = true;
@@ -85,6 +92,7 @@ export class UnreadCounts {
     const mention = frame.mentions.includes(this.#myId);
     state.live.push({ updateId: frame.updateId, mention });
     this.#counted += 1;
+    this.#version += 1;
     return mention;
   }
 
@@ -147,6 +155,7 @@ export class UnreadCounts {
   }
 
   #moveMarker(state: SpaceUnreadState, readUpTo: number, clearsListed: boolean): void {
+    this.#version += 1;
     state.readUpTo = readUpTo;
     state.live = state.live.filter((entry) => entry.updateId > readUpTo);
     if (clearsListed) state.listed = { ...NONE };
