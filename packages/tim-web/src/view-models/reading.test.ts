@@ -77,6 +77,11 @@ describe('Reading', () => {
     handlers.space_activity(activity('side', 10));
     expect(reading.badges('main')).not.toBe(before);
     expect(reading.badges('main').get('side')).toEqual({ messages: 5, mentions: 1 });
+    // A message in the open space, read at once: the badges stay the same map.
+    const shown = reading.badges('main');
+    handlers.space_activity(activity('main', 7));
+    reading.update(openSpace('main', 7));
+    expect(reading.badges('main')).toBe(shown);
   });
 
   it('marks the open space read, gathered, when its newest message is on screen and the reader looks', async () => {

@@ -164,8 +164,10 @@ export class Reading {
   #shownFor(openSpaceId: SpaceId): { badges: Map<SpaceId, UnreadBadge>; title: string } {
     const version = this.unread.version;
     if (this.#shown?.version === version && this.#shown.openSpaceId === openSpaceId) return this.#shown;
-    const badges = this.unread.badges();
+    let badges = this.unread.badges();
     badges.delete(openSpaceId);
+    // A message read at once in the open space changes counts, and back: the same badges show.
+    if (this.#shown !== undefined && sameBadges(this.#shown.badges, badges)) badges = this.#shown.badges;
     this.#shown = { version, openSpaceId, badges, title: pageTitle(this.unread.totals(), this.unread.cap) };
     return this.#shown;
   }
@@ -177,4 +179,13 @@ export class Reading {
       void this.listing(this.#recount, options);
     }, this.#recountDelayMs);
   }
+}
+
+function sameBadges(a: ReadonlyMap<SpaceId, UnreadBadge>, b: ReadonlyMap<SpaceId, UnreadBadge>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [spaceId, badge] of a) {
+    const other = b.get(spaceId);
+    if (other?.messages !== badge.messages || other.mentions !== badge.mentions) return false;
+  }
+  return true;
 }
