@@ -1,8 +1,25 @@
-/** One message of a chat prompt, in the roles every OpenAI-compatible endpoint knows. */
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
+/** A function the model may call: its name as the model sees it and a JSON Schema of its arguments. */
+export interface LlmTool {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
 }
+
+/** A call the model asked for; `arguments` is the JSON text it wrote, not yet parsed. */
+export interface LlmToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * One message of a chat prompt, in the roles every OpenAI-compatible endpoint knows: an
+ * assistant message may carry the tool calls it asked for, and a `tool` message answers one.
+ */
+export type ChatMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: LlmToolCall[] }
+  | { role: 'tool'; toolCallId: string; content: string };
 
 export interface LlmRequest {
   model: string;
@@ -12,6 +29,10 @@ export interface LlmRequest {
   maxReplyTokens?: number;
   /** Aborts the request, e.g. when the agent stops. */
   signal?: AbortSignal;
+  /** Functions the model may call; none when omitted or empty. */
+  tools?: LlmTool[];
+  /** `none` keeps the model from calling the tools it is shown. @default 'auto' */
+  toolChoice?: 'auto' | 'none';
 }
 
 export interface LlmUsage {
@@ -23,8 +44,11 @@ export interface LlmUsage {
 }
 
 export interface LlmReply {
+  /** The reply's text; may be empty when the model asked for tool calls instead. */
   text: string;
   usage: LlmUsage;
+  /** The tool calls the model asked for, when it was offered tools and used them. */
+  toolCalls?: LlmToolCall[];
 }
 
 /** Receives a streamed reply's text, piece by piece, as it arrives. */
@@ -62,7 +86,7 @@ export type LlmFailureKind =
   | 'aborted'
   /** An answer that is not a chat completion. */
   | 'invalid_response'
-  /** A chat completion without any text. */
+  /** A chat completion without any text (and without tool calls). */
   | 'empty_response';
 
 /** A turn that produced no reply. The message is safe to log: it never holds keys or prompt text. */

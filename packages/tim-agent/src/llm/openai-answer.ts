@@ -13,9 +13,25 @@ const ReportedUsage = z
   .loose();
 type ReportedUsage = z.infer<typeof ReportedUsage>;
 
+const ToolCall = z
+  .object({
+    id: z.string(),
+    type: z.literal('function').optional(),
+    function: z.object({ name: z.string(), arguments: z.string().nullish() }).loose(),
+  })
+  .loose();
+
 /** A whole chat completion, the answer to a plain request. */
 export const ChatCompletionAnswer = z.object({
-  choices: z.array(z.object({ message: z.object({ content: z.string().nullish() }).loose() }).loose()).min(1),
+  choices: z
+    .array(
+      z
+        .object({
+          message: z.object({ content: z.string().nullish(), tool_calls: z.array(ToolCall).nullish() }).loose(),
+        })
+        .loose(),
+    )
+    .min(1),
   usage: ReportedUsage.nullish(),
 });
 
@@ -46,9 +62,23 @@ export function readAnswer(answer: unknown, request: LlmRequest): LlmReply {
   const parsed = ChatCompletionAnswer.safeParse(answer);
   if (!parsed.success)
     throw new LlmError('invalid_response', 'The LLM endpoint answered something that is not a chat completion.');
-  const text = parsed.data.choices[0]?.message.content?.trim() ?? '';
-  if (text === '') throw new LlmError('empty_response', 'The LLM endpoint answered without any text.');
+  const message = parsed.data.choices[0]?.message;
+  const text = message?.content?.trim() ?? '';
+  // Tool calls count only when tools were offered: a model cannot call what it was not given.
+  const toolCalls = (request.tools?.length ? (message?.tool_calls ?? []) : []).map((call) => ({
+    id: call.id,
+    name: call.function.name,
+    arguments: call.function.arguments ?? '',
+  }));
+  if (text === '' && toolCalls.length === 0) {
+    throw new LlmError('empty_response', 'The LLM endpoint answered without any text.');
+  }
   const usage = parsed.data.usage;
   // Some local servers report no usage; an estimate keeps the daily budget meaningful.
-  return { text, usage: usage ? toLlmUsage(usage) : estimateUsage(request.messages, text) };
+  const estimatedText = text + toolCalls.map((call) => call.name + call.arguments).join('');
+  return {
+    text,
+    usage: usage ? toLlmUsage(usage) : estimateUsage(request.messages, estimatedText),
+    ...(toolCalls.length > 0 && { toolCalls }),
+  };
 }

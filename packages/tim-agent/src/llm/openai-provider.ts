@@ -1,11 +1,20 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import OpenAI from 'openai';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { Logger } from '../logger';
 import { createCallSignal, type CallSignal } from './call-signal';
 import { ChatCompletionAnswer, readAnswer } from './openai-answer';
 import { isRetryable, isStreamingRefusal, toLlmError } from './openai-errors';
 import { readReplyStream } from './openai-stream';
-import { LlmError, type LlmProvider, type LlmReply, type LlmRequest, type OnReplyText } from './llm-provider';
+import {
+  LlmError,
+  type ChatMessage,
+  type LlmProvider,
+  type LlmReply,
+  type LlmRequest,
+  type LlmTool,
+  type OnReplyText,
+} from './llm-provider';
 import { DEFAULT_MAX_RETRY_AFTER_MS, retryDelayMs } from './retry-delay';
 
 export interface OpenAiProviderOptions {
@@ -67,8 +76,13 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvide
   const requestBody = (request: LlmRequest) => ({
     model: request.model,
     temperature: request.temperature,
-    messages: request.messages,
+    messages: request.messages.map(toOpenAiMessage),
     ...(request.maxReplyTokens !== undefined && { max_tokens: request.maxReplyTokens }),
+    ...(request.tools !== undefined &&
+      request.tools.length > 0 && {
+        tools: request.tools.map(toOpenAiTool),
+        tool_choice: request.toolChoice ?? 'auto',
+      }),
   });
 
   async function complete(request: LlmRequest): Promise<LlmReply> {
@@ -130,6 +144,36 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmProvide
         call.release();
       }
     },
+  };
+}
+
+function toOpenAiMessage(message: ChatMessage): ChatCompletionMessageParam {
+  switch (message.role) {
+    case 'system':
+    case 'user':
+      return { role: message.role, content: message.content };
+    case 'assistant':
+      if (message.toolCalls === undefined || message.toolCalls.length === 0) {
+        return { role: 'assistant', content: message.content };
+      }
+      return {
+        role: 'assistant',
+        content: message.content === '' ? null : message.content,
+        tool_calls: message.toolCalls.map((call) => ({
+          id: call.id,
+          type: 'function' as const,
+          function: { name: call.name, arguments: call.arguments },
+        })),
+      };
+    case 'tool':
+      return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+  }
+}
+
+function toOpenAiTool(tool: LlmTool): ChatCompletionTool {
+  return {
+    type: 'function',
+    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
   };
 }
 

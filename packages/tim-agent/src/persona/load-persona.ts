@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { PersonaFile, type Persona } from './persona-schema';
+import { PERSONA_DIR_PLACEHOLDER, PersonaFile, type McpServerConfig, type Persona } from './persona-schema';
 
 /** A persona that cannot be read or is invalid; the message names the file and the bad field. */
 export class PersonaError extends Error {
@@ -47,16 +47,29 @@ export async function loadPersona(file: string): Promise<Persona> {
   });
   if (!parsed.success) throw new PersonaError(sourcePath, describeIssues(parsed.error.issues));
 
-  const { systemPrompt, systemPromptFile, openingMessage, ...settings } = parsed.data;
+  const { systemPrompt, systemPromptFile, openingMessage, mcpServers, ...settings } = parsed.data;
   const prompt = systemPrompt ?? (await readPromptFile(sourcePath, systemPromptFile ?? ''));
   const firstSpace = settings.spaces[0] ?? 'main';
   return {
     ...settings,
+    mcpServers: mcpServers.map((server) => withPersonaDir(server, dirname(sourcePath))),
     systemPrompt: prompt,
     ...(openingMessage && {
       openingMessage: { space: openingMessage.space ?? firstSpace, content: openingMessage.content },
     }),
     sourcePath,
+  };
+}
+
+/** Puts the persona file's directory in for `${personaDir}`, so a shipped persona finds what ships beside it. */
+function withPersonaDir(server: McpServerConfig, personaDir: string): McpServerConfig {
+  const fill = (text: string): string => text.split(PERSONA_DIR_PLACEHOLDER).join(personaDir);
+  return {
+    ...server,
+    command: fill(server.command),
+    args: server.args.map(fill),
+    env: Object.fromEntries(Object.entries(server.env).map(([key, value]) => [key, fill(value)])),
+    ...(server.cwd !== undefined && { cwd: fill(server.cwd) }),
   };
 }
 

@@ -62,6 +62,28 @@ export const OpeningMessage = z.strictObject({
 });
 export type OpeningMessage = z.infer<typeof OpeningMessage>;
 
+/** `${personaDir}` in an MCP server's command, args, env values and cwd: the persona file's directory. */
+export const PERSONA_DIR_PLACEHOLDER = '${personaDir}';
+
+/**
+ * An MCP server the agent starts over stdio; its tools become the agent's abilities in each of
+ * its spaces. `${personaDir}` in `command`, `args`, `env` and `cwd` is the persona file's directory.
+ */
+export const McpServerConfig = z.strictObject({
+  /** Names the server in logs. */
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: '1–32 letters, digits, "_" or "-".' }),
+  /** The program; `node` is the Node.js running the agent. */
+  command: z.string().trim().min(1),
+  args: z.array(z.string()).max(64).default([]),
+  /** Added to a small inherited environment (PATH, HOME, …), as the MCP SDK does. */
+  env: z.record(z.string(), z.string()).default({}),
+  /** Working directory. @default the agent's */
+  cwd: z.string().trim().min(1).optional(),
+  /** The tools exposed as abilities (MCP tool names); omitted exposes every tool the server lists. */
+  tools: z.array(z.string().min(1)).min(1).optional(),
+});
+export type McpServerConfig = z.infer<typeof McpServerConfig>;
+
 /** A persona file as written by an operator (YAML or JSON). */
 export const PersonaFile = z
   .strictObject({
@@ -91,6 +113,15 @@ export const PersonaFile = z
     openingMessage: OpeningMessage.optional(),
     replyPolicy: ReplyPolicyConfig.default({ humans: 'mentions', maxAgentChain: 2, catchUpWindowMs: 600_000 }),
     limits: PersonaLimits.default({ repliesPerMinute: 6, dailyTokenBudget: 200_000 }),
+    /** MCP servers whose tools the agent offers as abilities and uses itself. */
+    mcpServers: z.array(McpServerConfig).max(8).default([]),
+    /**
+     * Tool rounds per turn: times the model may ask for tool calls before it must answer
+     * without tools; 0 gives the model no tools. @default 4
+     */
+    maxToolRounds: z.number().int().min(0).max(16).default(4),
+    /** How long the agent waits for the outcome of a call it makes, in ms. @default 30000 */
+    toolCallTimeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
   })
   .superRefine((persona, ctx) => {
     if ((persona.systemPrompt === undefined) === (persona.systemPromptFile === undefined)) {
@@ -98,6 +129,15 @@ export const PersonaFile = z
         code: 'custom',
         path: ['systemPrompt'],
         message: 'Give exactly one of "systemPrompt" (inline text) or "systemPromptFile" (a Markdown path).',
+      });
+    }
+    const names = persona.mcpServers.map((server) => server.name);
+    const repeated = names.find((name, index) => names.indexOf(name) !== index);
+    if (repeated !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mcpServers'],
+        message: `The MCP server name "${repeated}" is given twice.`,
       });
     }
     const space = persona.openingMessage?.space;
