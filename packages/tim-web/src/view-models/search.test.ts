@@ -119,6 +119,13 @@ describe('snippet', () => {
     expect(text.slice(1, 5)).toBe('word');
   });
 
+  it('marks the whole word when lower case changes its length', () => {
+    expect(snippet('İstanbul trip', ['i̇st'])).toEqual([
+      { text: 'İstanbul', hit: true },
+      { text: ' trip', hit: false },
+    ]);
+  });
+
   it('shows the start of a message with no visible match', () => {
     expect(snippet('hello\n\nworld', ['zzz'])).toEqual([{ text: 'hello world', hit: false }]);
   });
