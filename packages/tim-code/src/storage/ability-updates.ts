@@ -1,6 +1,6 @@
-import { JsonValue, type AbilityOutcomeStatus, type SpaceId, type Timite } from '@tim/protocol';
+import { JsonValue, type AbilityOutcomeStatus, type SpaceId, type Timite, type Update } from '@tim/protocol';
 import { z } from 'zod';
-import type { AbilityCallUpdate, AbilityOutcomeUpdate } from './storage';
+import type { AbilityCallUpdate, AbilityOutcomeUpdate, AbilityUpdate } from './storage';
 
 /*
  * The updates that calls and outcomes are, shaped once for every backend. SQL backends keep
@@ -83,4 +83,24 @@ export function resultColumn(result: JsonValue | undefined): string | null {
 
 export function parseResultColumn(json: string | null): JsonValue | undefined {
   return json === null ? undefined : JsonValue.parse(JSON.parse(json));
+}
+
+/** A stored call or outcome as a place in the timeline. */
+export type StoredAbilityEntry =
+  { kind: 'ability_call'; call: StoredAbilityCall } | { kind: 'ability_outcome'; outcome: StoredAbilityOutcome };
+
+/** The update a stored call or outcome is, as `readUpdates` returns it among the others. */
+export function abilityTimelineUpdate(entry: StoredAbilityEntry): Update {
+  return asTimelineUpdate(
+    entry.kind === 'ability_call' ? toAbilityCallUpdate(entry.call) : toAbilityOutcomeUpdate(entry.outcome),
+  );
+}
+
+/**
+ * The one place that puts an ability update among the Updates. TODO(issue 16): the protocol's
+ * UpdateEvent union does not hold AbilityCallEvent and AbilityOutcomeEvent yet; once it does,
+ * an AbilityUpdate is an Update and this cast goes.
+ */
+function asTimelineUpdate(update: AbilityUpdate): Update {
+  return update as unknown as Update;
 }

@@ -1,3 +1,4 @@
+import { describeAbilityContracts } from '../ability.contract';
 import { describeMessageChangeContracts } from '../message-change.contract';
 import { describeStorageContract } from '../storage.contract';
 import { createMemoryStorage } from './memory-storage';
@@ -9,3 +10,4 @@ async function makeMemoryStorage() {
 
 describeStorageContract('memory', makeMemoryStorage);
 describeMessageChangeContracts('memory', makeMemoryStorage);
+describeAbilityContracts('memory', makeMemoryStorage);

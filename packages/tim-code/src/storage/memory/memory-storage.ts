@@ -1,12 +1,21 @@
 import { MAIN_SPACE_ID } from '@tim/protocol';
 import type { Space, SpaceId, Timite, TimiteKind } from '@tim/protocol';
 import { planAppend, toCreatedUpdate } from '../append-rules';
-import type { MessageChangeStorage, NewSession, Revocation, RevokedKeys, Storage, TimiteRecord } from '../storage';
+import type {
+  AbilityStorage,
+  MessageChangeStorage,
+  NewSession,
+  Revocation,
+  RevokedKeys,
+  Storage,
+  TimiteRecord,
+} from '../storage';
+import { createMemoryAbilities } from './memory-abilities';
 import { createMemoryMessageChanges } from './memory-message-changes';
 import { entryToUpdate, messageUpdateOf, type SpaceState, type StoredMessage } from './memory-timeline';
 
-/** The memory store keeps everything issue 17 asks of a store. */
-export type MemoryStorage = Storage & MessageChangeStorage;
+/** The memory store keeps everything issues 16 and 17 ask of a store. */
+export type MemoryStorage = Storage & MessageChangeStorage & AbilityStorage;
 
 /**
  * A Storage held in process memory, for fast unit tests. Every method body runs
@@ -52,9 +61,11 @@ export function createMemoryStorage(): MemoryStorage {
   }
 
   const messageChanges = createMemoryMessageChanges({ timites, spaces, messages, assertOpen });
+  const abilities = createMemoryAbilities({ timites, spaces, messages, assertOpen });
 
   return {
     ...messageChanges,
+    ...abilities,
 
     async createTimite(input) {
       assertOpen();

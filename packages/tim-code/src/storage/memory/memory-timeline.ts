@@ -1,4 +1,5 @@
 import type { Message, MessageUpdate, Space, SpaceId, Update } from '@tim/protocol';
+import { abilityTimelineUpdate, type StoredAbilityCall, type StoredAbilityOutcome } from '../ability-updates';
 import { toChangeUpdate, type StoredChange } from '../change-updates';
 import type { CurrentMessage, TimiteRecord } from '../storage';
 
@@ -9,10 +10,15 @@ export interface StoredMessage {
 }
 
 /**
- * One place in a space's timeline: a message (shown as it is now, so only its id is kept) or
- * a change to one, kept as the SQL backends keep a message_changes row.
+ * One place in a space's timeline: a message (shown as it is now, so only its id is kept), a
+ * change to one, kept as the SQL backends keep a message_changes row, or a call of an ability
+ * or its outcome (issue 16).
  */
-export type TimelineEntry = { kind: 'message'; messageId: number } | { kind: 'change'; change: StoredChange };
+export type TimelineEntry =
+  | { kind: 'message'; messageId: number }
+  | { kind: 'change'; change: StoredChange }
+  | { kind: 'ability_call'; call: StoredAbilityCall }
+  | { kind: 'ability_outcome'; outcome: StoredAbilityOutcome };
 
 export interface SpaceState {
   space: Space;
@@ -45,6 +51,7 @@ export function currentOf(stored: StoredMessage): CurrentMessage {
 /** A copy of the update at this place of the timeline. */
 export function entryToUpdate(entry: TimelineEntry, messages: Map<number, StoredMessage>): Update {
   if (entry.kind === 'change') return toChangeUpdate(structuredClone(entry.change));
+  if (entry.kind === 'ability_call' || entry.kind === 'ability_outcome') return abilityTimelineUpdate(entry);
   const stored = messages.get(entry.messageId);
   if (stored === undefined) throw new Error(`The memory timeline names a missing message ${entry.messageId}`);
   return messageUpdateOf(stored);
