@@ -51,8 +51,8 @@ describe.each([
       await directory.declare({ spaceId: 'main', timite: jarvis, connectionId: '2', abilities: [search, summarize] }),
     ).toEqual({ changed: true, abilities: [search, summarize] });
     await directory.declare({ spaceId: 'main', timite: ada, connectionId: '3', abilities: [summarize] });
-    expect(await directory.abilitiesOf('main', jarvis.id)).toEqual([search, summarize]);
-    expect(await directory.abilitiesOf('other', jarvis.id)).toEqual([]);
+    expect(await directory.find('main', jarvis.id)).toEqual({ timite: jarvis, abilities: [search, summarize] });
+    expect(await directory.find('other', jarvis.id)).toBeUndefined();
     expect(await directory.list('main')).toEqual([
       { timite: ada, abilities: [summarize] },
       { timite: jarvis, abilities: [search, summarize] },
@@ -83,7 +83,7 @@ describe('createRedisAbilitiesDirectory across processes', () => {
       changed: true,
       abilities: [summarize],
     });
-    expect(await one.abilitiesOf('main', jarvis.id)).toEqual([summarize]);
+    expect((await one.find('main', jarvis.id))?.abilities).toEqual([summarize]);
     expect((await one.withdraw({ spaceId: 'main', timite: jarvis, connectionId: '1' })).changed).toBe(false);
     expect(await two.withdraw({ spaceId: 'main', timite: jarvis, connectionId: '1' })).toEqual({
       changed: true,
@@ -104,7 +104,7 @@ describe('createRedisAbilitiesDirectory across processes', () => {
     await survivor.declare({ spaceId: 'main', timite: ada, connectionId: '1', abilities: [summarize] });
     await crashed.declare({ spaceId: 'main', timite: jarvis, connectionId: '1', abilities: [search] });
     await crashed.declare({ spaceId: 'main', timite: ada, connectionId: '2', abilities: [search] });
-    expect(await survivor.abilitiesOf('main', ada.id)).toEqual([search]);
+    expect((await survivor.find('main', ada.id))?.abilities).toEqual([search]);
     // Its liveness key goes, its declarations stay behind, as after a crash.
     await crashed.close();
     expect(await survivor.list('main')).toEqual([{ timite: ada, abilities: [summarize] }]);

@@ -35,8 +35,8 @@ export interface AbilitiesDirectory {
   declare(held: HeldDeclaration): Promise<AbilitiesDecision>;
   /** The connection's declaration in the space goes; an older one of the timite's may show again. */
   withdraw(held: Omit<HeldDeclaration, 'abilities'>): Promise<AbilitiesDecision>;
-  /** The timite's visible abilities in the space; [] when none. */
-  abilitiesOf(spaceId: SpaceId, timiteId: number): Promise<Ability[]>;
+  /** The timite and its visible abilities in the space; undefined when it has none there. */
+  find(spaceId: SpaceId, timiteId: number): Promise<TimiteAbilities | undefined>;
   /** Every timite with abilities in the space, by timite id. */
   list(spaceId: SpaceId): Promise<TimiteAbilities[]>;
   /**
@@ -109,8 +109,12 @@ export function createLocalAbilitiesDirectory(): AbilitiesDirectory {
       return decide(before, entry);
     },
 
-    async abilitiesOf(spaceId, timiteId) {
-      return visibleOf(bySpace.get(spaceId)?.get(timiteId))?.abilities ?? [];
+    async find(spaceId, timiteId) {
+      const entry = bySpace.get(spaceId)?.get(timiteId);
+      const visible = visibleOf(entry);
+      return entry === undefined || visible === undefined
+        ? undefined
+        : { timite: entry.timite, abilities: visible.abilities };
     },
 
     async list(spaceId) {

@@ -36,7 +36,7 @@ describe('createAbilitiesRegistry', () => {
     expect(await registry.list('main')).toEqual([{ timite: jarvis, abilities: [search] }]);
     await registry.declare('2', 'main', jarvis, []);
     expect(published.at(-1)?.event.abilities).toEqual([]);
-    expect(await registry.abilitiesOf('main', jarvis.id)).toEqual([]);
+    expect(await registry.find('main', jarvis.id)).toBeUndefined();
     expect(registry.entryCount()).toBe(0);
   });
 

@@ -24,8 +24,8 @@ export interface AbilitiesRegistry {
   declare(connectionId: string, spaceId: SpaceId, timite: Timite, abilities: Ability[]): Promise<void>;
   /** The connection ended: each of its declarations goes. Later declarations of it are ignored. */
   release(connectionId: string): void;
-  /** The timite's visible abilities in the space; [] when none. */
-  abilitiesOf(spaceId: SpaceId, timiteId: number): Promise<Ability[]>;
+  /** The timite and its visible abilities in the space; undefined when it has none there. */
+  find(spaceId: SpaceId, timiteId: number): Promise<TimiteAbilities | undefined>;
   /** Every timite with abilities in the space. */
   list(spaceId: SpaceId): Promise<TimiteAbilities[]>;
   /** Announces the changes no declaration here told: see AbilitiesDirectory.sweep. */
@@ -113,7 +113,7 @@ export function createAbilitiesRegistry({ publish, ...options }: AbilitiesRegist
       }).catch(onError);
     },
 
-    abilitiesOf: (spaceId, timiteId) => directory.abilitiesOf(spaceId, timiteId),
+    find: (spaceId, timiteId) => directory.find(spaceId, timiteId),
     list: (spaceId) => directory.list(spaceId),
     sweep,
 

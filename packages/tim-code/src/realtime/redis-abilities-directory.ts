@@ -62,9 +62,11 @@ redis.call('SREM', KEYS[3], ARGV[7])
 if redis.call('HLEN', KEYS[1]) == 0 then redis.call('HDEL', KEYS[2], ARGV[5]) end
 local after = visible(KEYS[1], ARGV[3], ARGV[4])
 return { before == after and 0 or 1, after }`;
-// KEYS: the (space, timite) hash. ARGV: process prefix.
-const ABILITIES_OF = `${VISIBLE}
-return visible(KEYS[1], ARGV[1], '')`;
+// KEYS: the (space, timite) hash, the space's timites hash. ARGV: process prefix, timite id.
+const FIND = `${VISIBLE}
+local abilities = visible(KEYS[1], ARGV[1], '')
+if abilities == '' then return {} end
+return { redis.call('HGET', KEYS[2], ARGV[2]), abilities }`;
 // KEYS: the space's timites hash. ARGV: the space's (space, timite) hash prefix, process prefix.
 const LIST = `${VISIBLE}
 local listed = {}
@@ -190,8 +192,19 @@ export async function createRedisAbilitiesDirectory(
     declare,
     withdraw: (held) => decide(WITHDRAW, held, ''),
 
-    async abilitiesOf(spaceId, timiteId) {
-      return parseAbilities(await client.eval(ABILITIES_OF, 1, hashOf(spaceId, timiteId), processPrefix));
+    async find(spaceId, timiteId) {
+      const answer = await client.eval(
+        FIND,
+        2,
+        hashOf(spaceId, timiteId),
+        timitesOf(spaceId),
+        processPrefix,
+        String(timiteId),
+      );
+      const [timiteJson, abilitiesJson] = Array.isArray(answer) ? answer : [];
+      const timite = Timite.safeParse(parseJson(timiteJson));
+      const abilities = parseAbilities(abilitiesJson);
+      return timite.success && abilities.length > 0 ? { timite: timite.data, abilities } : undefined;
     },
 
     async list(spaceId) {
