@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import { MAIN_SPACE_ID } from '@tim/protocol';
 import Database from 'better-sqlite3';
 import { planAppend, toCreatedUpdate } from '../append-rules';
-import type { AppendResult, MessageChangeStorage, NewMessage, Storage } from '../storage';
+import type { AbilityStorage, AppendResult, MessageChangeStorage, NewMessage, Storage } from '../storage';
 import { revocationColumnsToRevocation } from '../revocation-columns';
+import { createSqliteAbilities } from './abilities';
 import { createSqliteMessageChanges } from './message-changes';
 import { applyMigrations } from './migrations';
 import { toSessionRecord, toSpace, toTimelineUpdate, toTimite, toTimiteRecord, toUpdate } from './rows';
@@ -22,7 +23,7 @@ export interface SqliteStorageOptions {
  * to completion on this thread, so concurrent appends from one process are serialized and
  * every transaction below is atomic with respect to the others.
  */
-export function createSqliteStorage(options: SqliteStorageOptions): Storage & MessageChangeStorage {
+export function createSqliteStorage(options: SqliteStorageOptions): Storage & MessageChangeStorage & AbilityStorage {
   mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   try {
@@ -98,6 +99,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage & Me
 
   return {
     ...createSqliteMessageChanges(db, sql),
+    ...createSqliteAbilities(db, sql),
 
     async createTimite(input) {
       const row = sql.insertTimite.get({ nick: input.nick, kind: input.kind, passwordHash: input.passwordHash });
