@@ -14,6 +14,13 @@ import { createReplyJudge } from './turns/reply-judge';
 import { createTurnTaker } from './turns/reply-turn';
 import { createThinking, DEFAULT_THINKING_REFRESH_MS } from './turns/thinking';
 import { createTurnScheduler } from './turns/turn-scheduler';
+import { createAbilityCaller } from './tools/ability-caller';
+import { abilityEventOf, actorOf, type AbilityEvent } from './tools/ability-updates';
+import { createCallAnswers } from './tools/call-answers';
+import { createCallOutcomes } from './tools/call-outcomes';
+import { createMcpToolbox } from './tools/mcp-toolbox';
+import { readSpaceTools } from './tools/space-tools';
+import type { SpaceState } from './space/space-state';
 
 export interface AgentRunnerOptions {
   persona: Persona;
@@ -42,6 +49,8 @@ export interface AgentRunnerOptions {
    * across restarts; read at start, rewritten atomically after every change. @default none: kept in memory
    */
   stateFile?: string;
+  /** Delays before a crashed MCP server is started again, in ms. @default { minMs: 1000, maxMs: 60000 } */
+  mcpRestartBackoff?: { minMs: number; maxMs: number };
 }
 
 export interface AgentRunner {
@@ -91,8 +100,26 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
     sendActivity: connection.sendActivity,
     refreshMs: options.thinkingRefreshMs ?? DEFAULT_THINKING_REFRESH_MS,
   });
+  const outcomes = createCallOutcomes();
+  const toolbox = createMcpToolbox({
+    servers: persona.mcpServers,
+    callTimeoutMs: persona.toolCallTimeoutMs,
+    log,
+    ...(options.mcpRestartBackoff && { restartBackoff: options.mcpRestartBackoff }),
+  });
+  const answers = createCallAnswers({ client, toolbox, outcomes, now, signal: abort.signal, log });
+  // Declared in every space, again whenever a server starts or exits; the connection keeps them across reconnects.
+  toolbox.onChange(() => {
+    const abilities = toolbox.abilities();
+    log.info('abilities declared', { abilities: abilities.map((ability) => ability.name) });
+    for (const spaceId of persona.spaces) connection.declareAbilities(spaceId, abilities);
+  });
   const turns = createTurnTaker({
     client,
+    tools: {
+      read: (spaceId) => readSpaceTools(client, spaceId, log),
+      caller: createAbilityCaller({ client, outcomes, timeoutMs: persona.toolCallTimeoutMs }),
+    },
     openStream: connection.openStream,
     llm: options.llm,
     persona,
@@ -132,12 +159,29 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
     const space = spaces.get(update.spaceId);
     const self = connection.self();
     if (space === undefined || self === undefined) return;
+    const abilityEvent = abilityEventOf(update);
+    if (abilityEvent !== undefined) return onAbilityUpdate(space, self.id, update.id, abilityEvent);
     if (isMessageUpdate(update)) space.known.add(update.id, update.event.message);
     else learnChange(space, update);
     space.seenThroughId = Math.max(space.seenThroughId, update.id);
     const decision = judge.judgeArrival(space, self, update);
     if (decision.action !== 'skip') scheduler.enqueue(space, update);
     catchUp.onDelivered(space);
+    if (space.awaitedReplay === undefined) answers.replayEnded(space.spaceId);
+    logIfCaughtUp(log, space);
+  }
+
+  /** A call or outcome: a turn in the agent chain; a call of this agent's ability is answered. */
+  function onAbilityUpdate(space: SpaceState, selfId: number, updateId: number, event: AbilityEvent): void {
+    const actor = actorOf(event);
+    if (actor !== undefined) space.known.addAct(updateId, actor);
+    space.seenThroughId = Math.max(space.seenThroughId, updateId);
+    if (event.type === 'ability_outcome') outcomes.record(space.spaceId, event);
+    else if (event.target.id === selfId) {
+      answers.onCall(space.spaceId, event, { isReplay: space.awaitedReplay !== undefined });
+    }
+    catchUp.onDelivered(space);
+    if (space.awaitedReplay === undefined) answers.replayEnded(space.spaceId);
     logIfCaughtUp(log, space);
   }
 
@@ -147,7 +191,11 @@ export async function startAgentRunner(options: AgentRunnerOptions): Promise<Age
     async stop() {
       abort.abort();
       connection.close();
-      await Promise.allSettled([...spaces.values()].flatMap((space) => [space.joined, space.turns]));
+      await Promise.allSettled([
+        ...[...spaces.values()].flatMap((space) => [space.joined, space.turns]),
+        answers.settled(),
+        toolbox.close(),
+      ]);
       await budgetFile?.flush();
     },
   };

@@ -1,4 +1,4 @@
-import type { Activity, OutgoingStream, TimClient, Timite, Update } from '@tim/protocol';
+import type { Ability, Activity, OutgoingStream, TimClient, TimConnection, Timite, Update } from '@tim/protocol';
 import { describeError } from '../describe-error';
 import type { Logger } from '../logger';
 import { createOutageWarnings } from './outage-warnings';
@@ -27,6 +27,11 @@ export interface AgentConnection {
    * until the next reconnect is refused at once); `timeout` without an answer within 5 s.
    */
   openStream(spaceId: string, options: { clientMsgId: string; text: string }): Promise<OutgoingStream>;
+  /**
+   * Declares (replaces) the agent's abilities in a space; [] withdraws them. The connection
+   * declares them again after every reconnect; a server without abilities ignores them.
+   */
+  declareAbilities(spaceId: string, abilities: Ability[]): void;
   /** Resolves when the connection is closed for good: `close()`, or the server refused the token. */
   readonly closed: Promise<void>;
   close(): void;
@@ -115,6 +120,9 @@ export function openAgentConnection(options: AgentConnectionOptions): AgentConne
       connection.sendActivity(spaceId, activity);
     },
     openStream: streamOpens.open,
+    declareAbilities(spaceId, abilities) {
+      declareOn(connection, spaceId, abilities, log);
+    },
     closed,
     close() {
       isClosing = true;
@@ -122,4 +130,16 @@ export function openAgentConnection(options: AgentConnectionOptions): AgentConne
       connection.close();
     },
   };
+}
+
+/** TimConnection's declaration, while tim-protocol's TimConnection may not have it yet. */
+type DeclaringConnection = TimConnection & { declareAbilities?: (spaceId: string, abilities: Ability[]) => void };
+
+function declareOn(connection: TimConnection, spaceId: string, abilities: Ability[], log: Logger): void {
+  const declaring: DeclaringConnection = connection;
+  if (declaring.declareAbilities === undefined) {
+    log.warn('abilities not declared: this tim-protocol cannot declare them', { spaceId });
+    return;
+  }
+  declaring.declareAbilities(spaceId, abilities);
 }

@@ -21,6 +21,21 @@ describe('agentChainOf', () => {
 });
 
 describe('KnownMessages', () => {
+  it('counts ability calls and outcomes of agents in the chain, and a human call ends it', () => {
+    const known = new KnownMessages();
+    known.add(1, message(HUMAN, 10));
+    known.addAct(2, 'agent');
+    known.addAct(3, 'agent');
+    known.add(4, message(AGENT, 40));
+    expect(known.agentChain()).toBe(3);
+    expect(known.newestHumanId()).toBe(1);
+    known.addAct(5, 'human');
+    expect(known.agentChain()).toBe(0);
+    expect(known.newestHumanId()).toBe(5);
+    known.addAct(6, 'agent');
+    expect(known.agentChain()).toBe(1);
+  });
+
   it('orders by update id whatever the arrival order', () => {
     const known = new KnownMessages();
     known.add(3, message(AGENT, 30));

@@ -5,10 +5,12 @@ import { applyToMessage, messageIdOf, type Message, type Update } from '@tim/pro
  * the history it read, and its own replies as soon as the server acknowledged them (so a
  * reply counts in the agent chain before its echo arrives). Keeps the newest `capacity`.
  * Edits, deletes and reactions change the messages they name and are no entries of their own:
- * they are no turns in the agent chain.
+ * they are no turns in the agent chain. Ability calls and outcomes are turns of their actor (the
+ * caller, the answering target), kept as acts: they count in the chain like messages.
  */
 export class KnownMessages {
   private readonly byUpdateId = new Map<number, Message>();
+  private readonly acts = new Map<number, ActorKind>();
 
   constructor(private readonly capacity = 200) {}
 
@@ -17,6 +19,14 @@ export class KnownMessages {
     if (this.byUpdateId.size <= this.capacity) return;
     const oldest = [...this.byUpdateId.keys()].sort((a, b) => a - b).slice(0, this.byUpdateId.size - this.capacity);
     for (const id of oldest) this.byUpdateId.delete(id);
+  }
+
+  /** Records an ability call or outcome by a human or an agent: a turn in the chain, not a message. */
+  addAct(updateId: number, actor: ActorKind): void {
+    this.acts.set(updateId, actor);
+    if (this.acts.size <= this.capacity) return;
+    const oldest = [...this.acts.keys()].sort((a, b) => a - b).slice(0, this.acts.size - this.capacity);
+    for (const id of oldest) this.acts.delete(id);
   }
 
   /** Folds an edit, delete or reaction into the known message it changes; other updates change nothing. */
@@ -44,14 +54,22 @@ export class KnownMessages {
     return newest;
   }
 
-  /** Update id of the newest human message, 0 when none is known. */
+  /** Update id of the newest human message or act, 0 when none is known. */
   newestHumanId(): number {
-    return this.newestWhere((message) => message.sender.kind === 'human');
+    let newest = this.newestWhere((message) => message.sender.kind === 'human');
+    for (const [id, actor] of this.acts) if (actor === 'human') newest = Math.max(newest, id);
+    return newest;
   }
 
-  /** Agent messages after the newest human message (all of them when no human message is known). */
+  /** Agent messages and acts after the newest human one (all of them when no human one is known). */
   agentChain(): number {
-    return agentChainOf(this.inOrder());
+    const turns: { id: number; actor: ActorKind }[] = [
+      ...[...this.byUpdateId].map(([id, message]) => ({ id, actor: message.sender.kind })),
+      ...[...this.acts].map(([id, actor]) => ({ id, actor })),
+    ].sort((a, b) => a.id - b.id);
+    let chain = 0;
+    for (let index = turns.length - 1; index >= 0 && turns[index]?.actor !== 'human'; index -= 1) chain += 1;
+    return chain;
   }
 
   /** The messages after the newest human message, oldest first: the current agent run. */
@@ -82,6 +100,9 @@ export class KnownMessages {
     return this.entries().map(({ message }) => message);
   }
 }
+
+/** Who took a turn: a person or an agent. */
+export type ActorKind = 'human' | 'agent';
 
 /** Agent messages at the end of `messages` (oldest first), back to the newest human message. */
 export function agentChainOf(messages: readonly Message[]): number {

@@ -9,7 +9,7 @@ import {
 import type { AgentConnection } from '../connection/agent-connection';
 import { describeError } from '../describe-error';
 import { createCallSignal } from '../llm/call-signal';
-import { LlmError, type LlmProvider } from '../llm/llm-provider';
+import { LlmError, type LlmProvider, type LlmRequest } from '../llm/llm-provider';
 import type { Logger } from '../logger';
 import type { Persona } from '../persona/persona-schema';
 import { createStreamedContent, toMessageContent } from '../prompt/reply-content';
@@ -20,7 +20,10 @@ import { createReplyStream, STREAM_APPEND_INTERVAL_MS, type ReplyStream } from '
 import { buildReplyRequest } from './reply-request';
 import { replyTargetOf } from './reply-target';
 import type { Thinking } from './thinking';
+import { runToolRounds } from './tool-rounds';
 import { classifyTurnFailure } from './turn-failure';
+import type { AbilityCaller } from '../tools/ability-caller';
+import type { SpaceTools } from '../tools/space-tools';
 
 /**
  * Takes one turn in a space: streams the LLM's reply into the space as it is written, clears
@@ -43,6 +46,15 @@ export interface TurnTakerOptions {
   signal: AbortSignal;
   now: () => number;
   log: Logger;
+  /** The tools the model may use in a turn and how its calls are made; none when omitted. */
+  tools?: TurnTools;
+}
+
+/** Tool use in turns: the abilities declared in a space, and the caller that makes calls in the open. */
+export interface TurnTools {
+  /** The space's abilities as the model's tools, read at the start of each turn. */
+  read(spaceId: string): Promise<SpaceTools>;
+  caller: AbilityCaller;
 }
 
 type TurnContext = { spaceId: string; answering: readonly number[] };
@@ -120,6 +132,22 @@ export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
     }
   }
 
+  async function useTools(request: LlmRequest, spaceId: string, callSignal: AbortSignal) {
+    const tools = options.tools;
+    const maxRounds = options.persona.maxToolRounds;
+    if (tools === undefined || maxRounds === 0) return { kind: 'answer_now' as const, request };
+    return runToolRounds(request, await tools.read(spaceId), {
+      llm: options.llm,
+      caller: tools.caller,
+      budgets,
+      maxRounds,
+      dailyTokenBudget: options.persona.limits.dailyTokenBudget,
+      spaceId,
+      signal: callSignal,
+      log,
+    });
+  }
+
   return {
     async take(space, self, triggerIds) {
       const spaceId = space.spaceId;
@@ -150,10 +178,18 @@ export function createTurnTaker(options: TurnTakerOptions): TurnTaker {
           log,
         });
         const shown = createStreamedContent(self.nick, maxContentChars);
-        const reply = await options.llm.streamReply({ ...request, signal: call.signal }, (piece) =>
-          stream.write(shown.push(piece)),
-        );
-        budgets.recordTokens(reply.usage.totalTokens);
+        const rounds = await useTools({ ...request, signal: call.signal }, spaceId, call.signal);
+        let reply;
+        if (rounds.kind === 'answered') {
+          // Answered in a round with tools: it came whole, and its tokens are counted.
+          reply = rounds.reply;
+          stream.write(shown.push(reply.text));
+        } else {
+          reply = await options.llm.streamReply({ ...rounds.request, signal: call.signal }, (piece) =>
+            stream.write(shown.push(piece)),
+          );
+          budgets.recordTokens(reply.usage.totalTokens);
+        }
         stream.write(shown.end());
         const content = toMessageContent(reply.text, self.nick, maxContentChars);
         if (content === undefined) throw new LlmError('empty_response', "The LLM answered only the agent's own name.");

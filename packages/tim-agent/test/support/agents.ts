@@ -16,7 +16,7 @@ import { startTim, type StartTimOptions, type TestTim } from './start-tim';
 
 /**
  * A shipped persona (jarvis, alice) made fast for tests: no response delay, the fake model,
- * a short timeout and no LLM retries unless overridden.
+ * a short timeout, no LLM retries and no MCP servers unless overridden.
  */
 export async function testPersona(name: string, overrides: Partial<Persona> = {}): Promise<Persona> {
   const persona = await loadPersona(resolvePersonaPath(name, { cwd: process.cwd() }));
@@ -24,6 +24,7 @@ export async function testPersona(name: string, overrides: Partial<Persona> = {}
     ...persona,
     responseDelayMs: 0,
     llm: { ...persona.llm, model: 'fake-model', timeoutMs: 2000, maxRetries: 0 },
+    mcpServers: [],
     ...overrides,
   };
 }

@@ -20,7 +20,11 @@ import type { AddressInfo } from 'node:net';
 export interface FakeChatRequest {
   model: string;
   temperature?: number;
-  messages: { role: string; content: string }[];
+  /** `content` is null on an assistant message that only calls tools. */
+  messages: { role: string; content: string; tool_call_id?: string; tool_calls?: unknown[] }[];
+  /** The function tools offered, as the SDK sent them. */
+  tools?: { type: string; function: { name: string; description?: string; parameters?: unknown } }[];
+  tool_choice?: unknown;
   [field: string]: unknown;
 }
 
@@ -43,7 +47,12 @@ export type FakeAnswer =
    * `totalTokens` is set (else none, as some servers do); `hang` keeps the answer open after
    * the last piece. A plain request gets the pieces joined, as one completion.
    */
-  | { kind: 'stream'; chunks: readonly string[]; intervalMs?: number; totalTokens?: number; then?: 'end' | 'hang' };
+  | { kind: 'stream'; chunks: readonly string[]; intervalMs?: number; totalTokens?: number; then?: 'end' | 'hang' }
+  /**
+   * The model asks for these function calls (ids `call_<request>_<index>`), `finish_reason:
+   * 'tool_calls'`; streamed as tool_call deltas when the request streams.
+   */
+  | { kind: 'tool_calls'; calls: readonly { name: string; arguments: unknown }[]; totalTokens?: number };
 
 /**
  * How the server treats `stream: true`: `sse` streams (the default), `json` ignores it and
@@ -107,7 +116,7 @@ export async function startFakeOpenAi(options: { streaming?: FakeStreaming } = {
           return;
         }
         const wantsSse = request.stream === true && streaming === 'sse';
-        answer(res, script(request, callIndex), { request, wantsSse, hanging });
+        answer(res, script(request, callIndex), { request, callIndex, wantsSse, hanging });
       },
       (err: unknown) => sendJson(res, 400, { error: { message: String(err), type: 'invalid_request_error' } }),
     );
@@ -170,6 +179,7 @@ export async function startFakeOpenAi(options: { streaming?: FakeStreaming } = {
 
 interface AnswerContext {
   request: FakeChatRequest;
+  callIndex: number;
   /** Whether to answer with server-sent events. */
   wantsSse: boolean;
   hanging: Set<ServerResponse>;
@@ -212,7 +222,45 @@ function answer(res: ServerResponse, reply: FakeAnswer, context: AnswerContext):
       res.writeHead(reply.status, { 'content-type': reply.contentType });
       res.end(reply.body);
       return;
+    case 'tool_calls':
+      sendToolCalls(res, reply, context);
+      return;
   }
+}
+
+function sendToolCalls(
+  res: ServerResponse,
+  reply: Extract<FakeAnswer, { kind: 'tool_calls' }>,
+  context: AnswerContext,
+): void {
+  const { request } = context;
+  const toolCalls = reply.calls.map((call, index) => ({
+    id: `call_${context.callIndex}_${index}`,
+    type: 'function',
+    function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+  }));
+  const usage = usageOf(reply.totalTokens ?? 10);
+  if (!context.wantsSse) {
+    sendJson(res, 200, {
+      id: 'chatcmpl-fake',
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: request.model,
+      choices: [
+        { index: 0, message: { role: 'assistant', content: null, tool_calls: toolCalls }, finish_reason: 'tool_calls' },
+      ],
+      usage,
+    });
+    return;
+  }
+  const chunk = (choices: unknown[], withUsage?: Record<string, number>): string =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model: request.model, choices, ...(withUsage && { usage: withUsage }) })}\n\n`;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const deltas = toolCalls.map((call, index) => ({ index, ...call }));
+  res.write(chunk([{ index: 0, delta: { role: 'assistant', tool_calls: deltas }, finish_reason: null }]));
+  res.write(chunk([{ index: 0, delta: {}, finish_reason: 'tool_calls' }]));
+  res.write(chunk([], usage));
+  res.end('data: [DONE]\n\n');
 }
 
 function holdOpen(res: ServerResponse, hanging: Set<ServerResponse>): void {
