@@ -1,12 +1,13 @@
 import { Pool } from 'pg';
 import { TEST_DATABASE_URL, uniqueSchemaName } from '../../../test/support/postgres';
-import { describeMessageChangeContracts, type MakeFullStorage } from '../message-change.contract';
-import type { Storage } from '../storage';
-import { describeStorageContract } from '../storage.contract';
+import { describeAbilityContracts } from '../ability.contract';
+import { describeMessageChangeContracts, type FullStorage } from '../message-change.contract';
+import type { AbilityStorage, Storage } from '../storage';
+import { describeStorageContract, type MakeStorage } from '../storage.contract';
 import { createPostgresStorage } from './postgres-storage';
 
 /** Each test gets a schema of its own in the machine's PostgreSQL, dropped afterwards. */
-const makeStorage: MakeFullStorage = async () => {
+const makeStorage: MakeStorage<FullStorage & AbilityStorage> = async () => {
   const schema = uniqueSchemaName();
   const storage = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
   return {
@@ -22,6 +23,7 @@ const makeStorage: MakeFullStorage = async () => {
 
 describeStorageContract('postgres', makeStorage);
 describeMessageChangeContracts('postgres', makeStorage);
+describeAbilityContracts('postgres', makeStorage);
 
 describe('createPostgresStorage with several processes on one database', () => {
   const schema = uniqueSchemaName();
@@ -79,6 +81,74 @@ describe('createPostgresStorage with several processes on one database', () => {
       .map((result) => result.outcome)
       .sort();
     expect(outcomes).toEqual(['client_msg_id_conflict', 'created']);
+  });
+});
+
+describe('createPostgresStorage: answers and timeout sweeps of two processes racing for the same calls', () => {
+  const schema = uniqueSchemaName();
+  const opened: Array<Storage & AbilityStorage> = [];
+  afterAll(async () => {
+    await Promise.all(opened.map((storage) => storage.close()));
+    const admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+
+  it('records exactly one outcome per call, and the loser of each race reads the winner', async () => {
+    const open = async () => {
+      const storage = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
+      opened.push(storage);
+      return storage;
+    };
+    const [answering, sweeping] = [await open(), await open()];
+    const ann = await answering.createTimite({ nick: 'ann', kind: 'human', passwordHash: 'x' });
+    const bot = await answering.createTimite({ nick: 'bot', kind: 'agent', passwordHash: null });
+    if (!ann.created || !bot.created) throw new Error('createTimite failed');
+    const start = Date.now();
+    const callIds: number[] = [];
+    for (let n = 0; n < 40; n += 1) {
+      const call = await answering.appendAbilityCall({
+        spaceId: 'main',
+        callerId: ann.timite.id,
+        targetId: bot.timite.id,
+        ability: 'search',
+        arguments: { n },
+        createdAt: new Date(start),
+        deadline: new Date(start + 10),
+        maxAgentStreak: 10,
+      });
+      if (call.outcome !== 'created') throw new Error(`call ${n}: ${call.outcome}`);
+      callIds.push(call.update.id);
+    }
+    const now = new Date(start + 1000);
+    // The answers go newest first, the sweeps oldest deadline first: they meet in the middle.
+    const answers = Promise.all(
+      [...callIds].reverse().map((callId) =>
+        answering.appendAbilityOutcome({
+          spaceId: 'main',
+          callId,
+          answererId: bot.timite.id,
+          status: 'ok',
+          result: callId,
+          createdAt: now,
+        }),
+      ),
+    );
+    const sweeps = Promise.all([sweeping.recordTimeouts(now, 15), sweeping.recordTimeouts(now, 100)]);
+    const [answered, swept] = await Promise.all([answers, sweeps]);
+    const timedOut = swept.flat();
+    const created = answered.filter((result) => result.outcome === 'created');
+    expect(created.length + timedOut.length).toBe(callIds.length);
+    expect(new Set(timedOut.map((update) => update.event.callId)).size).toBe(timedOut.length);
+    for (const result of answered) {
+      if (result.outcome === 'created') continue;
+      if (result.outcome !== 'already_answered') throw new Error(`unexpected ${result.outcome}`);
+      expect(result.update.event.status).toBe('timed_out');
+      expect(timedOut).toContainEqual(result.update);
+    }
+    // One gapless sequence: the 40 calls, then one outcome each.
+    expect(await sweeping.headId('main')).toBe(80);
+    expect(await answering.recordTimeouts(now, 100)).toEqual([]);
   });
 });
 

@@ -3,8 +3,9 @@ import { Pool, type PoolClient } from 'pg';
 import { redactedUrl } from '../../redacted-url';
 import { planAppend, toCreatedUpdate } from '../append-rules';
 import { revocationColumnsToRevocation } from '../revocation-columns';
-import type { AppendResult, MessageChangeStorage, NewMessage, RevokedKeys, Storage } from '../storage';
+import type { AbilityStorage, AppendResult, MessageChangeStorage, NewMessage, RevokedKeys, Storage } from '../storage';
 import { reportingOutages } from '../store-unavailable';
+import { createPostgresAbilities } from './abilities';
 import { applyMigrations, MIGRATION_LOCK, REVOCATION_LOCK } from './migrations';
 import { createPostgresMessageChanges } from './message-changes';
 import { SELECT_MESSAGE, TIMELINE_AFTER, TIMELINE_BEFORE } from './message-sql';
@@ -69,7 +70,9 @@ const UNIQUE_VIOLATION = '23505';
  * update ids stay one gapless sequence per space whichever process appends; a commit returns
  * once PostgreSQL has made it durable.
  */
-export async function createPostgresStorage(options: PostgresStorageOptions): Promise<Storage & MessageChangeStorage> {
+export async function createPostgresStorage(
+  options: PostgresStorageOptions,
+): Promise<Storage & MessageChangeStorage & AbilityStorage> {
   const { schema } = options;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new Error(`Not a schema name: "${schema}".`);
@@ -346,6 +349,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       },
 
       ...createPostgresMessageChanges(db),
+      ...createPostgresAbilities(db),
 
       async ping() {
         await pool.query('SELECT 1');

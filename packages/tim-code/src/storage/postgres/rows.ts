@@ -10,7 +10,7 @@ import type { CurrentMessage, SessionRecord, TimiteRecord } from '../storage';
  * boundary. bigint columns arrive as strings (they may exceed 2^53); ours are ms times and
  * ids well below it.
  */
-const BigintNumber = z
+export const BigintNumber = z
   .union([z.string(), z.number()])
   .transform((value) => Number(value))
   .pipe(z.number().int());

@@ -1,9 +1,7 @@
-import { AbilityOutcomeStatus } from '@tim/protocol';
 import type Database from 'better-sqlite3';
+import { callColumnsToCall, callColumnsToOutcome, SELECT_CALLS, type CallColumns } from '../ability-columns';
 import { planAbilityCall, planAbilityOutcome, planTimeout, type SpaceCounters } from '../ability-rules';
 import {
-  parseArgumentsColumn,
-  parseResultColumn,
   resultColumn,
   toAbilityCallUpdate,
   toAbilityOutcomeUpdate,
@@ -22,27 +20,6 @@ import type {
 import { toTimite } from './rows';
 import type { SpaceCountersRow, Statements } from './statements';
 
-/** A call with its caller and target, and its outcome's columns (NULL while it waits). */
-interface CallRow {
-  space_id: string;
-  update_id: number;
-  caller_id: number;
-  caller_nick: string;
-  caller_kind: string;
-  target_id: number;
-  target_nick: string;
-  target_kind: string;
-  ability: string;
-  arguments: string;
-  deadline: number;
-  created_at: number;
-  outcome_id: number | null;
-  outcome_status: string | null;
-  outcome_result: string | null;
-  outcome_error: string | null;
-  outcome_created_at: number | null;
-}
-
 interface AbilityStatements {
   insertCall: Database.Statement<{
     spaceId: string;
@@ -54,7 +31,7 @@ interface AbilityStatements {
     deadline: number;
     createdAt: number;
   }>;
-  callById: Database.Statement<[string, number], CallRow>;
+  callById: Database.Statement<[string, number], CallColumns>;
   insertOutcome: Database.Statement<{
     spaceId: string;
     updateId: number;
@@ -69,16 +46,6 @@ interface AbilityStatements {
   dueCalls: Database.Statement<{ now: number; limit: number }, { space_id: string; update_id: number }>;
 }
 
-const SELECT_CALL = `SELECT c.space_id, c.update_id, c.ability, c.arguments, c.deadline, c.created_at, c.outcome_id,
-    ca.id AS caller_id, ca.nick AS caller_nick, ca.kind AS caller_kind,
-    ta.id AS target_id, ta.nick AS target_nick, ta.kind AS target_kind,
-    o.status AS outcome_status, o.result AS outcome_result, o.error AS outcome_error,
-    o.created_at AS outcome_created_at
-  FROM ability_calls c
-  JOIN timites ca ON ca.id = c.caller_id
-  JOIN timites ta ON ta.id = c.target_id
-  LEFT JOIN ability_outcomes o ON o.space_id = c.space_id AND o.update_id = c.outcome_id`;
-
 function prepareAbilityStatements(db: Database.Database): AbilityStatements {
   const prepare = <S>(source: string): S => db.prepare(source) as S;
   return {
@@ -86,7 +53,7 @@ function prepareAbilityStatements(db: Database.Database): AbilityStatements {
       `INSERT INTO ability_calls (space_id, update_id, caller_id, target_id, ability, arguments, deadline, created_at)
        VALUES (@spaceId, @updateId, @callerId, @targetId, @ability, @arguments, @deadline, @createdAt)`,
     ),
-    callById: prepare(`${SELECT_CALL} WHERE c.space_id = ? AND c.update_id = ?`),
+    callById: prepare(`${SELECT_CALLS} WHERE c.space_id = ? AND c.update_id = ?`),
     insertOutcome: prepare(
       `INSERT INTO ability_outcomes (space_id, update_id, call_id, target_id, status, result, error, created_at)
        VALUES (@spaceId, @updateId, @callId, @targetId, @status, @result, @error, @createdAt)`,
@@ -100,35 +67,6 @@ function prepareAbilityStatements(db: Database.Database): AbilityStatements {
       `SELECT space_id, update_id FROM ability_calls
        WHERE outcome_id IS NULL AND deadline <= @now ORDER BY deadline LIMIT @limit`,
     ),
-  };
-}
-
-function storedCallOf(row: CallRow): StoredAbilityCall {
-  return {
-    spaceId: row.space_id,
-    updateId: row.update_id,
-    caller: toTimite({ id: row.caller_id, nick: row.caller_nick, kind: row.caller_kind }),
-    target: toTimite({ id: row.target_id, nick: row.target_nick, kind: row.target_kind }),
-    ability: row.ability,
-    arguments: parseArgumentsColumn(row.arguments),
-    createdAt: new Date(row.created_at),
-    deadline: new Date(row.deadline),
-  };
-}
-
-/** The call's outcome, undefined while it waits for one. */
-function storedOutcomeOf(row: CallRow): StoredAbilityOutcome | undefined {
-  if (row.outcome_id === null || row.outcome_status === null || row.outcome_created_at === null) return undefined;
-  return {
-    spaceId: row.space_id,
-    updateId: row.outcome_id,
-    callId: row.update_id,
-    // The outcome's author is the call's target.
-    target: toTimite({ id: row.target_id, nick: row.target_nick, kind: row.target_kind }),
-    status: AbilityOutcomeStatus.parse(row.outcome_status),
-    result: parseResultColumn(row.outcome_result),
-    error: row.outcome_error ?? undefined,
-    createdAt: new Date(row.outcome_created_at),
   };
 }
 
@@ -203,10 +141,10 @@ export function createSqliteAbilities(db: Database.Database, sql: Statements): A
 
   const appendOutcome = db.transaction((input: NewAbilityOutcome): AbilityOutcomeResult => {
     const row = own.callById.get(input.spaceId, input.callId);
-    const existing = row === undefined ? undefined : storedOutcomeOf(row);
+    const existing = row === undefined ? undefined : callColumnsToOutcome(row);
     const plan = planAbilityOutcome(input, {
       space: countersOf(sql.spaceCounters.get(input.spaceId)),
-      call: row === undefined ? undefined : storedCallOf(row),
+      call: row === undefined ? undefined : callColumnsToCall(row),
       existing: existing === undefined ? undefined : toAbilityOutcomeUpdate(existing),
     });
     if (plan.action === 'answer') return plan.result;
@@ -231,7 +169,7 @@ export function createSqliteAbilities(db: Database.Database, sql: Statements): A
       const row = own.callById.get(due.space_id, due.update_id);
       const space = countersOf(sql.spaceCounters.get(due.space_id));
       if (row === undefined || space === undefined) continue;
-      const call = storedCallOf(row);
+      const call = callColumnsToCall(row);
       const plan = planTimeout(space, call.target);
       recorded.push(
         insertOutcome(
@@ -266,8 +204,8 @@ export function createSqliteAbilities(db: Database.Database, sql: Statements): A
     async getCall(spaceId, callId): Promise<AbilityCallRecord | undefined> {
       const row = own.callById.get(spaceId, callId);
       if (row === undefined) return undefined;
-      const outcome = storedOutcomeOf(row);
-      const call = toAbilityCallUpdate(storedCallOf(row));
+      const outcome = callColumnsToOutcome(row);
+      const call = toAbilityCallUpdate(callColumnsToCall(row));
       return outcome === undefined ? { call } : { call, outcome: toAbilityOutcomeUpdate(outcome) };
     },
   };
