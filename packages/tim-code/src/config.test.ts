@@ -30,6 +30,9 @@ describe('loadConfig', () => {
       maxSpacesPerTimite: 1000,
       rateChanges: { points: 60, durationSeconds: 10 },
       rateSearch: { points: 30, durationSeconds: 60 },
+      rateCalls: { points: 30, durationSeconds: 60 },
+      abilityTimeoutMs: 60_000,
+      abilityTimeoutMaxMs: 300_000,
       maxReactionsPerMessage: 20,
       maxReactionsPerTimite: 10,
       streamFlushMs: 50,
@@ -128,6 +131,19 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a default ability timeout past the longest one a call may ask for', () => {
+    const errorsOf = (env: NodeJS.ProcessEnv) => {
+      const loaded = loadConfig(env);
+      return loaded.ok ? [] : loaded.errors;
+    };
+    expect(errorsOf({ TIM_ABILITY_TIMEOUT_MS: '90000', TIM_ABILITY_TIMEOUT_MAX_MS: '30000' })).toEqual([
+      'TIM_ABILITY_TIMEOUT_MS: expected at most TIM_ABILITY_TIMEOUT_MAX_MS (30000), got "90000"',
+    ]);
+    expect(errorsOf({ TIM_ABILITY_TIMEOUT_MAX_MS: '600000' })).toEqual([
+      'TIM_ABILITY_TIMEOUT_MAX_MS: expected a whole number from 1000 to 300000, got "600000"',
+    ]);
+  });
+
   it('reads every limit from its variable', () => {
     const result = loadConfig({
       TIM_MAX_CONTENT_CHARS: '500',
@@ -141,6 +157,9 @@ describe('loadConfig', () => {
       TIM_RATE_SPACES: '3/1m',
       TIM_RATE_CHANGES: '5/1s',
       TIM_RATE_SEARCH: '2/1h',
+      TIM_RATE_CALLS: '4/1m',
+      TIM_ABILITY_TIMEOUT_MS: '5000',
+      TIM_ABILITY_TIMEOUT_MAX_MS: '20000',
       TIM_MAX_REACTIONS_PER_MESSAGE: '3',
       TIM_MAX_REACTIONS_PER_TIMITE: '2',
     });
@@ -148,6 +167,9 @@ describe('loadConfig', () => {
     expect(result.config).toMatchObject({
       rateChanges: { points: 5, durationSeconds: 1 },
       rateSearch: { points: 2, durationSeconds: 3600 },
+      rateCalls: { points: 4, durationSeconds: 60 },
+      abilityTimeoutMs: 5000,
+      abilityTimeoutMaxMs: 20_000,
       maxReactionsPerMessage: 3,
       maxReactionsPerTimite: 2,
       maxSpacesPerTimite: 7,

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { DEFAULT_LIMITS } from '@tim/protocol';
+import { ABILITY_TIMEOUT_DEFAULT_MS, ABILITY_TIMEOUT_MAX_MS, DEFAULT_LIMITS } from '@tim/protocol';
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 
@@ -51,6 +51,12 @@ export interface Config {
   rateChanges: Rate;
   /** Searches per timite (GET /search); past it 429. @default 30/1m */
   rateSearch: Rate;
+  /** Ability calls per caller (POST /spaces/:id/calls); past it 429. @default 30/1m */
+  rateCalls: Rate;
+  /** A call's timeout when it asks for none, in ms. @default 60000 */
+  abilityTimeoutMs: number;
+  /** The longest timeout a call may ask for, in ms; longer asks are cut to it. @default 300000 */
+  abilityTimeoutMaxMs: number;
   /** Distinct emoji one message may carry; a new one past it answers 409. @default 20 */
   maxReactionsPerMessage: number;
   /** Reactions one timite may put on one message; past it 409. @default 10 */
@@ -165,6 +171,11 @@ export const DEFAULT_MAX_SPACES_PER_TIMITE = 1000;
 export const DEFAULT_RATE_CHANGES = '60/10s';
 /** Searches per timite: each one reads an index over every space. */
 export const DEFAULT_RATE_SEARCH = '30/1m';
+/**
+ * Ability calls per caller: each is a timeline update everyone in the space sees, and work for
+ * its target; an agent's tool rounds stay well within it.
+ */
+export const DEFAULT_RATE_CALLS = '30/1m';
 /** Distinct emoji on one message: each is a row in every client's view of it. */
 export const DEFAULT_MAX_REACTIONS_PER_MESSAGE = 20;
 /** Reactions of one timite on one message. */
@@ -309,6 +320,9 @@ function envSchema(nodeEnv: string | undefined) {
     TIM_MAX_SPACES_PER_TIMITE: integer(DEFAULT_MAX_SPACES_PER_TIMITE, 0, 1_000_000),
     TIM_RATE_CHANGES: rate(DEFAULT_RATE_CHANGES),
     TIM_RATE_SEARCH: rate(DEFAULT_RATE_SEARCH),
+    TIM_RATE_CALLS: rate(DEFAULT_RATE_CALLS),
+    TIM_ABILITY_TIMEOUT_MS: integer(ABILITY_TIMEOUT_DEFAULT_MS, 1000, ABILITY_TIMEOUT_MAX_MS),
+    TIM_ABILITY_TIMEOUT_MAX_MS: integer(ABILITY_TIMEOUT_MAX_MS, 1000, ABILITY_TIMEOUT_MAX_MS),
     TIM_MAX_REACTIONS_PER_MESSAGE: integer(DEFAULT_MAX_REACTIONS_PER_MESSAGE, 1, 1000),
     TIM_MAX_REACTIONS_PER_TIMITE: integer(DEFAULT_MAX_REACTIONS_PER_TIMITE, 1, 1000),
     TIM_STREAM_FLUSH_MS: integer(DEFAULT_STREAM_FLUSH_MS, 10, 10_000),
@@ -398,6 +412,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       `TIM_PRESENCE_SWEEP_MS: expected at most TIM_PRESENCE_LIVENESS_MS (${env_.TIM_PRESENCE_LIVENESS_MS}), got "${env_.TIM_PRESENCE_SWEEP_MS}"`,
     );
   }
+  if (env_.TIM_ABILITY_TIMEOUT_MS > env_.TIM_ABILITY_TIMEOUT_MAX_MS) {
+    relationErrors.push(
+      `TIM_ABILITY_TIMEOUT_MS: expected at most TIM_ABILITY_TIMEOUT_MAX_MS (${env_.TIM_ABILITY_TIMEOUT_MAX_MS}), got "${env_.TIM_ABILITY_TIMEOUT_MS}"`,
+    );
+  }
   const smallestBodyBytes = smallestBodyBytesFor(env_.TIM_MAX_CONTENT_CHARS);
   if (env_.TIM_MAX_BODY_BYTES < smallestBodyBytes) {
     relationErrors.push(
@@ -429,6 +448,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
       maxSpacesPerTimite: env_.TIM_MAX_SPACES_PER_TIMITE,
       rateChanges: env_.TIM_RATE_CHANGES,
       rateSearch: env_.TIM_RATE_SEARCH,
+      rateCalls: env_.TIM_RATE_CALLS,
+      abilityTimeoutMs: env_.TIM_ABILITY_TIMEOUT_MS,
+      abilityTimeoutMaxMs: env_.TIM_ABILITY_TIMEOUT_MAX_MS,
       maxReactionsPerMessage: env_.TIM_MAX_REACTIONS_PER_MESSAGE,
       maxReactionsPerTimite: env_.TIM_MAX_REACTIONS_PER_TIMITE,
       streamFlushMs: env_.TIM_STREAM_FLUSH_MS,

@@ -12,6 +12,7 @@ const rates = {
   rateSpaces: { points: 1, durationSeconds: 3600 },
   rateChanges: { points: 1, durationSeconds: 10 },
   rateSearch: { points: 1, durationSeconds: 60 },
+  rateCalls: { points: 1, durationSeconds: 60 },
 };
 
 /** Connected before use: a limiter whose Redis is not ready counts in memory instead. */

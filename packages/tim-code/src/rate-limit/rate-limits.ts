@@ -33,6 +33,8 @@ export interface RateLimits {
   changes: RateLimit;
   /** Keyed by timite id: searches. */
   search: RateLimit;
+  /** Keyed by timite id: ability calls made. */
+  calls: RateLimit;
 }
 
 /**
@@ -73,6 +75,7 @@ export function createRateLimits(
     | 'rateSpaces'
     | 'rateChanges'
     | 'rateSearch'
+    | 'rateCalls'
   >,
   createLimit: RateLimitFactory = createMemoryRateLimit,
 ): RateLimits {
@@ -86,5 +89,6 @@ export function createRateLimits(
     spaces: createLimit('spaces', config.rateSpaces),
     changes: createLimit('changes', config.rateChanges),
     search: createLimit('search', config.rateSearch),
+    calls: createLimit('calls', config.rateCalls),
   };
 }

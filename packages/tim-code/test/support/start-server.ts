@@ -53,6 +53,7 @@ export const UNLIMITED_RATES: Pick<
   | 'rateSpaces'
   | 'rateChanges'
   | 'rateSearch'
+  | 'rateCalls'
 > = {
   rateMessages: { points: 1_000_000, durationSeconds: 1 },
   rateLogin: { points: 1_000_000, durationSeconds: 1 },
@@ -62,6 +63,7 @@ export const UNLIMITED_RATES: Pick<
   rateSpaces: { points: 1_000_000, durationSeconds: 1 },
   rateChanges: { points: 1_000_000, durationSeconds: 1 },
   rateSearch: { points: 1_000_000, durationSeconds: 1 },
+  rateCalls: { points: 1_000_000, durationSeconds: 1 },
 };
 
 /** A real server on a free port with SQLite in a fresh temp dir. */
