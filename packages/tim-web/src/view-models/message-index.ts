@@ -65,6 +65,8 @@ export class MessageIndex {
 
   #applyChange(entries: TimelineEntry[], update: Update): boolean {
     const messageId = messageIdOf(update.event);
+    // An ability call or outcome changes no message.
+    if (messageId === undefined) return false;
     const index = this.#indexOf(entries, messageId);
     const indexed = this.#byMessageId.get(messageId);
     if (index === undefined || indexed === undefined || update.id <= indexed.asOf) return false;

@@ -85,7 +85,9 @@ export class ReplyQuotes {
 
   /** A live update of `spaceId`: a change to a kept original shows in its quote. */
   apply(update: Update): void {
-    const key = keyOf(update.spaceId, messageIdOf(update.event));
+    const messageId = messageIdOf(update.event);
+    if (messageId === undefined) return;
+    const key = keyOf(update.spaceId, messageId);
     const cached = this.#cache.get(key);
     if (cached?.state === 'read')
       this.#cache.set(key, { state: 'read', message: applyToMessage(cached.message, update) });
