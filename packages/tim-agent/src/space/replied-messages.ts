@@ -29,6 +29,7 @@ export class RepliedMessages {
   /** Applies an edit, delete or reaction to the message it changes, if it is kept here. */
   apply(update: Update): void {
     const messageId = messageIdOf(update.event);
+    if (messageId === undefined) return;
     const message = this.byId.get(messageId);
     if (message !== undefined) this.byId.set(messageId, applyToMessage(message, update));
   }

@@ -45,7 +45,8 @@ export function foldChanges(updates: readonly Update[]): Message[] {
       byId.set(update.event.message.id, update.event.message);
       continue;
     }
-    const message = byId.get(messageIdOf(update.event));
+    const messageId = messageIdOf(update.event);
+    const message = messageId === undefined ? undefined : byId.get(messageId);
     if (message !== undefined) byId.set(message.id, applyToMessage(message, update));
   }
   return [...byId.values()];
