@@ -1,8 +1,10 @@
 import { AbilityOutcomeStatus, TimiteKind } from '@tim/protocol';
+import { z } from 'zod';
 import {
   parseArgumentsColumn,
   parseResultColumn,
   type StoredAbilityCall,
+  type StoredAbilityEntry,
   type StoredAbilityOutcome,
 } from './ability-updates';
 
@@ -69,5 +71,72 @@ export function callColumnsToOutcome(row: CallColumns): StoredAbilityOutcome | u
     result: parseResultColumn(row.outcome_result),
     error: row.outcome_error ?? undefined,
     createdAt: new Date(row.outcome_created_at),
+  };
+}
+
+/**
+ * A call or an outcome as both SQL backends select it into a space's timeline, next to
+ * messages and changes: its author (the caller; the target) in the sender columns, the rest
+ * packed in `data` as JSON (PackedCall, PackedOutcome). See each backend's timeline SQL.
+ */
+export interface AbilityTimelineColumns {
+  kind: 'ability_call' | 'ability_outcome';
+  update_id: number;
+  created_at: number;
+  sender_id: number;
+  sender_nick: string;
+  sender_kind: string;
+  data: string;
+}
+
+/** `data` of a call in the timeline: the target as [id, nick, kind], arguments as JSON text. */
+const PackedCall = z.object({
+  target: z.tuple([z.number().int(), z.string(), TimiteKind]),
+  ability: z.string(),
+  arguments: z.string(),
+  deadline: z.number().int(),
+});
+
+/** `data` of an outcome in the timeline: result as JSON text (NULL for none). */
+const PackedOutcome = z.object({
+  callId: z.number().int(),
+  status: AbilityOutcomeStatus,
+  result: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+export function abilityTimelineEntry(spaceId: string, row: AbilityTimelineColumns): StoredAbilityEntry {
+  const author = { id: row.sender_id, nick: row.sender_nick, kind: TimiteKind.parse(row.sender_kind) };
+  const data: unknown = JSON.parse(row.data);
+  if (row.kind === 'ability_call') {
+    const call = PackedCall.parse(data);
+    const [id, nick, kind] = call.target;
+    return {
+      kind: 'ability_call',
+      call: {
+        spaceId,
+        updateId: row.update_id,
+        caller: author,
+        target: { id, nick, kind },
+        ability: call.ability,
+        arguments: parseArgumentsColumn(call.arguments),
+        createdAt: new Date(row.created_at),
+        deadline: new Date(call.deadline),
+      },
+    };
+  }
+  const outcome = PackedOutcome.parse(data);
+  return {
+    kind: 'ability_outcome',
+    outcome: {
+      spaceId,
+      updateId: row.update_id,
+      callId: outcome.callId,
+      target: author,
+      status: outcome.status,
+      result: parseResultColumn(outcome.result),
+      error: outcome.error ?? undefined,
+      createdAt: new Date(row.created_at),
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { describeAbilitiesContract } from './contract/abilities.contract';
 import type { MakeAbilityStorage } from './contract/ability-fixture';
 import { describeAbilityStreakContract } from './contract/ability-streak.contract';
+import { describeAbilityTimelineContract } from './contract/ability-timeline.contract';
 import { describeAbilityTimeoutsContract } from './contract/ability-timeouts.contract';
 
 export type { AbilityStore, MakeAbilityStorage } from './contract/ability-fixture';
@@ -15,5 +16,6 @@ export function describeAbilityContracts(name: string, makeStorage: MakeAbilityS
     describeAbilitiesContract(makeStorage);
     describeAbilityTimeoutsContract(makeStorage);
     describeAbilityStreakContract(makeStorage);
+    describeAbilityTimelineContract(makeStorage);
   });
 }

@@ -5,14 +5,15 @@ import type {
   AbilityOutcomeResult,
   AbilityOutcomeUpdate,
   AbilityStorage,
+  MessageChangeStorage,
   NewAbilityCall,
   Storage,
 } from '../storage';
 import { msAfterT0, T0, useStorage } from './fixture';
 import type { MakeStorage, StorageFixture } from './fixture';
 
-/** A store that keeps calls and outcomes (issue 16). */
-export type AbilityStore = Storage & AbilityStorage;
+/** A store that keeps calls and outcomes (issue 16), and changes to messages (issue 17) to merge them with. */
+export type AbilityStore = Storage & MessageChangeStorage & AbilityStorage;
 export type MakeAbilityStorage = MakeStorage<AbilityStore>;
 
 /** The timeout calls get unless a test says otherwise. */

@@ -1,6 +1,8 @@
 import { MessageStreamMark, Reaction, TimiteKind } from '@tim/protocol';
 import type { MessageUpdate, Space, SpaceUnread, Timite, Update } from '@tim/protocol';
 import { z } from 'zod';
+import { abilityTimelineEntry } from '../ability-columns';
+import { abilityTimelineUpdate } from '../ability-updates';
 import { toMessageUpdate } from '../append-rules';
 import { toChangeUpdate } from '../change-updates';
 import type { CurrentMessage, SessionRecord, TimiteRecord } from '../storage';
@@ -79,8 +81,24 @@ export const ChangeRow = z.object({
   sender_kind: TimiteKind,
 });
 
-/** One row of the timeline: a message or a change, as TIMELINE_COLUMNS selects them. */
-export const TimelineRow = z.discriminatedUnion('kind', [MessageRow.extend({ kind: z.literal('message') }), ChangeRow]);
+/** A call or an outcome in the timeline: its author in the sender columns, the rest in data (ability-columns.ts). */
+const AbilityTimelineRow = z.object({
+  update_id: z.number().int(),
+  space_id: z.string(),
+  created_at: BigintNumber,
+  data: z.string(),
+  sender_id: z.number().int(),
+  sender_nick: z.string(),
+  sender_kind: TimiteKind,
+});
+
+/** One row of the timeline: a message, a change, a call or an outcome, as TIMELINE_COLUMNS selects them. */
+export const TimelineRow = z.discriminatedUnion('kind', [
+  MessageRow.extend({ kind: z.literal('message') }),
+  ChangeRow,
+  AbilityTimelineRow.extend({ kind: z.literal('ability_call') }),
+  AbilityTimelineRow.extend({ kind: z.literal('ability_outcome') }),
+]);
 
 /** What a change reads once it holds its space: the message as it is now, the actor. */
 export const ChangeTargetRow = z.object({
@@ -155,6 +173,9 @@ export function parseReactions(json: string | null): Reaction[] {
 
 export function toTimelineUpdate(row: z.infer<typeof TimelineRow>): Update {
   if (row.kind === 'message') return toUpdate(row);
+  if (row.kind === 'ability_call' || row.kind === 'ability_outcome') {
+    return abilityTimelineUpdate(abilityTimelineEntry(row.space_id, row));
+  }
   return toChangeUpdate({
     spaceId: row.space_id,
     updateId: row.update_id,

@@ -2,12 +2,15 @@ import { MessageStreamMark, Reaction, TimiteId, TimiteKind } from '@tim/protocol
 import type { MessageUpdate, Space, SpaceUnread, Timite, Update } from '@tim/protocol';
 import { z } from 'zod';
 import { toMessageUpdate, type StoredMessage } from '../append-rules';
+import { abilityTimelineEntry } from '../ability-columns';
+import { abilityTimelineUpdate } from '../ability-updates';
 import { toChangeUpdate } from '../change-updates';
 import type { CurrentMessage, SessionRecord, TimiteRecord } from '../storage';
 import type {
   MessageRow,
   SessionRow,
   SpaceRow,
+  TimelineAbilityRow,
   TimelineMessageRow,
   TimelineRow,
   TimiteRow,
@@ -105,9 +108,14 @@ export function reactionsColumn(reactions: Reaction[]): string | null {
   return reactions.length === 0 ? null : JSON.stringify(reactions);
 }
 
+function isAbilityRow(row: TimelineRow): row is TimelineAbilityRow {
+  return row.kind === 'ability_call' || row.kind === 'ability_outcome';
+}
+
 /** A row of the space `spaceId`'s timeline as the update it is. */
 export function toTimelineUpdate(spaceId: string, row: TimelineRow): Update {
   if (row.kind === 'message') return toTimelineMessageUpdate(spaceId, row);
+  if (isAbilityRow(row)) return abilityTimelineUpdate(abilityTimelineEntry(spaceId, row));
   return toChangeUpdate({
     spaceId,
     updateId: row.update_id,

@@ -7,7 +7,7 @@ import { prepareStatements, type Statements } from './statements';
 
 /*
  * The plans of the statements on hot or growing paths, as SQLite reports them for the very
- * statements the store runs: a page of the timeline walks two keys in order and merges them
+ * statements the store runs: a page of the timeline walks four keys in order and merges them
  * (no sort of the space's updates), 'newest' search walks the FTS5 index by rowid from the
  * cursor down, unread counts and the erase of a message's edits use their keys.
  */
@@ -36,13 +36,15 @@ describe('SQLite query plans', () => {
       .map((step) => step.detail);
   }
 
-  it('reads a timeline page forward by merging two key range scans, without a sort', () => {
+  it('reads a timeline page forward by merging the key range scans of its four tables, without a sort', () => {
     const plan = planOf(sql.timelineAfter, { spaceId: 'main', after: 10, limit: 100 });
     expect(plan).toEqual(
       expect.arrayContaining([
         'MERGE (UNION ALL)',
         'SEARCH m USING INDEX sqlite_autoindex_messages_1 (space_id=? AND update_id>?)',
         'SEARCH c USING PRIMARY KEY (space_id=? AND update_id>?)',
+        'SEARCH ac USING PRIMARY KEY (space_id=? AND update_id>?)',
+        'SEARCH ao USING PRIMARY KEY (space_id=? AND update_id>?)',
       ]),
     );
     expect(plan.filter((step) => step.includes('TEMP B-TREE'))).toEqual([]);
@@ -55,6 +57,8 @@ describe('SQLite query plans', () => {
         'MERGE (UNION ALL)',
         'SEARCH m USING INDEX sqlite_autoindex_messages_1 (space_id=? AND update_id<?)',
         'SEARCH c USING PRIMARY KEY (space_id=? AND update_id<?)',
+        'SEARCH ac USING PRIMARY KEY (space_id=? AND update_id<?)',
+        'SEARCH ao USING PRIMARY KEY (space_id=? AND update_id<?)',
       ]),
     );
     expect(plan.filter((step) => step.includes('TEMP B-TREE'))).toHaveLength(1);

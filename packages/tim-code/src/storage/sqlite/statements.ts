@@ -84,8 +84,19 @@ export interface TimelineChangeRow extends TimelineColumns {
   data: string | null;
 }
 
-/** One row of a space's timeline: a message or a change to one, merged by update id. */
-export type TimelineRow = TimelineMessageRow | TimelineChangeRow;
+/** A call or an outcome in the timeline (ability-columns.ts); its author in the sender columns. */
+export interface TimelineAbilityRow extends Omit<TimelineColumns, 'message_id'> {
+  kind: 'ability_call' | 'ability_outcome';
+  message_id: null;
+  content: null;
+  mentions: null;
+  client_msg_id: null;
+  stream: null;
+  data: string;
+}
+
+/** One row of a space's timeline: a message, a change to one, a call or an outcome, merged by update id. */
+export type TimelineRow = TimelineMessageRow | TimelineChangeRow | TimelineAbilityRow;
 
 export interface UnreadRow {
   space_id: string;
@@ -160,6 +171,29 @@ const TIMELINE_MESSAGES = `SELECT 'message' AS kind, m.update_id, m.id AS messag
 const TIMELINE_CHANGES = `SELECT c.kind, c.update_id, c.message_id, c.created_at,
   t.id, t.nick, t.kind, NULL, NULL, NULL, NULL, c.data
   FROM message_changes c JOIN timites t ON t.id = c.actor_id`;
+
+/** Calls: the caller in the sender columns, the rest packed as ability-columns.ts PackedCall. */
+const TIMELINE_CALLS = `SELECT 'ability_call', ac.update_id, NULL, ac.created_at,
+  ca.id, ca.nick, ca.kind, NULL, NULL, NULL, NULL,
+  json_object('target', json_array(ta.id, ta.nick, ta.kind), 'ability', ac.ability, 'arguments', ac.arguments,
+    'deadline', ac.deadline)
+  FROM ability_calls ac JOIN timites ca ON ca.id = ac.caller_id JOIN timites ta ON ta.id = ac.target_id`;
+/** Outcomes: the target in the sender columns, the rest packed as ability-columns.ts PackedOutcome. */
+const TIMELINE_OUTCOMES = `SELECT 'ability_outcome', ao.update_id, NULL, ao.created_at,
+  t.id, t.nick, t.kind, NULL, NULL, NULL, NULL,
+  json_object('callId', ao.call_id, 'status', ao.status, 'result', ao.result, 'error', ao.error)
+  FROM ability_outcomes ao JOIN timites t ON t.id = ao.target_id`;
+
+/** The timeline's arms, each `where` (on update_id, space as @spaceId) applied to its own key. */
+function timelineArms(cond: '>' | '<', bound: '@after' | '@before'): string {
+  return `${TIMELINE_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id ${cond} ${bound}
+    UNION ALL
+    ${TIMELINE_CHANGES} WHERE c.space_id = @spaceId AND c.update_id ${cond} ${bound}
+    UNION ALL
+    ${TIMELINE_CALLS} WHERE ac.space_id = @spaceId AND ac.update_id ${cond} ${bound}
+    UNION ALL
+    ${TIMELINE_OUTCOMES} WHERE ao.space_id = @spaceId AND ao.update_id ${cond} ${bound}`;
+}
 
 const SEARCH_MESSAGES = `SELECT ${MESSAGE_COLUMNS}
   FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid JOIN timites t ON t.id = m.sender_id
@@ -298,19 +332,9 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO message_changes (space_id, update_id, kind, message_id, actor_id, created_at, data)
        VALUES (@spaceId, @updateId, @kind, @messageId, @actorId, @createdAt, @data)`,
     ),
-    timelineAfter: prepare(
-      `${TIMELINE_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id > @after
-       UNION ALL
-       ${TIMELINE_CHANGES} WHERE c.space_id = @spaceId AND c.update_id > @after
-       ORDER BY update_id LIMIT @limit`,
-    ),
+    timelineAfter: prepare(`${timelineArms('>', '@after')} ORDER BY update_id LIMIT @limit`),
     timelineBefore: prepare(
-      `SELECT * FROM (
-         ${TIMELINE_MESSAGES} WHERE m.space_id = @spaceId AND m.update_id < @before
-         UNION ALL
-         ${TIMELINE_CHANGES} WHERE c.space_id = @spaceId AND c.update_id < @before
-         ORDER BY update_id DESC LIMIT @limit
-       ) ORDER BY update_id`,
+      `SELECT * FROM (${timelineArms('<', '@before')} ORDER BY update_id DESC LIMIT @limit) ORDER BY update_id`,
     ),
 
     // Forward only, and never past the head; no row for an unknown space. (An upsert from a
