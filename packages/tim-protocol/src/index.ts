@@ -5,6 +5,7 @@ export * from './schemas/http';
 export * from './schemas/frames';
 export * from './schemas/message-changes';
 export * from './schemas/abilities';
+export * from './schemas/access';
 export * from './mentions';
 export { TimClient } from './client/tim-client';
 export type {
@@ -13,6 +14,7 @@ export type {
   SendMessageResult,
   ReadUpdatesOptions,
   ListSpacesOptions,
+  OpenDmResult,
 } from './client/tim-client';
 export { TimConnection } from './client/live-connection';
 export type {

@@ -264,6 +264,27 @@ describe('TimConnection', () => {
     expect((await second.nextFrame('subscribe')).spaceId).toBe('main');
   });
 
+  it('forgets a space whose subscription the server ended with a reason, and does not subscribe it again', async () => {
+    const sub = connect();
+    sub.subscribe('secret');
+    sub.subscribe('main');
+    const first = await peer.nextConnection();
+    await first.authenticate();
+    expect((await first.nextFrame('subscribe')).spaceId).toBe('secret');
+    first.send({ type: 'subscribed', spaceId: 'secret', headId: 0 });
+    expect((await first.nextFrame('subscribe')).spaceId).toBe('main');
+    first.send({ type: 'subscribed', spaceId: 'main', headId: 0 });
+    const ended = nextEvent(sub, 'unsubscribed');
+    first.send({ type: 'unsubscribed', spaceId: 'secret', reason: 'removed' });
+    expect(await ended).toEqual({ spaceId: 'secret', reason: 'removed' });
+
+    first.drop();
+    const second = await peer.nextConnection();
+    await second.authenticate();
+    const resubscribed = await second.nextFrame('subscribe');
+    expect(resubscribed.spaceId).toBe('main');
+  });
+
   it('passes presence and activity events on, and sends activity only while open', async () => {
     const sub = connect();
     expect(sub.sendActivity('main', 'typing')).toBe(false);

@@ -67,7 +67,11 @@ export interface TimConnectionEvents {
   state: StateChange;
   ready: Timite;
   subscribed: { spaceId: string; headId: number };
-  unsubscribed: { spaceId: string };
+  /**
+   * The subscription ended: asked by `unsubscribe`, or ended by the server with a `reason`
+   * (extension: 'removed' when you may no longer read the space; it is forgotten, not resumed).
+   */
+  unsubscribed: { spaceId: string; reason?: string };
   /** Known event kinds only; per space, ids strictly increase and none repeats. */
   update: Update;
   presence: PresenceEvent;
@@ -361,8 +365,12 @@ export class TimConnection {
         this.healthWatch?.replayProgressed();
         return this.emitter.emit('subscribed', { spaceId: frame.spaceId, headId: frame.headId });
       }
-      case 'unsubscribed':
-        return this.emitter.emit('unsubscribed', { spaceId: frame.spaceId });
+      case 'unsubscribed': {
+        if (frame.reason === undefined) return this.emitter.emit('unsubscribed', { spaceId: frame.spaceId });
+        // Ended by the server: a reconnect must not subscribe again.
+        if (this.spaces.delete(frame.spaceId)) this.healthWatch?.replayProgressed();
+        return this.emitter.emit('unsubscribed', { spaceId: frame.spaceId, reason: frame.reason });
+      }
       case 'update':
         return this.deliver(frame.update);
       case 'presence':

@@ -227,6 +227,68 @@ describe('TimClient over HTTP', () => {
     expect(http.requests[0]?.body).toEqual({ updateId: 4 });
   });
 
+  it('manages spaces, members, DMs, registration and invites with the right method, path and body', async () => {
+    const secret: Space = { id: 'secret', name: 'Secret', createdAt: AT };
+    const member = { timite: ADA, role: 'owner', joinedAt: AT };
+    const dm: Space = { id: 'dm-abc', name: 'ada, bob', createdAt: AT };
+    let dmsOpened = 0;
+    const { client, http } = await clientAnswering((request, response) => {
+      const route = `${request.method} ${request.url}`;
+      if (route === 'POST /api/v1/spaces') return reply(response, 201, { space: secret });
+      if (route === 'PATCH /api/v1/spaces/secret') return reply(response, 200, { space: secret });
+      if (route === 'GET /api/v1/spaces/secret/members') return reply(response, 200, { members: [member] });
+      if (route === 'POST /api/v1/spaces/secret/members') return reply(response, 201, { member });
+      if (route === 'PATCH /api/v1/spaces/secret/members/2') return reply(response, 200, { member });
+      if (route === 'POST /api/v1/spaces/secret/join') return reply(response, 201, { member });
+      if (route === 'POST /api/v1/dms') return reply(response, (dmsOpened += 1) === 1 ? 201 : 200, { space: dm });
+      if (route === 'GET /api/v1/registration') return reply(response, 200, { policy: 'invite' });
+      if (route === 'POST /api/v1/invites') return reply(response, 201, { code: 'c0de', uses: 3, expiresAt: null });
+      if (route === 'GET /api/v1/spaces?scope=public&q=sec') return reply(response, 200, { spaces: [secret] });
+      return reply(response, 204);
+    }, 'key-ada');
+    expect(await client.createSpace({ id: 'secret', name: 'Secret', visibility: 'private' })).toEqual(secret);
+    expect(await client.updateSpace('secret', { archived: true })).toEqual(secret);
+    expect(await client.listMembers('secret')).toEqual([member]);
+    expect(await client.addMember('secret', 'bob', 'admin')).toEqual(member);
+    expect(await client.changeRole('secret', 2, 'member')).toEqual(member);
+    await client.removeMember('secret', 2);
+    await client.removeMember('secret', 'me');
+    expect(await client.joinSpace('secret')).toEqual(member);
+    expect(await client.openDm(['bob'])).toEqual({ space: dm, created: true });
+    expect(await client.openDm(['BOB'])).toEqual({ space: dm, created: false });
+    expect(await client.registrationPolicy()).toBe('invite');
+    expect(await client.createInvite({ uses: 3 })).toEqual({ code: 'c0de', uses: 3, expiresAt: null });
+    expect(await client.listSpaces({ scope: 'public', q: 'sec' })).toEqual({ spaces: [secret] });
+
+    expect(http.requests.map(({ method, url, body }) => [method, url, body])).toEqual([
+      ['POST', '/api/v1/spaces', { id: 'secret', name: 'Secret', visibility: 'private' }],
+      ['PATCH', '/api/v1/spaces/secret', { archived: true }],
+      ['GET', '/api/v1/spaces/secret/members', undefined],
+      ['POST', '/api/v1/spaces/secret/members', { nick: 'bob', role: 'admin' }],
+      ['PATCH', '/api/v1/spaces/secret/members/2', { role: 'member' }],
+      ['DELETE', '/api/v1/spaces/secret/members/2', undefined],
+      ['DELETE', '/api/v1/spaces/secret/members/me', undefined],
+      ['POST', '/api/v1/spaces/secret/join', undefined],
+      ['POST', '/api/v1/dms', { nicks: ['bob'] }],
+      ['POST', '/api/v1/dms', { nicks: ['BOB'] }],
+      ['GET', '/api/v1/registration', undefined],
+      ['POST', '/api/v1/invites', { uses: 3 }],
+      ['GET', '/api/v1/spaces?scope=public&q=sec', undefined],
+    ]);
+  });
+
+  it('sends an invite code with a registration and refuses bad access input before sending it', async () => {
+    const { client, http } = await clientAnswering((_request, response) =>
+      reply(response, 201, { session: SESSION, timite: ADA }),
+    );
+    await client.register({ nick: 'ada', password: 'correct horse', inviteCode: 'c0de' });
+    expect(http.requests[0]?.body).toEqual({ nick: 'ada', password: 'correct horse', inviteCode: 'c0de' });
+    expect((await failure(client.updateSpace('main', {}))).code).toBe('invalid_request');
+    expect((await failure(client.openDm([]))).code).toBe('invalid_request');
+    expect((await failure(client.addMember('main', 'not a nick'))).code).toBe('invalid_request');
+    expect(http.requests).toHaveLength(1);
+  });
+
   it('refuses invalid input before sending it', async () => {
     const { client, http } = await clientAnswering((_request, response) => reply(response, 204));
     expect(await failure(client.createSpace({ id: 'Not A Slug', name: 'x' }))).toMatchObject({

@@ -29,6 +29,22 @@ import {
   CallAbilityResponse,
 } from '../schemas/abilities';
 import {
+  AddMemberRequest,
+  ChangeRoleRequest,
+  CreateInviteRequest,
+  InviteResponse,
+  MemberResponse,
+  MembersResponse,
+  OpenDmRequest,
+  RegistrationResponse,
+  UpdateSpaceRequest,
+  type InvitedRole,
+  type Member,
+  type RegistrationPolicy,
+  type SpaceRole,
+  type SpacesScope,
+} from '../schemas/access';
+import {
   EditMessageRequest,
   MessageChangeResponse,
   MessageResponse,
@@ -99,6 +115,16 @@ export interface ListSpacesOptions {
   after?: string;
   /** At most `SPACES_PAGE_MAX`. */
   limit?: number;
+  /** Extension: 'mine' lists only your spaces (DMs included), 'public' the public ones to browse. */
+  scope?: SpacesScope;
+  /** With scope 'public': spaces whose id or name contains this text. */
+  q?: string;
+}
+
+/** What `openDm` answers: the DM's space, and whether this call made it. */
+export interface OpenDmResult {
+  space: Space;
+  created: boolean;
 }
 
 export interface ReadUpdatesOptions {
@@ -189,8 +215,65 @@ export class TimClient {
     return this.call('GET', `/spaces${queryString(options)}`, SpacesResponse);
   }
 
+  /** Creates a space (public unless `visibility: 'private'`); you are its owner. */
   async createSpace(input: CreateSpaceRequest): Promise<Space> {
     return (await this.call('POST', '/spaces', SpaceResponse, parseOutgoing(CreateSpaceRequest, input))).space;
+  }
+
+  /** Extension: renames, switches visibility, archives or unarchives a space (owners and admins). */
+  async updateSpace(spaceId: string, changes: UpdateSpaceRequest): Promise<Space> {
+    const body = parseOutgoing(UpdateSpaceRequest, changes);
+    return (await this.call('PATCH', spacePath(spaceId), SpaceResponse, body)).space;
+  }
+
+  /** Extension: the members of a space and their roles. */
+  async listMembers(spaceId: string): Promise<Member[]> {
+    return (await this.call('GET', `${spacePath(spaceId)}/members`, MembersResponse)).members;
+  }
+
+  /** Extension: invites a timite by nick (owners and admins). */
+  async addMember(spaceId: string, nick: string, role?: InvitedRole): Promise<Member> {
+    const body = parseOutgoing(AddMemberRequest, role === undefined ? { nick } : { nick, role });
+    return (await this.call('POST', `${spacePath(spaceId)}/members`, MemberResponse, body)).member;
+  }
+
+  /** Extension: changes a member's role (only owners give or take 'owner'). */
+  async changeRole(spaceId: string, timiteId: number, role: SpaceRole): Promise<Member> {
+    const body = parseOutgoing(ChangeRoleRequest, { role });
+    return (await this.call('PATCH', memberPath(spaceId, timiteId), MemberResponse, body)).member;
+  }
+
+  /** Extension: removes a member (owners and admins), or with 'me' leaves the space. */
+  async removeMember(spaceId: string, timiteId: number | 'me'): Promise<void> {
+    await this.call('DELETE', memberPath(spaceId, timiteId), undefined);
+  }
+
+  /** Extension: joins a public space as a member. */
+  async joinSpace(spaceId: string): Promise<Member> {
+    return (await this.call('POST', `${spacePath(spaceId)}/join`, MemberResponse)).member;
+  }
+
+  /** Extension: opens the direct message with these nicks (you are always in it); the same set gives the same space. */
+  async openDm(nicks: string[]): Promise<OpenDmResult> {
+    const answer = await requestJson({
+      fetch: this.fetchImpl,
+      url: `${this.apiUrl}/dms`,
+      method: 'POST',
+      key: this.currentKey,
+      body: parseOutgoing(OpenDmRequest, { nicks }),
+      schema: SpaceResponse,
+    });
+    return { space: answer.body.space, created: answer.status === 201 };
+  }
+
+  /** Extension: whether registering needs an invite code ('invite') or is not possible ('closed'). */
+  async registrationPolicy(): Promise<RegistrationPolicy> {
+    return (await this.call('GET', '/registration', RegistrationResponse)).policy;
+  }
+
+  /** Extension: a new invite code (server admins only); the code is shown only in this answer. */
+  async createInvite(request: CreateInviteRequest = {}): Promise<InviteResponse> {
+    return this.call('POST', '/invites', InviteResponse, parseOutgoing(CreateInviteRequest, request));
   }
 
   /**
@@ -361,8 +444,16 @@ function queryString(options: object): string {
   return query.toString() === '' ? '' : `?${query.toString()}`;
 }
 
+function spacePath(spaceId: string): string {
+  return `/spaces/${encodeURIComponent(spaceId)}`;
+}
+
+function memberPath(spaceId: string, timiteId: number | 'me'): string {
+  return `${spacePath(spaceId)}/members/${timiteId}`;
+}
+
 function messagePath(spaceId: string, messageId: number): string {
-  return `/spaces/${encodeURIComponent(spaceId)}/messages/${messageId}`;
+  return `${spacePath(spaceId)}/messages/${messageId}`;
 }
 
 function reactionPath(spaceId: string, messageId: number, emoji: string): string {

@@ -161,6 +161,11 @@ export type SubscribedFrame = z.infer<typeof SubscribedFrame>;
 export const UnsubscribedFrame = z.object({
   type: z.literal('unsubscribed'),
   spaceId: SpaceId,
+  /**
+   * Extension (issue 19): absent when the client asked; 'removed' when the server ended the
+   * subscription because the timite may no longer read the space. Other values may follow.
+   */
+  reason: z.string().min(1).optional(),
 });
 export type UnsubscribedFrame = z.infer<typeof UnsubscribedFrame>;
 

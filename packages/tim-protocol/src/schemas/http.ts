@@ -14,6 +14,7 @@ import {
   UpdateCursor,
   UpdateId,
 } from './entities';
+import { InviteCode, SpaceVisibility, SpacesScope } from './access';
 import { DEFAULT_LIMITS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, codePointLength } from './limits';
 
 /** Path prefix of every API call. */
@@ -26,6 +27,8 @@ export const Password = z.string().min(PASSWORD_MIN_CHARS).max(PASSWORD_MAX_CHAR
 export const RegisterRequest = z.strictObject({
   nick: Nick,
   password: Password,
+  /** Extension (issue 19): required when the server's registration policy is 'invite'. */
+  inviteCode: InviteCode.optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 
@@ -56,6 +59,10 @@ export const SpacesCursor = z.string().min(1).max(200);
 export const SpacesQuery = z.strictObject({
   after: SpacesCursor.optional(),
   limit: z.coerce.number().int().min(1).max(SPACES_PAGE_MAX).default(SPACES_PAGE_DEFAULT),
+  /** Extension (issue 19): only the caller's spaces (DMs included), or public ones to browse. */
+  scope: SpacesScope.optional(),
+  /** With `scope=public`: spaces whose id or name contains this text (case ignored). */
+  q: z.string().trim().min(1).max(100).optional(),
 });
 export type SpacesQuery = z.input<typeof SpacesQuery>;
 
@@ -66,6 +73,8 @@ export type SpacesResponse = z.infer<typeof SpacesResponse>;
 export const CreateSpaceRequest = z.strictObject({
   id: SpaceId,
   name: SpaceName,
+  /** Extension (issue 19). @default 'public' */
+  visibility: SpaceVisibility.optional(),
 });
 export type CreateSpaceRequest = z.infer<typeof CreateSpaceRequest>;
 
