@@ -8,6 +8,7 @@ import type {
   SearchOrder,
   Space,
   SpaceId,
+  SpaceListing,
   SpaceUnread,
   Timite,
   TimiteKind,
@@ -27,9 +28,18 @@ export interface NewTimite {
   nick: string;
   kind: TimiteKind;
   passwordHash: string | null;
+  /**
+   * Registration by invite (issue 19): the code is consumed in the same transaction as the
+   * account is created — one use taken, expiry checked at `now` — or nothing happens at all.
+   */
+  invite?: { codeHash: string; now: Date };
 }
 
-export type CreateTimiteResult = { created: true; timite: Timite } | { created: false; reason: 'nick_taken' };
+export type CreateTimiteResult =
+  | { created: true; timite: Timite }
+  | { created: false; reason: 'nick_taken' }
+  /** The invite code is unknown, revoked, expired or used up; no use was taken and no account made. */
+  | { created: false; reason: 'invite_invalid' };
 
 /** A session key or agent token, stored only as a hash of the key. */
 export interface NewSession {
@@ -148,6 +158,8 @@ export interface MessageSearch {
   terms: string[];
   /** Only these spaces; undefined: every space. */
   spaceIds?: SpaceId[];
+  /** Only spaces this timite may read (public ones, and private ones where it is a member); undefined: no filter. */
+  readerId?: number;
   order: SearchOrder;
   limit: number;
   /** From a previous page's `nextCursor`. */
@@ -167,6 +179,19 @@ export type UpdateRange =
   | { before: number; limit: number };
 
 export type CreateSpaceResult = { created: true; space: Space } | { created: false; reason: 'id_taken' };
+
+export interface NewSpace {
+  id: SpaceId;
+  name: string;
+  createdAt: Date;
+  /**
+   * The timite that asked for it (the spaces of older schemas have none). When it names a
+   * timite, that timite becomes the space's owner in the same transaction (issue 19).
+   */
+  createdBy: number;
+  /** @default 'public' */
+  visibility?: SpaceVisibility;
+}
 
 /**
  * Everything tim-code persists. Implementations: SQLite (default), PostgreSQL (several
@@ -208,14 +233,16 @@ export interface Storage extends MessageChangeStorage {
   /** Deletes revocations appended before `before` (after every follower has read them); returns how many. */
   pruneRevocations(before: Date): Promise<number>;
 
-  /** `createdBy` is the timite that asked for it; the spaces of older schemas have none. */
-  createSpace(input: { id: SpaceId; name: string; createdAt: Date; createdBy: number }): Promise<CreateSpaceResult>;
-  /** How many spaces `timiteId` has created (`TIM_MAX_SPACES_PER_TIMITE`). */
+  /** Spaces carry `visibility` and `kind` always, `archivedAt` when archived (issue 19). */
+  createSpace(input: NewSpace): Promise<CreateSpaceResult>;
+  /** How many spaces `timiteId` has created (`TIM_MAX_SPACES_PER_TIMITE`); DMs are created by nobody. */
   countSpacesCreatedBy(timiteId: number): Promise<number>;
+  /** Any space, private ones included: a reader's access is checked with `getSpaceAccess`. */
   getSpace(id: SpaceId): Promise<Space | undefined>;
   /**
    * At most `limit` spaces in creation order (main first), from the one after the space `after`;
-   * none when `after` names no space.
+   * none when `after` names no space. Every space, private ones included: a reader's listing
+   * comes from `listSpacesFor`.
    */
   listSpaces(page: { after?: SpaceId; limit: number }): Promise<Space[]>;
 
@@ -366,4 +393,199 @@ export interface AbilityStorage {
   recordTimeouts(now: Date, limit: number): Promise<AbilityOutcomeUpdate[]>;
   /** The call `callId` of the space and its outcome; undefined when the space has no such call. */
   getCall(spaceId: SpaceId, callId: number): Promise<AbilityCallRecord | undefined>;
+}
+
+/*
+ * Access control (issue 19): who may be where. The types follow the protocol's Space and
+ * SpaceListing extensions.
+ */
+export type SpaceVisibility = NonNullable<Space['visibility']>;
+export type SpaceKind = NonNullable<Space['kind']>;
+export type SpaceRole = NonNullable<SpaceListing['role']>;
+
+/** A space with the reader's role there, when it is a member. */
+export interface SpaceAccess {
+  space: Space;
+  role?: SpaceRole;
+}
+
+/** One member of a space (the protocol's Member). */
+export interface SpaceMember {
+  timite: Timite;
+  role: SpaceRole;
+  joinedAt: string;
+}
+
+/**
+ * Who asks for a change of membership or of the space. A timite's authority is checked in the
+ * same transaction as the change (access-rules.ts); `operator` (the CLI, the server itself)
+ * may do anything the owner rules allow.
+ */
+export type AccessActor = { timiteId: number } | 'operator';
+
+export interface NewMember {
+  spaceId: SpaceId;
+  actor: AccessActor;
+  timiteId: number;
+  role: SpaceRole;
+  joinedAt: Date;
+}
+
+/**
+ * Outcomes of adding a member; none of them is an exception. A timite adding itself as a
+ * member of a public space is a join; otherwise the actor must be an owner or admin, and only
+ * owners (or the operator) add owners. Nobody is added to a DM.
+ */
+export type AddMemberResult =
+  | { outcome: 'created'; member: SpaceMember }
+  | { outcome: 'already_member'; member: SpaceMember }
+  | { outcome: 'unknown_timite' }
+  | { outcome: 'space_not_found' }
+  | { outcome: 'forbidden' };
+
+export interface RoleChange {
+  spaceId: SpaceId;
+  actor: AccessActor;
+  timiteId: number;
+  role: SpaceRole;
+}
+
+/**
+ * Outcomes of a role change. The actor must be an owner or admin; only owners give or take
+ * 'owner'; roles in a DM do not change. `last_owner`: the change would leave a space that has
+ * owners without one.
+ */
+export type ChangeRoleResult =
+  | { outcome: 'changed'; member: SpaceMember; previousRole: SpaceRole }
+  | { outcome: 'unchanged'; member: SpaceMember }
+  | { outcome: 'not_member' }
+  | { outcome: 'space_not_found' }
+  | { outcome: 'forbidden' }
+  | { outcome: 'last_owner' };
+
+export interface MemberRemoval {
+  spaceId: SpaceId;
+  actor: AccessActor;
+  timiteId: number;
+}
+
+/**
+ * Outcomes of a removal. A member may remove itself (leave); otherwise the actor must be an
+ * owner or admin, and admins do not remove owners. Nobody leaves or is removed from a DM.
+ * `last_owner`: the space's only owner cannot leave or be removed.
+ */
+export type RemoveMemberResult =
+  | { outcome: 'removed'; role: SpaceRole }
+  | { outcome: 'not_member' }
+  | { outcome: 'space_not_found' }
+  | { outcome: 'forbidden' }
+  | { outcome: 'last_owner' };
+
+export interface SpaceChange {
+  spaceId: SpaceId;
+  actor: AccessActor;
+  name?: string;
+  visibility?: SpaceVisibility;
+  /** true archives (at `at`, unless archived already), false unarchives. */
+  archived?: boolean;
+  at: Date;
+}
+
+/**
+ * Outcomes of a change to a space. The actor must be an owner or admin. A DM cannot be made
+ * public. `before` is the space as it was (a public→private switch ends non-members' subscriptions).
+ */
+export type UpdateSpaceResult =
+  { outcome: 'updated'; space: Space; before: Space } | { outcome: 'space_not_found' } | { outcome: 'forbidden' };
+
+export interface DmOpening {
+  /** Every participant, the opener included (2–8 distinct timites; order and repeats do not matter). */
+  timiteIds: number[];
+  /** Shown in listings: the participants' nicks, joined. */
+  name: string;
+  createdAt: Date;
+}
+
+/**
+ * Outcomes of opening a DM: the same set of timites always gets the same space (its id is
+ * dm-keys.ts `dmSpaceIdOf`), created by the first opening with every participant a member
+ * (role 'member': a DM has no owner); two openings at once create one space.
+ */
+export type OpenDmResult =
+  | { outcome: 'created'; space: Space }
+  | { outcome: 'opened'; space: Space }
+  | { outcome: 'unknown_timite' }
+  /** A space that is not this DM has the DM's id (space creation should refuse ids beginning with 'dm-'). */
+  | { outcome: 'id_taken' };
+
+export type SpacesScope =
+  /** Public spaces and the private ones where the reader is a member (what it may read). */
+  | 'all'
+  /** Only spaces where the reader is a member, DMs included. */
+  | 'mine'
+  /** Only public spaces; `q` filters them. */
+  | 'public';
+
+export interface SpacesForReader {
+  readerId: number;
+  scope: SpacesScope;
+  /** With scope 'public': only spaces whose id or name contains this text, case ignored. */
+  q?: string;
+  /** From the one after the space `after`, in creation order; nothing when `after` names no space. */
+  after?: SpaceId;
+  limit: number;
+}
+
+export interface NewInviteCode {
+  /** The code is stored only as a hash (like a session key). */
+  codeHash: string;
+  /** How many accounts it may create, at least 1. */
+  uses: number;
+  /** null: it does not expire. */
+  expiresAt: Date | null;
+  /** The admin that made it; undefined for the CLI. */
+  createdBy?: number;
+  createdAt: Date;
+}
+
+export interface InviteCodeRecord {
+  codeHash: string;
+  /** 0 once used up. */
+  usesLeft: number;
+  expiresAt: Date | null;
+  createdBy: number | null;
+  createdAt: Date;
+}
+
+export type RevokeInviteResult =
+  | { outcome: 'revoked'; codeHash: string }
+  | { outcome: 'not_found' }
+  /** The prefix names more than one code; nothing was revoked. */
+  | { outcome: 'ambiguous' };
+
+/**
+ * What a store keeps for access control (issue 19): spaces' visibility, kind and archive
+ * mark, their members and roles, DMs, and invite codes (consumed by `createTimite`). The owner
+ * rules are checked in the transaction that changes membership, so of two concurrent changes
+ * that would each leave one owner, the second finds no owner to spare. `main` is public and has
+ * no owner. Every backend implements it and passes `storage/access.contract.ts`.
+ */
+export interface AccessStorage {
+  /** The space and `timiteId`'s role there; undefined for an unknown space (private ones included: the caller decides). */
+  getSpaceAccess(spaceId: SpaceId, timiteId: number): Promise<SpaceAccess | undefined>;
+  /** Members in the order they joined; empty for an unknown space. */
+  listMembers(spaceId: SpaceId): Promise<SpaceMember[]>;
+  addMember(input: NewMember): Promise<AddMemberResult>;
+  changeRole(input: RoleChange): Promise<ChangeRoleResult>;
+  removeMember(input: MemberRemoval): Promise<RemoveMemberResult>;
+  updateSpace(input: SpaceChange): Promise<UpdateSpaceResult>;
+  openDm(input: DmOpening): Promise<OpenDmResult>;
+  /** At most `limit` spaces the reader may see in the scope, in creation order, each with its role. */
+  listSpacesFor(query: SpacesForReader): Promise<SpaceAccess[]>;
+
+  createInviteCode(input: NewInviteCode): Promise<void>;
+  /** Every code, used up and expired ones included, newest first. */
+  listInviteCodes(): Promise<InviteCodeRecord[]>;
+  /** Deletes the one code whose hash begins with `codeHashPrefix` (at least one character). */
+  revokeInviteCode(codeHashPrefix: string): Promise<RevokeInviteResult>;
 }

@@ -49,6 +49,12 @@ export const Space = z.object({
   id: SpaceId,
   name: z.string(),
   createdAt: IsoTime,
+  /** Extension (issue 19): a private space exists only for its members. New servers always send it. */
+  visibility: z.enum(['public', 'private']).optional(),
+  /** Extension (issue 19): 'dm' for a direct message, a private space of two or a few timites. */
+  kind: z.enum(['space', 'dm']).optional(),
+  /** Extension (issue 19): when the space was archived (readable, no posting); absent when it is not. */
+  archivedAt: IsoTime.optional(),
 });
 export type Space = z.infer<typeof Space>;
 
@@ -65,8 +71,14 @@ export const SpaceUnread = z.object({
 });
 export type SpaceUnread = z.infer<typeof SpaceUnread>;
 
-/** A space as `GET /spaces` lists it: with the caller's unread counts (an extension of v1). */
-export const SpaceListing = Space.extend({ unread: SpaceUnread.optional() });
+/**
+ * A space as `GET /spaces` lists it: with the caller's unread counts and, when the caller is a
+ * member, its role there (extensions of v1).
+ */
+export const SpaceListing = Space.extend({
+  unread: SpaceUnread.optional(),
+  role: z.enum(['owner', 'admin', 'member']).optional(),
+});
 export type SpaceListing = z.infer<typeof SpaceListing>;
 
 /** Extension: a streaming message's id, chosen by the server when the stream opens. */
