@@ -180,14 +180,23 @@ describe('the SQLite and PostgreSQL schemas', () => {
     expect(Object.keys(sqlite.tables).sort()).toEqual([
       'ability_calls',
       'ability_outcomes',
+      'invite_codes',
       'message_changes',
       'messages',
       'read_markers',
       'revocations',
       'sessions',
+      'space_members',
       'spaces',
       'timites',
     ]);
+    expect(sqlite.tables['spaces']).toMatchObject({
+      visibility: 'text not null',
+      kind: 'text not null',
+      archived_at: 'integer',
+      dm_key: 'text',
+    });
+    expect(sqlite.indexes).toEqual(expect.arrayContaining(['spaces_by_dm_key', 'space_members_by_timite']));
     expect(sqlite.tables['timites']).toMatchObject({ id: 'integer not null primary key', revoked: 'boolean not null' });
     expect(postgres).toEqual(sqlite);
   });

@@ -161,8 +161,42 @@ export const MIGRATIONS: readonly string[] = [
   -- One outcome per call, whoever records it.
   CREATE UNIQUE INDEX ability_outcomes_by_call ON ability_outcomes (space_id, call_id);
   `,
-];
+  `
+  -- Access control (issue 19). Every space before this step is public, of kind 'space'.
+  ALTER TABLE spaces ADD COLUMN visibility text NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'private'));
+  ALTER TABLE spaces ADD COLUMN kind text NOT NULL DEFAULT 'space' CHECK (kind IN ('space', 'dm'));
+  -- When it was archived (readable, no posting); NULL when it is not.
+  ALTER TABLE spaces ADD COLUMN archived_at bigint;
+  -- A DM's participants, their sorted ids joined by commas: opening it again finds it. NULL
+  -- for every other space.
+  ALTER TABLE spaces ADD COLUMN dm_key text;
+  CREATE UNIQUE INDEX spaces_by_dm_key ON spaces (dm_key);
 
+  -- Who is a member of which space, with what role. Membership changes of a space lock its
+  -- spaces row first, so the owner rules see every other change of it committed.
+  CREATE TABLE space_members (
+    space_id text NOT NULL REFERENCES spaces (id),
+    timite_id integer NOT NULL REFERENCES timites (id),
+    role text NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+    joined_at bigint NOT NULL,
+    PRIMARY KEY (space_id, timite_id)
+  );
+  CREATE INDEX space_members_by_timite ON space_members (timite_id);
+
+  -- Registration by invite: a code is stored only as its hash, like a session key.
+  CREATE TABLE invite_codes (
+    code_hash text PRIMARY KEY,
+    uses_left integer NOT NULL CHECK (uses_left >= 0),
+    expires_at bigint,
+    created_by integer REFERENCES timites (id),
+    created_at bigint NOT NULL
+  );
+
+  -- The creators of the spaces made before this step own them; main has no creator, no owner.
+  INSERT INTO space_members (space_id, timite_id, role, joined_at)
+    SELECT s.id, s.created_by, 'owner', s.created_at FROM spaces s JOIN timites t ON t.id = s.created_by;
+  `,
+];
 /** Any constant: the advisory lock that keeps two processes from migrating at once. */
 export const MIGRATION_LOCK = 0x74696d; // "tim"
 

@@ -178,8 +178,44 @@ export const MIGRATIONS: readonly string[] = [
   -- One outcome per call, whoever records it.
   CREATE UNIQUE INDEX ability_outcomes_by_call ON ability_outcomes (space_id, call_id);
   `,
-];
+  `
+  -- Access control (issue 19). Every space before this step is public, of kind 'space'.
+  ALTER TABLE spaces ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'private'));
+  ALTER TABLE spaces ADD COLUMN kind TEXT NOT NULL DEFAULT 'space' CHECK (kind IN ('space', 'dm'));
+  -- When it was archived (readable, no posting); NULL when it is not.
+  ALTER TABLE spaces ADD COLUMN archived_at INTEGER;
+  -- A DM's participants, their sorted ids joined by commas: opening it again finds it. NULL
+  -- for every other space (NULLs never collide in a unique index).
+  ALTER TABLE spaces ADD COLUMN dm_key TEXT;
+  CREATE UNIQUE INDEX spaces_by_dm_key ON spaces (dm_key);
 
+  -- Who is a member of which space, with what role. In a public space membership only records
+  -- roles and joins; a private space exists only for its members.
+  CREATE TABLE space_members (
+    space_id TEXT NOT NULL REFERENCES spaces (id),
+    timite_id INTEGER NOT NULL REFERENCES timites (id),
+    role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (space_id, timite_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX space_members_by_timite ON space_members (timite_id);
+
+  -- Registration by invite: a code is stored only as its hash, like a session key.
+  CREATE TABLE invite_codes (
+    code_hash TEXT PRIMARY KEY,
+    uses_left INTEGER NOT NULL CHECK (uses_left >= 0),
+    -- NULL: it does not expire.
+    expires_at INTEGER,
+    -- The admin that made it; NULL for the CLI.
+    created_by INTEGER REFERENCES timites (id),
+    created_at INTEGER NOT NULL
+  );
+
+  -- The creators of the spaces made before this step own them; main has no creator, no owner.
+  INSERT INTO space_members (space_id, timite_id, role, joined_at)
+    SELECT s.id, s.created_by, 'owner', s.created_at FROM spaces s JOIN timites t ON t.id = s.created_by;
+  `,
+];
 /**
  * Brings the database to the newest schema. All pending steps run in one transaction,
  * so a crash midway leaves the previous version intact; reopening an up-to-date file
