@@ -1,12 +1,22 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteStorage } from './sqlite-storage';
+import type { createSqliteStorage as CreateSqliteStorage } from './sqlite-storage';
 
-/** The built store; turbo's test task builds first, by hand run `pnpm --filter @tim/code build`. */
+/**
+ * The built store; turbo's test task builds first, by hand run `pnpm --filter @tim/code build`.
+ * This test prepares and checks the file with it too, so that all three processes run one
+ * version of the schema.
+ */
 const BUILT_STORE = join(__dirname, '..', '..', '..', 'dist', 'storage', 'sqlite', 'sqlite-storage.js');
+
+function builtStore(): typeof CreateSqliteStorage {
+  const loaded = createRequire(__filename)(BUILT_STORE) as { createSqliteStorage: typeof CreateSqliteStorage };
+  return loaded.createSqliteStorage;
+}
 
 interface RacingProcess {
   /** Resolves once the process has opened the store. */
@@ -78,6 +88,7 @@ describe('createSqliteStorage: answers and timeout sweeps of two processes racin
 
   it('records exactly one outcome per call, and the loser of each race reads the winner', async () => {
     const file = join(dir, 'tim.db');
+    const createSqliteStorage = builtStore();
     const storage = createSqliteStorage({ file });
     const ann = await storage.createTimite({ nick: 'ann', kind: 'human', passwordHash: 'x' });
     const bot = await storage.createTimite({ nick: 'bot', kind: 'agent', passwordHash: null });
