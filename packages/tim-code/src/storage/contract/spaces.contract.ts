@@ -8,7 +8,13 @@ export function describeSpacesContract(makeStorage: MakeStorage): void {
 
     it('has the space main on a fresh store, with no updates', async () => {
       const main = await fixture.storage().getSpace(MAIN_SPACE_ID);
-      expect(main).toEqual({ id: MAIN_SPACE_ID, name: expect.any(String), createdAt: expect.any(String) });
+      expect(main).toEqual({
+        id: MAIN_SPACE_ID,
+        name: expect.any(String),
+        createdAt: expect.any(String),
+        visibility: 'public',
+        kind: 'space',
+      });
       expect(new Date(main?.createdAt ?? '').toISOString()).toBe(main?.createdAt);
       expect(await fixture.storage().listSpaces({ limit: 10 })).toEqual([main]);
       expect(await fixture.storage().headId(MAIN_SPACE_ID)).toBe(0);
@@ -18,7 +24,13 @@ export function describeSpacesContract(makeStorage: MakeStorage): void {
       const result = await fixture
         .storage()
         .createSpace({ id: 'dev-talk', name: 'Dev talk', createdAt: T0, createdBy: CREATOR });
-      const space = { id: 'dev-talk', name: 'Dev talk', createdAt: T0.toISOString() };
+      const space = {
+        id: 'dev-talk',
+        name: 'Dev talk',
+        createdAt: T0.toISOString(),
+        visibility: 'public',
+        kind: 'space',
+      };
       expect(result).toEqual({ created: true, space });
       expect(await fixture.storage().getSpace('dev-talk')).toEqual(space);
     });

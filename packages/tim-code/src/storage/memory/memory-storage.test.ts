@@ -1,3 +1,4 @@
+import { describeAccessContract } from '../contract/access.contract';
 import { describeAbilityContracts } from '../ability.contract';
 import { describeMessageChangeContracts } from '../message-change.contract';
 import { describeStorageContract } from '../storage.contract';
@@ -11,3 +12,4 @@ async function makeMemoryStorage() {
 describeStorageContract('memory', makeMemoryStorage);
 describeMessageChangeContracts('memory', makeMemoryStorage);
 describeAbilityContracts('memory', makeMemoryStorage);
+describeAccessContract('memory', makeMemoryStorage);

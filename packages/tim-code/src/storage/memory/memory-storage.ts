@@ -3,6 +3,7 @@ import type { Space, SpaceId, Timite, TimiteKind } from '@tim/protocol';
 import { planAppend, toCreatedUpdate } from '../append-rules';
 import type {
   AbilityStorage,
+  AccessStorage,
   MessageChangeStorage,
   NewSession,
   Revocation,
@@ -11,11 +12,12 @@ import type {
   TimiteRecord,
 } from '../storage';
 import { createMemoryAbilities } from './memory-abilities';
+import { createMemoryAccess } from './memory-access';
 import { createMemoryMessageChanges } from './memory-message-changes';
 import { entryToUpdate, messageUpdateOf, type SpaceState, type StoredMessage } from './memory-timeline';
 
-/** The memory store keeps everything issues 16 and 17 ask of a store. */
-export type MemoryStorage = Storage & MessageChangeStorage & AbilityStorage;
+/** The memory store keeps everything issues 16, 17 and 19 ask of a store. */
+export type MemoryStorage = Storage & MessageChangeStorage & AbilityStorage & AccessStorage;
 
 /**
  * A Storage held in process memory, for fast unit tests. Every method body runs
@@ -37,7 +39,13 @@ export function createMemoryStorage(): MemoryStorage {
   let isClosed = false;
 
   spaces.set(MAIN_SPACE_ID, {
-    space: { id: MAIN_SPACE_ID, name: MAIN_SPACE_ID, createdAt: new Date().toISOString() },
+    space: {
+      id: MAIN_SPACE_ID,
+      name: MAIN_SPACE_ID,
+      createdAt: new Date().toISOString(),
+      visibility: 'public',
+      kind: 'space',
+    },
     entries: [],
     agentStreak: 0,
   });
@@ -62,15 +70,28 @@ export function createMemoryStorage(): MemoryStorage {
 
   const messageChanges = createMemoryMessageChanges({ timites, spaces, messages, assertOpen });
   const abilities = createMemoryAbilities({ timites, spaces, messages, assertOpen });
+  const { recordOwner, takeInvite, mayRead, ...access } = createMemoryAccess({ timites, spaces, assertOpen });
 
   return {
     ...messageChanges,
     ...abilities,
+    ...access,
+
+    async searchMessages(search) {
+      assertOpen();
+      const { readerId } = search;
+      if (readerId === undefined) return messageChanges.searchMessages(search);
+      const spaceIds = (search.spaceIds ?? [...spaces.keys()]).filter((spaceId) => mayRead(spaceId, readerId));
+      return messageChanges.searchMessages({ ...search, spaceIds });
+    },
 
     async createTimite(input) {
       assertOpen();
       const nickKey = input.nick.toLowerCase();
       if (timiteIdByNick.has(nickKey)) return { created: false, reason: 'nick_taken' };
+      if (input.invite !== undefined && !takeInvite(input.invite.codeHash, input.invite.now)) {
+        return { created: false, reason: 'invite_invalid' };
+      }
       lastTimiteId += 1;
       const timite: Timite = { id: lastTimiteId, nick: input.nick, kind: input.kind };
       timites.set(timite.id, { timite, passwordHash: input.passwordHash, revoked: false });
@@ -173,8 +194,15 @@ export function createMemoryStorage(): MemoryStorage {
     async createSpace(input) {
       assertOpen();
       if (spaces.has(input.id)) return { created: false, reason: 'id_taken' };
-      const space: Space = { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() };
+      const space: Space = {
+        id: input.id,
+        name: input.name,
+        createdAt: input.createdAt.toISOString(),
+        visibility: input.visibility ?? 'public',
+        kind: 'space',
+      };
       spaces.set(space.id, { space, createdBy: input.createdBy, entries: [], agentStreak: 0 });
+      recordOwner(space.id, input.createdBy, input.createdAt);
       return { created: true, space: { ...space } };
     },
 
