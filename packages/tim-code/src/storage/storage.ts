@@ -253,7 +253,8 @@ export interface Storage extends MessageChangeStorage {
   appendMessage(input: NewMessage): Promise<AppendResult>;
   /**
    * Message updates show the message as it is now (edited content, tombstone, reactions); the
-   * updates that changed it keep their place in the sequence.
+   * updates that changed it keep their place in the sequence, and so do calls of abilities and
+   * their outcomes (AbilityStorage).
    */
   readUpdates(spaceId: SpaceId, range: UpdateRange): Promise<Update[]>;
   /** The space's newest update id, 0 when empty. */

@@ -106,7 +106,7 @@ export function createMemoryAbilities(state: MemoryState): AbilityStorage {
       for (const found of due) {
         const space = spaces.get(found.call.spaceId);
         if (space === undefined) continue;
-        const plan = planTimeout(counters(space) ?? { headId: 0, agentStreak: 0 }, found.call.target);
+        const plan = planTimeout({ headId: space.entries.length, agentStreak: space.agentStreak }, found.call.target);
         const outcome: StoredAbilityOutcome = {
           spaceId: found.call.spaceId,
           updateId: plan.updateId,
