@@ -3,6 +3,7 @@ import type { MessageUpdate, Space, SpaceUnread, Timite, Update } from '@tim/pro
 import { z } from 'zod';
 import { toMessageUpdate, type StoredMessage } from '../append-rules';
 import { abilityTimelineEntry } from '../ability-columns';
+import { spaceOfColumns } from '../access-rules';
 import { abilityTimelineUpdate } from '../ability-updates';
 import { toChangeUpdate } from '../change-updates';
 import type { CurrentMessage, SessionRecord, TimiteRecord } from '../storage';
@@ -42,7 +43,7 @@ export function toSessionRecord(row: SessionRow): SessionRecord {
 }
 
 export function toSpace(row: SpaceRow): Space {
-  return { id: row.id, name: row.name, createdAt: toIsoTime(row.created_at) };
+  return spaceOfColumns(row);
 }
 
 /** The update that added the message, showing the message as it is now. */

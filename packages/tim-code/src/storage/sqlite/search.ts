@@ -26,6 +26,7 @@ export function searchMessages(sql: Statements, search: MessageSearch): SearchPa
   const params = {
     match: prefixQuery(search.terms),
     spaceIds: search.spaceIds === undefined ? null : JSON.stringify(search.spaceIds),
+    readerId: search.readerId ?? null,
     limit: search.limit,
   };
   if (search.order === 'newest') {

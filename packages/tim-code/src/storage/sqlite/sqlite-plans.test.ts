@@ -65,9 +65,14 @@ describe('SQLite query plans', () => {
   });
 
   it("searches 'newest' from the FTS5 index in rowid order, without a sort", () => {
-    const plan = planOf(sql.searchNewest, { match: '"deploy"*', spaceIds: null, limit: 20, before: 1000 });
+    const params = { match: '"deploy"*', spaceIds: null, limit: 20, before: 1000 };
+    const plan = planOf(sql.searchNewest, { ...params, readerId: null });
     expect(plan[0]).toMatch(/^SCAN messages_fts VIRTUAL TABLE INDEX/);
     expect(plan.filter((step) => step.includes('TEMP B-TREE'))).toEqual([]);
+    // A reader's filter looks each match's space up by key, and its membership by key.
+    const forReader = planOf(sql.searchNewest, { ...params, readerId: 1 });
+    expect(forReader[0]).toMatch(/^SCAN messages_fts VIRTUAL TABLE INDEX/);
+    expect(forReader.filter((step) => step.includes('TEMP B-TREE') || /^SCAN (s|sm)\b/.test(step))).toEqual([]);
   });
 
   it('counts unread messages through the (space_id, update_id) key and erases edits through their index', () => {

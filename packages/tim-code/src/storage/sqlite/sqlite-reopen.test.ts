@@ -48,7 +48,7 @@ describe('createSqliteStorage on an existing file', () => {
     expect(await second.findSession('k', T0)).toEqual({ timite: ann, createdAt: T0, expiresAt: null });
     expect(await second.listSpaces({ limit: 10 })).toEqual([
       mainSpace,
-      { id: 'dev', name: 'Dev', createdAt: T0.toISOString() },
+      { id: 'dev', name: 'Dev', createdAt: T0.toISOString(), visibility: 'public', kind: 'space' },
     ]);
     expect(await second.headId('dev')).toBe(2);
     const after = await second.appendMessage({ ...base, spaceId: 'dev', content: 'three' });

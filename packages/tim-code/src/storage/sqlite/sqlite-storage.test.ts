@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAbilityContracts } from '../ability.contract';
+import { describeAccessContract } from '../contract/access.contract';
 import { describeMessageChangeContracts } from '../message-change.contract';
 import { describeStorageContract } from '../storage.contract';
 import { createSqliteStorage } from './sqlite-storage';
@@ -22,3 +23,4 @@ async function makeStorage() {
 describeStorageContract('sqlite', makeStorage);
 describeMessageChangeContracts('sqlite', makeStorage);
 describeAbilityContracts('sqlite', makeStorage);
+describeAccessContract('sqlite', makeStorage);

@@ -3,9 +3,19 @@ import { dirname } from 'node:path';
 import { MAIN_SPACE_ID } from '@tim/protocol';
 import Database from 'better-sqlite3';
 import { planAppend, toCreatedUpdate } from '../append-rules';
-import type { AbilityStorage, AppendResult, MessageChangeStorage, NewMessage, Storage } from '../storage';
+import type {
+  AbilityStorage,
+  AccessStorage,
+  AppendResult,
+  CreateTimiteResult,
+  MessageChangeStorage,
+  NewMessage,
+  NewTimite,
+  Storage,
+} from '../storage';
 import { revocationColumnsToRevocation } from '../revocation-columns';
 import { createSqliteAbilities } from './abilities';
+import { createSqliteAccess } from './access';
 import { createSqliteMessageChanges } from './message-changes';
 import { applyMigrations } from './migrations';
 import { toSessionRecord, toSpace, toTimelineUpdate, toTimite, toTimiteRecord, toUpdate } from './rows';
@@ -23,7 +33,9 @@ export interface SqliteStorageOptions {
  * to completion on this thread, so concurrent appends from one process are serialized and
  * every transaction below is atomic with respect to the others.
  */
-export function createSqliteStorage(options: SqliteStorageOptions): Storage & MessageChangeStorage & AbilityStorage {
+export function createSqliteStorage(
+  options: SqliteStorageOptions,
+): Storage & MessageChangeStorage & AbilityStorage & AccessStorage {
   mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
   try {
@@ -46,6 +58,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage & Me
     throw err;
   }
   const sql = prepareStatements(db);
+  const { createSpace, takeInvite, ...access } = createSqliteAccess(db);
   sql.insertSpace.run({ id: MAIN_SPACE_ID, name: MAIN_SPACE_ID, createdAt: Date.now(), createdBy: null });
 
   const revokeAgent = db.transaction((nick: string, now: Date): boolean => {
@@ -61,6 +74,20 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage & Me
     if (sql.deleteSession.run(keyHash).changes === 0) return;
     sql.insertRevocation.run({ keyHash, timiteId: null, createdAt: now.getTime() });
   });
+
+  /** With an invite, the nick is checked and a use taken under the write lock, before the insert. */
+  const createInvitedTimite = db.transaction(
+    (input: NewTimite & { invite: { codeHash: string; now: Date } }): CreateTimiteResult => {
+      if (sql.timiteByNick.get(input.nick) !== undefined) return { created: false, reason: 'nick_taken' };
+      if (!takeInvite(input.invite.codeHash, input.invite.now)) return { created: false, reason: 'invite_invalid' };
+      return insertTimite(input);
+    },
+  );
+
+  function insertTimite(input: NewTimite): CreateTimiteResult {
+    const row = sql.insertTimite.get({ nick: input.nick, kind: input.kind, passwordHash: input.passwordHash });
+    return row === undefined ? { created: false, reason: 'nick_taken' } : { created: true, timite: toTimite(row) };
+  }
 
   const append = db.transaction((input: NewMessage): AppendResult => {
     const counters = sql.spaceCounters.get(input.spaceId);
@@ -100,10 +127,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage & Me
   return {
     ...createSqliteMessageChanges(db, sql),
     ...createSqliteAbilities(db, sql),
+    ...access,
 
     async createTimite(input) {
-      const row = sql.insertTimite.get({ nick: input.nick, kind: input.kind, passwordHash: input.passwordHash });
-      return row === undefined ? { created: false, reason: 'nick_taken' } : { created: true, timite: toTimite(row) };
+      const { invite } = input;
+      return invite === undefined ? insertTimite(input) : createInvitedTimite.immediate({ ...input, invite });
     },
 
     async findTimiteByNick(nick) {
@@ -160,14 +188,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage & Me
     },
 
     async createSpace(input) {
-      const { changes } = sql.insertSpace.run({
-        id: input.id,
-        name: input.name,
-        createdAt: input.createdAt.getTime(),
-        createdBy: input.createdBy,
-      });
-      if (changes === 0) return { created: false, reason: 'id_taken' };
-      return { created: true, space: { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() } };
+      return createSpace(input);
     },
 
     async getSpace(id) {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ChangeKind } from '../change-updates';
+import type { SpaceColumns } from '../access-rules';
 import type { RevocationColumns } from '../revocation-columns';
 
 export interface TimiteRow {
@@ -18,11 +19,8 @@ export interface SessionRow {
   kind: string;
 }
 
-export interface SpaceRow {
-  id: string;
-  name: string;
-  created_at: number;
-}
+/** A space's columns (issue 19 added visibility, kind and archived_at). */
+export type SpaceRow = SpaceColumns;
 
 export interface SpaceCountersRow {
   head_id: number;
@@ -136,6 +134,8 @@ export interface SearchParams {
   match: string;
   /** A JSON array of space ids; NULL for every space. */
   spaceIds: string | null;
+  /** Only spaces this timite may read; NULL for every space. */
+  readerId: number | null;
   limit: number;
 }
 
@@ -198,7 +198,10 @@ function timelineArms(cond: '>' | '<', bound: '@after' | '@before'): string {
 const SEARCH_MESSAGES = `SELECT ${MESSAGE_COLUMNS}
   FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid JOIN timites t ON t.id = m.sender_id
   WHERE messages_fts MATCH @match AND m.deleted_at IS NULL
-    AND (@spaceIds IS NULL OR m.space_id IN (SELECT value FROM json_each(@spaceIds)))`;
+    AND (@spaceIds IS NULL OR m.space_id IN (SELECT value FROM json_each(@spaceIds)))
+    AND (@readerId IS NULL OR EXISTS (
+      SELECT 1 FROM spaces s WHERE s.id = m.space_id AND (s.visibility = 'public'
+        OR EXISTS (SELECT 1 FROM space_members sm WHERE sm.space_id = s.id AND sm.timite_id = @readerId))))`;
 
 /** Counts at most @cap rows of a correlated selection of messages (the subquery stops there). */
 function cappedCount(where: string): string {
@@ -298,11 +301,11 @@ export function prepareStatements(db: Database.Database): Statements {
       'INSERT INTO spaces (id, name, created_at, created_by) VALUES (@id, @name, @createdAt, @createdBy) ON CONFLICT (id) DO NOTHING',
     ),
     countSpacesCreatedBy: prepare('SELECT count(*) AS count FROM spaces WHERE created_by = ?'),
-    spaceById: prepare('SELECT id, name, created_at FROM spaces WHERE id = ?'),
+    spaceById: prepare('SELECT id, name, created_at, visibility, kind, archived_at FROM spaces WHERE id = ?'),
     // rowid follows insertion, so this is creation order whatever createdAt says.
     // An unknown `after` makes the comparison NULL, so it lists nothing.
     listSpaces: prepare(
-      `SELECT id, name, created_at FROM spaces
+      `SELECT id, name, created_at, visibility, kind, archived_at FROM spaces
        WHERE @after IS NULL OR rowid > (SELECT rowid FROM spaces WHERE id = @after)
        ORDER BY rowid LIMIT @limit`,
     ),
