@@ -1,13 +1,14 @@
 import { Pool } from 'pg';
 import { TEST_DATABASE_URL, uniqueSchemaName } from '../../../test/support/postgres';
 import { describeAbilityContracts } from '../ability.contract';
+import { describeAccessContract } from '../contract/access.contract';
 import { describeMessageChangeContracts, type FullStorage } from '../message-change.contract';
-import type { AbilityStorage, Storage } from '../storage';
+import type { AbilityStorage, AccessStorage, Storage } from '../storage';
 import { describeStorageContract, type MakeStorage } from '../storage.contract';
 import { createPostgresStorage } from './postgres-storage';
 
 /** Each test gets a schema of its own in the machine's PostgreSQL, dropped afterwards. */
-const makeStorage: MakeStorage<FullStorage & AbilityStorage> = async () => {
+const makeStorage: MakeStorage<FullStorage & AbilityStorage & AccessStorage> = async () => {
   const schema = uniqueSchemaName();
   const storage = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
   return {
@@ -24,6 +25,7 @@ const makeStorage: MakeStorage<FullStorage & AbilityStorage> = async () => {
 describeStorageContract('postgres', makeStorage);
 describeMessageChangeContracts('postgres', makeStorage);
 describeAbilityContracts('postgres', makeStorage);
+describeAccessContract('postgres', makeStorage);
 
 describe('createPostgresStorage with several processes on one database', () => {
   const schema = uniqueSchemaName();

@@ -3,9 +3,20 @@ import { Pool, type PoolClient } from 'pg';
 import { redactedUrl } from '../../redacted-url';
 import { planAppend, toCreatedUpdate } from '../append-rules';
 import { revocationColumnsToRevocation } from '../revocation-columns';
-import type { AbilityStorage, AppendResult, MessageChangeStorage, NewMessage, RevokedKeys, Storage } from '../storage';
+import type {
+  AbilityStorage,
+  AccessStorage,
+  AppendResult,
+  CreateTimiteResult,
+  MessageChangeStorage,
+  NewMessage,
+  NewTimite,
+  RevokedKeys,
+  Storage,
+} from '../storage';
 import { reportingOutages } from '../store-unavailable';
 import { createPostgresAbilities } from './abilities';
+import { createPostgresAccess, SPACE_COLUMNS } from './access';
 import { applyMigrations, MIGRATION_LOCK, REVOCATION_LOCK } from './migrations';
 import { createPostgresMessageChanges } from './message-changes';
 import { SELECT_MESSAGE, TIMELINE_AFTER, TIMELINE_BEFORE } from './message-sql';
@@ -72,7 +83,7 @@ const UNIQUE_VIOLATION = '23505';
  */
 export async function createPostgresStorage(
   options: PostgresStorageOptions,
-): Promise<Storage & MessageChangeStorage & AbilityStorage> {
+): Promise<Storage & MessageChangeStorage & AbilityStorage & AccessStorage> {
   const { schema } = options;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new Error(`Not a schema name: "${schema}".`);
@@ -126,6 +137,44 @@ export async function createPostgresStorage(
 
   const db = createQueries(pool);
   const { rows, first, inTransaction } = db;
+  const { createSpace, takeInvite, ...access } = createPostgresAccess(db);
+
+  /** A taken nick, found by the insert after the invite's use was taken: the transaction rolls back. */
+  class NickTaken extends Error {}
+
+  async function insertTimite(input: NewTimite, client?: PoolClient): Promise<CreateTimiteResult> {
+    const row = await first(
+      TimiteRow,
+      `INSERT INTO timites (nick, kind, password_hash) VALUES ($1, $2, $3)
+       ON CONFLICT ((lower(nick))) DO NOTHING RETURNING ${TIMITE_COLUMNS}`,
+      [input.nick, input.kind, input.passwordHash],
+      client,
+    );
+    return row === undefined ? { created: false, reason: 'nick_taken' } : { created: true, timite: toTimite(row) };
+  }
+
+  /** The nick checked, one use of the code taken and the timite inserted, in one transaction. */
+  async function createInvitedTimite(input: NewTimite, invite: { codeHash: string; now: Date }) {
+    try {
+      return await inTransaction(async (client): Promise<CreateTimiteResult> => {
+        const taken = await first(
+          TimiteRow,
+          `SELECT ${TIMITE_COLUMNS} FROM timites WHERE lower(nick) = lower($1)`,
+          [input.nick],
+          client,
+        );
+        if (taken !== undefined) return { created: false, reason: 'nick_taken' };
+        if (!(await takeInvite(client, invite.codeHash, invite.now)))
+          return { created: false, reason: 'invite_invalid' };
+        const result = await insertTimite(input, client);
+        if (!result.created) throw new NickTaken();
+        return result;
+      });
+    } catch (err) {
+      if (err instanceof NickTaken) return { created: false, reason: 'nick_taken' } as const;
+      throw err;
+    }
+  }
 
   /**
    * Under REVOCATION_LOCK, held to the commit: the next writer draws its seq only after this
@@ -185,13 +234,7 @@ export async function createPostgresStorage(
   return reportingOutages(
     {
       async createTimite(input) {
-        const row = await first(
-          TimiteRow,
-          `INSERT INTO timites (nick, kind, password_hash) VALUES ($1, $2, $3)
-         ON CONFLICT ((lower(nick))) DO NOTHING RETURNING ${TIMITE_COLUMNS}`,
-          [input.nick, input.kind, input.passwordHash],
-        );
-        return row === undefined ? { created: false, reason: 'nick_taken' } : { created: true, timite: toTimite(row) };
+        return input.invite === undefined ? insertTimite(input) : createInvitedTimite(input, input.invite);
       },
 
       async findTimiteByNick(nick) {
@@ -289,17 +332,10 @@ export async function createPostgresStorage(
         return result.rowCount ?? 0;
       },
 
-      async createSpace(input) {
-        const result = await pool.query(
-          'INSERT INTO spaces (id, name, created_at, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
-          [input.id, input.name, input.createdAt.getTime(), input.createdBy],
-        );
-        if (result.rowCount === 0) return { created: false, reason: 'id_taken' };
-        return { created: true, space: { id: input.id, name: input.name, createdAt: input.createdAt.toISOString() } };
-      },
+      createSpace,
 
       async getSpace(id) {
-        const row = await first(SpaceRow, 'SELECT id, name, created_at FROM spaces WHERE id = $1', [id]);
+        const row = await first(SpaceRow, `SELECT ${SPACE_COLUMNS} FROM spaces s WHERE s.id = $1`, [id]);
         return row === undefined ? undefined : toSpace(row);
       },
 
@@ -314,9 +350,9 @@ export async function createPostgresStorage(
         // An unknown `after` makes the comparison NULL, so it lists nothing.
         const listed = await rows(
           SpaceRow,
-          `SELECT id, name, created_at FROM spaces
-           WHERE $1::text IS NULL OR seq > (SELECT seq FROM spaces WHERE id = $1)
-           ORDER BY seq LIMIT $2`,
+          `SELECT ${SPACE_COLUMNS} FROM spaces s
+           WHERE $1::text IS NULL OR s.seq > (SELECT seq FROM spaces WHERE id = $1)
+           ORDER BY s.seq LIMIT $2`,
           [after ?? null, limit],
         );
         return listed.map(toSpace);
@@ -350,6 +386,7 @@ export async function createPostgresStorage(
 
       ...createPostgresMessageChanges(db),
       ...createPostgresAbilities(db),
+      ...access,
 
       async ping() {
         await pool.query('SELECT 1');

@@ -2,6 +2,7 @@ import { MessageStreamMark, Reaction, TimiteKind } from '@tim/protocol';
 import type { MessageUpdate, Space, SpaceUnread, Timite, Update } from '@tim/protocol';
 import { z } from 'zod';
 import { abilityTimelineEntry } from '../ability-columns';
+import { spaceOfColumns } from '../access-rules';
 import { abilityTimelineUpdate } from '../ability-updates';
 import { toMessageUpdate } from '../append-rules';
 import { toChangeUpdate } from '../change-updates';
@@ -40,7 +41,15 @@ export const RevocationRow = z.object({
 });
 export type RevocationRow = z.infer<typeof RevocationRow>;
 
-export const SpaceRow = z.object({ id: z.string(), name: z.string(), created_at: BigintNumber });
+/** A space's columns (issue 19 added visibility, kind and archived_at; access-rules.ts SpaceColumns). */
+export const SpaceRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  created_at: BigintNumber,
+  visibility: z.string(),
+  kind: z.string(),
+  archived_at: BigintNumber.nullable(),
+});
 
 export const CountRow = z.object({ count: z.number().int() });
 
@@ -140,7 +149,7 @@ export function toSessionRecord(row: z.infer<typeof SessionRow>): SessionRecord 
 }
 
 export function toSpace(row: z.infer<typeof SpaceRow>): Space {
-  return { id: row.id, name: row.name, createdAt: new Date(row.created_at).toISOString() };
+  return spaceOfColumns(row);
 }
 
 /** The update that added the message, showing the message as it is now. */

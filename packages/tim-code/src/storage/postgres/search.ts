@@ -29,15 +29,25 @@ export function prefixQuery(terms: string[]): string {
 
 /**
  * The statement for one page: $1 the tsquery text, $2 the space ids (NULL: every space), $3
- * the limit, $4 the parsed cursor (see search-cursor.ts; NULL on the first page). Exported
+ * the limit, $4 the parsed cursor (see search-cursor.ts; NULL on the first page), $5 the
+ * reader (NULL: no filter; else only public spaces and those it is a member of). Exported
  * for the test that checks the plan.
  */
 export function searchStatement(search: MessageSearch, cursor?: number): { text: string; values: unknown[] } {
-  const values = [prefixQuery(search.terms), search.spaceIds ?? null, search.limit, cursor ?? null];
+  const values = [
+    prefixQuery(search.terms),
+    search.spaceIds ?? null,
+    search.limit,
+    cursor ?? null,
+    search.readerId ?? null,
+  ];
   const matching = `
     ${WORDS} @@ to_tsquery('simple', $1)
     AND m.deleted_at IS NULL
-    AND ($2::text[] IS NULL OR m.space_id = ANY ($2::text[]))`;
+    AND ($2::text[] IS NULL OR m.space_id = ANY ($2::text[]))
+    AND ($5::integer IS NULL OR EXISTS (
+      SELECT 1 FROM spaces s WHERE s.id = m.space_id AND (s.visibility = 'public'
+        OR EXISTS (SELECT 1 FROM space_members sm WHERE sm.space_id = s.id AND sm.timite_id = $5))))`;
   if (search.order === 'newest') {
     return {
       text: `${SELECT_MESSAGE} WHERE ${matching} AND ($4::bigint IS NULL OR m.id < $4) ORDER BY m.id DESC LIMIT $3`,
