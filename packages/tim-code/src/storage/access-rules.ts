@@ -1,5 +1,5 @@
 import type { Space } from '@tim/protocol';
-import type { AccessActor, SpaceKind, SpaceRole, SpaceVisibility } from './storage';
+import type { AccessActor, SpaceAccess, SpaceKind, SpaceRole, SpaceVisibility } from './storage';
 
 /*
  * The owner rules of issue 19, shared by every backend. Each backend reads what a rule needs
@@ -22,6 +22,11 @@ function isManager(role: ActorRole): boolean {
 
 function isSelf(actor: AccessActor, timiteId: number): boolean {
   return actor !== 'operator' && actor.timiteId === timiteId;
+}
+
+/** Whether the reader may read the space: it is public, or the reader is a member (it has a role). */
+export function isReadable(access: SpaceAccess): boolean {
+  return access.space.visibility !== 'private' || access.role !== undefined;
 }
 
 /** Adding `timiteId` with `role`: a join of a public space, or an invitation by an owner or admin. */
