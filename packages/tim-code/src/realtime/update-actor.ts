@@ -2,7 +2,7 @@ import type { Update } from '@tim/protocol';
 
 /**
  * The timite who caused an update: a message's sender, the editor (always the sender), the
- * deleter, the reactor. `receiveOwnMessages: false` skips the updates a subscriber caused.
+ * deleter, the reactor, an ability's caller, the target that answered (or, timed out, did not). `receiveOwnMessages: false` skips the updates a subscriber caused.
  */
 export function actorOf(update: Update): number {
   const { event } = update;
@@ -15,5 +15,9 @@ export function actorOf(update: Update): number {
       return event.deletedBy;
     case 'reaction':
       return event.timite.id;
+    case 'ability_call':
+      return event.caller.id;
+    case 'ability_outcome':
+      return event.target.id;
   }
 }

@@ -94,3 +94,23 @@ describe('messageIdOf and actorIdOf', () => {
     expect([message, edit, reaction, deletion].map(actorIdOf)).toEqual([1, 1, 2, 1]);
   });
 });
+
+describe('ability calls and outcomes', () => {
+  const call = update(6, {
+    type: 'ability_call',
+    callId: 6,
+    caller: BOB,
+    target: ADA,
+    ability: 'search',
+    arguments: { query: 'release notes' },
+    deadline: LATER,
+  });
+  const outcome = update(7, { type: 'ability_outcome', callId: 6, target: ADA, status: 'ok', result: 'found' });
+
+  it('are about no message, change none, and name the caller and the target as actors', () => {
+    expect([call, outcome].map((each) => messageIdOf(each.event))).toEqual([undefined, undefined]);
+    expect(applyToMessage(original, call)).toBe(original);
+    expect(applyToMessage(original, outcome)).toBe(original);
+    expect([call, outcome].map(actorIdOf)).toEqual([BOB.id, ADA.id]);
+  });
+});

@@ -21,12 +21,16 @@ const SERVER_FRAME_TYPES: Record<ServerFrame['type'], true> = {
   unread_subscribed: true,
   space_activity: true,
   read_marker: true,
+  abilities: true,
+  abilities_declared: true,
 };
 const UPDATE_EVENT_TYPES: Record<UpdateEvent['type'], true> = {
   message: true,
   message_edited: true,
   message_deleted: true,
   reaction: true,
+  ability_call: true,
+  ability_outcome: true,
 };
 
 const TypedFrame = z.looseObject({ type: z.string() });

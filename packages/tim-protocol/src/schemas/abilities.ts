@@ -58,6 +58,13 @@ export type CallAbilityRequest = z.input<typeof CallAbilityRequest>;
 export const CallAbilityResponse = z.object({ call: AbilityCallEvent, updateId: UpdateId });
 export type CallAbilityResponse = z.infer<typeof CallAbilityResponse>;
 
+/** The path of `POST /spaces/:spaceId/calls/:callId/outcome`. */
+export const CallPathParams = z.strictObject({
+  spaceId: SpaceId,
+  callId: z.coerce.number().pipe(UpdateId),
+});
+export type CallPathParams = z.infer<typeof CallPathParams>;
+
 /** `POST /spaces/:spaceId/calls/:callId/outcome`: exactly one of `result` and `error`. */
 export const AbilityOutcomeRequest = z.union([
   z.strictObject({ result: JsonValue }),

@@ -201,12 +201,102 @@ export const ReactionEvent = z.object({
 });
 export type ReactionEvent = z.infer<typeof ReactionEvent>;
 
+// Extension: abilities (docs/protocol.md). Frames and HTTP bodies are in abilities.ts.
+
+/** An ability's name: what follows `/nick.` in a slash command. */
+export const AbilityName = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, {
+  error: 'An ability name is 1–64 characters of lowercase letters, digits, "_" and "-", starting with a letter.',
+});
+export type AbilityName = z.infer<typeof AbilityName>;
+
+export const ABILITY_DESCRIPTION_MAX_CHARS = 1000;
+/** A declared parameters schema, serialised. */
+export const ABILITY_SCHEMA_MAX_BYTES = 8 * 1024;
+export const ABILITIES_PER_DECLARATION_MAX = 32;
+/** A call's arguments, serialised. */
+export const ABILITY_ARGUMENTS_MAX_BYTES = 8 * 1024;
+/** An outcome's result or error, serialised. */
+export const ABILITY_RESULT_MAX_BYTES = 16 * 1024;
+export const ABILITY_TIMEOUT_DEFAULT_MS = 60_000;
+export const ABILITY_TIMEOUT_MAX_MS = 300_000;
+
+/** A JSON value; what arguments and results may hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+);
+
+/** A JSON Schema (draft 2020-12 or 07) for an object of named parameters. */
+export const AbilityParameters = z
+  .looseObject({ type: z.literal('object') })
+  .refine((schema) => JSON.stringify(schema).length <= ABILITY_SCHEMA_MAX_BYTES, {
+    error: `A parameters schema is at most ${ABILITY_SCHEMA_MAX_BYTES} bytes of JSON.`,
+  });
+export type AbilityParameters = z.infer<typeof AbilityParameters>;
+
+export const Ability = z.object({
+  name: AbilityName,
+  description: z.string().max(ABILITY_DESCRIPTION_MAX_CHARS),
+  parameters: AbilityParameters,
+});
+export type Ability = z.infer<typeof Ability>;
+
+/** What one timite can do in a space now. */
+export const TimiteAbilities = z.object({
+  timite: Timite,
+  abilities: z.array(Ability),
+});
+export type TimiteAbilities = z.infer<typeof TimiteAbilities>;
+
+/**
+ * A call of `target`'s ability by `caller`. `callId` is this update's own id; the outcome names
+ * it. `deadline` is when the server records a timeout unless the target answered.
+ */
+export const AbilityCallEvent = z.object({
+  type: z.literal('ability_call'),
+  callId: UpdateId,
+  caller: Timite,
+  target: Timite,
+  ability: AbilityName,
+  arguments: z.record(z.string(), JsonValue),
+  deadline: IsoTime,
+});
+export type AbilityCallEvent = z.infer<typeof AbilityCallEvent>;
+
+export const AbilityOutcomeStatus = z.enum(['ok', 'error', 'timed_out']);
+export type AbilityOutcomeStatus = z.infer<typeof AbilityOutcomeStatus>;
+
+/**
+ * The one outcome of a call: `ok` with `result` (text or JSON), `error` with `error` (a sentence
+ * from the target), or `timed_out` recorded by the server (then `target` is still the callee).
+ */
+export const AbilityOutcomeEvent = z.object({
+  type: z.literal('ability_outcome'),
+  callId: UpdateId,
+  target: Timite,
+  status: AbilityOutcomeStatus,
+  result: JsonValue.optional(),
+  error: z.string().optional(),
+});
+export type AbilityOutcomeEvent = z.infer<typeof AbilityOutcomeEvent>;
+
+/** A timite's abilities in a space changed (declared, replaced, or gone with its last connection). */
+export const AbilitiesEvent = z.object({
+  type: z.literal('abilities'),
+  spaceId: SpaceId,
+  timite: Timite,
+  abilities: z.array(Ability),
+});
+export type AbilitiesEvent = z.infer<typeof AbilitiesEvent>;
+
 /** Persisted event kinds. Clients ignore kinds they do not know. */
 export const UpdateEvent = z.discriminatedUnion('type', [
   MessageEvent,
   MessageEditedEvent,
   MessageDeletedEvent,
   ReactionEvent,
+  AbilityCallEvent,
+  AbilityOutcomeEvent,
 ]);
 export type UpdateEvent = z.infer<typeof UpdateEvent>;
 
@@ -300,93 +390,11 @@ export const StreamEndEvent = z.object({
 });
 export type StreamEndEvent = z.infer<typeof StreamEndEvent>;
 
-export const EphemeralEvent = z.discriminatedUnion('type', [PresenceEvent, ActivityEvent, StreamEvent, StreamEndEvent]);
+export const EphemeralEvent = z.discriminatedUnion('type', [
+  PresenceEvent,
+  ActivityEvent,
+  StreamEvent,
+  StreamEndEvent,
+  AbilitiesEvent,
+]);
 export type EphemeralEvent = z.infer<typeof EphemeralEvent>;
-
-// Extension: abilities (docs/protocol.md). Frames and HTTP bodies are in abilities.ts.
-
-/** An ability's name: what follows `/nick.` in a slash command. */
-export const AbilityName = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, {
-  error: 'An ability name is 1–64 characters of lowercase letters, digits, "_" and "-", starting with a letter.',
-});
-export type AbilityName = z.infer<typeof AbilityName>;
-
-export const ABILITY_DESCRIPTION_MAX_CHARS = 1000;
-/** A declared parameters schema, serialised. */
-export const ABILITY_SCHEMA_MAX_BYTES = 8 * 1024;
-export const ABILITIES_PER_DECLARATION_MAX = 32;
-/** A call's arguments, serialised. */
-export const ABILITY_ARGUMENTS_MAX_BYTES = 8 * 1024;
-/** An outcome's result or error, serialised. */
-export const ABILITY_RESULT_MAX_BYTES = 16 * 1024;
-export const ABILITY_TIMEOUT_DEFAULT_MS = 60_000;
-export const ABILITY_TIMEOUT_MAX_MS = 300_000;
-
-/** A JSON value; what arguments and results may hold. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
-);
-
-/** A JSON Schema (draft 2020-12 or 07) for an object of named parameters. */
-export const AbilityParameters = z
-  .looseObject({ type: z.literal('object') })
-  .refine((schema) => JSON.stringify(schema).length <= ABILITY_SCHEMA_MAX_BYTES, {
-    error: `A parameters schema is at most ${ABILITY_SCHEMA_MAX_BYTES} bytes of JSON.`,
-  });
-export type AbilityParameters = z.infer<typeof AbilityParameters>;
-
-export const Ability = z.object({
-  name: AbilityName,
-  description: z.string().max(ABILITY_DESCRIPTION_MAX_CHARS),
-  parameters: AbilityParameters,
-});
-export type Ability = z.infer<typeof Ability>;
-
-/** What one timite can do in a space now. */
-export const TimiteAbilities = z.object({
-  timite: Timite,
-  abilities: z.array(Ability),
-});
-export type TimiteAbilities = z.infer<typeof TimiteAbilities>;
-
-/**
- * A call of `target`'s ability by `caller`. `callId` is this update's own id; the outcome names
- * it. `deadline` is when the server records a timeout unless the target answered.
- */
-export const AbilityCallEvent = z.object({
-  type: z.literal('ability_call'),
-  callId: UpdateId,
-  caller: Timite,
-  target: Timite,
-  ability: AbilityName,
-  arguments: z.record(z.string(), JsonValue),
-  deadline: IsoTime,
-});
-export type AbilityCallEvent = z.infer<typeof AbilityCallEvent>;
-
-export const AbilityOutcomeStatus = z.enum(['ok', 'error', 'timed_out']);
-export type AbilityOutcomeStatus = z.infer<typeof AbilityOutcomeStatus>;
-
-/**
- * The one outcome of a call: `ok` with `result` (text or JSON), `error` with `error` (a sentence
- * from the target), or `timed_out` recorded by the server (then `target` is still the callee).
- */
-export const AbilityOutcomeEvent = z.object({
-  type: z.literal('ability_outcome'),
-  callId: UpdateId,
-  target: Timite,
-  status: AbilityOutcomeStatus,
-  result: JsonValue.optional(),
-  error: z.string().optional(),
-});
-export type AbilityOutcomeEvent = z.infer<typeof AbilityOutcomeEvent>;
-
-/** A timite's abilities in a space changed (declared, replaced, or gone with its last connection). */
-export const AbilitiesEvent = z.object({
-  type: z.literal('abilities'),
-  spaceId: SpaceId,
-  timite: Timite,
-  abilities: z.array(Ability),
-});
-export type AbilitiesEvent = z.infer<typeof AbilitiesEvent>;

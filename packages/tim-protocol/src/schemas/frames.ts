@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { AbilitiesDeclaredFrame, DeclareAbilitiesFrame } from './abilities';
 import {
+  AbilitiesEvent,
   Activity,
   ActivityEvent,
   ClientMsgId,
@@ -129,6 +131,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
   StreamAbortFrame,
   StreamStopFrame,
   UnreadSubscribeFrame,
+  DeclareAbilitiesFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -250,5 +253,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   UnreadSubscribedFrame,
   SpaceActivityFrame,
   ReadMarkerFrame,
+  AbilitiesEvent,
+  AbilitiesDeclaredFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -286,6 +286,8 @@ export function createFrameHandler({
       case 'unread_subscribe':
         await unreadSubscribe(peer);
         return;
+      case 'abilities_declare':
+        throw wsErrors.invalidFrame('This server does not take ability declarations yet.');
       default: {
         const unhandled: never = frame;
         throw new Error(`Unhandled frame ${JSON.stringify(unhandled)}`);
