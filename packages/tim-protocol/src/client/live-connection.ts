@@ -1,4 +1,7 @@
+import { DeclareAbilitiesFrame, type AbilitiesDeclaredFrame } from '../schemas/abilities';
 import type {
+  AbilitiesEvent,
+  Ability,
   Activity,
   ActivityEvent,
   PresenceEvent,
@@ -93,6 +96,10 @@ export interface TimConnectionEvents {
   space_activity: SpaceActivityFrame;
   /** Extension, after `watchUnread()`: your read marker in a space moved (on any device). */
   read_marker: ReadMarkerFrame;
+  /** Extension: a timite's abilities in a subscribed space changed; `abilities` is its whole set now ([] when gone). */
+  abilities: AbilitiesEvent;
+  /** Extension: the server recorded a `declareAbilities` (also each one re-sent after a reconnect). */
+  abilities_declared: AbilitiesDeclaredFrame;
 }
 
 export interface OpenStreamOptions {
@@ -175,6 +182,8 @@ export class TimConnection {
   private readonly ownStreams = new Map<string, OutgoingStream>();
   /** Whether to ask for the unread feed at every 'ready'. */
   private isWatchingUnread = false;
+  /** This connection's declared abilities by space, declared again at every 'ready'. */
+  private readonly declarations = new Map<string, Ability[]>();
 
   constructor(private readonly options: TimConnectionOptions) {
     this.open();
@@ -261,6 +270,24 @@ export class TimConnection {
     if (this.stateValue !== 'open') return true;
     if (!this.extensions.has('unread')) return false;
     this.send({ type: 'unread_subscribe' });
+    return true;
+  }
+
+  /**
+   * Extension: declares what this timite can do in a space, replacing what this connection
+   * declared there before; [] withdraws it. Declarations last as long as a connection, so they
+   * are remembered and declared again at every reconnect. The server answers
+   * `abilities_declared`, or an error event with the spaceId (a schema that does not compile,
+   * a name twice). Returns false when the server (as of its last 'ready') does not speak
+   * abilities; the declaration is kept for a server that does.
+   */
+  declareAbilities(spaceId: string, abilities: Ability[]): boolean {
+    const frame = parseOutgoing(DeclareAbilitiesFrame, { type: 'abilities_declare', spaceId, abilities });
+    if (frame.abilities.length === 0) this.declarations.delete(spaceId);
+    else this.declarations.set(spaceId, frame.abilities);
+    if (this.stateValue !== 'open') return true;
+    if (!this.extensions.has('abilities')) return false;
+    this.send(frame);
     return true;
   }
 
@@ -414,6 +441,9 @@ export class TimConnection {
       case 'space_activity':
       case 'read_marker':
         return this.emitter.emit(frame.type, frame);
+      case 'abilities':
+      case 'abilities_declared':
+        return this.emitter.emit(frame.type, frame);
     }
   }
 
@@ -489,6 +519,10 @@ export class TimConnection {
     this.setState('open', 'ready');
     for (const [spaceId, space] of this.spaces) this.sendSubscribe(spaceId, space);
     if (this.isWatchingUnread && this.extensions.has('unread')) this.send({ type: 'unread_subscribe' });
+    if (this.extensions.has('abilities')) {
+      for (const [spaceId, abilities] of this.declarations)
+        this.send({ type: 'abilities_declare', spaceId, abilities });
+    }
     this.emitter.emit('ready', timite);
   }
 
