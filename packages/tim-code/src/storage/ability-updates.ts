@@ -1,4 +1,4 @@
-import { JsonValue, type AbilityOutcomeStatus, type SpaceId, type Timite, type Update } from '@tim/protocol';
+import { JsonValue, type AbilityOutcomeStatus, type SpaceId, type Timite } from '@tim/protocol';
 import { z } from 'zod';
 import type { AbilityCallUpdate, AbilityOutcomeUpdate, AbilityUpdate } from './storage';
 
@@ -90,17 +90,6 @@ export type StoredAbilityEntry =
   { kind: 'ability_call'; call: StoredAbilityCall } | { kind: 'ability_outcome'; outcome: StoredAbilityOutcome };
 
 /** The update a stored call or outcome is, as `readUpdates` returns it among the others. */
-export function abilityTimelineUpdate(entry: StoredAbilityEntry): Update {
-  return asTimelineUpdate(
-    entry.kind === 'ability_call' ? toAbilityCallUpdate(entry.call) : toAbilityOutcomeUpdate(entry.outcome),
-  );
-}
-
-/**
- * The one place that puts an ability update among the Updates. TODO(issue 16): the protocol's
- * UpdateEvent union does not hold AbilityCallEvent and AbilityOutcomeEvent yet; once it does,
- * an AbilityUpdate is an Update and this cast goes.
- */
-function asTimelineUpdate(update: AbilityUpdate): Update {
-  return update as unknown as Update;
+export function abilityTimelineUpdate(entry: StoredAbilityEntry): AbilityUpdate {
+  return entry.kind === 'ability_call' ? toAbilityCallUpdate(entry.call) : toAbilityOutcomeUpdate(entry.outcome);
 }

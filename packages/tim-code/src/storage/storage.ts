@@ -301,15 +301,9 @@ export interface MessageChangeStorage {
   searchMessages(search: MessageSearch): Promise<SearchPage>;
 }
 
-/** An update's place and time, without its event (the shape every Update shares). */
-export type UpdateHeader = Omit<Update, 'event'>;
-
-/*
- * The ability updates (issue 16). Typed apart from `Update` until the protocol's UpdateEvent
- * union holds AbilityCallEvent and AbilityOutcomeEvent; then each is an Update as it is.
- */
-export type AbilityCallUpdate = UpdateHeader & { event: AbilityCallEvent };
-export type AbilityOutcomeUpdate = UpdateHeader & { event: AbilityOutcomeEvent };
+/** The ability updates (issue 16): a call and its outcome are updates of the timeline, like a message. */
+export type AbilityCallUpdate = Update & { event: AbilityCallEvent };
+export type AbilityOutcomeUpdate = Update & { event: AbilityOutcomeEvent };
 export type AbilityUpdate = AbilityCallUpdate | AbilityOutcomeUpdate;
 
 export interface NewAbilityCall {
