@@ -19,7 +19,10 @@ describe('Timeline: edits, deletes and reactions', () => {
     const timeline = new Timeline();
     timeline.reset(makeUpdates(1, 3), 3);
     const before = [...timeline.entries];
+    const array = timeline.entries;
     timeline.apply([makeEdit(4, 2, 'message 2, better')], 'live');
+    // Changed in place: no new window, no sort, whatever its size.
+    expect(timeline.entries).toBe(array);
     expect(contents(timeline)).toEqual(['message 1', 'message 2, better', 'message 3']);
     expect(timeline.entryOf(2)?.message.editedAt).toBeDefined();
     expect(timeline.entries[0]).toBe(before[0]);
@@ -107,6 +110,15 @@ describe('Timeline: edits, deletes and reactions', () => {
     timeline.apply([makeEdit(4, 1, 'edited again')], 'live');
     expect(timeline.refresh({ ...message, content: 'mine, edited' }, 3)).toBe(false);
     expect(contents(timeline)).toEqual(['edited again', 'message 2']);
+  });
+
+  it('keeps finding messages while thousands pass through a small window', () => {
+    const timeline = new Timeline({ windowSize: 3 });
+    timeline.reset(makeUpdates(1, 3), 3);
+    for (let id = 4; id <= 3000; id += 1) timeline.apply([makeUpdate(id)], 'live');
+    timeline.apply([makeEdit(3001, 2999, 'late edit'), makeEdit(3002, 5, 'long gone')], 'live');
+    expect(contents(timeline)).toEqual(['message 2998', 'late edit', 'message 3000']);
+    expect(timeline.entryOf(5)).toBeUndefined();
   });
 
   it('forgets messages that left the window', () => {
