@@ -4,6 +4,9 @@ import { CLOSE_GOING_AWAY, CLOSE_UNAUTHENTICATED } from '@tim/protocol';
 import type { Bus } from './bus/bus';
 import type { Config } from './config';
 import { createAccounts } from './domain/accounts';
+import type { AbilityCallDeps } from './domain/ability-calls';
+import { createAbilitySchemas } from './domain/ability-schemas';
+import { startAbilityTimeouts } from './domain/ability-timeouts';
 import { createOriginPolicy } from './domain/origin-policy';
 import { createDecoyHash } from './domain/passwords';
 import { sendMessage } from './domain/send-message';
@@ -11,12 +14,14 @@ import { createSessions } from './domain/sessions';
 import { createStreams } from './domain/streams';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
+import type { AbilitiesDirectory } from './realtime/abilities-directory';
+import { createAbilitiesRegistry } from './realtime/abilities-registry';
 import { createHub } from './realtime/hub';
 import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
 import { createPresence } from './realtime/presence';
 import type { PresenceDirectory } from './realtime/presence-directory';
 import { createUnreadFeed } from './realtime/unread-feed';
-import type { Storage } from './storage/storage';
+import type { AbilityStorage, Storage } from './storage/storage';
 import { StoreUnavailableError } from './storage/store-unavailable';
 import { createHttpHandler } from './transport/http/http-app';
 import type { Connection } from './transport/ws/connection';
@@ -37,6 +42,8 @@ export interface CreateAppOptions {
   rateLimits?: RateLimits;
   /** Who is online on other processes; absent: this process only. Owned by the caller. */
   presenceDirectory?: PresenceDirectory;
+  /** The abilities declared on other processes; absent: this process only. Owned by the caller. */
+  abilitiesDirectory?: AbilitiesDirectory;
 }
 
 /** Read-only sizes of the app's registries; all zero when nobody is connected. */
@@ -52,6 +59,8 @@ export interface AppStats {
   unauthenticatedSockets: number;
   /** Connections that asked for the unread feed. */
   unreadWatchers: number;
+  /** Declarations (connection, space) of abilities held here. */
+  abilityDeclarations: number;
 }
 
 export interface App {
@@ -66,9 +75,14 @@ export interface App {
 /** At most this much longer than the streams' idle timeout a stream may go unheard before it counts as lost. */
 const STREAM_LOST_GRACE_MS = 15_000;
 
+/** How often every process looks for calls past their deadline (the accepting process sweeps at the deadline too). */
+const ABILITY_TIMEOUT_SWEEP_MS = 1000;
+
 /** Builds and starts one server. No module-level state: any number can run in one process. */
 export async function createApp(options: CreateAppOptions): Promise<App> {
-  const { config, storage, bus, logger } = options;
+  const { config, bus, logger } = options;
+  // Every backend implements AbilityStorage; until Storage extends it (issue 16).
+  const storage = options.storage as typeof options.storage & AbilityStorage;
   const now = options.now ?? (() => new Date());
 
   const registry = createConnectionRegistry<Connection>();
@@ -85,6 +99,14 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     onError: onBackgroundError('presence directory failed'),
     maxAnnouncedMembers: config.presenceFanoutMaxSubscriptions,
   });
+  const abilities = createAbilitiesRegistry({
+    publish: (spaceId, event) => {
+      bus.publish(spaceId, { kind: 'ephemeral', event }).catch(onBackgroundError('abilities publish failed'));
+    },
+    directory: options.abilitiesDirectory,
+    onError: onBackgroundError('abilities directory failed'),
+  });
+  const abilitySchemas = createAbilitySchemas();
   const metrics = createMetrics({
     openConnections: () => registry.size,
     subscriptions: () => registry.subscriptionCount(),
@@ -108,6 +130,25 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     bus,
     now,
     maxAgentStreak: config.maxAgentStreak,
+    onPublishError: onBackgroundError('publish failed'),
+  };
+  const abilityTimeouts = startAbilityTimeouts({
+    storage,
+    bus,
+    now,
+    intervalMs: ABILITY_TIMEOUT_SWEEP_MS,
+    onError: onBackgroundError('ability timeouts failed'),
+  });
+  const calls: AbilityCallDeps = {
+    storage,
+    bus,
+    now,
+    schemas: abilitySchemas,
+    findAbilities: (spaceId, timiteId) => abilities.find(spaceId, timiteId),
+    maxAgentStreak: config.maxAgentStreak,
+    defaultTimeoutMs: config.abilityTimeoutMs,
+    maxTimeoutMs: config.abilityTimeoutMaxMs,
+    onCallStored: (deadline) => abilityTimeouts.due(deadline),
     onPublishError: onBackgroundError('publish failed'),
   };
   const changes = {
@@ -136,7 +177,19 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const httpHandler = createHttpHandler({
     config,
     origins,
-    services: { storage, bus, sessions, accounts, presence, send, changes, readMarkers: send, rateLimits },
+    services: {
+      storage,
+      bus,
+      sessions,
+      accounts,
+      presence,
+      send,
+      changes,
+      readMarkers: send,
+      rateLimits,
+      calls,
+      abilities,
+    },
     metrics,
     logger,
     now,
@@ -147,7 +200,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     config,
     sessions,
     origins,
-    services: { storage, bus, hub, presence, rateLimits, streams, unreadFeed },
+    services: { storage, bus, hub, presence, rateLimits, streams, unreadFeed, abilities, abilitySchemas },
     registry,
     metrics,
     logger,
@@ -155,6 +208,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   });
   const stopCleanup = sessions.startCleanup(config.sessionCleanupMs, onBackgroundError('session cleanup failed'));
   const stopPresenceSweeps = presence.startSweeps(config.presenceSweepMs, () => metrics.presenceSweeps.inc());
+  const stopAbilitySweeps = abilities.startSweeps(config.presenceSweepMs);
   const revocations = await sessions.followRevocations({
     intervalMs: config.revocationPollMs,
     onRevoked: (revocation) => {
@@ -181,6 +235,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   async function close(): Promise<void> {
     stopCleanup();
     stopPresenceSweeps();
+    stopAbilitySweeps();
     revocations.stop();
     sockets.stopAccepting();
     const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -188,6 +243,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     registry.closeAll(CLOSE_GOING_AWAY, 'Server shutting down.');
     // Open streams end as 'disconnected' with their text stored, before storage closes.
     await streams.close();
+    // Before storage closes: a sweep in progress finishes first.
+    await abilityTimeouts.stop();
     hub.close();
     unreadFeed.close();
     await sockets.close(config.shutdownGraceMs);
@@ -210,6 +267,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       pendingFrames: registry.pendingFrames(),
       unauthenticatedSockets: sockets.unauthenticatedCount,
       unreadWatchers: unreadFeed.watcherCount(),
+      abilityDeclarations: abilities.entryCount(),
     }),
     close: () => (closing ??= close()),
   };

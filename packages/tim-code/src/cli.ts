@@ -9,6 +9,7 @@ import { addAgent, listAgents, revokeAgent } from './domain/agents';
 import { isTimError } from './domain/tim-error';
 import { createLogger, type Logger } from './logger';
 import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
+import type { AbilitiesDirectory } from './realtime/abilities-directory';
 import type { PresenceDirectory } from './realtime/presence-directory';
 import { redactedUrl } from './redacted-url';
 import { createSqliteStorage } from './storage/sqlite/sqlite-storage';
@@ -73,20 +74,32 @@ async function openBus(config: Config, logger: Logger): Promise<Bus> {
 interface SharedState {
   rateLimits: RateLimits | undefined;
   presenceDirectory: PresenceDirectory | undefined;
+  abilitiesDirectory: AbilitiesDirectory | undefined;
   close: () => Promise<void>;
 }
 
 /**
- * With Redis, the processes count rate limits together and know who is online on each other;
- * without, each process on its own.
+ * With Redis, the processes count rate limits together and know who is online on each other,
+ * and what each other's timites declared; without, each process on its own.
  */
 async function openSharedState(config: Config, logger: Logger): Promise<SharedState> {
   if (config.redisUrl === undefined)
-    return { rateLimits: undefined, presenceDirectory: undefined, close: async () => undefined };
-  const [{ Redis }, { createRedisRateLimitFactory }, { createRedisPresenceDirectory }] = await Promise.all([
+    return {
+      rateLimits: undefined,
+      presenceDirectory: undefined,
+      abilitiesDirectory: undefined,
+      close: async () => undefined,
+    };
+  const [
+    { Redis },
+    { createRedisRateLimitFactory },
+    { createRedisPresenceDirectory },
+    { createRedisAbilitiesDirectory },
+  ] = await Promise.all([
     import('ioredis'),
     import('./rate-limit/redis-rate-limit.js'),
     import('./realtime/redis-presence-directory.js'),
+    import('./realtime/redis-abilities-directory.js'),
   ]);
   const client = new Redis(config.redisUrl, { lazyConnect: true });
   client.on('error', (err: Error) => logger.warn('redis', { error: err.message }));
@@ -97,14 +110,22 @@ async function openSharedState(config: Config, logger: Logger): Promise<SharedSt
     livenessMs: config.presenceLivenessMs,
     onError: (err) => logger.warn('presence liveness', { error: errorMessage(err) }),
   });
+  const abilitiesDirectory = await createRedisAbilitiesDirectory({
+    client,
+    keyPrefix: config.redisPrefix,
+    livenessMs: config.presenceLivenessMs,
+    onError: (err) => logger.warn('abilities liveness', { error: errorMessage(err) }),
+  });
   return {
     rateLimits: createRateLimits(
       config,
       createRedisRateLimitFactory(client, { keyPrefix: `${config.redisPrefix}rate:` }),
     ),
     presenceDirectory,
+    abilitiesDirectory,
     close: async () => {
       await presenceDirectory.close();
+      await abilitiesDirectory.close();
       await client.quit();
     },
   };
@@ -122,6 +143,7 @@ async function serve(config: Config): Promise<void> {
     logger,
     rateLimits: shared.rateLimits,
     presenceDirectory: shared.presenceDirectory,
+    abilitiesDirectory: shared.abilitiesDirectory,
   });
   logger.info(`listening on ${app.url}`);
   process.stdout.write(`listening on ${app.url}\n`);

@@ -32,6 +32,17 @@ export {
   type PresenceDirectory,
 } from './realtime/presence-directory';
 export { createRedisPresenceDirectory, type RedisPresenceDirectoryOptions } from './realtime/redis-presence-directory';
+export {
+  createLocalAbilitiesDirectory,
+  type AbilitiesChange,
+  type AbilitiesDecision,
+  type AbilitiesDirectory,
+  type HeldDeclaration,
+} from './realtime/abilities-directory';
+export {
+  createRedisAbilitiesDirectory,
+  type RedisAbilitiesDirectoryOptions,
+} from './realtime/redis-abilities-directory';
 export { SERVER_ENV, SERVER_NODE_FLAGS } from './server-node-flags';
 export { addAgent, listAgents, revokeAgent, type AgentListing } from './domain/agents';
 export { seedHumans, type SeedHumansOptions, type SeededHuman } from './domain/seed-humans';

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { register } from '../support/http';
-import { startServer, waitFor, type TestServer } from '../support/start-server';
+import { startServer, UNLIMITED_RATES, waitFor, type TestServer } from '../support/start-server';
 import { nextFrame, TestSocket } from '../support/ws';
 
 /*
@@ -16,6 +16,8 @@ const PARALLEL = 20;
  * Keeping merely each cycle's closed client socket alive measured 4.8 MiB and fails it.
  */
 const HEAP_GROWTH_BOUND_BYTES = 4 * 1024 * 1024;
+/** Declared by every connection: a declaration must go with its connection too. */
+const ECHO = { name: 'echo', description: 'Says it back.', parameters: { type: 'object' } } as const;
 
 function exposeGc(): () => void {
   const exposed = global.gc;
@@ -34,7 +36,8 @@ async function settledHeapBytes(gc: () => void): Promise<number> {
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer({ config: { maxConnectionsPerTimite: PARALLEL } });
+  // Unlimited rates: every cycle declares, which spends the activity budget.
+  server = await startServer({ config: { ...UNLIMITED_RATES, maxConnectionsPerTimite: PARALLEL } });
 });
 afterAll(async () => {
   await server.close();
@@ -45,6 +48,8 @@ async function cycle(key: string): Promise<void> {
   await socket.subscribe('main');
   socket.send({ type: 'unread_subscribe' });
   await nextFrame(socket, { type: 'unread_subscribed' });
+  socket.send({ type: 'abilities_declare', spaceId: 'main', abilities: [ECHO] });
+  await nextFrame(socket, { type: 'abilities_declared' });
   socket.ws.terminate();
   await socket.closed;
 }
@@ -76,6 +81,7 @@ describe('connect, subscribe and abrupt kill, 1000 times', () => {
       pendingFrames: 0,
       unauthenticatedSockets: 0,
       unreadWatchers: 0,
+      abilityDeclarations: 0,
     });
 
     const growth = (await settledHeapBytes(gc)) - heapBefore;

@@ -34,7 +34,7 @@ describe('GET /api/v1/ws: authentication', () => {
       type: 'ready',
       timite: ada.timite,
       heartbeatMs: DEFAULT_LIMITS.heartbeatMs,
-      extensions: ['streams', 'messages', 'unread'],
+      extensions: ['streams', 'messages', 'unread', 'abilities'],
     });
     await socket.close();
   });
@@ -129,6 +129,7 @@ describe('GET /api/v1/ws: frames', () => {
       pendingFrames: 0,
       unauthenticatedSockets: 0,
       unreadWatchers: 0,
+      abilityDeclarations: 0,
     });
   });
 });

@@ -49,7 +49,7 @@ describe('application-level ping', () => {
       type: 'ready',
       timite: ada.timite,
       heartbeatMs: 1000,
-      extensions: ['streams', 'messages', 'unread'],
+      extensions: ['streams', 'messages', 'unread', 'abilities'],
     });
     await socket.close();
   });

@@ -57,7 +57,9 @@ describe('message changes over WebSocket', () => {
     const socket = await TestSocket.open(server.wsUrl);
     sockets.push(socket);
     socket.send({ type: 'auth', key: ada.key });
-    expect(await nextFrame(socket, { type: 'ready' })).toMatchObject({ extensions: ['streams', 'messages', 'unread'] });
+    expect(await nextFrame(socket, { type: 'ready' })).toMatchObject({
+      extensions: ['streams', 'messages', 'unread', 'abilities'],
+    });
   });
 
   it('delivers reaction, edit and delete live, in id order with the messages around them', async () => {

@@ -4,6 +4,7 @@ import express from 'express';
 import type { Bus } from '../../bus/bus';
 import type { Config } from '../../config';
 import type { Accounts } from '../../domain/accounts';
+import type { AbilityCallDeps } from '../../domain/ability-calls';
 import type { MessageChangeDeps } from '../../domain/message-changes';
 import type { ReadMarkerDeps } from '../../domain/read-markers';
 import type { OriginPolicy } from '../../domain/origin-policy';
@@ -12,6 +13,7 @@ import type { Sessions } from '../../domain/sessions';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { RateLimits } from '../../rate-limit/rate-limits';
+import type { AbilitiesRegistry } from '../../realtime/abilities-registry';
 import type { Presence } from '../../realtime/presence';
 import type { Storage } from '../../storage/storage';
 import { requireSession } from './authenticate';
@@ -19,6 +21,7 @@ import { createJsonBodyParser } from './body';
 import { crossOrigin, securityHeaderList, setSecurityHeaders } from './cross-origin';
 import { errorMiddleware, notFound } from './error-middleware';
 import { assignRequestId } from './request-context';
+import { abilityRoutes } from './routes/abilities';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { limitsRoutes } from './routes/limits';
@@ -42,6 +45,10 @@ export interface HttpServices {
   changes: MessageChangeDeps;
   readMarkers: ReadMarkerDeps;
   rateLimits: RateLimits;
+  /** Ability calls and their outcomes. */
+  calls: AbilityCallDeps;
+  /** Who declared which abilities where. */
+  abilities: AbilitiesRegistry;
 }
 
 export interface HttpDeps {
@@ -81,8 +88,10 @@ export function createHttpHandler({
   app.use(healthRoutes(deps));
 
   const api = express.Router();
-  api.use(jsonBody);
   const session = requireSession(deps.sessions);
+  // Before the API's body parser: these routes parse bodies of their own size.
+  api.use(abilityRoutes({ ...deps, maxBodyBytes: deps.config.maxBodyBytes, requireSession: session }));
+  api.use(jsonBody);
   api.use(limitsRoutes(deps));
   api.use(authRoutes(deps));
   api.use(spacesRoutes({ ...deps, requireSession: session }));

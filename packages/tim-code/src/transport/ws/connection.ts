@@ -368,7 +368,7 @@ export class Connection implements FramePeer, HeartbeatPeer, OutboundQueueListen
       type: 'ready',
       timite: authenticated.timite,
       heartbeatMs: limits.heartbeatMs,
-      extensions: ['streams', 'messages', 'unread'],
+      extensions: ['streams', 'messages', 'unread', 'abilities'],
     });
   }
 }

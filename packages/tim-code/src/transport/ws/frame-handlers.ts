@@ -1,6 +1,7 @@
 import type {
   ActivityFrame,
   ClientFrame,
+  DeclareAbilitiesFrame,
   PingFrame,
   SpaceId,
   StreamAppendFrame,
@@ -11,11 +12,13 @@ import type {
   UnsubscribeFrame,
 } from '@tim/protocol';
 import type { Bus } from '../../bus/bus';
+import type { AbilitySchemas } from '../../domain/ability-schemas';
 import { errorStack } from '../../error-text';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { RateLimit, RateLimits } from '../../rate-limit/rate-limits';
 import type { TimError } from '../../domain/tim-error';
+import type { AbilitiesRegistry } from '../../realtime/abilities-registry';
 import type { Hub, HubSubscriber, HubSubscription } from '../../realtime/hub';
 import type { OutboundFrame } from '../../realtime/outbound-frame';
 import type { Presence } from '../../realtime/presence';
@@ -39,6 +42,10 @@ export interface FrameServices {
   streams: Streams;
   /** `unread_subscribe`: new messages of every space and the timite's read markers. */
   unreadFeed: UnreadFeed;
+  /** `abilities_declare`: each connection's declarations, released with it. */
+  abilities: AbilitiesRegistry;
+  /** Checks the parameters schemas of a declaration. */
+  abilitySchemas: AbilitySchemas;
 }
 
 export interface FrameHandlerOptions {
@@ -115,11 +122,13 @@ export function createFrameHandler({
   metrics,
   logger,
 }: FrameHandlerOptions): FrameHandler {
-  const { storage, bus, hub, presence, rateLimits, streams, unreadFeed } = services;
+  const { storage, bus, hub, presence, rateLimits, streams, unreadFeed, abilities, abilitySchemas } = services;
   /** Each peer's face as a stream author, made at its first stream; its streams end when it goes. */
   const owners = new WeakMap<FramePeer, StreamOwner>();
   /** Peers that sent `unread_subscribe`: a second one is answered without watching twice. */
   const unreadWatchers = new WeakSet<FramePeer>();
+  /** Peers that declared abilities: their declarations go when they do. */
+  const declaringPeers = new WeakSet<FramePeer>();
 
   function ownerOf(peer: FramePeer): StreamOwner | undefined {
     const timite = peer.timite;
@@ -241,6 +250,27 @@ export function createFrameHandler({
   }
 
   /**
+   * Replaces the peer's declaration in the space ([] withdraws it), answered once recorded.
+   * Spends the activity budget: a change is announced to the whole space, and a declaration's
+   * schemas are compiled.
+   */
+  async function declareAbilities(peer: FramePeer, frame: DeclareAbilitiesFrame): Promise<void> {
+    const timite = peer.timite;
+    if (timite === undefined) return;
+    await spend(rateLimits.activity, timite, wsErrors.tooManyDeclarations);
+    abilitySchemas.checkDeclaration(frame.abilities);
+    if ((await storage.getSpace(frame.spaceId)) === undefined) throw wsErrors.noSuchSpace(frame.spaceId);
+    // In the same tick as the declaration: a release comes after it, and withdraws it.
+    if (!peer.isReady) return;
+    if (!declaringPeers.has(peer)) {
+      declaringPeers.add(peer);
+      peer.onRelease(() => abilities.release(peer.id));
+    }
+    await abilities.declare(peer.id, frame.spaceId, timite, frame.abilities);
+    peer.send({ type: 'abilities_declared', spaceId: frame.spaceId });
+  }
+
+  /**
    * Not rate limited: a pong is small and goes to the sender alone, and a flood of pings meets
    * the same inbound backpressure as any other frame.
    */
@@ -287,7 +317,8 @@ export function createFrameHandler({
         await unreadSubscribe(peer);
         return;
       case 'abilities_declare':
-        throw wsErrors.invalidFrame('This server does not take ability declarations yet.');
+        await declareAbilities(peer, frame);
+        return;
       default: {
         const unhandled: never = frame;
         throw new Error(`Unhandled frame ${JSON.stringify(unhandled)}`);

@@ -31,6 +31,11 @@ export const wsErrors = {
       details: { retryAfterSeconds },
       retryAfterSeconds,
     }),
+  tooManyDeclarations: (retryAfterSeconds: number) =>
+    new TimError('rate_limited', `Too many declarations; try again in ${retryAfterSeconds} s.`, {
+      details: { retryAfterSeconds },
+      retryAfterSeconds,
+    }),
   tooManyStreamAppends: (retryAfterSeconds: number) =>
     new TimError('rate_limited', `Too many stream appends; try again in ${retryAfterSeconds} s.`, {
       details: { retryAfterSeconds },
