@@ -1,4 +1,4 @@
-import type { Ability, Activity, OutgoingStream, TimClient, TimConnection, Timite, Update } from '@tim/protocol';
+import type { Ability, Activity, OutgoingStream, TimClient, Timite, Update } from '@tim/protocol';
 import { describeError } from '../describe-error';
 import type { Logger } from '../logger';
 import { createOutageWarnings } from './outage-warnings';
@@ -121,7 +121,13 @@ export function openAgentConnection(options: AgentConnectionOptions): AgentConne
     },
     openStream: streamOpens.open,
     declareAbilities(spaceId, abilities) {
-      declareOn(connection, spaceId, abilities, log);
+      try {
+        if (!connection.declareAbilities(spaceId, abilities)) {
+          log.warn('abilities not declared: the server does not speak abilities', { spaceId });
+        }
+      } catch (err) {
+        log.error('abilities not declared: the declaration is invalid', { spaceId, ...describeError(err) });
+      }
     },
     closed,
     close() {
@@ -130,16 +136,4 @@ export function openAgentConnection(options: AgentConnectionOptions): AgentConne
       connection.close();
     },
   };
-}
-
-/** TimConnection's declaration, while tim-protocol's TimConnection may not have it yet. */
-type DeclaringConnection = TimConnection & { declareAbilities?: (spaceId: string, abilities: Ability[]) => void };
-
-function declareOn(connection: TimConnection, spaceId: string, abilities: Ability[], log: Logger): void {
-  const declaring: DeclaringConnection = connection;
-  if (declaring.declareAbilities === undefined) {
-    log.warn('abilities not declared: this tim-protocol cannot declare them', { spaceId });
-    return;
-  }
-  declaring.declareAbilities(spaceId, abilities);
 }
