@@ -1,14 +1,12 @@
-import { AbilityCallEvent, AbilityOutcomeEvent, type Update } from '@tim/protocol';
+import type { AbilityCallEvent, AbilityOutcomeEvent, Update } from '@tim/protocol';
 import type { ActorKind } from '../reply-policy/agent-chain';
 
 export type AbilityEvent = AbilityCallEvent | AbilityOutcomeEvent;
 
 /** The ability call or outcome an update records; undefined for any other update. */
 export function abilityEventOf(update: Update): AbilityEvent | undefined {
-  const event: { type: string } = update.event;
-  if (event.type === 'ability_call') return AbilityCallEvent.safeParse(event).data;
-  if (event.type === 'ability_outcome') return AbilityOutcomeEvent.safeParse(event).data;
-  return undefined;
+  const { event } = update;
+  return event.type === 'ability_call' || event.type === 'ability_outcome' ? event : undefined;
 }
 
 /**
