@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS, type TimClient, type Timite } from '@tim/protocol';
 import { describeError } from '../describe-error';
 import type { Logger } from '../logger';
 import type { Persona } from '../persona/persona-schema';
+import { abilityEventOf, actorOf } from '../tools/ability-updates';
 import type { CatchUp } from './catch-up';
 import { logIfCaughtUp, type SpaceState } from './space-state';
 
@@ -42,6 +43,10 @@ export function createSpaceJoin({ client, persona, catchUp, self, log }: SpaceJo
       const page = await client.readUpdates(space.spaceId, { before: headId + 1, limit });
       for (const update of page.updates) {
         if (update.event.type === 'message') space.known.add(update.id, update.event.message);
+        const ability = abilityEventOf(update);
+        const actor = ability && actorOf(ability);
+        // Calls and outcomes before the agent joined are turns in the chain, as they are live.
+        if (actor !== undefined) space.known.addAct(update.id, actor);
       }
       return page.updates[0]?.id ?? 1;
     } catch (err) {

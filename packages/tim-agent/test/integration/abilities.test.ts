@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AbilityCallEvent, AbilityOutcomeEvent, TimClient, Update } from '@tim/protocol';
+import { TimClient, type AbilityCallEvent, type AbilityOutcomeEvent, type Update } from '@tim/protocol';
 import type { McpServerConfig } from '../../src/persona/persona-schema';
 import { abilityEventOf } from '../../src/tools/ability-updates';
 import { askingNick, callsBy, useAgentSpace, type TestAgent } from '../support/agents';
@@ -111,6 +111,34 @@ describe('abilities of agents', () => {
     expect(space.fake.calls.length - openingRequests).toBeLessThanOrEqual(10);
     expect(callsBy(space.fake, 'jarvis').length).toBeLessThanOrEqual(5);
     expect(callsBy(space.fake, 'alice').length).toBeLessThanOrEqual(5);
+  });
+
+  it('counts calls and outcomes made before it started in the agent chain', async () => {
+    // robo, an agent without a process of its own, calls alice's ability twice after bob spoke:
+    // with alice's answers, four agent turns before jarvis starts, past its chain of 2.
+    await space.start('alice', { overrides: { mcpServers: offlineTools(['calculate']) } });
+    await abilitiesOf(space.bob, 'alice', 1);
+    const { timites } = await space.bob.listAbilities('main');
+    const aliceId = timites.find((entry) => entry.timite.nick === 'alice')?.timite.id ?? 0;
+    const robo = new TimClient({ baseUrl: space.tim.baseUrl, key: await space.tim.addAgent('robo') });
+    await space.bob.sendMessage('main', 'robo, check these sums');
+    for (const expression of ['1 + 1', '2 + 2']) {
+      const { call } = await robo.callAbility('main', {
+        target: aliceId,
+        ability: 'calculate',
+        arguments: { expression },
+      });
+      await waitForOutcome(robo, call.callId);
+    }
+    const jarvis = await space.start('jarvis', { overrides: { openingMessage: undefined } });
+
+    const { updateId } = await robo.sendMessage('main', '@jarvis do they look right to you?');
+    await jarvis.whenJudged('main', updateId);
+    await waitForQuiet(space.bob, space.agents);
+    expect(jarvis.logs.entries).toContainEqual(
+      expect.objectContaining({ message: 'update judged', updateId, action: 'skip', reason: 'agent_chain_limit' }),
+    );
+    expect(space.fake.calls).toHaveLength(0);
   });
 });
 
