@@ -102,6 +102,15 @@ describe('Reading', () => {
     expect(marked).toEqual([{ spaceId: 'main', updateId: 10 }]);
   });
 
+  it('sends what was read at once when the reader looks away', async () => {
+    const { reading, marked } = setup();
+    reading.unread.setListed([listing('main', 5, 4)]);
+    reading.update(openSpace('main', 9));
+    reading.setAttentive(false);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(marked).toEqual([{ spaceId: 'main', updateId: 9 }]);
+  });
+
   it('marks nothing on a server without read markers', async () => {
     const { reading, marked } = setup();
     reading.unread.setListed([{ id: 'main', name: 'main', createdAt: '2026-01-01T00:00:00.000Z' }]);

@@ -115,9 +115,10 @@ export class Reading {
     if (this.#visit?.spaceId === spaceId && this.#visit.upTo === 0) this.#visit.upTo = lastId ?? 0;
   }
 
-  /** The page is on screen and focused (or not). */
+  /** The page is on screen and focused (or not). A reader looking away sends what they read at once: the page may be closing. */
   setAttentive(attentive: boolean): void {
     this.#attentive = attentive;
+    if (!attentive) void this.#marks.flush();
   }
 
   /**
