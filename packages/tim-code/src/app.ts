@@ -4,6 +4,7 @@ import { CLOSE_GOING_AWAY, CLOSE_UNAUTHENTICATED } from '@tim/protocol';
 import type { Bus } from './bus/bus';
 import type { Config } from './config';
 import { createAccounts } from './domain/accounts';
+import { createSpaceAccess } from './domain/space-access';
 import type { AbilityCallDeps } from './domain/ability-calls';
 import { createAbilitySchemas } from './domain/ability-schemas';
 import { startAbilityTimeouts } from './domain/ability-timeouts';
@@ -21,7 +22,7 @@ import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
 import { createPresence } from './realtime/presence';
 import type { PresenceDirectory } from './realtime/presence-directory';
 import { createUnreadFeed } from './realtime/unread-feed';
-import type { AbilityStorage, Storage } from './storage/storage';
+import type { AbilityStorage, AccessStorage, Storage } from './storage/storage';
 import { StoreUnavailableError } from './storage/store-unavailable';
 import { createHttpHandler } from './transport/http/http-app';
 import type { Connection } from './transport/ws/connection';
@@ -32,7 +33,7 @@ import { errorStack } from './error-text';
 export interface CreateAppOptions {
   config: Config;
   /** Owned by the caller: `close()` does not close it. */
-  storage: Storage;
+  storage: Storage & AccessStorage;
   /** Owned by the caller: `close()` does not close it. */
   bus: Bus;
   logger: Logger;
@@ -71,6 +72,12 @@ export interface App {
   /** Stops accepting, closes sockets with 1001, waits for them (bounded), closes the HTTP server. */
   close(): Promise<void>;
 }
+
+/**
+ * How long a process trusts that a public space is still public and not archived (issue 19):
+ * a post then costs no extra round trip; another process's change takes effect within it.
+ */
+const PUBLIC_SPACE_CACHE_MS = 1000;
 
 /** At most this much longer than the streams' idle timeout a stream may go unheard before it counts as lost. */
 const STREAM_LOST_GRACE_MS = 15_000;
@@ -113,7 +120,18 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     openStreams: () => streams.openCount(),
     unreadWatchers: () => unreadFeed.watcherCount(),
   });
-  const unreadFeed = createUnreadFeed({ bus, onError: onBackgroundError('unread feed failure') });
+  const access = createSpaceAccess({ storage, publicSpaceCacheMs: PUBLIC_SPACE_CACHE_MS });
+  const unreadFeed = createUnreadFeed({
+    bus,
+    onError: onBackgroundError('unread feed failure'),
+    // Activity in a private space reaches its members only (issue 19).
+    readersOf: async (spaceId) => {
+      const space = await storage.getSpace(spaceId);
+      if (space === undefined) return undefined;
+      if (space.visibility !== 'private') return 'everyone';
+      return new Set((await storage.listMembers(spaceId)).map((member) => member.timite.id));
+    },
+  });
   const hub = createHub({
     storage,
     bus,
@@ -124,7 +142,13 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     streamLostAfterMs: config.streamIdleMs + Math.min(config.streamIdleMs, STREAM_LOST_GRACE_MS),
   });
   const sessions = createSessions({ storage, ttlMs: config.sessionTtlMs, now });
-  const accounts = createAccounts({ storage, sessions, decoyHash: createDecoyHash() });
+  const accounts = createAccounts({
+    storage,
+    sessions,
+    decoyHash: createDecoyHash(),
+    registration: config.registration,
+    now,
+  });
   const send = {
     storage,
     bus,
@@ -187,6 +211,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       changes,
       readMarkers: send,
       rateLimits,
+      access,
+      memberships: { storage, bus, access, now, onPublishError: onBackgroundError('publish failed') },
       calls,
       abilities,
     },
@@ -200,7 +226,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     config,
     sessions,
     origins,
-    services: { storage, bus, hub, presence, rateLimits, streams, unreadFeed, abilities, abilitySchemas },
+    services: { storage, access, bus, hub, presence, rateLimits, streams, unreadFeed, abilities, abilitySchemas },
     registry,
     metrics,
     logger,

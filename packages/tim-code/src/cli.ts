@@ -6,6 +6,7 @@ import type { Bus } from './bus/bus';
 import { createLocalBus } from './bus/local-bus';
 import { loadConfig, type Config } from './config';
 import { addAgent, listAgents, revokeAgent } from './domain/agents';
+import { createInvite, inviteIdOf, parseDuration, revokeInvite } from './domain/invites';
 import { isTimError } from './domain/tim-error';
 import { createLogger, type Logger } from './logger';
 import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
@@ -13,14 +14,18 @@ import type { AbilitiesDirectory } from './realtime/abilities-directory';
 import type { PresenceDirectory } from './realtime/presence-directory';
 import { redactedUrl } from './redacted-url';
 import { createSqliteStorage } from './storage/sqlite/sqlite-storage';
-import type { Storage } from './storage/storage';
+import type { AccessStorage, Storage } from './storage/storage';
 import { errorMessage, errorStack } from './error-text';
 
 const USAGE = `Usage:
   tim-code serve                 start the server (configured by TIM_* variables)
   tim-code agent add <nick>      create an agent; prints its token as the last line, once
   tim-code agent list            list agents
-  tim-code agent revoke <nick>   revoke an agent's tokens`;
+  tim-code agent revoke <nick>   revoke an agent's tokens
+  tim-code invite create [--uses N] [--expires 7d]
+                                 create an invite code (TIM_REGISTRATION=invite); prints it as the last line, once
+  tim-code invite list           list invite codes: id, uses left, expiry
+  tim-code invite revoke <id>    revoke an invite code by the id \`invite list\` shows`;
 
 const EXIT_USAGE = 2;
 /** The longest a signal-triggered shutdown may take before the process gives up. */
@@ -44,7 +49,7 @@ function readConfig(): Config {
  */
 
 /** PostgreSQL when TIM_DATABASE_URL is set, else SQLite in TIM_DATA_DIR. */
-async function openStorage(config: Config, logger?: Logger): Promise<Storage> {
+async function openStorage(config: Config, logger?: Logger): Promise<Storage & AccessStorage> {
   if (config.databaseUrl !== undefined) {
     const { createPostgresStorage } = await import('./storage/postgres/postgres-storage.js');
     return createPostgresStorage({
@@ -218,6 +223,69 @@ async function agent(config: Config, args: string[]): Promise<number> {
   }
 }
 
+/** `--uses N --expires 7d` of `invite create`; undefined when an option is unknown or bad. */
+function inviteOptions(args: string[]): { uses?: number; expiresInMs?: number } | undefined {
+  const options: { uses?: number; expiresInMs?: number } = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const [name, value] = [args[i], args[i + 1]];
+    if (value === undefined) return undefined;
+    if (name === '--uses' && /^\d+$/.test(value) && Number(value) >= 1) options.uses = Number(value);
+    else if (name === '--expires' && parseDuration(value) !== undefined) options.expiresInMs = parseDuration(value);
+    else return undefined;
+  }
+  return options;
+}
+
+function describeExpiry(expiresAt: Date | null, now: Date): string {
+  if (expiresAt === null) return 'never expires';
+  return `${expiresAt <= now ? 'expired' : 'expires'} ${expiresAt.toISOString()}`;
+}
+
+async function invite(config: Config, args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  const options = action === 'create' ? inviteOptions(rest) : undefined;
+  const isUsage =
+    !(action === 'create' && options !== undefined) &&
+    !(action === 'list' && rest.length === 0) &&
+    !(action === 'revoke' && rest.length === 1);
+  if (isUsage) {
+    process.stderr.write(`${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  const storage = await openStorage(config);
+  try {
+    const now = new Date();
+    if (action === 'create') {
+      const made = await createInvite(storage, options ?? {}, now);
+      const expiry = made.expiresAt === null ? 'never expires' : `expires ${made.expiresAt}`;
+      const policy =
+        config.registration === 'invite' ? '' : ` (TIM_REGISTRATION is "${config.registration}": set it to "invite")`;
+      process.stdout.write(
+        `Invite code for ${made.uses} account${made.uses === 1 ? '' : 's'}, ${expiry}${policy}. Shown only this once:\n${made.code}\n`,
+      );
+      return 0;
+    }
+    if (action === 'list') {
+      const codes = await storage.listInviteCodes();
+      if (codes.length === 0) process.stdout.write('No invite codes.\n');
+      for (const code of codes)
+        process.stdout.write(
+          `${inviteIdOf(code)}\t${code.usesLeft} uses left\t${describeExpiry(code.expiresAt, now)}\n`,
+        );
+      return 0;
+    }
+    const id = await revokeInvite(storage, rest[0] ?? '');
+    process.stdout.write(`Invite ${id} revoked.\n`);
+    return 0;
+  } catch (err) {
+    if (!isTimError(err)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 1;
+  } finally {
+    await storage.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'serve') {
@@ -226,6 +294,10 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'agent') {
     process.exitCode = await agent(readConfig(), rest);
+    return;
+  }
+  if (command === 'invite') {
+    process.exitCode = await invite(readConfig(), rest);
     return;
   }
   process.stderr.write(`${USAGE}\n`);

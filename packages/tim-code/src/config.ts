@@ -15,7 +15,14 @@ export type LogFormat = 'json' | 'pretty';
 export type TrustProxy = boolean | number | string[];
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
+/** Who may register (issue 19): anyone, only with an invite code, or nobody. */
+export type RegistrationPolicy = 'open' | 'invite' | 'closed';
+
 export interface Config {
+  /** TIM_REGISTRATION: who may create an account with POST /register. @default 'open' */
+  registration: RegistrationPolicy;
+  /** TIM_ADMINS: nicks (lower case) that may create invite codes over HTTP (POST /invites). @default none */
+  admins: string[];
   /** Interface to listen on. @default '127.0.0.1' */
   host: string;
   /** Port; 0 picks a free one. @default 8787 */
@@ -294,6 +301,17 @@ const trustProxy = z
 
 function envSchema(nodeEnv: string | undefined) {
   return z.object({
+    TIM_REGISTRATION: z.enum(['open', 'invite', 'closed']).default('open'),
+    TIM_ADMINS: z
+      .string()
+      .default('')
+      .transform((text) =>
+        text
+          .split(',')
+          .map((item) => item.trim().toLowerCase())
+          .filter((item) => item !== ''),
+      )
+      .pipe(z.array(z.string().regex(/^[a-z0-9_.-]{1,32}$/, 'expected comma-separated nicks'))),
     TIM_HOST: z.string().min(1).default('127.0.0.1'),
     TIM_PORT: integer(8787, 0, 65535),
     TIM_DATA_DIR: z.string().min(1).default('./.tim'),
@@ -430,6 +448,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): LoadConfigResult {
     ok: true,
     warnings: unknownVariableWarnings(present, Object.keys(schema.shape)),
     config: {
+      registration: env_.TIM_REGISTRATION,
+      admins: env_.TIM_ADMINS,
       host: env_.TIM_HOST,
       port: env_.TIM_PORT,
       dataDir: resolve(env_.TIM_DATA_DIR),

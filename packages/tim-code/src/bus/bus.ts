@@ -1,16 +1,19 @@
 import type { EphemeralEvent, SpaceId, Update } from '@tim/protocol';
+import type { AccessChange } from './access-change';
 import type { StreamControl } from './stream-control';
 
 /**
  * What travels between the processes that serve a space: updates, ephemeral events for its
  * subscribers, requests to the process that holds one of its streams, and a timite's read
- * marker that moved in the space (for that timite's unread feeds, not for subscribers).
+ * marker that moved in the space (for that timite's unread feeds, not for subscribers), and a
+ * change of who may read the space (issue 19: subscriptions of those who lost it end).
  */
 export type PublishedEvent =
   | { kind: 'update'; update: Update }
   | { kind: 'ephemeral'; event: EphemeralEvent }
   | { kind: 'stream-control'; control: StreamControl }
-  | { kind: 'read-marker'; timiteId: number; readUpTo: number };
+  | { kind: 'read-marker'; timiteId: number; readUpTo: number }
+  | ({ kind: 'access' } & AccessChange);
 
 /**
  * What a listener receives: published events, and `resync` from a bus that may have lost some

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { redactedUrl } from '../redacted-url';
 import type { AllSpacesListener, Bus, BusListener, PublishedEvent, Unsubscribe } from './bus';
 import { createLocalBus } from './local-bus';
+import { AccessChange } from './access-change';
 import { StreamControl } from './stream-control';
 import { errorMessage } from '../error-text';
 
@@ -23,6 +24,7 @@ const BusEventMessage = z.discriminatedUnion('kind', [
     readUpTo: z.number().int().nonnegative(),
     origin: z.string().optional(),
   }),
+  AccessChange.extend({ kind: z.literal('access'), origin: z.string().optional() }),
 ]);
 
 /** A glob pattern (PSUBSCRIBE) that matches exactly the names starting with `prefix`. */

@@ -79,16 +79,20 @@ export async function editMessage(
   return answer(deps, input, result, 'Only its sender may edit a message.');
 }
 
-/** Only the sender deletes; deleting a tombstone again changes nothing (no updateId). */
+/**
+ * Only the sender deletes, or a moderator (an owner or admin of the space, issue 19); deleting
+ * a tombstone again changes nothing (no updateId).
+ */
 export async function deleteMessage(
   deps: MessageChangeDeps,
-  input: MessageRef & { actor: Timite },
+  input: MessageRef & { actor: Timite; asModerator?: boolean },
 ): Promise<MessageChangeResponse> {
   const result = await deps.storage.deleteMessage({
     spaceId: input.spaceId,
     messageId: input.messageId,
     actorId: input.actor.id,
     deletedAt: deps.now(),
+    ...(input.asModerator === true ? { asModerator: true } : {}),
   });
   if (result.outcome === 'reaction_limit') throw new Error('A delete answered reaction_limit.');
   return answer(deps, input, result, 'Only its sender may delete a message.');

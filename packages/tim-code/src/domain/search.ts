@@ -5,8 +5,10 @@ import { TimError } from './tim-error';
 
 export interface SearchInput {
   q: string;
-  /** Only this space; absent: every space the timite may read (all of them until issue 19). */
+  /** Only this space; absent: every space the reader may read. */
   spaceId?: SpaceId;
+  /** Whose search it is: only the spaces it may read are searched (issue 19). */
+  readerId: number;
   order: SearchOrder;
   limit: number;
   cursor?: string;
@@ -26,6 +28,7 @@ export async function searchMessages(
   const page = await storage.searchMessages({
     terms,
     spaceIds: input.spaceId === undefined ? undefined : [input.spaceId],
+    readerId: input.readerId,
     order: input.order,
     limit: input.limit,
     cursor: input.cursor,

@@ -1,4 +1,5 @@
 import type { EphemeralEvent, SpaceId, StreamEndEvent, StreamEvent, Update } from '@tim/protocol';
+import { revokes, type AccessRevocation } from '../bus/access-change';
 import type { Bus, BusEvent, Unsubscribe } from '../bus/bus';
 import type { Storage } from '../storage/storage';
 import { toOutboundFrame, type OutboundFrame } from './outbound-frame';
@@ -53,6 +54,11 @@ export interface HubSubscriber {
    * that resolves once it can (or has gone). Live delivery never waits on it.
    */
   whenReadyForReplay(): Promise<void> | undefined;
+  /**
+   * The timite may no longer read the space (issue 19): delivery has stopped; the subscriber
+   * tells its peer and lets go of the subscription.
+   */
+  revoked?(): void;
 }
 
 export interface HubSubscription {
@@ -256,6 +262,15 @@ export function createHub({
     }
   }
 
+  /** Ends, at once, the subscriptions of the timites who lost the space. */
+  function onAccessRevoked(channel: Channel, revocation: AccessRevocation): void {
+    for (const subscription of [...channel.subscriptions]) {
+      if (!revokes(revocation, subscription.subscriber.timiteId)) continue;
+      releaseSubscription(channel, subscription);
+      subscription.subscriber.revoked?.();
+    }
+  }
+
   function onBusEvent(channel: Channel, event: BusEvent): void {
     if (channel.closed) return;
     switch (event.kind) {
@@ -273,6 +288,9 @@ export function createHub({
         return;
       case 'read-marker':
         // For the timite's unread feeds (realtime/unread-feed.ts), not for subscribers.
+        return;
+      case 'access':
+        if (event.revoke !== undefined) onAccessRevoked(channel, event.revoke);
         return;
     }
   }

@@ -24,43 +24,130 @@ export interface UnreadFeed {
   close(): void;
 }
 
+/** Who may read a space (issue 19): everyone (public), or only these timites (private). */
+export type SpaceReaders = 'everyone' | ReadonlySet<number>;
+
 export interface UnreadFeedOptions {
   bus: Bus;
-  /** A failed unsubscribe from the bus: logged, never thrown. */
+  /** A failed unsubscribe from the bus, or a failed look-up of readers: logged, never thrown. */
   onError: (err: unknown) => void;
+  /**
+   * Who may read a space, so that activity in a private space reaches its members only;
+   * undefined: the space is gone (nobody). Cached per space until an `access` event names it.
+   * @default every space is readable by everyone
+   */
+  readersOf?: (spaceId: SpaceId) => Promise<SpaceReaders | undefined>;
+  /** How long a space's readers are trusted without an `access` event (which may be lost). @default 30000 */
+  readersCacheMs?: number;
+  now?: () => number;
 }
 
-export function createUnreadFeed({ bus, onError }: UnreadFeedOptions): UnreadFeed {
+/** At most this many spaces' readers are cached. */
+const MAX_CACHED_READERS = 10_000;
+
+export function createUnreadFeed({
+  bus,
+  onError,
+  readersOf,
+  readersCacheMs = 30_000,
+  now = Date.now,
+}: UnreadFeedOptions): UnreadFeed {
   const watchers = new Set<UnreadWatcher>();
   const byTimite = new Map<number, Set<UnreadWatcher>>();
   let listening: Promise<Unsubscribe> | undefined;
+  const readers = new Map<SpaceId, { readers: SpaceReaders | undefined; until: number }>();
+  /** Events of a space wait here, in order, while its readers are looked up. */
+  const waiting = new Map<SpaceId, PublishedEvent[]>();
+
+  function deliverActivity(spaceId: SpaceId, event: PublishedEvent, allowed: SpaceReaders | undefined): void {
+    if (event.kind === 'read-marker') deliverReadMarker(spaceId, event.timiteId, event.readUpTo);
+    if (event.kind !== 'update' || event.update.event.type !== 'message' || allowed === undefined) return;
+    const { update } = event;
+    const { message } = event.update.event;
+    const frame = toOutboundFrame({
+      type: 'space_activity',
+      spaceId,
+      updateId: update.id,
+      messageId: message.id,
+      senderId: message.sender.id,
+      mentions: message.mentions,
+    });
+    if (allowed === 'everyone') {
+      for (const watcher of watchers) watcher.deliver(frame);
+      return;
+    }
+    for (const timiteId of allowed) for (const watcher of byTimite.get(timiteId) ?? []) watcher.deliver(frame);
+  }
+
+  /** Looks the space's readers up, then hands over the events that waited for them, in order. */
+  function lookUpReaders(spaceId: SpaceId, lookUp: NonNullable<UnreadFeedOptions['readersOf']>): void {
+    lookUp(spaceId)
+      .then(
+        (found) => {
+          if (readers.size >= MAX_CACHED_READERS) readers.clear();
+          readers.set(spaceId, { readers: found, until: now() + readersCacheMs });
+          return found;
+        },
+        (err: unknown) => {
+          onError(err);
+          return undefined;
+        },
+      )
+      .then((found) => {
+        const queued = waiting.get(spaceId) ?? [];
+        waiting.delete(spaceId);
+        for (const event of queued) deliverActivity(spaceId, event, found);
+      })
+      .catch(onError);
+  }
+
+  function onActivity(spaceId: SpaceId, event: PublishedEvent): void {
+    if (readersOf === undefined) {
+      deliverActivity(spaceId, event, 'everyone');
+      return;
+    }
+    const queued = waiting.get(spaceId);
+    if (queued !== undefined) {
+      queued.push(event);
+      return;
+    }
+    const cached = readers.get(spaceId);
+    if (cached !== undefined && cached.until > now()) {
+      deliverActivity(spaceId, event, cached.readers);
+      return;
+    }
+    waiting.set(spaceId, [event]);
+    lookUpReaders(spaceId, readersOf);
+  }
+
+  function deliverReadMarker(spaceId: SpaceId, timiteId: number, readUpTo: number): void {
+    const own = byTimite.get(timiteId);
+    if (own === undefined) return;
+    const frame = toOutboundFrame({ type: 'read_marker', spaceId, readUpTo });
+    for (const watcher of own) watcher.deliver(frame);
+  }
 
   function onEvent(spaceId: SpaceId, event: PublishedEvent): void {
-    if (event.kind === 'update') {
-      const { update } = event;
+    if (event.kind === 'access') {
+      readers.delete(spaceId);
+    } else if (event.kind === 'update') {
       // Edits, deletes and reactions change no count that a client can keep by itself.
-      if (update.event.type !== 'message' || watchers.size === 0) return;
-      const { message } = update.event;
-      const frame = toOutboundFrame({
-        type: 'space_activity',
-        spaceId,
-        updateId: update.id,
-        messageId: message.id,
-        senderId: message.sender.id,
-        mentions: message.mentions,
-      });
-      for (const watcher of watchers) watcher.deliver(frame);
+      if (event.update.event.type !== 'message' || watchers.size === 0) return;
+      // Only to those who may read the space (issue 19).
+      onActivity(spaceId, event);
     } else if (event.kind === 'read-marker') {
-      const own = byTimite.get(event.timiteId);
-      if (own === undefined) return;
-      const frame = toOutboundFrame({ type: 'read_marker', spaceId, readUpTo: event.readUpTo });
-      for (const watcher of own) watcher.deliver(frame);
+      // Behind the space's activity still waiting for its readers, so a client sees them in order.
+      const queued = waiting.get(spaceId);
+      if (queued !== undefined) queued.push(event);
+      else deliverReadMarker(spaceId, event.timiteId, event.readUpTo);
     }
   }
 
   function stopListening(): void {
     const current = listening;
     listening = undefined;
+    // Not listening, access events go unheard: what is cached may go stale.
+    readers.clear();
     current?.then((unsubscribe) => unsubscribe()).catch(onError);
   }
 

@@ -8,16 +8,19 @@ import { createLocalBus } from '../../src/bus/local-bus';
 import { loadConfig, type Config } from '../../src/config';
 import { createSilentLogger, type Logger } from '../../src/logger';
 import { createSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
-import type { Storage } from '../../src/storage/storage';
+import type { AccessStorage, Storage } from '../../src/storage/storage';
+
+/** What an app runs on: the store with its access control (issue 19). */
+export type AppStorage = Storage & AccessStorage;
 
 export interface StartServerOptions {
   /** TIM_* variables read by loadConfig, as at a real start; refused values throw. */
   env?: Record<string, string>;
   config?: Partial<Config>;
   /** Wraps the real SQLite storage, e.g. to inject a fault into one method. */
-  wrapStorage?: (storage: Storage) => Storage;
+  wrapStorage?: (storage: AppStorage) => AppStorage;
   /** Used instead of SQLite (e.g. PostgreSQL); owned by the caller, who closes it. */
-  storage?: Storage;
+  storage?: AppStorage;
   now?: () => Date;
   logger?: Logger;
 }
@@ -28,7 +31,7 @@ export interface TestServer {
   /** `ws://127.0.0.1:PORT/api/v1/ws` */
   wsUrl: string;
   app: App;
-  storage: Storage;
+  storage: AppStorage;
   /** The in-process bus the app publishes on. */
   bus: Bus;
   dataDir: string;
@@ -72,7 +75,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   const loaded = loadConfig({ ...options.env, TIM_PORT: '0', TIM_DATA_DIR: dataDir });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const config: Config = { ...loaded.config, ...options.config };
-  let sqlite: Storage | undefined;
+  let sqlite: AppStorage | undefined;
   let storage = options.storage;
   if (storage === undefined) {
     sqlite = createSqliteStorage({ file: join(dataDir, 'tim.db') });

@@ -4,7 +4,7 @@ import { createPostgresStorage } from '../../src/storage/postgres/postgres-stora
 import type { Storage } from '../../src/storage/storage';
 import { register, send, type Member } from '../support/http';
 import { TEST_DATABASE_URL, uniqueSchemaName } from '../support/postgres';
-import { startServer, UNLIMITED_RATES, waitFor, type TestServer } from '../support/start-server';
+import { startServer, UNLIMITED_RATES, waitFor, type AppStorage, type TestServer } from '../support/start-server';
 
 /*
  * Resume from any distance: a replay is paced by the subscriber's socket, so a consumer
@@ -129,7 +129,7 @@ async function appendBig(storage: Storage, senderId: number): Promise<Update> {
   return result.update;
 }
 
-const backends: Array<{ name: string; open: () => Promise<{ storage?: Storage; close: () => Promise<void> }> }> = [
+const backends: Array<{ name: string; open: () => Promise<{ storage?: AppStorage; close: () => Promise<void> }> }> = [
   { name: 'SQLite', open: async () => ({ close: async () => undefined }) },
   {
     name: 'PostgreSQL',

@@ -4,18 +4,20 @@ import express from 'express';
 import type { Bus } from '../../bus/bus';
 import type { Config } from '../../config';
 import type { Accounts } from '../../domain/accounts';
+import type { MembershipDeps } from '../../domain/memberships';
 import type { AbilityCallDeps } from '../../domain/ability-calls';
 import type { MessageChangeDeps } from '../../domain/message-changes';
 import type { ReadMarkerDeps } from '../../domain/read-markers';
 import type { OriginPolicy } from '../../domain/origin-policy';
 import type { SendMessageDeps } from '../../domain/send-message';
+import type { SpaceAccessCheck } from '../../domain/space-access';
 import type { Sessions } from '../../domain/sessions';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { RateLimits } from '../../rate-limit/rate-limits';
 import type { AbilitiesRegistry } from '../../realtime/abilities-registry';
 import type { Presence } from '../../realtime/presence';
-import type { Storage } from '../../storage/storage';
+import type { AccessStorage, Storage } from '../../storage/storage';
 import { requireSession } from './authenticate';
 import { createJsonBodyParser } from './body';
 import { crossOrigin, securityHeaderList, setSecurityHeaders } from './cross-origin';
@@ -25,9 +27,11 @@ import { abilityRoutes } from './routes/abilities';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { limitsRoutes } from './routes/limits';
+import { memberRoutes } from './routes/members';
 import { messageChangeRoutes } from './routes/message-changes';
 import { createPostMessageRoute } from './routes/messages';
 import { readMarkerRoutes } from './routes/read-markers';
+import { registrationRoutes } from './routes/registration';
 import { searchRoutes } from './routes/search';
 import { spacesRoutes } from './routes/spaces';
 import { timelineRoutes } from './routes/timeline';
@@ -35,7 +39,11 @@ import { webClient } from './web-client';
 
 /** The domain and realtime services the routes call. */
 export interface HttpServices {
-  storage: Storage;
+  storage: Storage & AccessStorage;
+  /** Who may read and post where (issue 19): every route that names a space asks it. */
+  access: SpaceAccessCheck;
+  /** Members, roles, space settings and DMs (issue 19). */
+  memberships: MembershipDeps;
   bus: Bus;
   sessions: Sessions;
   accounts: Accounts;
@@ -94,7 +102,9 @@ export function createHttpHandler({
   api.use(jsonBody);
   api.use(limitsRoutes(deps));
   api.use(authRoutes(deps));
+  api.use(registrationRoutes({ ...deps, requireSession: session }));
   api.use(spacesRoutes({ ...deps, requireSession: session }));
+  api.use(memberRoutes({ ...deps, requireSession: session }));
   api.use(timelineRoutes({ ...deps, requireSession: session }));
   api.use(
     messageChangeRoutes({

@@ -17,6 +17,7 @@ import { errorStack } from '../../error-text';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { RateLimit, RateLimits } from '../../rate-limit/rate-limits';
+import type { SpaceAccessCheck } from '../../domain/space-access';
 import type { TimError } from '../../domain/tim-error';
 import type { AbilitiesRegistry } from '../../realtime/abilities-registry';
 import type { Hub, HubSubscriber, HubSubscription } from '../../realtime/hub';
@@ -30,8 +31,9 @@ import { wsErrors } from './ws-errors';
 
 /** What frames after authentication reach. */
 export interface FrameServices {
-  /** A space is looked up before it is subscribed to. */
   storage: Storage;
+  /** Who may read (subscribe, stop streams) and post (open streams) where (issue 19). */
+  access: SpaceAccessCheck;
   /** Activity goes out over the bus, to the whole space. */
   bus: Bus;
   hub: Hub;
@@ -110,6 +112,13 @@ class SpaceSubscription implements HubSubscriber, PeerSubscription {
   close(): void {
     if (this.handOver()) this.presence.leave(this.spaceId, this.timiteId);
   }
+
+  /** The timite lost the space (issue 19): the hub stopped delivering; the peer forgets it and is told why. */
+  revoked(): void {
+    if (this.peer.subscriptions.get(this.spaceId) !== this) return;
+    this.peer.dropSubscription(this.spaceId);
+    this.peer.send({ type: 'unsubscribed', spaceId: this.spaceId, reason: 'removed' });
+  }
 }
 
 /**
@@ -122,7 +131,7 @@ export function createFrameHandler({
   metrics,
   logger,
 }: FrameHandlerOptions): FrameHandler {
-  const { storage, bus, hub, presence, rateLimits, streams, unreadFeed, abilities, abilitySchemas } = services;
+  const { access, bus, hub, presence, rateLimits, streams, unreadFeed, abilities, abilitySchemas } = services;
   /** Each peer's face as a stream author, made at its first stream; its streams end when it goes. */
   const owners = new WeakMap<FramePeer, StreamOwner>();
   /** Peers that sent `unread_subscribe`: a second one is answered without watching twice. */
@@ -152,9 +161,10 @@ export function createFrameHandler({
   }
 
   async function streamOpen(peer: FramePeer, frame: StreamOpenFrame): Promise<void> {
-    const space = await storage.getSpace(frame.spaceId);
+    const timite = peer.timite;
+    if (timite === undefined) return;
+    await access.postable(timite.id, frame.spaceId);
     if (!peer.isReady) return;
-    if (space === undefined) throw wsErrors.noSuchSpace(frame.spaceId);
     const owner = ownerOf(peer);
     if (owner === undefined) return;
     // A stream becomes a message: it spends the sender's message budget like a post.
@@ -172,6 +182,7 @@ export function createFrameHandler({
   async function streamStop(peer: FramePeer, frame: StreamStopFrame): Promise<void> {
     const timite = peer.timite;
     if (timite === undefined) return;
+    await access.readable(timite.id, frame.spaceId);
     await streams.stop(timite, frame.spaceId, frame.streamId);
   }
 
@@ -185,13 +196,11 @@ export function createFrameHandler({
     if (!peer.subscriptions.has(spaceId) && peer.subscriptions.size >= maxSubscriptionsPerConnection) {
       throw wsErrors.tooManySubscriptions(maxSubscriptionsPerConnection);
     }
-    const space = await storage.getSpace(spaceId);
-    if (!peer.isReady) return;
-    if (space === undefined) {
-      throw wsErrors.noSuchSpace(spaceId);
-    }
     const timite = peer.timite;
     if (timite === undefined) return;
+    // A private space of others answers exactly like one that does not exist (issue 19).
+    await access.readable(timite.id, spaceId);
+    if (!peer.isReady) return;
     const subscription = new SpaceSubscription(peer, presence, spaceId, timite, frame.receiveOwnMessages ?? true);
     const live = subscription.start(hub, frame.after);
     subscription.takeOver(peer.subscriptions.get(spaceId));
@@ -259,7 +268,7 @@ export function createFrameHandler({
     if (timite === undefined) return;
     await spend(rateLimits.activity, timite, wsErrors.tooManyDeclarations);
     abilitySchemas.checkDeclaration(frame.abilities);
-    if ((await storage.getSpace(frame.spaceId)) === undefined) throw wsErrors.noSuchSpace(frame.spaceId);
+    await access.readable(timite.id, frame.spaceId);
     // In the same tick as the declaration: a release comes after it, and withdraws it.
     if (!peer.isReady) return;
     if (!declaringPeers.has(peer)) {

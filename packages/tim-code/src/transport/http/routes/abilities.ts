@@ -8,7 +8,7 @@ import {
 } from '@tim/protocol';
 import { Router, type RequestHandler } from 'express';
 import { answerCall, callAbility, type AbilityCallDeps } from '../../../domain/ability-calls';
-import { TimError } from '../../../domain/tim-error';
+import type { SpaceAccessCheck } from '../../../domain/space-access';
 import type { Metrics } from '../../../metrics';
 import type { RateLimits } from '../../../rate-limit/rate-limits';
 import type { AbilitiesRegistry } from '../../../realtime/abilities-registry';
@@ -19,6 +19,8 @@ import { authenticatedOf } from '../request-context';
 export interface AbilityRouteDeps {
   calls: AbilityCallDeps;
   abilities: AbilitiesRegistry;
+  /** A private space's abilities are its members' business (issue 19). */
+  access: SpaceAccessCheck;
   rateLimits: RateLimits;
   metrics: Metrics;
   requireSession: RequestHandler;
@@ -41,9 +43,7 @@ export function abilityRoutes(deps: AbilityRouteDeps): Router {
 
   router.get('/spaces/:spaceId/abilities', deps.requireSession, async (req, res) => {
     const spaceId = parseInput(SpaceId, req.params['spaceId']);
-    if ((await calls.storage.getSpace(spaceId)) === undefined) {
-      throw new TimError('not_found', `There is no space "${spaceId}".`);
-    }
+    await deps.access.readable(authenticatedOf(res).timite.id, spaceId);
     const body: AbilitiesResponse = { timites: await abilities.list(spaceId) };
     res.json(body);
   });
@@ -53,6 +53,7 @@ export function abilityRoutes(deps: AbilityRouteDeps): Router {
     const input = parseInput(CallAbilityRequest, req.body);
     const { timite } = authenticatedOf(res);
     await enforceRateLimits({ res, metrics }, [[deps.rateLimits.calls, String(timite.id)]]);
+    await deps.access.postable(timite.id, spaceId);
     const body = await callAbility(calls, {
       spaceId,
       caller: timite,
@@ -68,6 +69,8 @@ export function abilityRoutes(deps: AbilityRouteDeps): Router {
     const { spaceId, callId } = parseInput(CallPathParams, req.params);
     const answer = parseInput(AbilityOutcomeRequest, req.body);
     const { timite } = authenticatedOf(res);
+    // An answer is always recordable where the target may still read (even archived).
+    await deps.access.readable(timite.id, spaceId);
     const body = await answerCall(calls, { spaceId, callId, answerer: timite, answer });
     res.status(201).json(body);
   });

@@ -14,6 +14,7 @@ import {
   getMessage,
   type MessageChangeDeps,
 } from '../../../domain/message-changes';
+import type { SpaceAccessCheck } from '../../../domain/space-access';
 import type { Metrics } from '../../../metrics';
 import type { RateLimits } from '../../../rate-limit/rate-limits';
 import { parseInput } from '../body';
@@ -22,6 +23,7 @@ import { authenticatedOf } from '../request-context';
 
 export interface MessageChangeRouteDeps {
   changes: MessageChangeDeps;
+  access: SpaceAccessCheck;
   /** The body of an edit, with the configured content limit: `createEditMessageRequest(TIM_MAX_CONTENT_CHARS)`. */
   editMessageRequest: z.ZodType<EditMessageRequest>;
   rateLimits: RateLimits;
@@ -34,7 +36,9 @@ const REACTION = `${MESSAGE}/reactions/:emoji`;
 
 /**
  * One message: read it, edit it, delete it, react to it (extensions of v1). Every change spends
- * a point of the timite's `changes` budget (TIM_RATE_CHANGES) before it is stored.
+ * a point of the timite's `changes` budget (TIM_RATE_CHANGES) before it is stored. Only where
+ * the caller may read (issue 19); no change in an archived space; owners and admins delete
+ * anyone's message (moderation).
  */
 export function messageChangeRoutes(deps: MessageChangeRouteDeps): Router {
   const { changes, metrics } = deps;
@@ -53,6 +57,7 @@ export function messageChangeRoutes(deps: MessageChangeRouteDeps): Router {
 
   router.get(MESSAGE, deps.requireSession, async (req, res) => {
     const ref = parseInput(MessagePathParams, req.params);
+    await deps.access.readable(authenticatedOf(res).timite.id, ref.spaceId);
     const current = await getMessage(changes, ref);
     const body: MessageResponse = { message: current.message, updateId: current.updateId };
     res.json(body);
@@ -61,6 +66,7 @@ export function messageChangeRoutes(deps: MessageChangeRouteDeps): Router {
   router.patch(MESSAGE, deps.requireSession, async (req, res) => {
     const ref = parseInput(MessagePathParams, req.params);
     const input = parseInput(deps.editMessageRequest, req.body);
+    await deps.access.postable(authenticatedOf(res).timite.id, ref.spaceId);
     const editor = await spendChange(res);
     const body = await editMessage(changes, { ...ref, editor, content: input.content });
     countChange('edited', body);
@@ -69,8 +75,10 @@ export function messageChangeRoutes(deps: MessageChangeRouteDeps): Router {
 
   router.delete(MESSAGE, deps.requireSession, async (req, res) => {
     const ref = parseInput(MessagePathParams, req.params);
+    const { role } = await deps.access.postable(authenticatedOf(res).timite.id, ref.spaceId, { fresh: true });
     const actor = await spendChange(res);
-    const body = await deleteMessage(changes, { ...ref, actor });
+    const asModerator = role === 'owner' || role === 'admin';
+    const body = await deleteMessage(changes, { ...ref, actor, asModerator });
     countChange('deleted', body);
     res.json(body);
   });
@@ -81,6 +89,7 @@ export function messageChangeRoutes(deps: MessageChangeRouteDeps): Router {
   ] as const) {
     router[method](REACTION, deps.requireSession, async (req, res) => {
       const { emoji, ...ref } = parseInput(ReactionPathParams, req.params);
+      await deps.access.postable(authenticatedOf(res).timite.id, ref.spaceId);
       const timite = await spendChange(res);
       const body = await changeReaction(changes, { ...ref, timite, emoji, add });
       countChange('reaction', body);

@@ -7,6 +7,7 @@ import {
   type Timite,
 } from '@tim/protocol';
 import type { SendMessageDeps } from '../../../domain/send-message';
+import type { SpaceAccessCheck } from '../../../domain/space-access';
 import { sendMessage } from '../../../domain/send-message';
 import type { Sessions } from '../../../domain/sessions';
 import type { Logger } from '../../../logger';
@@ -25,6 +26,8 @@ export interface PostMessageRouteDeps {
   /** The body of a post, with the configured content limit: `createSendMessageRequest(TIM_MAX_CONTENT_CHARS)`. */
   sendMessageRequest: SendMessageRequestSchema;
   send: SendMessageDeps;
+  /** Posting needs a space the sender may read and that is not archived (issue 19); public spaces are cached briefly. */
+  access: SpaceAccessCheck;
   rateLimits: RateLimits;
   metrics: Metrics;
   sessions: Sessions;
@@ -103,6 +106,7 @@ async function postMessage(
   await enforceRateLimits({ res: request.res, metrics: deps.metrics }, [
     [deps.rateLimits.messages, String(request.sender.id)],
   ]);
+  await deps.access.postable(request.sender.id, spaceId);
   const result = await sendMessage(deps.send, {
     spaceId,
     sender: request.sender,

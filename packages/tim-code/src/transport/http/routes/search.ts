@@ -1,6 +1,7 @@
 import { SearchQuery, type SearchResponse } from '@tim/protocol';
 import { Router, type RequestHandler } from 'express';
 import { searchMessages } from '../../../domain/search';
+import type { SpaceAccessCheck } from '../../../domain/space-access';
 import type { Metrics } from '../../../metrics';
 import type { RateLimits } from '../../../rate-limit/rate-limits';
 import type { Storage } from '../../../storage/storage';
@@ -10,6 +11,7 @@ import { authenticatedOf } from '../request-context';
 
 export interface SearchRouteDeps {
   storage: Storage;
+  access: SpaceAccessCheck;
   rateLimits: RateLimits;
   metrics: Metrics;
   requireSession: RequestHandler;
@@ -22,7 +24,9 @@ export function searchRoutes(deps: SearchRouteDeps): Router {
     const query = parseInput(SearchQuery, req.query);
     const { timite } = authenticatedOf(res);
     await enforceRateLimits({ res, metrics: deps.metrics }, [[deps.rateLimits.search, String(timite.id)]]);
-    const body: SearchResponse = await searchMessages(deps.storage, query);
+    // Only spaces the caller may read (issue 19): a named one is checked, the rest filtered by storage.
+    if (query.spaceId !== undefined) await deps.access.readable(timite.id, query.spaceId);
+    const body: SearchResponse = await searchMessages(deps.storage, { ...query, readerId: timite.id });
     res.json(body);
   });
   return router;

@@ -5,13 +5,13 @@ import { TimError } from '../../../domain/tim-error';
 import type { Metrics } from '../../../metrics';
 import type { RateLimits } from '../../../rate-limit/rate-limits';
 import { withUnreadCounts } from '../../../domain/read-markers';
-import type { Storage } from '../../../storage/storage';
+import type { AccessStorage, Storage } from '../../../storage/storage';
 import { parseInput } from '../body';
 import { enforceRateLimits } from '../rate-limit';
 import { authenticatedOf } from '../request-context';
 
 export interface SpacesRouteDeps {
-  storage: Storage;
+  storage: Storage & AccessStorage;
   rateLimits: RateLimits;
   metrics: Metrics;
   config: Pick<Config, 'maxSpacesPerTimite'>;
@@ -33,17 +33,30 @@ function decodeCursor(cursor: string): string {
   return spaceId.data;
 }
 
+/** The ids of direct messages begin with this (storage/dm-keys.ts). */
+const DM_ID_PREFIX = 'dm-';
+
 export function spacesRoutes(deps: SpacesRouteDeps): Router {
   const { storage, now } = deps;
   const router = Router();
   router.get('/spaces', deps.requireSession, async (req, res) => {
     const query = parseInput(SpacesQuery, req.query);
     const after = query.after === undefined ? undefined : decodeCursor(query.after);
-    // One more than the page tells whether another page follows.
-    const listed = await storage.listSpaces({ after, limit: query.limit + 1 });
-    const page = listed.slice(0, query.limit);
+    const readerId = authenticatedOf(res).timite.id;
+    // One more than the page tells whether another page follows. Only what the caller may
+    // read (issue 19), or the narrower scope it asked for.
+    const listed = await storage.listSpacesFor({
+      readerId,
+      scope: query.scope ?? 'all',
+      ...(query.q === undefined ? {} : { q: query.q }),
+      ...(after === undefined ? {} : { after }),
+      limit: query.limit + 1,
+    });
+    const page = listed
+      .slice(0, query.limit)
+      .map(({ space, role }) => (role === undefined ? space : { ...space, role }));
     // Extension of v1: the caller's unread counts per space, live through the unread feed.
-    const spaces = await withUnreadCounts(storage, authenticatedOf(res).timite.id, page);
+    const spaces = await withUnreadCounts(storage, readerId, page);
     const last = page.at(-1);
     const body: SpacesResponse =
       listed.length > query.limit && last !== undefined ? { spaces, nextCursor: encodeCursor(last.id) } : { spaces };
@@ -52,6 +65,8 @@ export function spacesRoutes(deps: SpacesRouteDeps): Router {
 
   router.post('/spaces', deps.requireSession, async (req, res) => {
     const input = parseInput(CreateSpaceRequest, req.body);
+    if (input.id.startsWith(DM_ID_PREFIX))
+      throw new TimError('invalid_request', `Space ids beginning with "${DM_ID_PREFIX}" are kept for direct messages.`);
     const { timite } = authenticatedOf(res);
     await enforceRateLimits({ res, metrics: deps.metrics }, [[deps.rateLimits.spaces, String(timite.id)]]);
     // Counted, then created: concurrent creates by one timite may pass the cap by a few, which
@@ -64,6 +79,7 @@ export function spacesRoutes(deps: SpacesRouteDeps): Router {
       name: input.name,
       createdAt: now(),
       createdBy: timite.id,
+      visibility: input.visibility ?? 'public',
     });
     if (!result.created) throw new TimError('conflict', `A space "${input.id}" already exists.`);
     const body: SpaceResponse = { space: result.space };

@@ -7,10 +7,11 @@ import {
   type UpdatesResponse,
 } from '@tim/protocol';
 import { Router, type RequestHandler } from 'express';
-import { TimError } from '../../../domain/tim-error';
+import type { SpaceAccessCheck } from '../../../domain/space-access';
 import type { Presence } from '../../../realtime/presence';
 import type { Storage } from '../../../storage/storage';
 import { parseInput } from '../body';
+import { authenticatedOf } from '../request-context';
 
 function sendersOf(updates: Update[]): Timite[] {
   const byId = new Map<number, Timite>();
@@ -20,20 +21,27 @@ function sendersOf(updates: Update[]): Timite[] {
   return [...byId.values()];
 }
 
+export interface TimelineRouteDeps {
+  storage: Storage;
+  presence: Presence;
+  access: SpaceAccessCheck;
+  requireSession: RequestHandler;
+}
+
 /** Reading a space: its timeline pages and who is online in it. */
-export function timelineRoutes(deps: { storage: Storage; presence: Presence; requireSession: RequestHandler }): Router {
-  const { storage, presence } = deps;
+export function timelineRoutes(deps: TimelineRouteDeps): Router {
+  const { storage, presence, access } = deps;
   const router = Router();
 
-  async function existingSpace(raw: unknown): Promise<SpaceId> {
+  /** The space of the path, when the caller may read it (issue 19); else not found, like a space that does not exist. */
+  async function readableSpace(raw: unknown, res: Parameters<typeof authenticatedOf>[0]): Promise<SpaceId> {
     const spaceId = parseInput(SpaceId, raw);
-    if ((await storage.getSpace(spaceId)) === undefined)
-      throw new TimError('not_found', `There is no space "${spaceId}".`);
+    await access.readable(authenticatedOf(res).timite.id, spaceId);
     return spaceId;
   }
 
   router.get('/spaces/:spaceId/updates', deps.requireSession, async (req, res) => {
-    const spaceId = await existingSpace(req.params['spaceId']);
+    const spaceId = await readableSpace(req.params['spaceId'], res);
     const query = parseInput(UpdatesQuery, req.query);
     // headId first: every update it counts is readable below, so headId >= the last id returned
     // unless a send lands in between, which only makes headId larger.
@@ -53,7 +61,7 @@ export function timelineRoutes(deps: { storage: Storage; presence: Presence; req
   });
 
   router.get('/spaces/:spaceId/presence', deps.requireSession, async (req, res) => {
-    const spaceId = await existingSpace(req.params['spaceId']);
+    const spaceId = await readableSpace(req.params['spaceId'], res);
     const body: PresenceResponse = { timites: await presence.online(spaceId) };
     res.json(body);
   });
