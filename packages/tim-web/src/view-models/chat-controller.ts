@@ -7,12 +7,15 @@ import {
   type StreamEndEvent,
   type StreamEvent,
   type Timite,
+  type JsonValue,
   type Update,
 } from '@tim/protocol';
+import { SpaceAbilities, type OfferedAbility } from './abilities-in-space';
 import type { ChatClient, ChatSignals } from './chat-ports';
 import { timelineItems, type ChatView } from './chat-view';
 import { connectionStatus } from './connection-status';
 import { describeError } from './error-words';
+import { refusalOfCall } from './slash-command';
 import { entryKey } from './item-keys';
 import type { KeyValueStore } from './key-value-store';
 import { KnownTimites } from './known-timites';
@@ -70,6 +73,7 @@ export class ChatController {
   readonly #actions: MessageActions;
   readonly #quotes: ReplyQuotes;
   readonly #reading: Reading;
+  readonly #abilities: SpaceAbilities;
   #open: OpenSpace;
   /** The message opened in context (`openMessage`), highlighted; `seq` counts the openings. */
   #focus: { spaceId: SpaceId; updateId: number; seq: number } | undefined;
@@ -121,6 +125,7 @@ export class ChatController {
       },
     });
     this.#quotes = new ReplyQuotes({ client: options.client, signals: this.#signals });
+    this.#abilities = new SpaceAbilities({ client: options.client, signals: this.#signals });
     this.#known.note(options.me);
     this.#open = this.#createOpenSpace(this.#spaces.lastOpenedId);
   }
@@ -160,6 +165,7 @@ export class ChatController {
         myId: this.#me.id,
         nickOf,
         quoteOf,
+        calls: history.calls,
       }),
       hasOlder: history.hasOlder,
       hasNewer: history.hasNewer,
@@ -176,6 +182,7 @@ export class ChatController {
       focusKey: this.#focusKey(),
       focusSeq: this.#focus?.seq ?? 0,
       notifications: this.#reading.notificationPermission(),
+      abilities: this.#abilities.offered,
     };
   }
 
@@ -188,6 +195,9 @@ export class ChatController {
       activity: (event) => this.#onActivity(event),
       stream: (event) => this.#onStream(event),
       stream_end: (event) => this.#onStream(event),
+      abilities: (event) => {
+        if (this.#abilities.apply(event)) this.#emit();
+      },
     });
     this.#link.watchUnread(this.#reading.handlers());
     void this.#readLimits();
@@ -221,6 +231,7 @@ export class ChatController {
       this.#open = this.#createOpenSpace(spaceId);
       this.#replyTo = undefined;
     }
+    void this.#abilities.open(spaceId);
     this.#reading.noteOpening(spaceId);
     this.#spaces.noteOpened(spaceId);
     await this.#open.load(options);
@@ -297,6 +308,30 @@ export class ChatController {
     if (history.hasNewer) await history.jumpToLatest();
     this.#emit();
     await this.#sender.attempt(item);
+  }
+
+  /**
+   * Calls an ability in the open space (the composer's slash command); the call's card shows at
+   * once. Answers the refusal in words (the ability is gone, arguments that do not fit its
+   * schema, too many calls), or undefined when the call was made.
+   */
+  async callAbility(offered: OfferedAbility, args: Record<string, JsonValue>): Promise<string | undefined> {
+    const { spaceId, history } = this.#open;
+    try {
+      const { call, updateId } = await this.#client.callAbility(spaceId, {
+        target: offered.timite.id,
+        ability: offered.ability.name,
+        arguments: args,
+      });
+      if (history === this.#open.history) {
+        if (history.hasNewer) await history.jumpToLatest();
+        history.applyOwn({ id: updateId, spaceId, at: new Date(this.#now()).toISOString(), event: call });
+        this.#emit();
+      }
+      return undefined;
+    } catch (error) {
+      return refusalOfCall(offered, error);
+    }
   }
 
   /** Sends a failed message again under the same `clientMsgId`, so it is never stored twice. */

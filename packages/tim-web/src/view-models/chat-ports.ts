@@ -26,6 +26,8 @@ export type ChatClient = Pick<
   | 'deleteMessage'
   | 'addReaction'
   | 'removeReaction'
+  | 'listAbilities'
+  | 'callAbility'
 > & { connect(): ChatConnection };
 
 /** How a chat module tells the screen that what it shows changed. */

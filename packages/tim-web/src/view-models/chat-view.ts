@@ -1,4 +1,7 @@
 import type { Message, MessageStreamMark, Space, SpaceId, Timite } from '@tim/protocol';
+import type { CallEntry } from './ability-calls';
+import type { OfferedAbility } from './abilities-in-space';
+import { withCalls, type CallItem } from './call-items';
 import type { ConnectionStatus } from './connection-status';
 import type { GrowingMessage } from './growing-messages';
 import { entryKey } from './item-keys';
@@ -21,7 +24,8 @@ export type TimelineItem =
       quote?: ReplyQuote;
     }
   | { key: string; kind: 'stream'; stream: GrowingMessage; mine: boolean }
-  | { key: string; kind: 'outbox'; item: OutboxItem };
+  | { key: string; kind: 'outbox'; item: OutboxItem }
+  | CallItem;
 
 /** Everything the chat screen renders, rebuilt on every change. */
 export interface ChatView {
@@ -56,6 +60,8 @@ export interface ChatView {
   focusSeq: number;
   /** Whether desktop notifications may be shown, for the button that asks. */
   notifications: NotificationPermissionState;
+  /** The abilities declared in the open space, for the composer's slash command. */
+  abilities: readonly OfferedAbility[];
 }
 
 /**
@@ -75,8 +81,10 @@ export function timelineItems(input: {
   nickOf: (timiteId: number) => string | undefined;
   /** The quote of the message a reply answers. */
   quoteOf?: (messageId: number) => ReplyQuote;
+  /** Ability calls in the window: cards among the messages, by update id. */
+  calls?: readonly CallEntry[];
 }): TimelineItem[] {
-  const confirmed = input.entries.map(({ updateId, message }): TimelineItem => ({
+  const messages = input.entries.map(({ updateId, message }): Extract<TimelineItem, { kind: 'message' }> => ({
     key: entryKey({ updateId, message }),
     kind: 'message',
     updateId,
@@ -85,6 +93,7 @@ export function timelineItems(input: {
     streamNote: message.stream === undefined ? undefined : streamNote(message.stream, input.nickOf),
     ...(message.replyTo === undefined || input.quoteOf === undefined ? {} : { quote: input.quoteOf(message.replyTo) }),
   }));
+  const confirmed: TimelineItem[] = withCalls(messages, input.calls ?? [], input.myId);
   if (input.hasNewer) return confirmed;
   // A page read while the stream ended can hold its final message before the live update
   // settles it; the message wins, and two items never share a key.

@@ -24,6 +24,7 @@ describe('LiveLink', () => {
       activity: ignore,
       stream: onStream,
       stream_end: onStream,
+      abilities: ignore,
     });
     expect(link.state).toBe('open');
     link.subscribe('main', { after: 3 });

@@ -1,6 +1,7 @@
 import type { Message, SpaceId, Update } from '@tim/protocol';
 import type { ChatClient, ChatSignals } from './chat-ports';
 import { describeError } from './error-words';
+import type { CallEntry } from './ability-calls';
 import { Timeline, type TimelineEntry } from './timeline';
 
 export interface SpaceHistoryOptions {
@@ -44,6 +45,11 @@ export class SpaceHistory {
 
   get entries(): readonly TimelineEntry[] {
     return this.#timeline.entries;
+  }
+
+  /** The ability calls in the window, with their outcomes. */
+  get calls(): readonly CallEntry[] {
+    return this.#timeline.calls;
   }
 
   get lastId(): number | undefined {

@@ -1,4 +1,7 @@
 import {
+  type CallAbilityRequest,
+  type CallAbilityResponse,
+  type TimiteAbilities,
   DEFAULT_LIMITS,
   Emitter,
   TimClientError,
@@ -50,6 +53,9 @@ export function createFakeClient(
   const stopped: Array<{ spaceId: string; streamId: string }> = [];
   const marked: Array<{ spaceId: string; updateId: number }> = [];
   const changes: FakeChange[] = [];
+  /** What `listAbilities` answers, by space. */
+  const abilities = new Map<string, TimiteAbilities[]>();
+  const calls: FakeCall[] = [];
   const watching = { unread: false };
   const state: { value: ConnectionState } = { value: 'open' };
   const connection: ChatConnection = {
@@ -102,8 +108,37 @@ export function createFakeClient(
     addReaction: (spaceId, messageId, emoji) => changeAnswer(changes, { call: 'react', spaceId, messageId, emoji }),
     removeReaction: (spaceId, messageId, emoji) =>
       changeAnswer(changes, { call: 'unreact', spaceId, messageId, emoji }),
+    listAbilities: async (spaceId) => ({ timites: abilities.get(spaceId) ?? [] }),
+    callAbility: (spaceId, request) =>
+      new Promise<CallAbilityResponse>((resolve, reject) => {
+        calls.push({
+          spaceId,
+          request,
+          settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)),
+        });
+      }),
   };
-  return { client, events, sends, subscribed, unsubscribed, stopped, marked, watching, changes, state };
+  return {
+    client,
+    events,
+    sends,
+    subscribed,
+    unsubscribed,
+    stopped,
+    marked,
+    watching,
+    changes,
+    state,
+    abilities,
+    calls,
+  };
+}
+
+/** An ability call the test answers with `settle`. */
+export interface FakeCall {
+  spaceId: string;
+  request: CallAbilityRequest;
+  settle: (outcome: CallAbilityResponse | Error) => void;
 }
 
 /** An edit, delete or reaction call the test answers with `settle`. */

@@ -1,4 +1,5 @@
 import type { Message, Update } from '@tim/protocol';
+import { AbilityCalls, type CallEntry } from './ability-calls';
 import { MessageIndex } from './message-index';
 
 /** One message in the window, keyed by the space's update id. */
@@ -40,6 +41,8 @@ export class Timeline {
    */
   #read: { first: number; last: number } | undefined;
   readonly #messages = new MessageIndex();
+  /** Ability calls read into the window, with their outcomes; shown among the messages by update id. */
+  readonly #calls = new AbilityCalls();
 
   constructor(options: TimelineOptions = {}) {
     this.windowSize = options.windowSize ?? 300;
@@ -47,6 +50,11 @@ export class Timeline {
 
   get entries(): readonly TimelineEntry[] {
     return this.#entries;
+  }
+
+  /** The ability calls within the update ids the window has read, by update id. */
+  get calls(): readonly CallEntry[] {
+    return this.#calls.entries;
   }
 
   get headId(): number {
@@ -109,9 +117,11 @@ export class Timeline {
     this.#headId = headId;
     this.#read = undefined;
     this.#messages.clear();
+    this.#calls.clear();
     this.#merge(updates, 'newer-page');
     this.#noteRead(updates, 'newer-page');
     this.#trim('oldest');
+    this.#keepCallsInWindow();
   }
 
   /**
@@ -127,11 +137,14 @@ export class Timeline {
     if (options.headId !== undefined) this.#headId = Math.max(this.#headId, options.headId);
 
     if (source === 'live' && !this.#atHead) {
-      // Changes to messages in the window still show; new messages wait for paging forward.
+      // Changes to messages in the window still show, outcomes of its calls too; new messages wait for paging forward.
+      this.#calls.note(updates);
       this.#messages.fold(this.#entries, updates, (update) => update.id);
       this.#noteMissed(updates);
+      this.#keepCallsInWindow();
       return 0;
     }
+    const firstBefore = this.firstId;
     const added = this.#merge(updates, source);
     this.#noteRead(updates, source);
     if (source === 'older-page') {
@@ -147,6 +160,8 @@ export class Timeline {
     } else {
       this.#trim('oldest');
     }
+    // A live update at the head moves only the window's start, and only when it was trimmed.
+    if (source !== 'live' || firstBefore !== this.firstId || this.#atHead === false) this.#keepCallsInWindow();
     return added;
   }
 
@@ -160,6 +175,13 @@ export class Timeline {
     return this.#entries.some((entry) => entry.message.clientMsgId === clientMsgId);
   }
 
+  #keepCallsInWindow(): void {
+    if (this.#calls.size === 0) return;
+    const read = this.#read;
+    if (read === undefined) this.#calls.clear();
+    else this.#calls.keepBetween(read.first, read.last);
+  }
+
   #noteMissed(updates: readonly Update[]): void {
     const last = this.lastId ?? 0;
     for (const update of updates) {
@@ -168,6 +190,7 @@ export class Timeline {
   }
 
   #merge(updates: readonly Update[], source: UpdateSource): number {
+    this.#calls.note(updates);
     const added = this.#mergeMessages(updates);
     // A page shows its messages as they are now, so as of its newest update; a live message as of its own.
     const pageEnd = updates.reduce((newest, update) => Math.max(newest, update.id), 0);
