@@ -244,6 +244,15 @@ describe('loadConfig', () => {
     expect(clean.ok && clean.warnings).toEqual([]);
   });
 
+  it('reads the registration policy (open by default) and the admins’ nicks in lower case', () => {
+    const defaults = loadConfig({});
+    expect(defaults.ok && [defaults.config.registration, defaults.config.admins]).toEqual(['open', []]);
+    const set = loadConfig({ TIM_REGISTRATION: 'invite', TIM_ADMINS: 'Ada, bob.b ,' });
+    expect(set.ok && [set.config.registration, set.config.admins]).toEqual(['invite', ['ada', 'bob.b']]);
+    const bad = loadConfig({ TIM_REGISTRATION: 'maybe', TIM_ADMINS: 'not a nick' });
+    expect(bad.ok ? [] : bad.errors.map((line) => line.split(':')[0])).toEqual(['TIM_REGISTRATION', 'TIM_ADMINS']);
+  });
+
   it('reports one clear line per bad value, naming the variable', () => {
     const result = loadConfig({
       TIM_PORT: '99999',

@@ -123,4 +123,41 @@ describe('the unread feed', () => {
     await settle();
     expect(listening()).toBe(0);
   });
+
+  it('sends the activity of a private space to its members only, and looks them up again after an access event', async () => {
+    const { bus } = countingBus();
+    let members = new Set([1]);
+    let lookUps = 0;
+    const feed = createUnreadFeed({
+      bus,
+      onError: (err) => errors.push(err),
+      readersOf: (spaceId) => {
+        lookUps += 1;
+        return Promise.resolve(spaceId === 'secret' ? members : 'everyone');
+      },
+    });
+    const [ada, bob] = [watcher(1), watcher(2)];
+    for (const one of [ada, bob]) await feed.watch(one);
+
+    await bus.publish('secret', { kind: 'update', update: message('secret', 1) });
+    await bus.publish('secret', { kind: 'read-marker', timiteId: 1, readUpTo: 1 });
+    await bus.publish('secret', { kind: 'update', update: message('secret', 2) });
+    await settle();
+    expect(ada.frames.map((frame) => [frame.type, 'updateId' in frame ? frame.updateId : undefined])).toEqual([
+      ['space_activity', 1],
+      ['read_marker', undefined],
+      ['space_activity', 2],
+    ]);
+    expect(bob.frames).toEqual([]);
+    expect(lookUps).toBe(1);
+
+    members = new Set([2]);
+    await bus.publish('secret', { kind: 'access', revoke: { timiteId: 1 } });
+    await bus.publish('secret', { kind: 'update', update: message('secret', 3) });
+    await settle();
+    expect(lookUps).toBe(2);
+    expect(ada.frames).toHaveLength(3);
+    expect(bob.frames).toMatchObject([{ type: 'space_activity', updateId: 3 }]);
+    feed.close();
+  });
 });
