@@ -100,6 +100,12 @@ export function openAgentConnection(options: AgentConnectionOptions): AgentConne
       log.warn('server error frame', { code, spaceId });
     }
   });
+  connection.on('unsubscribed', ({ spaceId, reason }) => {
+    // The server ended it: the agent lost the space (removed, or it turned private).
+    if (reason === undefined || !spaceIds.has(spaceId)) return;
+    confirmed.delete(spaceId);
+    retries.refused(spaceId, reason);
+  });
   connection.on('subscribed', ({ spaceId, headId }) => {
     confirmed.add(spaceId);
     retries.subscribed(spaceId);

@@ -29,6 +29,37 @@ describe('problems that last', () => {
     expect((await readMessages(bob, 'lab')).map((message) => message.sender.nick)).toEqual(['bob', 'jarvis']);
   });
 
+  it('a private space the agent is not a member of is a clear error; it keeps its other spaces, joins once invited and hears when removed', async () => {
+    const { bob, fake } = space;
+    await bob.createSpace({ id: 'vault', name: 'Vault', visibility: 'private' });
+    const jarvis = await space.start('jarvis', {
+      overrides: { openingMessage: undefined, spaces: ['main', 'vault'] },
+      runner: { warningBackoff },
+    });
+    const refused = await jarvis.logs.waitFor(
+      'the error',
+      titled('space not accessible: it does not exist, or it is private and the agent is not a member'),
+    );
+    expect(refused).toMatchObject({ level: 'error', spaceId: 'vault', code: 'not_found' });
+    expect(refused.hint).toContain('invite the agent');
+
+    fake.script(() => ({ kind: 'text', content: 'Still here in main.' }));
+    await bob.sendMessage('main', '@jarvis are you here?');
+    await waitForQuiet(bob, [jarvis], 'main');
+    expect((await readMessages(bob, 'main')).map((message) => message.sender.nick)).toEqual(['bob', 'jarvis']);
+
+    await bob.addMember('vault', 'jarvis');
+    await jarvis.logs.waitFor('vault joined', titled('space joined after refusals'));
+    const jarvisId = (await bob.listMembers('vault')).find((member) => member.timite.nick === 'jarvis')?.timite.id;
+    await bob.removeMember('vault', jarvisId ?? 0);
+    const removed = await jarvis.logs.waitForCount(
+      'removed',
+      titled('space not accessible: it does not exist, or it is private and the agent is not a member'),
+      2,
+    );
+    expect(removed[1]).toMatchObject({ level: 'error', spaceId: 'vault', code: 'removed' });
+  });
+
   it('an unreachable server is warned about with backoff until it is reachable again', async () => {
     const { bob, fake } = space;
     const gated = createGatedWebSocket();
