@@ -90,6 +90,8 @@ export class OpenSpace {
       case 'message_edited':
       case 'message_deleted':
       case 'reaction':
+      case 'ability_call':
+      case 'ability_outcome':
         this.history.applyLive(update);
         return;
     }
