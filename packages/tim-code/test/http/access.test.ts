@@ -1,4 +1,11 @@
-import { ErrorBody, SearchResponse, SendMessageResponse, SpaceResponse, SpacesResponse } from '@tim/protocol';
+import {
+  AbilitiesResponse,
+  ErrorBody,
+  SearchResponse,
+  SendMessageResponse,
+  SpaceResponse,
+  SpacesResponse,
+} from '@tim/protocol';
 import { api, register, send, type ApiAnswer, type Member } from '../support/http';
 import { UNLIMITED_RATES, startServer, type TestServer } from '../support/start-server';
 import { nextFrame, TestSocket } from '../support/ws';
@@ -279,5 +286,27 @@ describe('losing access ends live subscriptions at once', () => {
     expect(await nextFrame(adas, { type: 'update' })).toMatchObject({ update: { spaceId: 'lobby' } });
     await expect(bobs.take({ type: 'update' }, 300)).rejects.toThrow(/Timed out/);
     expectNoSuchSpace(await send(server, bob, 'hello?', { spaceId: 'lobby' }), 'lobby');
+  });
+
+  it('a removed member’s abilities in the space are withdrawn with its subscription', async () => {
+    await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'guild', name: 'Guild', visibility: 'private' } });
+    await api(server, 'POST', '/spaces/guild/members', { key: ada.key, body: { nick: 'bob' } });
+    const socket = await connect(bob);
+    await socket.subscribe('guild');
+    socket.send({
+      type: 'abilities_declare',
+      spaceId: 'guild',
+      abilities: [{ name: 'wave', description: 'Waves.', parameters: { type: 'object' } }],
+    });
+    await nextFrame(socket, { type: 'abilities_declared', spaceId: 'guild' });
+    const declared = async () =>
+      AbilitiesResponse.parse((await api(server, 'GET', '/spaces/guild/abilities', { key: ada.key })).body).timites;
+    expect((await declared()).map((entry) => entry.timite.nick)).toEqual(['bob']);
+    await api(server, 'DELETE', `/spaces/guild/members/${bob.timite.id}`, { key: ada.key });
+    await nextFrame(socket, { type: 'unsubscribed', spaceId: 'guild' });
+    const deadline = Date.now() + 5000;
+    while ((await declared()).length > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await declared()).toEqual([]);
   });
 });

@@ -73,6 +73,8 @@ class SpaceSubscription implements HubSubscriber, PeerSubscription {
     private readonly spaceId: SpaceId,
     private readonly timite: Timite,
     readonly receiveOwnMessages: boolean,
+    /** Called once the timite lost the space: what else the peer holds there goes too. */
+    private readonly onRevoked: () => void = () => undefined,
   ) {
     this.timiteId = timite.id;
   }
@@ -118,6 +120,7 @@ class SpaceSubscription implements HubSubscriber, PeerSubscription {
     if (this.peer.subscriptions.get(this.spaceId) !== this) return;
     this.peer.dropSubscription(this.spaceId);
     this.peer.send({ type: 'unsubscribed', spaceId: this.spaceId, reason: 'removed' });
+    this.onRevoked();
   }
 }
 
@@ -150,6 +153,14 @@ export function createFrameHandler({
       owner = created;
     }
     return owner;
+  }
+
+  /** The timite lost the space (issue 19): what this peer declared there is withdrawn. */
+  function withdrawAbilities(peer: FramePeer, spaceId: SpaceId, timite: Timite): void {
+    if (!declaringPeers.has(peer)) return;
+    abilities.declare(peer.id, spaceId, timite, []).catch((err: unknown) => {
+      logger.error('withdrawing abilities failed', { connectionId: peer.id, spaceId, error: errorStack(err) });
+    });
   }
 
   /** Spends one unit of the timite's budget, or throws the refusal. */
@@ -201,7 +212,9 @@ export function createFrameHandler({
     // A private space of others answers exactly like one that does not exist (issue 19).
     await access.readable(timite.id, spaceId);
     if (!peer.isReady) return;
-    const subscription = new SpaceSubscription(peer, presence, spaceId, timite, frame.receiveOwnMessages ?? true);
+    const subscription = new SpaceSubscription(peer, presence, spaceId, timite, frame.receiveOwnMessages ?? true, () =>
+      withdrawAbilities(peer, spaceId, timite),
+    );
     const live = subscription.start(hub, frame.after);
     subscription.takeOver(peer.subscriptions.get(spaceId));
     peer.subscriptions.set(spaceId, subscription);
