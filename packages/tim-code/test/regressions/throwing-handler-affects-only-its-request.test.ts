@@ -26,7 +26,7 @@ beforeAll(async () => {
     }),
     wrapStorage: (storage) => ({
       ...storage,
-      listSpaces: () => Promise.reject(new Error('injected storage fault: secret detail')),
+      listSpacesFor: () => Promise.reject(new Error('injected storage fault: secret detail')),
     }),
   });
 });

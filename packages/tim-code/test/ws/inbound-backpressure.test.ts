@@ -20,9 +20,9 @@ beforeAll(async () => {
     config: UNLIMITED_RATES,
     wrapStorage: (storage) => ({
       ...storage,
-      getSpace: async (spaceId) => {
+      getSpaceAccess: async (spaceId, timiteId) => {
         await delay(1);
-        return storage.getSpace(spaceId);
+        return storage.getSpaceAccess(spaceId, timiteId);
       },
     }),
   });
