@@ -68,7 +68,10 @@ describe.each([
     });
     expect((await directory.withdraw({ spaceId: 'main', timite: jarvis, connectionId: '1' })).changed).toBe(false);
     expect(await directory.list('main')).toEqual([{ timite: ada, abilities: [summarize] }]);
-    expect(await directory.sweep(nothingHeld)).toEqual([]);
+    // Nothing to settle: no process crashed, and this one still holds Ada's declaration.
+    expect(
+      await directory.sweep(() => [{ spaceId: 'main', timite: ada, connectionId: '3', abilities: [summarize] }]),
+    ).toEqual([]);
   });
 });
 
@@ -108,13 +111,28 @@ describe('createRedisAbilitiesDirectory across processes', () => {
     // Its liveness key goes, its declarations stay behind, as after a crash.
     await crashed.close();
     expect(await survivor.list('main')).toEqual([{ timite: ada, abilities: [summarize] }]);
-    const [first, second] = await Promise.all([survivor.sweep(nothingHeld), otherSurvivor.sweep(nothingHeld)]);
+    const survivorHeld = (): HeldDeclaration[] => [
+      { spaceId: 'main', timite: ada, connectionId: '1', abilities: [summarize] },
+    ];
+    const [first, second] = await Promise.all([survivor.sweep(survivorHeld), otherSurvivor.sweep(nothingHeld)]);
     const changes = [...(first ?? []), ...(second ?? [])].sort((a, b) => a.timite.id - b.timite.id);
     expect(changes).toEqual([
       { spaceId: 'main', timite: ada, abilities: [summarize] },
       { spaceId: 'main', timite: jarvis, abilities: [] },
     ]);
-    expect(await survivor.sweep(nothingHeld)).toEqual([]);
+    expect(await survivor.sweep(survivorHeld)).toEqual([]);
+  });
+
+  it('withdraws at its sweep a declaration of its own that its connections no longer hold (a failed withdrawal)', async () => {
+    const keyPrefix = uniqueRedisPrefix();
+    const directory = await redisDirectory(keyPrefix);
+    const kept: HeldDeclaration = { spaceId: 'main', timite: ada, connectionId: '1', abilities: [summarize] };
+    await directory.declare(kept);
+    await directory.declare({ spaceId: 'main', timite: jarvis, connectionId: '2', abilities: [search] });
+    // Connection 2 was released here, but its withdrawal never reached Redis.
+    expect(await directory.sweep(() => [kept])).toEqual([{ spaceId: 'main', timite: jarvis, abilities: [] }]);
+    expect(await directory.list('main')).toEqual([{ timite: ada, abilities: [summarize] }]);
+    expect(await directory.sweep(() => [kept])).toEqual([]);
   });
 
   it('records its own declarations again when it was taken for gone', async () => {

@@ -41,8 +41,9 @@ export interface AbilitiesDirectory {
   list(spaceId: SpaceId): Promise<TimiteAbilities[]>;
   /**
    * Settles what no declaration told: takes over the declarations of processes that stopped
-   * renewing their liveness (crashed), and restores this process's own (`held`, read only
-   * then) if it was itself taken for gone. Each change is returned to exactly one caller.
+   * renewing their liveness (crashed); restores this process's own (`held`) if it was itself
+   * taken for gone, and withdraws those of its own that `held` no longer has (a withdrawal
+   * that failed). Each change is returned to exactly one caller.
    */
   sweep(held: () => HeldDeclaration[]): Promise<AbilitiesChange[]>;
   close(): Promise<void>;

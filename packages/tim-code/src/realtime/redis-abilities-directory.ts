@@ -188,6 +188,34 @@ export async function createRedisAbilitiesDirectory(
   };
   const declare = (held: HeldDeclaration) => decide(DECLARE, held, JSON.stringify(held.abilities));
 
+  /**
+   * Withdraws what this process's held set has and its connections do not (a withdrawal that
+   * failed). `held` is read after the set, and again just before each withdrawal is sent: a
+   * declaration recorded meanwhile is held by then, and one made later is sent after it.
+   */
+  const withdrawStale = async (held: () => HeldDeclaration[]): Promise<AbilitiesChange[]> => {
+    const keyOf = ({ spaceId, timite, connectionId }: HeldDeclaration) => `${spaceId}|${timite.id}|${connectionId}`;
+    const changes: AbilitiesChange[] = [];
+    const inRedis = await client.smembers(heldKey);
+    let here = new Set(held().map(keyOf));
+    for (const entry of inRedis) {
+      if (here.has(entry)) continue;
+      const [spaceId = '', timiteId = '', connectionId] = entry.split('|');
+      const space = SpaceId.safeParse(spaceId);
+      const timite = Timite.safeParse(parseJson(await client.hget(timitesOf(spaceId), timiteId)));
+      if (!space.success || !timite.success || connectionId === undefined) {
+        await client.srem(heldKey, entry);
+        continue;
+      }
+      // Rare (a withdrawal failed): worth reading `held` again, in the same tick as the withdrawal is sent.
+      here = new Set(held().map(keyOf));
+      if (here.has(entry)) continue;
+      const decision = await decide(WITHDRAW, { spaceId: space.data, timite: timite.data, connectionId }, '');
+      if (decision.changed) changes.push({ spaceId: space.data, timite: timite.data, abilities: decision.abilities });
+    }
+    return changes;
+  };
+
   return {
     declare,
     withdraw: (held) => decide(WITHDRAW, held, ''),
@@ -240,13 +268,15 @@ export async function createRedisAbilitiesDirectory(
         if (spaceId.success && timite.success)
           changes.push({ spaceId: spaceId.data, timite: timite.data, abilities: parseAbilities(triples[index + 2]) });
       }
-      if (rejoined !== 1) return changes;
       // Taken for gone: this process's declarations were removed; they are recorded again.
-      for (const declaration of held()) {
-        const decision = await declare(declaration);
-        if (decision.changed)
-          changes.push({ spaceId: declaration.spaceId, timite: declaration.timite, abilities: decision.abilities });
+      if (rejoined === 1) {
+        for (const declaration of held()) {
+          const decision = await declare(declaration);
+          if (decision.changed)
+            changes.push({ spaceId: declaration.spaceId, timite: declaration.timite, abilities: decision.abilities });
+        }
       }
+      changes.push(...(await withdrawStale(held)));
       return changes;
     },
 
