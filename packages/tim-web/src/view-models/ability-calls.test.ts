@@ -42,10 +42,23 @@ describe('AbilityCalls', () => {
     expect(calls.entries[0]).toBe(first);
     expect(calls.entries[1]).not.toBe(second);
     expect(calls.entries[1]?.outcome?.status).toBe('ok');
-    // A second outcome for the same call changes nothing; one for an unknown call is ignored.
+    // A second outcome for the same call changes nothing.
     const settled = calls.entries;
-    calls.note([outcomeUpdate(4, 2, 'timed_out'), outcomeUpdate(5, 99)]);
+    calls.note([outcomeUpdate(4, 2, 'timed_out')]);
     expect(calls.entries).toBe(settled);
+  });
+
+  it('keeps an outcome whose call is not read as a line of its own, until an older page brings the call', () => {
+    const calls = new AbilityCalls();
+    calls.note([outcomeUpdate(9, 4)]);
+    expect(calls.entries).toEqual([{ updateId: 9, call: undefined, outcome: outcomeUpdate(9, 4).event }]);
+    expect(withCalls([], calls.entries, ada.id).map((item) => item.kind)).toEqual(['outcome']);
+    calls.note([callUpdate(4)]);
+    expect(calls.entries.map((entry) => [entry.updateId, entry.outcome?.status])).toEqual([[4, 'ok']]);
+    // A lone outcome leaves with the window too.
+    calls.note([outcomeUpdate(12, 11)]);
+    calls.keepBetween(1, 10);
+    expect(calls.entries.map((entry) => entry.updateId)).toEqual([4]);
   });
 
   it('sorts calls read out of order and drops those outside the window', () => {

@@ -1,12 +1,17 @@
 import type { AbilityCallEvent, AbilityOutcomeEvent, Update } from '@tim/protocol';
 
-/** A call in the window with its outcome, once there is one. */
-export interface CallEntry {
-  /** The call's update id, which is its `callId`. */
-  updateId: number;
-  call: AbilityCallEvent;
-  outcome: AbilityOutcomeEvent | undefined;
-}
+/**
+ * A call in the window with its outcome, once there is one; or an outcome whose call lies before
+ * the window (`call` undefined), shown as a line that leads back to it.
+ */
+export type CallEntry =
+  | {
+      /** The call's update id, which is its `callId`. */
+      updateId: number;
+      call: AbilityCallEvent;
+      outcome: AbilityOutcomeEvent | undefined;
+    }
+  | { updateId: number; call: undefined; outcome: AbilityOutcomeEvent };
 
 /**
  * The ability calls a timeline window has read, each with its outcome. An outcome is not an item
@@ -16,6 +21,8 @@ export interface CallEntry {
  */
 export class AbilityCalls {
   readonly #byId = new Map<number, CallEntry>();
+  /** The update id of each outcome read without its call, by call id. */
+  readonly #lone = new Map<number, number>();
   #sorted: CallEntry[] | undefined = [];
 
   /** The calls read, by update id. */
@@ -34,7 +41,15 @@ export class AbilityCalls {
       const { event } = update;
       if (event.type === 'ability_call') {
         if (this.#byId.has(update.id)) continue;
-        const entry = { updateId: update.id, call: event, outcome: undefined };
+        // An older page brought the call of an outcome read before: the outcome goes into its card.
+        const loneId = this.#lone.get(update.id);
+        const lone = loneId === undefined ? undefined : this.#byId.get(loneId);
+        if (loneId !== undefined) {
+          this.#lone.delete(update.id);
+          this.#byId.delete(loneId);
+          this.#sorted = undefined;
+        }
+        const entry: CallEntry = { updateId: update.id, call: event, outcome: lone?.outcome };
         const sorted = this.#sorted;
         const last = sorted?.[sorted.length - 1];
         // A live call after the last one is appended; anything else sorts again when asked.
@@ -44,8 +59,8 @@ export class AbilityCalls {
         this.#byId.set(update.id, entry);
       } else if (event.type === 'ability_outcome') {
         const entry = this.#byId.get(event.callId);
-        if (entry === undefined || entry.outcome !== undefined) continue;
-        this.#replace({ ...entry, outcome: event });
+        if (entry === undefined) this.#noteLone(update.id, event);
+        else if (entry.call !== undefined && entry.outcome === undefined) this.#replace({ ...entry, outcome: event });
       }
     }
   }
@@ -55,6 +70,8 @@ export class AbilityCalls {
     let dropped = false;
     for (const id of this.#byId.keys()) {
       if (id < first || id > last) {
+        const { call, outcome } = this.#byId.get(id) as CallEntry;
+        if (call === undefined) this.#lone.delete(outcome.callId);
         this.#byId.delete(id);
         dropped = true;
       }
@@ -64,7 +81,19 @@ export class AbilityCalls {
 
   clear(): void {
     this.#byId.clear();
+    this.#lone.clear();
     this.#sorted = [];
+  }
+
+  #noteLone(updateId: number, outcome: AbilityOutcomeEvent): void {
+    if (this.#lone.has(outcome.callId) || this.#byId.has(updateId)) return;
+    this.#lone.set(outcome.callId, updateId);
+    const entry: CallEntry = { updateId, call: undefined, outcome };
+    const sorted = this.#sorted;
+    const last = sorted?.[sorted.length - 1];
+    if (sorted !== undefined && (last === undefined || last.updateId < updateId)) this.#sorted = [...sorted, entry];
+    else this.#sorted = undefined;
+    this.#byId.set(updateId, entry);
   }
 
   #replace(entry: CallEntry): void {

@@ -12,9 +12,27 @@ export interface CallItem {
   mine: boolean;
 }
 
+/** An outcome whose call lies before the window: a small line that opens the call. */
+export interface OutcomeItem {
+  key: string;
+  kind: 'outcome';
+  updateId: number;
+  outcome: AbilityOutcomeEvent;
+  mine: boolean;
+}
+
 export type CallStatus = 'pending' | 'done' | 'failed' | 'timed out';
 
-export function callItem(entry: CallEntry, myId: number): CallItem {
+export function callItem(entry: CallEntry, myId: number): CallItem | OutcomeItem {
+  if (entry.call === undefined) {
+    return {
+      key: `u${entry.updateId}`,
+      kind: 'outcome',
+      updateId: entry.updateId,
+      outcome: entry.outcome,
+      mine: entry.outcome.target.id === myId,
+    };
+  }
   return {
     key: `u${entry.updateId}`,
     kind: 'call',
@@ -33,9 +51,9 @@ export function withCalls<T extends { updateId: number }>(
   items: readonly T[],
   calls: readonly CallEntry[],
   myId: number,
-): Array<T | CallItem> {
+): Array<T | CallItem | OutcomeItem> {
   if (calls.length === 0) return [...items];
-  const merged: Array<T | CallItem> = [];
+  const merged: Array<T | CallItem | OutcomeItem> = [];
   let next = 0;
   for (const item of items) {
     while (next < calls.length && (calls[next] as CallEntry).updateId < item.updateId) {

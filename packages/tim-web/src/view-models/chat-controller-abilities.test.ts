@@ -61,6 +61,30 @@ describe('ChatController abilities', () => {
     expect(card()).toMatchObject({ outcome: { status: 'ok', result: 'hi' } });
   });
 
+  it('opens the space at a call from its outcome, the call focused', async () => {
+    const updates: Update[] = [
+      makeUpdate(1),
+      { id: 2, spaceId: 'main', at: '2026-01-01T12:00:00.000Z', event: callEvent(2) },
+    ];
+    for (let id = 3; id <= 10; id += 1) updates.push(makeUpdate(id));
+    updates.push({
+      id: 11,
+      spaceId: 'main',
+      at: '2026-01-01T12:00:09.000Z',
+      event: { type: 'ability_outcome', callId: 2, target: bot, status: 'timed_out' },
+    });
+    const fake = createFakeClient(updates);
+    const controller = new ChatController({ client: fake.client, me, store: memoryStore(), pageSize: 4 });
+    let view: ChatView = controller.view();
+    controller.onChange((next) => (view = next));
+    await controller.start();
+    expect(view.items.map((item) => item.kind)).toEqual(['message', 'message', 'message', 'outcome']);
+    await controller.openCall(2);
+    expect(view.focusKey).toBe('u2');
+    // The messages around the call: its outcome, further on, shows once the reader pages there.
+    expect(view.items.find((item) => item.key === 'u2')?.kind).toBe('call');
+  });
+
   it('answers a refusal in words', async () => {
     const { fake, controller, current } = await startController([]);
     const [offered] = current().abilities;

@@ -262,6 +262,13 @@ export class ChatController {
     await this.openSpace(spaceId, { around: at });
   }
 
+  /** Opens the open space at an ability call (from its outcome's line), the call's card highlighted. */
+  async openCall(callId: number): Promise<void> {
+    const { spaceId } = this.#open;
+    this.#focus = { spaceId, updateId: callId, seq: ++this.#focusSeq };
+    await this.openSpace(spaceId, { around: callId });
+  }
+
   /** The page is on screen and focused, so the reader sees what the open space shows. */
   setAttention(attentive: boolean): void {
     this.#reading.setAttentive(attentive);
@@ -418,7 +425,9 @@ export class ChatController {
     const focus = this.#focus;
     if (focus === undefined || focus.spaceId !== this.#open.spaceId || !this.#open.isLoaded) return undefined;
     const entry = entryAt(this.#open.history.entries, focus.updateId);
-    return entry === undefined ? undefined : entryKey(entry);
+    if (entry !== undefined) return entryKey(entry);
+    const call = this.#open.history.calls.find((each) => each.updateId === focus.updateId && each.call !== undefined);
+    return call === undefined ? undefined : `u${call.updateId}`;
   }
 
   #createOpenSpace(spaceId: SpaceId): OpenSpace {

@@ -1,7 +1,7 @@
 import type { Message, MessageStreamMark, Space, SpaceId, Timite } from '@tim/protocol';
 import type { CallEntry } from './ability-calls';
 import type { OfferedAbility } from './abilities-in-space';
-import { withCalls, type CallItem } from './call-items';
+import { withCalls, type CallItem, type OutcomeItem } from './call-items';
 import type { ConnectionStatus } from './connection-status';
 import type { GrowingMessage } from './growing-messages';
 import { entryKey } from './item-keys';
@@ -25,7 +25,8 @@ export type TimelineItem =
     }
   | { key: string; kind: 'stream'; stream: GrowingMessage; mine: boolean }
   | { key: string; kind: 'outbox'; item: OutboxItem }
-  | CallItem;
+  | CallItem
+  | OutcomeItem;
 
 /** Everything the chat screen renders, rebuilt on every change. */
 export interface ChatView {

@@ -1,8 +1,8 @@
 import type { AbilityCallEvent, Timite } from '@tim/protocol';
 import type { Locator, Page } from 'playwright-core';
-import { registerApiUser } from './support/api';
+import { registerApiUser, seedMessages } from './support/api';
 import { seriousViolations } from './support/axe';
-import { registerInUi } from './support/browser';
+import { openApp, registerInUi } from './support/browser';
 import { useE2eEnv } from './support/e2e-env';
 import { connectStreamAuthor, type StreamAuthor } from './support/stream-author';
 
@@ -63,13 +63,12 @@ async function waitForCall(calls: AbilityCallEvent[], text: string): Promise<Abi
 
 describe('abilities in the browser: slash command and call cards', () => {
   const env = useE2eEnv();
-  let bot: StreamAuthor | undefined;
-  afterAll(() => bot?.close());
+  let echo: Awaited<ReturnType<typeof connectEchoBot>> | undefined;
+  afterAll(() => echo?.bot.close());
 
   it('offers the bot’s ability after "/", calls it, and shows the call pending, done, timed out; refusals show in words', async () => {
     const key = await env.server.addAgent('bot');
-    const echo = await connectEchoBot(env.server.baseUrl, key);
-    bot = echo.bot;
+    echo = await connectEchoBot(env.server.baseUrl, key);
     // The app's CSP allows only its own scripts; axe is injected as a test's tool.
     const context = await env.browser.newContext({ bypassCSP: true, viewport: { width: 1200, height: 800 } });
     context.setDefaultTimeout(15_000);
@@ -156,5 +155,25 @@ describe('abilities in the browser: slash command and call cards', () => {
     await option.waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
+  });
+
+  it('shows the outcome of a call before the window as a line that opens the call', async () => {
+    if (echo === undefined) throw new Error('The first test connects the bot.');
+    const dee = await registerApiUser(env.server.baseUrl, 'dee_calls');
+    await dee.callAbility('main', { target: echo.me.id, ability: 'echo', arguments: { text: 'long ago' } });
+    const call = await waitForCall(echo.calls, 'long ago');
+    await seedMessages(dee, { spaceId: 'main', first: 1, count: 110 });
+    await echo.bot.client.answerCall('main', call.callId, { result: 'answered late' });
+
+    const page = await openApp(env.browser, env.server.baseUrl);
+    await registerInUi(page, 'eve_calls');
+    const line = page.locator(`[data-testid="ability-outcome"][data-call-id="${call.callId}"]`);
+    await line.waitFor();
+    expect(await line.innerText()).toContain('Call to bot: done');
+    expect(await line.innerText()).toContain('answered late');
+    await line.getByRole('button', { name: 'Show the call' }).click();
+    const opened = page.locator(`[data-focused="true"] [data-testid="ability-call"][data-call-id="${call.callId}"]`);
+    await opened.waitFor();
+    expect(await opened.getByTestId('call-arguments').innerText()).toContain('long ago');
   });
 });
