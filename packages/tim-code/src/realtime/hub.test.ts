@@ -150,6 +150,25 @@ describe('createHub', () => {
     subscription.close();
   });
 
+  it('ends, at once, the subscriptions of the timites an access event names, and only theirs', async () => {
+    const { storage, manual, hub, senderId } = await setup();
+    const [kept, removed, outsider] = [recorder(senderId), recorder(98), recorder(97)];
+    const revoked: number[] = [];
+    for (const one of [kept, removed, outsider]) {
+      await hub.subscribe('main', { ...one.subscriber, revoked: () => revoked.push(one.subscriber.timiteId) }).live;
+    }
+    await manual.bus.publish('main', { kind: 'access', revoke: { timiteId: 98 } });
+    expect(revoked).toEqual([98]);
+    await manual.bus.publish('main', { kind: 'access', revoke: { exceptMembers: [senderId] } });
+    expect(revoked).toEqual([98, 97]);
+    await manual.bus.publish('main', { kind: 'access' });
+    await manual.bus.publish('main', { kind: 'update', update: await append(storage, senderId, 1) });
+    manual.deliver(0);
+    await settle();
+    expect([kept.updateIds(), removed.updateIds(), outsider.updateIds()]).toEqual([[1], [], []]);
+    expect(hub.stats().subscriptions).toBe(1);
+  });
+
   it('fills an update the bus dropped from storage', async () => {
     const { storage, manual, hub, senderId } = await setup();
     const watcher = recorder(99);
