@@ -152,6 +152,27 @@ describe('a private space for its members', () => {
   });
 });
 
+describe('a private space for its members, on the paths that change things', () => {
+  it('edits, reacts, opens streams, declares and lists abilities', async () => {
+    const edited = await api(server, 'PATCH', `/spaces/secret/messages/${messageId}`, {
+      key: carol.key,
+      body: { content: 'plans for quokkas, edited' },
+    });
+    expect(edited.status).toBe(200);
+    const reacted = await api(server, 'PUT', `/spaces/secret/messages/${messageId}/reactions/%F0%9F%91%8D`, {
+      key: carol.key,
+    });
+    expect(reacted.status).toBe(200);
+    const socket = await connect(carol);
+    socket.send({ type: 'stream_open', spaceId: 'secret', clientMsgId: 'carol-stream-1' });
+    const opened = await nextFrame(socket, { type: 'stream_opened' });
+    socket.send({ type: 'stream_abort', streamId: (opened as { streamId: string }).streamId });
+    socket.send({ type: 'abilities_declare', spaceId: 'secret', abilities: [] });
+    await nextFrame(socket, { type: 'abilities_declared', spaceId: 'secret' });
+    expect((await api(server, 'GET', '/spaces/secret/abilities', { key: carol.key })).status).toBe(200);
+  });
+});
+
 describe('roles', () => {
   it('owners and admins invite, members do not; only owners make owners; the last owner stays', async () => {
     const dave = await register(server, 'dave');
