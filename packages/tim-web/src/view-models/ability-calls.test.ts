@@ -1,7 +1,9 @@
 import type { AbilityOutcomeEvent, Timite, Update } from '@tim/protocol';
 import { AbilityCalls } from './ability-calls';
 import { callStatus, secondsLeft, shownValue, withCalls } from './call-items';
+import { StableTimelineItems } from './stable-items';
 import { Timeline } from './timeline';
+import { timelineItems } from './chat-view';
 import { makeUpdate } from './test-updates';
 
 const ada: Timite = { id: 1, nick: 'ada', kind: 'human' };
@@ -92,5 +94,32 @@ describe('call cards', () => {
     expect(shownValue({ a: [1] })).toBe('{\n  "a": [\n    1\n  ]\n}');
     expect(secondsLeft('2026-01-01T12:01:00.000Z', Date.parse('2026-01-01T12:00:58.500Z'))).toBe(2);
     expect(secondsLeft('2026-01-01T12:01:00.000Z', Date.parse('2026-01-01T12:02:00.000Z'))).toBe(0);
+  });
+});
+
+describe('call items kept stable', () => {
+  it('hands over the same items while nothing changed, and only the settled card anew', () => {
+    const timeline = new Timeline();
+    timeline.reset([makeUpdate(1), callUpdate(2), callUpdate(3)], 3);
+    const stable = new StableTimelineItems();
+    const build = () =>
+      stable.next(
+        timelineItems({
+          entries: timeline.entries,
+          pending: [],
+          growing: [],
+          hasNewer: false,
+          myId: ada.id,
+          nickOf: () => undefined,
+          calls: timeline.calls,
+        }),
+      );
+    const first = build();
+    expect(build()).toBe(first);
+    timeline.apply([outcomeUpdate(4, 3)], 'live');
+    const settled = build();
+    expect(settled[0]).toBe(first[0]);
+    expect(settled[1]).toBe(first[1]);
+    expect(settled[2]).not.toBe(first[2]);
   });
 });
