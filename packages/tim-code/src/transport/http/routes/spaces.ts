@@ -33,8 +33,11 @@ function decodeCursor(cursor: string): string {
   return spaceId.data;
 }
 
-/** The ids of direct messages begin with this (storage/dm-keys.ts). */
-const DM_ID_PREFIX = 'dm-';
+/**
+ * The shape of a direct message's id (storage/dm-keys.ts: `dm-` and 26 base32 characters). Only
+ * ids of that shape are kept for DMs, so every id a v1 client could create stays creatable.
+ */
+const DM_ID = /^dm-[a-z2-7]{26}$/;
 
 export function spacesRoutes(deps: SpacesRouteDeps): Router {
   const { storage, now } = deps;
@@ -65,8 +68,11 @@ export function spacesRoutes(deps: SpacesRouteDeps): Router {
 
   router.post('/spaces', deps.requireSession, async (req, res) => {
     const input = parseInput(CreateSpaceRequest, req.body);
-    if (input.id.startsWith(DM_ID_PREFIX))
-      throw new TimError('invalid_request', `Space ids beginning with "${DM_ID_PREFIX}" are kept for direct messages.`);
+    if (DM_ID.test(input.id))
+      throw new TimError(
+        'invalid_request',
+        'Ids of the form "dm-" and 26 letters or digits are kept for direct messages.',
+      );
     const { timite } = authenticatedOf(res);
     await enforceRateLimits({ res, metrics: deps.metrics }, [[deps.rateLimits.spaces, String(timite.id)]]);
     // Counted, then created: concurrent creates by one timite may pass the cap by a few, which
