@@ -18,7 +18,7 @@ import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { RateLimit, RateLimits } from '../../rate-limit/rate-limits';
 import type { SpaceAccessCheck } from '../../domain/space-access';
-import type { TimError } from '../../domain/tim-error';
+import { isTimError, type TimError } from '../../domain/tim-error';
 import type { AbilitiesRegistry } from '../../realtime/abilities-registry';
 import type { Hub, HubSubscriber, HubSubscription } from '../../realtime/hub';
 import type { OutboundFrame } from '../../realtime/outbound-frame';
@@ -210,7 +210,8 @@ export function createFrameHandler({
     const timite = peer.timite;
     if (timite === undefined) return;
     // A private space of others answers exactly like one that does not exist (issue 19).
-    await access.readable(timite.id, spaceId);
+    // Read fresh: a space made private elsewhere within the cache's second must not be joined.
+    await access.readable(timite.id, spaceId, { fresh: true });
     if (!peer.isReady) return;
     const subscription = new SpaceSubscription(peer, presence, spaceId, timite, frame.receiveOwnMessages ?? true, () =>
       withdrawAbilities(peer, spaceId, timite),
@@ -220,9 +221,7 @@ export function createFrameHandler({
     peer.subscriptions.set(spaceId, subscription);
     // Not awaited here: the replay may be long, and later frames need not wait for it.
     live.then(
-      () => {
-        if (peer.subscriptions.get(spaceId) === subscription) subscription.joinPresence();
-      },
+      () => stillReadable(peer, spaceId, timite, subscription),
       (err: unknown) => {
         logger.error('subscription failed', { connectionId: peer.id, spaceId, error: errorStack(err) });
         if (peer.subscriptions.get(spaceId) !== subscription) return;
@@ -230,6 +229,33 @@ export function createFrameHandler({
         peer.fail(wsErrors.subscribeFailed(spaceId, err), { spaceId });
       },
     );
+  }
+
+  /**
+   * Once live, the access is read again: a removal committed between the first check and the
+   * hub's listening was published before anyone here listened for it. Storage has it, so this
+   * read sees it and ends the subscription as the hub would have. Presence is joined after.
+   */
+  async function stillReadable(
+    peer: FramePeer,
+    spaceId: SpaceId,
+    timite: Timite,
+    subscription: SpaceSubscription,
+  ): Promise<void> {
+    if (peer.subscriptions.get(spaceId) !== subscription) return;
+    try {
+      await access.readable(timite.id, spaceId, { fresh: true });
+    } catch (err) {
+      if (isTimError(err) && err.code === 'not_found') subscription.revoked();
+      else
+        logger.warn('checking access after subscribing failed', {
+          connectionId: peer.id,
+          spaceId,
+          error: errorStack(err),
+        });
+      return;
+    }
+    if (peer.subscriptions.get(spaceId) === subscription) subscription.joinPresence();
   }
 
   function unsubscribe(peer: FramePeer, frame: UnsubscribeFrame): void {
