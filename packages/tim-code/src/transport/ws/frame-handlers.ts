@@ -221,7 +221,7 @@ export function createFrameHandler({
     peer.subscriptions.set(spaceId, subscription);
     // Not awaited here: the replay may be long, and later frames need not wait for it.
     live.then(
-      () => stillReadable(peer, spaceId, timite, subscription),
+      () => joinAndRecheck(peer, spaceId, timite, subscription),
       (err: unknown) => {
         logger.error('subscription failed', { connectionId: peer.id, spaceId, error: errorStack(err) });
         if (peer.subscriptions.get(spaceId) !== subscription) return;
@@ -234,18 +234,14 @@ export function createFrameHandler({
   /**
    * Once live, the access is read again: a removal committed between the first check and the
    * hub's listening was published before anyone here listened for it. Storage has it, so this
-   * read sees it and ends the subscription as the hub would have. Presence is joined after.
+   * read sees it and ends the subscription (and its presence) as the hub would have. Presence
+   * is joined at once, as before: waiting for the read would spread a crowd's joins out and
+   * cost more presence frames.
    */
-  async function stillReadable(
-    peer: FramePeer,
-    spaceId: SpaceId,
-    timite: Timite,
-    subscription: SpaceSubscription,
-  ): Promise<void> {
+  function joinAndRecheck(peer: FramePeer, spaceId: SpaceId, timite: Timite, subscription: SpaceSubscription): void {
     if (peer.subscriptions.get(spaceId) !== subscription) return;
-    try {
-      await access.readable(timite.id, spaceId, { fresh: true });
-    } catch (err) {
+    subscription.joinPresence();
+    access.readable(timite.id, spaceId, { fresh: true }).catch((err: unknown) => {
       if (isTimError(err) && err.code === 'not_found') subscription.revoked();
       else
         logger.warn('checking access after subscribing failed', {
@@ -253,9 +249,7 @@ export function createFrameHandler({
           spaceId,
           error: errorStack(err),
         });
-      return;
-    }
-    if (peer.subscriptions.get(spaceId) === subscription) subscription.joinPresence();
+    });
   }
 
   function unsubscribe(peer: FramePeer, frame: UnsubscribeFrame): void {
