@@ -22,7 +22,7 @@ import { createRateLimits, type RateLimits } from './rate-limit/rate-limits';
 import { createPresence } from './realtime/presence';
 import type { PresenceDirectory } from './realtime/presence-directory';
 import { createUnreadFeed } from './realtime/unread-feed';
-import type { AbilityStorage, AccessStorage, Storage } from './storage/storage';
+import type { Storage } from './storage/storage';
 import { StoreUnavailableError } from './storage/store-unavailable';
 import { createHttpHandler } from './transport/http/http-app';
 import type { Connection } from './transport/ws/connection';
@@ -33,7 +33,7 @@ import { errorStack } from './error-text';
 export interface CreateAppOptions {
   config: Config;
   /** Owned by the caller: `close()` does not close it. */
-  storage: Storage & AccessStorage;
+  storage: Storage;
   /** Owned by the caller: `close()` does not close it. */
   bus: Bus;
   logger: Logger;
@@ -87,9 +87,7 @@ const ABILITY_TIMEOUT_SWEEP_MS = 1000;
 
 /** Builds and starts one server. No module-level state: any number can run in one process. */
 export async function createApp(options: CreateAppOptions): Promise<App> {
-  const { config, bus, logger } = options;
-  // Every backend implements AbilityStorage; until Storage extends it (issue 16).
-  const storage = options.storage as typeof options.storage & AbilityStorage;
+  const { config, bus, logger, storage } = options;
   const now = options.now ?? (() => new Date());
 
   const registry = createConnectionRegistry<Connection>();

@@ -14,7 +14,7 @@ import type { AbilitiesDirectory } from './realtime/abilities-directory';
 import type { PresenceDirectory } from './realtime/presence-directory';
 import { redactedUrl } from './redacted-url';
 import { createSqliteStorage } from './storage/sqlite/sqlite-storage';
-import type { AccessStorage, Storage } from './storage/storage';
+import type { Storage } from './storage/storage';
 import { errorMessage, errorStack } from './error-text';
 
 const USAGE = `Usage:
@@ -49,7 +49,7 @@ function readConfig(): Config {
  */
 
 /** PostgreSQL when TIM_DATABASE_URL is set, else SQLite in TIM_DATA_DIR. */
-async function openStorage(config: Config, logger?: Logger): Promise<Storage & AccessStorage> {
+async function openStorage(config: Config, logger?: Logger): Promise<Storage> {
   if (config.databaseUrl !== undefined) {
     const { createPostgresStorage } = await import('./storage/postgres/postgres-storage.js');
     return createPostgresStorage({

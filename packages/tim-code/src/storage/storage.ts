@@ -198,7 +198,7 @@ export interface NewSpace {
  * machines) and memory (tests); all pass `storage.contract.ts`. Methods are async so that a
  * networked database fits the same shape.
  */
-export interface Storage extends MessageChangeStorage {
+export interface Storage extends MessageChangeStorage, AbilityStorage, AccessStorage {
   createTimite(input: NewTimite): Promise<CreateTimiteResult>;
   /** Case-insensitive. */
   findTimiteByNick(nick: string): Promise<TimiteRecord | undefined>;

@@ -8,10 +8,10 @@ import { createLocalBus } from '../../src/bus/local-bus';
 import { loadConfig, type Config } from '../../src/config';
 import { createSilentLogger, type Logger } from '../../src/logger';
 import { createSqliteStorage } from '../../src/storage/sqlite/sqlite-storage';
-import type { AccessStorage, Storage } from '../../src/storage/storage';
+import type { Storage } from '../../src/storage/storage';
 
 /** What an app runs on: the store with its access control (issue 19). */
-export type AppStorage = Storage & AccessStorage;
+export type AppStorage = Storage;
 
 export interface StartServerOptions {
   /** TIM_* variables read by loadConfig, as at a real start; refused values throw. */

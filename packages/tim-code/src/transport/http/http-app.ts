@@ -17,7 +17,7 @@ import type { Metrics } from '../../metrics';
 import type { RateLimits } from '../../rate-limit/rate-limits';
 import type { AbilitiesRegistry } from '../../realtime/abilities-registry';
 import type { Presence } from '../../realtime/presence';
-import type { AccessStorage, Storage } from '../../storage/storage';
+import type { Storage } from '../../storage/storage';
 import { requireSession } from './authenticate';
 import { createJsonBodyParser } from './body';
 import { crossOrigin, securityHeaderList, setSecurityHeaders } from './cross-origin';
@@ -39,7 +39,7 @@ import { webClient } from './web-client';
 
 /** The domain and realtime services the routes call. */
 export interface HttpServices {
-  storage: Storage & AccessStorage;
+  storage: Storage;
   /** Who may read and post where (issue 19): every route that names a space asks it. */
   access: SpaceAccessCheck;
   /** Members, roles, space settings and DMs (issue 19). */

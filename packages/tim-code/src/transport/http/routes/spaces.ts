@@ -5,13 +5,13 @@ import { TimError } from '../../../domain/tim-error';
 import type { Metrics } from '../../../metrics';
 import type { RateLimits } from '../../../rate-limit/rate-limits';
 import { withUnreadCounts } from '../../../domain/read-markers';
-import type { AccessStorage, Storage } from '../../../storage/storage';
+import type { Storage } from '../../../storage/storage';
 import { parseInput } from '../body';
 import { enforceRateLimits } from '../rate-limit';
 import { authenticatedOf } from '../request-context';
 
 export interface SpacesRouteDeps {
-  storage: Storage & AccessStorage;
+  storage: Storage;
   rateLimits: RateLimits;
   metrics: Metrics;
   config: Pick<Config, 'maxSpacesPerTimite'>;
