@@ -23,6 +23,8 @@ export interface TimServer {
   close(): Promise<void>;
   /** Provisions an agent with `tim-code agent add` and returns its token. */
   addAgent(nick: string): Promise<string>;
+  /** Creates an invite code with `tim-code invite create` (for TIM_REGISTRATION=invite) and returns it. */
+  createInvite(uses?: number): Promise<string>;
   /**
    * Freezes the process (SIGSTOP): its sockets stay open and the kernel still accepts TCP
    * connections, but nothing answers, as with a hung or half-open server.
@@ -85,6 +87,13 @@ export async function startTimServer(options: StartTimServerOptions = {}): Promi
       if (token === undefined || token === '')
         throw new Error(`tim-code agent add ${nick} printed no token:\n${stdout}`);
       return token;
+    },
+    async createInvite(uses = 1) {
+      const args = [CLI, 'invite', 'create', '--uses', String(uses)];
+      const { stdout } = await execFileAsync(process.execPath, args, { env });
+      const code = stdout.trim().split('\n').pop()?.trim();
+      if (code === undefined || code === '') throw new Error(`tim-code invite create printed no code:\n${stdout}`);
+      return code;
     },
     freeze: () => signal(server, 'SIGSTOP'),
     thaw: () => signal(server, 'SIGCONT'),
