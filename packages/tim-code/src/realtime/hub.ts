@@ -1,10 +1,16 @@
-import type { EphemeralEvent, SpaceId, StreamEndEvent, StreamEvent, Update } from '@tim/protocol';
+import {
+  actorIdOf,
+  type EphemeralEvent,
+  type SpaceId,
+  type StreamEndEvent,
+  type StreamEvent,
+  type Update,
+} from '@tim/protocol';
 import { revokes, type AccessRevocation } from '../bus/access-change';
 import type { Bus, BusEvent, Unsubscribe } from '../bus/bus';
 import type { Storage } from '../storage/storage';
 import { toOutboundFrame, type OutboundFrame } from './outbound-frame';
 import { StreamViews } from './stream-views';
-import { actorOf } from './update-actor';
 
 /*
  * The fan-out hub: between the bus and the connections of this process.
@@ -140,7 +146,7 @@ export function createHub({
 
   function sendUpdate(subscription: Subscription, update: Update, frame: OutboundFrame): boolean {
     const { subscriber } = subscription;
-    if (!subscriber.receiveOwnMessages && actorOf(update) === subscriber.timiteId) return false;
+    if (!subscriber.receiveOwnMessages && actorIdOf(update) === subscriber.timiteId) return false;
     subscriber.deliver(frame);
     return true;
   }
