@@ -3,6 +3,7 @@ import {
   type ActivityEvent,
   type PresenceEvent,
   type SpaceId,
+  type SpaceVisibility,
   type StateChange,
   type StreamEndEvent,
   type StreamEvent,
@@ -198,6 +199,9 @@ export class ChatController {
       abilities: (event) => {
         if (this.#abilities.apply(event)) this.#emit();
       },
+      unsubscribed: (event) => {
+        if (event.reason === 'removed') void this.#onRemoved(event.spaceId);
+      },
     });
     this.#link.watchUnread(this.#reading.handlers());
     void this.#readLimits();
@@ -215,8 +219,14 @@ export class ChatController {
     return this.#spaces.loadMore();
   }
 
-  async createSpace(input: { id: string; name: string }): Promise<void> {
+  async createSpace(input: { id: string; name: string; visibility?: SpaceVisibility }): Promise<void> {
     const space = await this.#spaces.create(input);
+    await this.openSpace(space.id);
+  }
+
+  /** Opens the direct message with these nicks (the same people, the same space); a failure is thrown for the form. */
+  async openDm(nicks: string[]): Promise<void> {
+    const space = await this.#spaces.openDm(nicks);
     await this.openSpace(space.id);
   }
 
@@ -443,6 +453,16 @@ export class ChatController {
       // A server older than GET /limits answers 404: the protocol's default applies, which is
       // what such a server enforces.
     }
+  }
+
+  /** The server ended the reader's subscription because they lost the space: it leaves the list, main opens instead. */
+  async #onRemoved(spaceId: SpaceId): Promise<void> {
+    const name = this.#spaces.spaces.find((space) => space.id === spaceId)?.name ?? spaceId;
+    this.#spaces.remove(spaceId);
+    const wasOpen = this.#open.spaceId === spaceId;
+    if (wasOpen) await this.openSpace('main');
+    this.#notice = `You were removed from #${name}.`;
+    this.#emit();
   }
 
   #onState({ previous, next }: StateChange): void {

@@ -25,6 +25,7 @@ describe('LiveLink', () => {
       stream: onStream,
       stream_end: onStream,
       abilities: ignore,
+      unsubscribed: ignore,
     });
     expect(link.state).toBe('open');
     link.subscribe('main', { after: 3 });

@@ -2,7 +2,8 @@ import type { Activity, ConnectionState, SpaceId, SubscribeOptions, TimConnectio
 import type { ChatClient, ChatConnection, SpaceFrames } from './chat-ports';
 import type { UnreadHandlers } from './reading';
 
-type LiveEventName = 'state' | 'update' | 'presence' | 'activity' | 'stream' | 'stream_end' | 'abilities';
+type LiveEventName =
+  'state' | 'update' | 'presence' | 'activity' | 'stream' | 'stream_end' | 'abilities' | 'unsubscribed';
 
 /** What the chat does with each kind of event the connection delivers. */
 export type LiveHandlers = { [K in LiveEventName]: (payload: TimConnectionEvents[K]) => void };
@@ -36,6 +37,7 @@ export class LiveLink implements SpaceFrames {
       connection.on('stream', handlers.stream),
       connection.on('stream_end', handlers.stream_end),
       connection.on('abilities', handlers.abilities),
+      connection.on('unsubscribed', handlers.unsubscribed),
     );
   }
 

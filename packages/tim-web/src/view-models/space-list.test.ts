@@ -1,5 +1,5 @@
 import type { Space, SpacesResponse } from '@tim/protocol';
-import { SpaceList } from './space-list';
+import { dmLabel, parseNicks, SpaceList } from './space-list';
 import { memoryStore } from './test-chat-client';
 import { UnreadCounts } from './unread';
 
@@ -32,6 +32,15 @@ function pagedServer(count: number) {
       const space = { ...input, createdAt: '2026-01-02T00:00:00.000Z' };
       spaces.push(space);
       return space;
+    },
+    /** As the server: the same people (the caller 'ada' included, case ignored) give the same space. */
+    async openDm(nicks: string[]): Promise<{ space: Space; created: boolean }> {
+      const name = [...new Set(['ada', ...nicks.map((nick) => nick.toLowerCase())])].sort().join(', ');
+      const known = spaces.find((space) => space.kind === 'dm' && space.name === name);
+      if (known !== undefined) return { space: known, created: false };
+      const space: Space = { id: `dm-${spaces.length}`, name, createdAt: '2026-01-02T00:00:00.000Z', kind: 'dm' };
+      spaces.push(space);
+      return { space, created: true };
     },
   };
   return {
@@ -134,5 +143,50 @@ describe('SpaceList', () => {
     Object.assign(server.spaces[5] as Space, { unread: { readUpTo: 9, messages: 0, mentions: 0 } });
     await list.refresh();
     expect(unread.badge('space-5')).toEqual({ messages: 0, mentions: 0 });
+  });
+
+  it('lists direct messages apart from the other spaces, once however often they are opened', async () => {
+    const server = pagedServer(3);
+    const { list } = makeList(server);
+    await list.refresh();
+    const first = await list.openDm(['bob']);
+    const again = await list.openDm(['Bob']);
+    expect(again.id).toBe(first.id);
+    await list.create({ id: 'secret', name: 'secret', visibility: 'private' });
+    expect(ids(list.dms)).toEqual([first.id]);
+    expect(ids(list.rooms)).toEqual(['main', 'space-1', 'space-2', 'secret']);
+    await list.refresh();
+    expect(ids(list.dms)).toEqual([first.id]);
+  });
+
+  it('forgets a space the reader was removed from, and main opens next time instead of it', async () => {
+    const server = pagedServer(3);
+    const { list } = makeList(server);
+    await list.refresh();
+    list.noteOpened('space-1');
+    expect(list.remove('space-1')).toBe(true);
+    expect(ids(list.spaces)).toEqual(['main', 'space-2']);
+    expect(list.lastOpenedId).toBe('main');
+    expect(list.remove('space-1')).toBe(false);
+  });
+});
+
+describe('dmLabel', () => {
+  const dm: Space = { id: 'dm-x', name: 'ada, bob, cy', createdAt: '2026-01-01T00:00:00.000Z', kind: 'dm' };
+
+  it('names a direct message by the others in it', () => {
+    expect(dmLabel(dm, 'Ada')).toBe('bob, cy');
+    expect(dmLabel(dm, 'bob')).toBe('ada, cy');
+  });
+
+  it('keeps the name when nobody else is named', () => {
+    expect(dmLabel({ ...dm, name: 'ada' }, 'ada')).toBe('ada');
+  });
+});
+
+describe('parseNicks', () => {
+  it('reads nicks separated by commas or spaces, drops a leading @, and keeps each once', () => {
+    expect(parseNicks(' @bob, cy  Bob,,dee ')).toEqual(['Bob', 'cy', 'dee']);
+    expect(parseNicks(' , ')).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Space, SpaceId, SpaceListing } from '@tim/protocol';
+import type { Space, SpaceId, SpaceListing, SpaceVisibility } from '@tim/protocol';
 import type { ChatClient, ChatSignals } from './chat-ports';
 import { describeError } from './error-words';
 import type { KeyValueStore } from './key-value-store';
@@ -7,7 +7,7 @@ import type { UnreadCounts } from './unread';
 const LAST_SPACE_KEY = 'tim.space';
 
 export interface SpaceListOptions {
-  client: Pick<ChatClient, 'listSpaces' | 'createSpace'>;
+  client: Pick<ChatClient, 'listSpaces' | 'createSpace' | 'openDm'>;
   /** Keeps the last opened space across reloads. */
   store: KeyValueStore;
   signals: ChatSignals;
@@ -17,7 +17,7 @@ export interface SpaceListOptions {
 
 /** The spaces the reader can open, and the one they opened last (remembered across reloads). */
 export class SpaceList {
-  readonly #client: Pick<ChatClient, 'listSpaces' | 'createSpace'>;
+  readonly #client: Pick<ChatClient, 'listSpaces' | 'createSpace' | 'openDm'>;
   readonly #store: KeyValueStore;
   readonly #signals: ChatSignals;
   readonly #unread: UnreadCounts | undefined;
@@ -35,6 +35,16 @@ export class SpaceList {
 
   get spaces(): Space[] {
     return this.#spaces;
+  }
+
+  /** The listed spaces that are not direct messages. */
+  get rooms(): Space[] {
+    return this.#spaces.filter((space) => !isDm(space));
+  }
+
+  /** The listed direct messages. */
+  get dms(): Space[] {
+    return this.#spaces.filter(isDm);
   }
 
   /** The server has spaces beyond those listed: `loadMore` reads the next page. */
@@ -97,12 +107,56 @@ export class SpaceList {
     this.#signals.changed();
   }
 
-  /** Creates a space and lists it; a failure is thrown for the form that asked. */
-  async create(input: { id: string; name: string }): Promise<Space> {
+  /** Creates a space (public unless said otherwise) and lists it; a failure is thrown for the form that asked. */
+  async create(input: { id: string; name: string; visibility?: SpaceVisibility }): Promise<Space> {
     const space = await this.#client.createSpace(input);
-    this.#spaces = [...this.#spaces.filter((known) => known.id !== space.id), space];
+    this.#list(space);
     return space;
   }
+
+  /** Opens the direct message with these nicks (the same people give the same space) and lists it; failures throw. */
+  async openDm(nicks: string[]): Promise<Space> {
+    const { space } = await this.#client.openDm(nicks);
+    this.#list(space);
+    return space;
+  }
+
+  /** Forgets a space the reader may no longer read (removed from it); true when it was listed. */
+  remove(spaceId: SpaceId): boolean {
+    if (!this.has(spaceId)) return false;
+    this.#spaces = this.#spaces.filter((space) => space.id !== spaceId);
+    if (this.lastOpenedId === spaceId) this.#store.setItem(LAST_SPACE_KEY, 'main');
+    return true;
+  }
+
+  /** Lists a space once: where it was, or at the end when new. */
+  #list(space: Space): void {
+    this.#spaces = this.has(space.id)
+      ? this.#spaces.map((known) => (known.id === space.id ? space : known))
+      : [...this.#spaces, space];
+  }
+}
+
+export function isDm(space: Space): boolean {
+  return space.kind === 'dm';
+}
+
+/** A direct message as the reader names it: the other participants' nicks (the server names it with everyone's). */
+export function dmLabel(space: Space, myNick: string): string {
+  const others = space.name
+    .split(',')
+    .map((nick) => nick.trim())
+    .filter((nick) => nick.length > 0 && nick.toLowerCase() !== myNick.toLowerCase());
+  return others.length === 0 ? space.name : others.join(', ');
+}
+
+/** The nicks typed into "New message": separated by commas or spaces, a leading @ dropped, each once. */
+export function parseNicks(text: string): string[] {
+  const nicks = text
+    .split(/[\s,]+/)
+    .map((nick) => nick.replace(/^@/, ''))
+    .filter((nick) => nick.length > 0);
+  return [...new Map(nicks.map((nick) => [nick.toLowerCase(), nick])).values()];
 }
 
 /** A listed space without its unread counts, which `UnreadCounts` keeps up to date from here on. */

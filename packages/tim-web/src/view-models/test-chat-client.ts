@@ -77,6 +77,17 @@ export function createFakeClient(
       spaces: ['main', 'side'].map((id) => ({ id, name: id, createdAt: '2026-01-01T00:00:00.000Z' })),
     }),
     createSpace: async (input) => ({ ...input, createdAt: '2026-01-01T00:00:00.000Z' }),
+    openDm: async (nicks) => ({
+      space: { id: 'dm-test', name: nicks.join(', '), createdAt: '2026-01-01T00:00:00.000Z', kind: 'dm' },
+      created: true,
+    }),
+    listMembers: async () => [{ timite: me, role: 'owner', joinedAt: '2026-01-01T00:00:00.000Z' }],
+    addMember: async (_spaceId, nick) => ({
+      timite: { id: 99, nick, kind: 'human' },
+      role: 'member',
+      joinedAt: '2026-01-01T00:00:00.000Z',
+    }),
+    removeMember: async () => undefined,
     presence: async () => [me],
     logout: async () => undefined,
     readUpdates: async (spaceId, range = {}) =>
