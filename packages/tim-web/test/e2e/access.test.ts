@@ -88,4 +88,38 @@ describe('who may be where, in the browser (issue 19)', () => {
     await page.getByRole('heading', { name: 'main', exact: true }).waitFor();
     expect(await spaces.locator('[data-space-id="club"]').count()).toBe(0);
   });
+
+  it("lists the open space's members with roles; its owner invites by nick and removes", async () => {
+    const hal = await registerApiUser(env.server.baseUrl, 'hal');
+    const gus = await openApp(env.browser, env.server.baseUrl);
+    await registerInUi(gus, 'gus');
+    const spaces = gus.getByRole('navigation', { name: 'Spaces' });
+    await spaces.getByRole('button', { name: '+ New space' }).click();
+    await spaces.getByLabel('New space name').fill('Den');
+    await spaces.getByLabel('Private (members only)').check();
+    await spaces.getByRole('button', { name: 'Create' }).click();
+    await gus.getByRole('heading', { name: 'Den', exact: true }).waitFor();
+
+    const panel = gus.getByRole('region', { name: /^Members/ });
+    await panel.getByTestId('member').filter({ hasText: 'gus' }).getByText('owner').waitFor();
+    await panel.getByLabel('Invite by nick').fill('nobody-here');
+    await panel.getByRole('button', { name: 'Invite' }).click();
+    await panel
+      .getByRole('alert')
+      .getByText(/nobody-here/)
+      .waitFor();
+
+    await panel.getByLabel('Invite by nick').fill('hal');
+    await panel.getByRole('button', { name: 'Invite' }).click();
+    await panel.getByTestId('member').filter({ hasText: 'hal' }).getByText('member').waitFor();
+    expect(await panel.getByTestId('member').allInnerTexts()).toEqual([
+      expect.stringMatching(/^gus\s+owner/),
+      expect.stringMatching(/^hal\s+member/),
+    ]);
+    expect((await hal.listSpaces()).spaces.map((space) => space.id)).toContain('den');
+
+    await panel.getByRole('button', { name: 'Remove hal' }).click();
+    await panel.getByTestId('member').filter({ hasText: 'hal' }).waitFor({ state: 'detached' });
+    expect((await hal.listSpaces()).spaces.map((space) => space.id)).not.toContain('den');
+  });
 });
