@@ -11,18 +11,16 @@ async function startController(updates: Update[], readUpTo: Record<string, numbe
   const fake = createFakeClient(updates);
   const markers = new Map(Object.entries(readUpTo));
   fake.client.listSpaces = async () => ({
-    spaces: ['main', 'side'].map(
-      (id): SpaceListing => ({
-        id,
-        name: id,
-        createdAt: '2026-01-01T00:00:00.000Z',
-        unread: {
-          readUpTo: markers.get(id) ?? 0,
-          messages: updates.filter((update) => update.spaceId === id && update.id > (markers.get(id) ?? 0)).length,
-          mentions: 0,
-        },
-      }),
-    ),
+    spaces: ['main', 'side'].map((id): SpaceListing => ({
+      id,
+      name: id,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      unread: {
+        readUpTo: markers.get(id) ?? 0,
+        messages: updates.filter((update) => update.spaceId === id && update.id > (markers.get(id) ?? 0)).length,
+        mentions: 0,
+      },
+    })),
   });
   const controller = new ChatController({ client: fake.client, me, store: memoryStore(), pageSize: 50 });
   let view: ChatView = controller.view();
