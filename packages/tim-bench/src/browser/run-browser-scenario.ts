@@ -79,9 +79,11 @@ export async function runBrowserScenario(
       maxInFlight: 8,
     });
     if (seed.failed > 0) throw new Error(`seeding failed: ${seed.firstError}`);
+    // A function, not a string: the page's CSP forbids eval, which a string predicate needs.
     await page.waitForFunction(
-      `document.querySelectorAll('[data-testid="message"]').length >= ${scenario.seededMessages}`,
-      undefined,
+      (count) =>
+        (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="message"]').length >= count,
+      scenario.seededMessages,
       { timeout: 120_000, polling: 500 },
     );
 
@@ -138,6 +140,11 @@ async function register(baseUrl: string, nick: string): Promise<string> {
     schema: AuthResponse,
   });
   return auth.session.key;
+}
+
+/** What the page predicates use of the browser's globals (this package compiles without the DOM types). */
+interface PageGlobals {
+  document: { querySelectorAll(selector: string): { length: number } };
 }
 
 /** The app signed in with `key` (as after a reload), the probe installed before its scripts, connected. */

@@ -75,9 +75,25 @@ export function excerpt(content: string, maxChars = BODY_CHARS): string {
 /** `DesktopNotifications` on the browser's Notification API and the page's visibility. */
 export function browserNotifications(): DesktopNotifications {
   const supported = typeof window !== 'undefined' && 'Notification' in window;
+  // Reading Notification.permission asks the browser process (about a millisecond in Chromium),
+  // and the chat's view asks on every render: read it once, again after a request, and when
+  // the reader comes back to the page (a change in the site settings happens elsewhere).
+  const read = (): NotificationPermissionState => (supported ? Notification.permission : 'unsupported');
+  let permission = read();
+  if (supported) {
+    const reread = (): void => {
+      permission = read();
+    };
+    window.addEventListener('focus', reread);
+    document.addEventListener('visibilitychange', reread);
+  }
   return {
-    permission: () => (supported ? Notification.permission : 'unsupported'),
-    requestPermission: async () => (supported ? await Notification.requestPermission() : 'unsupported'),
+    permission: () => permission,
+    requestPermission: async () => {
+      if (!supported) return 'unsupported';
+      permission = await Notification.requestPermission();
+      return permission;
+    },
     pageHidden: () => document.visibilityState === 'hidden',
     show: ({ title, body, tag, onClick }) => {
       if (!supported) return;
