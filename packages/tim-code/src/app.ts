@@ -185,7 +185,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     idleTimeoutMs: config.streamIdleMs,
     maxOpenPerTimite: config.streamsPerTimite,
     maxChars: config.maxContentChars,
-    storeFinalMessage: (message) => sendMessage(send, message),
+    // Checked again when the text is stored: its author may have been removed from the space
+    // (or it archived) since the stream opened.
+    storeFinalMessage: async (message) => {
+      await access.postable(message.sender.id, message.spaceId);
+      return sendMessage(send, message);
+    },
     onError: onBackgroundError('stream failure'),
     onEnded: (reason) => metrics.streamsEnded.inc({ reason }),
   });

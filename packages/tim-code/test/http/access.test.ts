@@ -299,6 +299,19 @@ describe('losing access ends live subscriptions at once', () => {
     await expect(socket.take({ type: 'update' }, 300)).rejects.toThrow(/Timed out/);
   });
 
+  it('a removed member’s open stream cannot be stored in the space', async () => {
+    await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'vault', name: 'Vault', visibility: 'private' } });
+    await api(server, 'POST', '/spaces/vault/members', { key: ada.key, body: { nick: 'bob' } });
+    const socket = await connect(bob);
+    socket.send({ type: 'stream_open', spaceId: 'vault', clientMsgId: 'bob-vault-1', text: 'written before removal' });
+    const { streamId } = (await nextFrame(socket, { type: 'stream_opened' })) as { streamId: string };
+    expect((await api(server, 'DELETE', `/spaces/vault/members/${bob.timite.id}`, { key: ada.key })).status).toBe(204);
+    socket.send({ type: 'stream_finish', streamId });
+    expect(await nextFrame(socket, { type: 'error', streamId })).toMatchObject({ code: 'not_found' });
+    const timeline = await api(server, 'GET', '/spaces/vault/updates', { key: ada.key });
+    expect(timeline.body).toMatchObject({ updates: [], headId: 0 });
+  });
+
   it('a public space turned private ends every non-member’s subscription, and keeps the members’', async () => {
     await api(server, 'POST', '/spaces', { key: ada.key, body: { id: 'lobby', name: 'Lobby' } });
     const [adas, bobs] = await Promise.all([connect(ada), connect(bob)]);
