@@ -1,16 +1,13 @@
 import {
-  API_PREFIX,
   AbilitiesResponse,
   AbilityOutcomeResponse,
-  AuthResponse,
   CallAbilityResponse,
   type Ability,
   type UpdateFrame,
 } from '@tim/protocol';
-import { withFreshDatabase } from '../support/postgres';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
-import { postToServer as post, useServerProcesses, type ServerProcess } from '../support/server-process';
-import { nextFrame, TestSocket } from '../support/ws';
+import { withProcessPair } from '../support/process-pair';
+import { callServer, useServerProcesses } from '../support/server-process';
+import { nextFrame } from '../support/ws';
 
 /*
  * Abilities (issue 16) across two tim-code processes on one PostgreSQL database with Redis
@@ -26,41 +23,9 @@ const SEARCH: Ability = {
   parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
 };
 
-async function call(
-  server: ServerProcess,
-  method: string,
-  path: string,
-  key: string,
-  body?: unknown,
-): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${server.baseUrl}${API_PREFIX}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
-
-async function connect(server: ServerProcess, key: string): Promise<TestSocket> {
-  const socket = await TestSocket.connect(server.wsUrl, key);
-  processes.closeAfter(socket);
-  return socket;
-}
-
 describe('two tim-code processes on PostgreSQL with Redis between them, issue 16', () => {
   it('list, call and answer a target connected to the other process', async () => {
-    await withFreshDatabase(async (url) => {
-      const env = {
-        TIM_DATA_DIR: '/nonexistent/tim',
-        TIM_DATABASE_URL: url,
-        TIM_REDIS_URL: TEST_REDIS_URL,
-        TIM_REDIS_PREFIX: uniqueRedisPrefix(),
-      };
-      const first = await processes.spawn(env);
-      const second = await processes.spawn(env);
-      const ada = AuthResponse.parse((await post(first, '/register', { nick: 'ada', password: 'password-ada' })).body);
-      const bob = AuthResponse.parse((await post(first, '/register', { nick: 'bob', password: 'password-bob' })).body);
-
+    await withProcessPair(processes, async ({ first, second, ada, bob, connect }) => {
       // Ada, the caller, on the first process; Bob, the target, on the second.
       const caller = await connect(first, ada.session.key);
       await caller.subscribe('main');
@@ -74,10 +39,10 @@ describe('two tim-code processes on PostgreSQL with Redis between them, issue 16
         timite: bob.timite,
         abilities: [SEARCH],
       });
-      const listed = await call(first, 'GET', '/spaces/main/abilities', ada.session.key);
+      const listed = await callServer(first, 'GET', '/spaces/main/abilities', ada.session.key);
       expect(AbilitiesResponse.parse(listed.body)).toEqual({ timites: [{ timite: bob.timite, abilities: [SEARCH] }] });
 
-      const made = await call(first, 'POST', '/spaces/main/calls', ada.session.key, {
+      const made = await callServer(first, 'POST', '/spaces/main/calls', ada.session.key, {
         target: bob.timite.id,
         ability: 'search',
         arguments: { query: 'release notes' },
@@ -91,7 +56,7 @@ describe('two tim-code processes on PostgreSQL with Redis between them, issue 16
       )) as UpdateFrame;
       expect(received.update).toMatchObject({ id: callId, event });
 
-      const answered = await call(second, 'POST', `/spaces/main/calls/${callId}/outcome`, bob.session.key, {
+      const answered = await callServer(second, 'POST', `/spaces/main/calls/${callId}/outcome`, bob.session.key, {
         result: 'found 3',
       });
       expect(answered.status).toBe(201);
@@ -114,8 +79,8 @@ describe('two tim-code processes on PostgreSQL with Redis between them, issue 16
         timite: bob.timite,
         abilities: [],
       });
-      const after = await call(first, 'GET', '/spaces/main/abilities', ada.session.key);
+      const after = await callServer(first, 'GET', '/spaces/main/abilities', ada.session.key);
       expect(AbilitiesResponse.parse(after.body)).toEqual({ timites: [] });
-    }, processes.stopServers);
+    });
   }, 60_000);
 });

@@ -1,8 +1,6 @@
-import { API_PREFIX, AuthResponse } from '@tim/protocol';
-import { withFreshDatabase } from '../support/postgres';
-import { TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis';
-import { postToServer as post, useServerProcesses, type ServerProcess } from '../support/server-process';
-import { nextFrame, TestSocket } from '../support/ws';
+import { withProcessPair } from '../support/process-pair';
+import { callServer, useServerProcesses } from '../support/server-process';
+import { nextFrame } from '../support/ws';
 
 /*
  * Issue 19 across two tim-code processes on one PostgreSQL database with Redis between them:
@@ -12,49 +10,18 @@ import { nextFrame, TestSocket } from '../support/ws';
 
 const processes = useServerProcesses();
 
-async function call(
-  server: ServerProcess,
-  method: string,
-  path: string,
-  key: string,
-  body?: unknown,
-): Promise<{ status: number }> {
-  const response = await fetch(`${server.baseUrl}${API_PREFIX}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  await response.text();
-  return { status: response.status };
-}
-
-async function connect(server: ServerProcess, key: string): Promise<TestSocket> {
-  const socket = await TestSocket.connect(server.wsUrl, key);
-  processes.closeAfter(socket);
-  return socket;
-}
-
 describe('two tim-code processes on PostgreSQL with Redis between them, issue 19', () => {
   it('end the subscriptions of a removed member, and of non-members when a space turns private, on the other process', async () => {
-    await withFreshDatabase(async (url) => {
-      const env = {
-        TIM_DATA_DIR: '/nonexistent/tim',
-        TIM_DATABASE_URL: url,
-        TIM_REDIS_URL: TEST_REDIS_URL,
-        TIM_REDIS_PREFIX: uniqueRedisPrefix(),
-      };
-      const first = await processes.spawn(env);
-      const second = await processes.spawn(env);
-      const ada = AuthResponse.parse((await post(first, '/register', { nick: 'ada', password: 'password-ada' })).body);
-      const bob = AuthResponse.parse((await post(first, '/register', { nick: 'bob', password: 'password-bob' })).body);
+    await withProcessPair(processes, async ({ first, second, ada, bob, connect }) => {
       const [adaKey, bobKey] = [ada.session.key, bob.session.key];
 
       // Bob, a member of a private space, subscribed through the second process.
       expect(
-        (await call(first, 'POST', '/spaces', adaKey, { id: 'crew', name: 'Crew', visibility: 'private' })).status,
+        (await callServer(first, 'POST', '/spaces', adaKey, { id: 'crew', name: 'Crew', visibility: 'private' }))
+          .status,
       ).toBe(201);
-      expect((await call(first, 'POST', '/spaces/crew/members', adaKey, { nick: 'bob' })).status).toBe(201);
-      expect((await call(first, 'POST', '/spaces', adaKey, { id: 'lobby', name: 'Lobby' })).status).toBe(201);
+      expect((await callServer(first, 'POST', '/spaces/crew/members', adaKey, { nick: 'bob' })).status).toBe(201);
+      expect((await callServer(first, 'POST', '/spaces', adaKey, { id: 'lobby', name: 'Lobby' })).status).toBe(201);
       const bobs = await connect(second, bobKey);
       await bobs.subscribe('crew');
       await bobs.subscribe('lobby');
@@ -62,24 +29,24 @@ describe('two tim-code processes on PostgreSQL with Redis between them, issue 19
       await adas.subscribe('lobby');
 
       // Removed through the first process.
-      expect((await call(first, 'DELETE', `/spaces/crew/members/${bob.timite.id}`, adaKey)).status).toBe(204);
+      expect((await callServer(first, 'DELETE', `/spaces/crew/members/${bob.timite.id}`, adaKey)).status).toBe(204);
       expect(await nextFrame(bobs, { type: 'unsubscribed', spaceId: 'crew' }, 10_000)).toEqual({
         type: 'unsubscribed',
         spaceId: 'crew',
         reason: 'removed',
       });
-      expect((await call(second, 'GET', '/spaces/crew/updates', bobKey)).status).toBe(404);
+      expect((await callServer(second, 'GET', '/spaces/crew/updates', bobKey)).status).toBe(404);
 
       // A public space turned private through the first process: bob (no member) loses it, ada keeps it.
-      expect((await call(first, 'PATCH', '/spaces/lobby', adaKey, { visibility: 'private' })).status).toBe(200);
+      expect((await callServer(first, 'PATCH', '/spaces/lobby', adaKey, { visibility: 'private' })).status).toBe(200);
       expect(await nextFrame(bobs, { type: 'unsubscribed', spaceId: 'lobby' }, 10_000)).toMatchObject({
         reason: 'removed',
       });
-      expect((await call(first, 'POST', '/spaces/lobby/messages', adaKey, { content: 'members only' })).status).toBe(
-        201,
-      );
+      expect(
+        (await callServer(first, 'POST', '/spaces/lobby/messages', adaKey, { content: 'members only' })).status,
+      ).toBe(201);
       expect(await nextFrame(adas, { type: 'update' }, 10_000)).toMatchObject({ update: { spaceId: 'lobby' } });
       await expect(bobs.take({ type: 'update' }, 500)).rejects.toThrow(/Timed out/);
-    }, processes.stopServers);
+    });
   }, 60_000);
 });

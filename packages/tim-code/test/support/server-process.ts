@@ -43,14 +43,27 @@ export async function postToServer(
   body: unknown,
   key?: string,
 ): Promise<{ status: number; body: unknown }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  return callServer(server, 'POST', path, key, body);
+}
+
+/** Any call to a spawned server's API (`path` relative to /api/v1); `body` is undefined for an empty answer. */
+export async function callServer(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  key?: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = {};
   if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${server.baseUrl}${API_PREFIX}${path}`, {
-    method: 'POST',
+    method,
     headers,
-    body: JSON.stringify(body),
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json() };
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
 }
 
 /**
