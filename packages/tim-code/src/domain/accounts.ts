@@ -1,4 +1,4 @@
-import type { LoginRequest, RegisterRequest, Session, Timite } from '@tim/protocol';
+import { MAIN_SPACE_ID, type LoginRequest, type RegisterRequest, type Session, type Timite } from '@tim/protocol';
 import type { RegistrationPolicy } from '../config';
 import type { Storage } from '../storage/storage';
 import { hashInviteCode } from './invites';
@@ -32,7 +32,7 @@ export interface Accounts {
   /**
    * Agents' nicks are taken like any other, so nobody registers as an agent. With the policy
    * 'invite' a valid `inviteCode` is needed, one use of it taken with the account; with 'closed'
-   * nobody registers.
+   * nobody registers. A new timite is a member of `main`, so its own spaces start there.
    */
   register(input: RegisterRequest): Promise<SignedIn>;
   /** One answer for an unknown nick, a wrong password and an agent's nick: login reveals nothing. */
@@ -60,6 +60,7 @@ export function createAccounts({
       const result = await storage.createTimite({ nick: input.nick, kind: 'human', passwordHash, ...invite });
       if (!result.created && result.reason === 'invite_invalid') throw new TimError('forbidden', INVITE_REFUSED);
       if (!result.created) throw new TimError('conflict', `The nick "${input.nick}" is taken.`);
+      await joinLobby(storage, result.timite.id, now());
       return { session: await sessions.start(result.timite.id), timite: result.timite };
     },
 
@@ -73,4 +74,13 @@ export function createAccounts({
       return { session: await sessions.start(record.timite.id), timite: record.timite };
     },
   };
+}
+
+/**
+ * Makes a new timite a member of `main`, the lobby, as a join of a public space. Where an
+ * operator made `main` private, nobody joins it by themselves: the account stays without it,
+ * as any timite outside a private space, so that outcome is not a failure of registering.
+ */
+async function joinLobby(storage: Pick<Storage, 'addMember'>, timiteId: number, joinedAt: Date): Promise<void> {
+  await storage.addMember({ spaceId: MAIN_SPACE_ID, actor: { timiteId }, timiteId, role: 'member', joinedAt });
 }

@@ -247,6 +247,7 @@ describe('listing and joining', () => {
     expect((await api(server, 'POST', '/spaces/garden-club/join', { key: ada.key })).status).toBe(200);
     const mine = SpacesResponse.parse((await api(server, 'GET', '/spaces?scope=mine', { key: ada.key })).body);
     expect(mine.spaces.map((space) => [space.id, space.role])).toEqual([
+      ['main', 'member'],
       ['secret', 'owner'],
       ['garden-club', 'member'],
     ]);

@@ -1,4 +1,11 @@
-import { AuthResponse, ErrorBody, InviteResponse, RegistrationResponse } from '@tim/protocol';
+import {
+  AuthResponse,
+  ErrorBody,
+  InviteResponse,
+  MembersResponse,
+  RegistrationResponse,
+  SpacesResponse,
+} from '@tim/protocol';
 import { createInvite } from '../../src/domain/invites';
 import { api, register, type ApiAnswer } from '../support/http';
 import { UNLIMITED_RATES, startServer, type TestServer } from '../support/start-server';
@@ -96,5 +103,15 @@ describe('registration policy', () => {
     expect((await api(invite, 'POST', '/invites', { body: {} })).status).toBe(401);
     const opener = await register(open, 'carol');
     expectForbidden(await api(open, 'POST', '/invites', { key: opener.key, body: {} }));
+  });
+});
+
+describe('POST /register', () => {
+  it('makes the new timite a member of main, listed among its own spaces and among main’s members', async () => {
+    const dora = await register(open, 'dora');
+    const mine = SpacesResponse.parse((await api(open, 'GET', '/spaces?scope=mine', { key: dora.key })).body);
+    expect(mine.spaces.map((space) => [space.id, space.role])).toEqual([['main', 'member']]);
+    const members = MembersResponse.parse((await api(open, 'GET', '/spaces/main/members', { key: dora.key })).body);
+    expect(members.members).toContainEqual(expect.objectContaining({ timite: dora.timite, role: 'member' }));
   });
 });
