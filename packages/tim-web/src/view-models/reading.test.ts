@@ -164,6 +164,27 @@ describe('Reading', () => {
     expect(opened).toEqual(['side']);
   });
 
+  it('notifies of a mention in a readable space outside the reader’s list, without a badge or a count in the title', async () => {
+    const { reading, shown } = setup();
+    reading.unread.setListed([listing('main', 0, 0)]);
+    reading.noteOpening('main');
+    reading.handlers().space_activity(activity('public-room', 3, [ME]));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(shown.map((notice) => notice.title)).toEqual(['alice mentioned you in #public-room']);
+    expect(reading.badges('main').size).toBe(0);
+    expect(reading.title()).toBe('Tim');
+  });
+
+  it('counts the open space outside the list while it is open', () => {
+    const { reading } = setup();
+    reading.unread.setListed([listing('main', 0, 0)]);
+    reading.noteOpening('public-room');
+    reading.handlers().space_activity(activity('public-room', 3));
+    expect(reading.title()).toBe('(1) Tim');
+    reading.noteOpening('main');
+    expect(reading.title()).toBe('Tim');
+  });
+
   it('does not notify while the page is on screen', async () => {
     const { reading, shown } = setup({ hidden: false });
     reading.handlers().space_activity(activity('side', 3, [ME]));

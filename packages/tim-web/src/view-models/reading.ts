@@ -104,8 +104,12 @@ export class Reading {
     if (this.unread.counted !== before && options.followUp !== true) this.#scheduleRecount({ followUp: true });
   }
 
-  /** The reader opens `spaceId`: keeps where they had read to, for the "new since" line, unless it is open already. */
+  /**
+   * The reader opens `spaceId`: its counts show while it is open, listed or not, and where they
+   * had read to is kept for the "new since" line, unless it is open already.
+   */
   noteOpening(spaceId: SpaceId): void {
+    this.unread.setOpen(spaceId);
     if (this.#visit?.spaceId === spaceId) return;
     this.#visit = { spaceId, readUpTo: this.unread.readUpTo(spaceId) ?? 0, upTo: 0 };
   }

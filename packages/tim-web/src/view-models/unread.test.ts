@@ -52,11 +52,50 @@ describe('UnreadCounts', () => {
     expect(unread.badge('main')).toEqual({ messages: 1, mentions: 1 });
   });
 
-  it('counts a space the listing did not tell of from nothing read', () => {
+  it('counts a space listed since the listing (created, joined) from nothing read', () => {
     const unread = new UnreadCounts({ myId: ME });
+    unread.addListed('new-room');
     unread.applyActivity(activity('new-room', 1));
     expect(unread.badge('new-room')).toEqual({ messages: 1, mentions: 0 });
     expect(unread.totals()).toEqual({ messages: 1, mentions: 0 });
+  });
+
+  describe('spaces outside the reader’s list', () => {
+    it('counts nothing of them, in badges or totals, yet tells of a mention of the reader there', () => {
+      const unread = new UnreadCounts({ myId: ME });
+      unread.setListed([listing('main', 0, 2)]);
+      const version = unread.version;
+      expect(unread.applyActivity(activity('elsewhere', 5))).toBe(false);
+      expect(unread.applyActivity(activity('elsewhere', 6, { mentions: [ME] }))).toBe(true);
+      expect(unread.applyActivity(activity('elsewhere', 7, { senderId: ME, mentions: [ME] }))).toBe(false);
+      expect(unread.version).toBe(version);
+      // A listing running meanwhile may list the space without them: it is read again.
+      expect(unread.counted).toBe(2);
+      expect([...unread.badges().keys()]).toEqual(['main']);
+      expect(unread.totals()).toEqual({ messages: 2, mentions: 0 });
+    });
+
+    it('counts the open one while it is open, and no longer once another space is', () => {
+      const unread = new UnreadCounts({ myId: ME });
+      unread.setListed([listing('main', 0, 0)]);
+      unread.setOpen('public-room');
+      unread.applyActivity(activity('public-room', 3, { mentions: [ME] }));
+      expect(unread.badges().get('public-room')).toEqual({ messages: 1, mentions: 1 });
+      expect(unread.totals()).toEqual({ messages: 1, mentions: 1 });
+      unread.setOpen('main');
+      expect(unread.badges().has('public-room')).toBe(false);
+      expect(unread.totals()).toEqual({ messages: 0, mentions: 0 });
+    });
+
+    it('forgets a space that left the list, and a list read again from its start lists only what it names', () => {
+      const unread = new UnreadCounts({ myId: ME });
+      unread.setListed([listing('main', 0, 1), listing('side', 0, 4), listing('gone', 0, 2)]);
+      unread.removeListed('side');
+      expect(unread.badge('side')).toEqual({ messages: 0, mentions: 0 });
+      unread.setListed([listing('main', 0, 1)], { restart: true });
+      expect([...unread.badges().keys()]).toEqual(['main']);
+      expect(unread.totals()).toEqual({ messages: 1, mentions: 0 });
+    });
   });
 
   it('clears everything when the reader reads up to the newest message here, and never moves back', () => {

@@ -36,11 +36,17 @@ const NONE: UnreadBadge = { messages: 0, mentions: 0 };
  * The listing tells how many are unread but not which, so when another device moves the marker
  * to somewhere before the newest message seen here, only the server can tell what is left:
  * `applyReadMarker` then answers 'recount'.
+ *
+ * Only the spaces in the reader's list (their own, listed so far) and the open one count: the
+ * feed also tells of public spaces the reader never joined, which no badge shows.
  */
 export class UnreadCounts {
   readonly #myId: number;
   readonly #cap: number;
   readonly #spaces = new Map<SpaceId, SpaceUnreadState>();
+  /** The spaces of the reader's list; with the open one, the only spaces counted. */
+  readonly #listed = new Set<SpaceId>();
+  #openSpaceId: SpaceId | undefined;
   #supported = false;
   #counted = 0;
   #version = 0;
@@ -64,15 +70,23 @@ export class UnreadCounts {
     return this.#version;
   }
 
-  /** How many live messages were counted so far: a listing read meanwhile may have missed some of them. */
+  /**
+   * How many live messages by others arrived so far, in spaces counted or not: a listing read
+   * meanwhile may have missed some of them.
+   */
   get counted(): number {
     return this.#counted;
   }
 
-  /** A page of the space list: its counts replace what was known of those spaces. */
-  setListed(spaces: readonly SpaceListing[]): void {
+  /**
+   * A page of the space list: its counts replace what was known of those spaces. `restart`: the
+   * list was read again from its start, so spaces not among these are no longer listed.
+   */
+  setListed(spaces: readonly SpaceListing[], options: { restart?: boolean } = {}): void {
     this.#version += 1;
+    if (options.restart === true) this.#listed.clear();
     for (const space of spaces) {
+      this.#listed.add(space.id);
       if (space.unread === undefined) continue;
       this.#supported = true;
       const { readUpTo, messages, mentions } = space.unread;
@@ -80,11 +94,39 @@ export class UnreadCounts {
     }
   }
 
+  /** A space listed since the list was read (created, joined, a direct message opened): counted from nothing read. */
+  addListed(spaceId: SpaceId): void {
+    this.#version += 1;
+    this.#listed.add(spaceId);
+  }
+
+  /** A space that left the list (the reader was removed): nothing of it counts any more. */
+  removeListed(spaceId: SpaceId): void {
+    this.#version += 1;
+    this.#listed.delete(spaceId);
+    this.#spaces.delete(spaceId);
+  }
+
+  /** The space the reader has open counts too, listed or not (a public space they look at from outside). */
+  setOpen(spaceId: SpaceId): void {
+    if (spaceId === this.#openSpaceId) return;
+    this.#version += 1;
+    this.#openSpaceId = spaceId;
+  }
+
   /**
    * A new message somewhere (the unread feed). Returns true when it is an unread mention of the
-   * reader, which is worth a notification.
+   * reader, which is worth a notification, in a space that counts or not.
    */
   applyActivity(frame: SpaceActivityFrame): boolean {
+    if (!this.#counts(frame.spaceId)) {
+      const readUpTo = this.#spaces.get(frame.spaceId)?.readUpTo ?? 0;
+      const news = frame.senderId !== this.#myId && frame.updateId > readUpTo;
+      // Nothing is kept, but a listing running now may list the space without this message:
+      // `counted` moving tells the caller to read the list once more.
+      if (news) this.#counted += 1;
+      return news && frame.mentions.includes(this.#myId);
+    }
     const state = this.#stateOf(frame.spaceId);
     if (frame.updateId <= state.seenHead) return false;
     state.seenHead = frame.updateId;
@@ -132,21 +174,21 @@ export class UnreadCounts {
     };
   }
 
-  /** The badges of the spaces with something unread. */
+  /** The badges of the counted spaces with something unread. */
   badges(): Map<SpaceId, UnreadBadge> {
     const badges = new Map<SpaceId, UnreadBadge>();
-    for (const spaceId of this.#spaces.keys()) {
+    for (const spaceId of this.#countedSpaceIds()) {
       const badge = this.badge(spaceId);
       if (badge.messages > 0) badges.set(spaceId, badge);
     }
     return badges;
   }
 
-  /** Everything unread, over all spaces, capped like one space's counts. */
+  /** Everything unread, over the counted spaces, capped like one space's counts. */
   totals(): UnreadBadge {
     let messages = 0;
     let mentions = 0;
-    for (const spaceId of this.#spaces.keys()) {
+    for (const spaceId of this.#countedSpaceIds()) {
       const badge = this.badge(spaceId);
       messages += badge.messages;
       mentions += badge.mentions;
@@ -161,7 +203,15 @@ export class UnreadCounts {
     if (clearsListed) state.listed = { ...NONE };
   }
 
-  /** A space the listing has not told of (created since, or on a page not listed yet) starts with nothing read. */
+  #counts(spaceId: SpaceId): boolean {
+    return this.#listed.has(spaceId) || spaceId === this.#openSpaceId;
+  }
+
+  #countedSpaceIds(): SpaceId[] {
+    return [...this.#spaces.keys()].filter((spaceId) => this.#counts(spaceId));
+  }
+
+  /** A space the listing has not told of (listed since, or the open one) starts with nothing read. */
   #stateOf(spaceId: SpaceId): SpaceUnreadState {
     let state = this.#spaces.get(spaceId);
     if (state === undefined) {
