@@ -1,8 +1,12 @@
 import {
   DEFAULT_LIMITS,
+  MAIN_SPACE_ID,
+  TimClientError,
   type ActivityEvent,
   type PresenceEvent,
+  type Space,
   type SpaceId,
+  type SpaceListing,
   type SpaceVisibility,
   type StateChange,
   type StreamEndEvent,
@@ -25,7 +29,7 @@ import { MessageActions } from './message-actions';
 import type { DesktopNotifications } from './mention-alerts';
 import { MessageSender } from './message-sender';
 import { entryAt } from './new-since';
-import { OpenSpace } from './open-space';
+import { OpenSpace, type LoadOutcome } from './open-space';
 import { ReplyQuotes } from './reply-target';
 import { Reading } from './reading';
 import { SpaceHistory } from './space-history';
@@ -98,7 +102,7 @@ export class ChatController {
       signals: this.#signals,
       recount: () => this.#spaces.refresh(),
       notifications: options.notifications,
-      spaceName: (spaceId) => this.#spaces.spaces.find((space) => space.id === spaceId)?.name ?? spaceId,
+      spaceName: (spaceId) => this.#spaces.nameOf(spaceId),
       openSpace: (spaceId) => void this.openSpace(spaceId),
     });
     this.#spaces = new SpaceList({
@@ -157,6 +161,7 @@ export class ChatController {
       connection: connectionStatus(this.#link.state, { browserOnline: this.#browserOnline }),
       spaces: this.#spaces.spaces,
       moreSpaces: this.#spaces.hasMore,
+      previewing: this.#previewing(),
       spaceId,
       items: timelineItems({
         entries: history.entries,
@@ -187,7 +192,10 @@ export class ChatController {
     };
   }
 
-  /** Connects, loads the spaces and opens the last space the reader had open. */
+  /**
+   * Connects, loads the spaces and opens the last space the reader had open, listed or not
+   * (a public space they previewed); `main` when they may no longer read it.
+   */
   async start(): Promise<void> {
     this.#link.connect({
       state: (change) => this.#onState(change),
@@ -207,7 +215,8 @@ export class ChatController {
     void this.#readLimits();
     await this.#reading.listing(() => this.#spaces.refresh());
     const spaceId = this.#open.spaceId;
-    await this.openSpace(this.#spaces.has(spaceId) ? spaceId : 'main');
+    const opened = await this.#openSpace(spaceId);
+    if (spaceId !== MAIN_SPACE_ID && isGone(opened)) await this.openSpace(MAIN_SPACE_ID);
   }
 
   refreshSpaces(): Promise<void> {
@@ -231,10 +240,29 @@ export class ChatController {
   }
 
   /**
-   * Switches to a space (or loads the open one again): reads its newest page (or the messages
-   * around update `around`), then subscribes from there on.
+   * Joins a public space (the reader picked it in the browser) and lists it; a failure is
+   * thrown for the panel that asked.
    */
-  async openSpace(spaceId: SpaceId, options: { around?: number } = {}): Promise<void> {
+  joinSpace(space: Space): Promise<void> {
+    return this.#spaces.join(space);
+  }
+
+  /** Joins the open space the reader previews ("Join" in its header); a failure shows as the notice. */
+  async joinOpenSpace(): Promise<void> {
+    const previewing = this.#previewing();
+    if (previewing !== undefined) await this.#joinOrSay(previewing);
+  }
+
+  /**
+   * Switches to a space (or loads the open one again): reads its newest page (or the messages
+   * around update `around`), then subscribes from there on. `listing`: what a listing told of
+   * the space (the space browser's result), so whether the reader is a member is known at once.
+   */
+  async openSpace(spaceId: SpaceId, options: { around?: number; listing?: SpaceListing } = {}): Promise<void> {
+    await this.#openSpace(spaceId, options);
+  }
+
+  async #openSpace(spaceId: SpaceId, options: { around?: number; listing?: SpaceListing } = {}): Promise<LoadOutcome> {
     if (options.around === undefined) this.#focus = undefined;
     if (spaceId !== this.#open.spaceId) {
       this.#open.close();
@@ -244,12 +272,15 @@ export class ChatController {
     void this.#abilities.open(spaceId);
     this.#reading.noteOpening(spaceId);
     this.#spaces.noteOpened(spaceId);
-    await this.#open.load(options);
+    const membership = this.#spaces.noteOpening(spaceId, options.listing);
+    const outcome = await this.#open.load({ around: options.around });
+    await membership;
     this.#reading.noteOpened(spaceId, this.#open.history.headId);
     this.#emit();
     // A message whose answer was lost (the page closed, the send timed out) may be among
     // those just read: it arrived, so it leaves the outbox.
     this.#sender.confirmStored(this.#open.history.entries.filter((entry) => entry.message.sender.id === this.#me.id));
+    return outcome;
   }
 
   /**
@@ -324,6 +355,9 @@ export class ChatController {
     // jumps to the newest messages first.
     if (history.hasNewer) await history.jumpToLatest();
     this.#emit();
+    // Posting in a previewed public space makes it the reader's: it joins their list first.
+    const previewing = this.#previewing();
+    if (previewing?.id === spaceId) await this.#joinOrSay(previewing);
     await this.#sender.attempt(item);
   }
 
@@ -455,9 +489,24 @@ export class ChatController {
     }
   }
 
+  /** The open space when the reader previews it (not a member of it). */
+  #previewing(): Space | undefined {
+    const previewing = this.#spaces.previewing;
+    return previewing?.id === this.#open.spaceId ? previewing : undefined;
+  }
+
+  async #joinOrSay(space: Space): Promise<void> {
+    try {
+      await this.#spaces.join(space);
+    } catch (error) {
+      this.#notice = `Could not join #${space.name}. ${describeError(error)}`;
+      this.#emit();
+    }
+  }
+
   /** The server ended the reader's subscription because they lost the space: it leaves the list, main opens instead. */
   async #onRemoved(spaceId: SpaceId): Promise<void> {
-    const name = this.#spaces.spaces.find((space) => space.id === spaceId)?.name ?? spaceId;
+    const name = this.#spaces.nameOf(spaceId);
     this.#spaces.remove(spaceId);
     const wasOpen = this.#open.spaceId === spaceId;
     if (wasOpen) await this.openSpace('main');
@@ -524,4 +573,13 @@ export class ChatController {
     const view = this.view();
     for (const listener of this.#listeners) listener(view);
   }
+}
+
+/** The space could not be opened because it is not there for the reader (never was, or no longer readable). */
+function isGone(opened: LoadOutcome): boolean {
+  return (
+    opened.outcome === 'failed' &&
+    opened.error instanceof TimClientError &&
+    (opened.error.code === 'not_found' || opened.error.code === 'forbidden')
+  );
 }

@@ -19,6 +19,7 @@ export type ChatClient = Pick<
   | 'listMembers'
   | 'addMember'
   | 'removeMember'
+  | 'joinSpace'
   | 'readUpdates'
   | 'presence'
   | 'sendMessage'

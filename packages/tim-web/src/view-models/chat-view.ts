@@ -35,6 +35,8 @@ export interface ChatView {
   spaces: Space[];
   /** The server has spaces beyond `spaces` (they are listed page by page). */
   moreSpaces: boolean;
+  /** The open space when the reader is not a member of it (a public space they may join). */
+  previewing: Space | undefined;
   spaceId: SpaceId;
   items: TimelineItem[];
   hasOlder: boolean;

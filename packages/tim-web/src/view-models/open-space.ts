@@ -6,6 +6,9 @@ import { GrowingMessages } from './growing-messages';
 import { Presence } from './presence';
 import type { SpaceHistory } from './space-history';
 
+/** How a `load` ended: read and subscribed, overtaken (a newer load, the space closed), or failed (a notice says why). */
+export type LoadOutcome = { outcome: 'loaded' } | { outcome: 'superseded' } | { outcome: 'failed'; error: unknown };
+
 export interface OpenSpaceOptions {
   /** The space's messages, a new window for this space. */
   history: SpaceHistory;
@@ -13,6 +16,8 @@ export interface OpenSpaceOptions {
   frames: Pick<SpaceFrames, 'subscribe' | 'unsubscribe' | 'stopStream'>;
   signals: ChatSignals;
 }
+
+const SUPERSEDED: LoadOutcome = { outcome: 'superseded' };
 
 /**
  * The space the reader has open: its messages, the ones being written, who is here and what
@@ -54,7 +59,7 @@ export class OpenSpace {
    * then asks who is here. Around a message, the window pages forward to the newest itself, so
    * the subscription starts at the space's head.
    */
-  async load(options: { around?: number } = {}): Promise<void> {
+  async load(options: { around?: number } = {}): Promise<LoadOutcome> {
     const load = ++this.#loads;
     this.history.restart();
     this.#loaded = false;
@@ -62,21 +67,25 @@ export class OpenSpace {
     try {
       if (options.around === undefined) await this.history.loadLatest();
       else await this.history.loadAround(options.around);
-      if (!this.#isCurrent(load)) return;
+      if (!this.#isCurrent(load)) return SUPERSEDED;
       const after = options.around === undefined ? (this.history.lastId ?? 0) : this.history.headId;
       this.#frames.subscribe(this.spaceId, { after });
       this.#loaded = true;
       this.#signals.notice(undefined);
       const online = await this.#client.presence(this.spaceId);
-      if (!this.#isCurrent(load)) return;
+      if (!this.#isCurrent(load)) return SUPERSEDED;
       // The presence answer is the space's state from here on; notices from before it may
       // belong to timites who left meanwhile.
       this.presence.reset(online);
       this.activity.clear();
     } catch (error) {
-      if (this.#isCurrent(load)) this.#signals.notice(`Could not load this space. ${describeError(error)}`);
+      if (!this.#isCurrent(load)) return SUPERSEDED;
+      this.#signals.notice(`Could not load this space. ${describeError(error)}`);
+      this.#signals.changed();
+      return { outcome: 'failed', error };
     }
     this.#signals.changed();
+    return { outcome: 'loaded' };
   }
 
   /** An update of this space from the live connection. */

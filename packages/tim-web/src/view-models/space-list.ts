@@ -1,4 +1,4 @@
-import type { Space, SpaceId, SpaceListing, SpaceVisibility } from '@tim/protocol';
+import { SPACES_PAGE_MAX, type Space, type SpaceId, type SpaceListing, type SpaceVisibility } from '@tim/protocol';
 import type { ChatClient, ChatSignals } from './chat-ports';
 import { describeError } from './error-words';
 import type { KeyValueStore } from './key-value-store';
@@ -6,8 +6,10 @@ import type { UnreadCounts } from './unread';
 
 const LAST_SPACE_KEY = 'tim.space';
 
+type SpaceListClient = Pick<ChatClient, 'listSpaces' | 'createSpace' | 'openDm' | 'joinSpace'>;
+
 export interface SpaceListOptions {
-  client: Pick<ChatClient, 'listSpaces' | 'createSpace' | 'openDm'>;
+  client: SpaceListClient;
   /** Keeps the last opened space across reloads. */
   store: KeyValueStore;
   signals: ChatSignals;
@@ -15,9 +17,13 @@ export interface SpaceListOptions {
   unread?: UnreadCounts;
 }
 
-/** The spaces the reader can open, and the one they opened last (remembered across reloads). */
+/**
+ * The reader's own spaces (those they are a member of, direct messages included), listed page by
+ * page; the public space they look at from outside, if any ("previewing", until they join it);
+ * and the space they opened last (remembered across reloads).
+ */
 export class SpaceList {
-  readonly #client: Pick<ChatClient, 'listSpaces' | 'createSpace' | 'openDm'>;
+  readonly #client: SpaceListClient;
   readonly #store: KeyValueStore;
   readonly #signals: ChatSignals;
   readonly #unread: UnreadCounts | undefined;
@@ -25,6 +31,9 @@ export class SpaceList {
   /** Where the next page starts; undefined when every space is listed. */
   #nextCursor: string | undefined;
   #loadingMore = false;
+  #previewing: Space | undefined;
+  /** Bumped for every space opened, so a look-up for a space left meanwhile lands nowhere. */
+  #openings = 0;
 
   constructor(options: SpaceListOptions) {
     this.#client = options.client;
@@ -47,6 +56,11 @@ export class SpaceList {
     return this.#spaces.filter(isDm);
   }
 
+  /** The open space when the reader is not a member of it: a public space they may join. */
+  get previewing(): Space | undefined {
+    return this.#previewing;
+  }
+
   /** The server has spaces beyond those listed: `loadMore` reads the next page. */
   get hasMore(): boolean {
     return this.#nextCursor !== undefined;
@@ -65,6 +79,39 @@ export class SpaceList {
     this.#store.setItem(LAST_SPACE_KEY, spaceId);
   }
 
+  /** A listed space's name, or the previewed one's; the id for a space not known here. */
+  nameOf(spaceId: SpaceId): string {
+    const known = this.#spaces.find((space) => space.id === spaceId) ?? this.#previewing;
+    return known?.id === spaceId ? known.name : spaceId;
+  }
+
+  /**
+   * The reader opens `spaceId`: one of their own, or a public space they are not a member of,
+   * which is then previewed. `listing` is what a listing told of the space (its `role` says the
+   * reader is a member); without it, a space not listed here is looked up among the public ones.
+   * A space not found there (private, or beyond the look-up's page) is taken to be the reader's own.
+   */
+  async noteOpening(spaceId: SpaceId, listing?: SpaceListing): Promise<void> {
+    const opening = ++this.#openings;
+    if (this.#previewing?.id === spaceId) return;
+    this.#setPreviewing(undefined);
+    if (this.has(spaceId)) return;
+    const found = listing?.id === spaceId ? listing : await this.#lookUpPublic(spaceId);
+    if (opening !== this.#openings) return;
+    this.#setPreviewing(found === undefined || found.role !== undefined ? undefined : spaceOf(found));
+  }
+
+  /**
+   * Joins a public space (joining twice is harmless) and lists it: where it was, or at the end.
+   * A failure is thrown for the one who asked.
+   */
+  async join(space: Space): Promise<void> {
+    await this.#client.joinSpace(space.id);
+    if (this.#previewing?.id === space.id) this.#previewing = undefined;
+    this.#list(spaceOf(space));
+    this.#signals.changed();
+  }
+
   /**
    * Reads the list again from the first page, as many pages as were listed before; a failure
    * keeps the list it had and says so.
@@ -72,16 +119,17 @@ export class SpaceList {
   async refresh(): Promise<void> {
     try {
       const listedBefore = this.#spaces.length;
-      const first = await this.#client.listSpaces();
+      const first = await this.#client.listSpaces({ scope: 'mine' });
       let spaces = first.spaces;
       let nextCursor = first.nextCursor;
       while (nextCursor !== undefined && spaces.length < listedBefore) {
-        const page = await this.#client.listSpaces({ after: nextCursor });
+        const page = await this.#client.listSpaces({ scope: 'mine', after: nextCursor });
         spaces = withoutRepeats([...spaces, ...page.spaces]);
         nextCursor = page.nextCursor;
       }
-      this.#unread?.setListed(spaces);
-      this.#spaces = spaces.map(withoutCounts);
+      this.#unread?.setListed(spaces, { restart: true });
+      this.#spaces = spaces.map(spaceOf);
+      if (this.#previewing !== undefined && this.has(this.#previewing.id)) this.#previewing = undefined;
       this.#nextCursor = nextCursor;
     } catch (error) {
       this.#signals.notice(`Could not load the spaces. ${describeError(error)}`);
@@ -95,9 +143,9 @@ export class SpaceList {
     if (after === undefined || this.#loadingMore) return;
     this.#loadingMore = true;
     try {
-      const page = await this.#client.listSpaces({ after });
+      const page = await this.#client.listSpaces({ scope: 'mine', after });
       this.#unread?.setListed(page.spaces);
-      this.#spaces = withoutRepeats([...this.#spaces, ...page.spaces.map(withoutCounts)]);
+      this.#spaces = withoutRepeats([...this.#spaces, ...page.spaces.map(spaceOf)]);
       this.#nextCursor = page.nextCursor;
     } catch (error) {
       this.#signals.notice(`Could not load more spaces. ${describeError(error)}`);
@@ -123,14 +171,38 @@ export class SpaceList {
 
   /** Forgets a space the reader may no longer read (removed from it); true when it was listed. */
   remove(spaceId: SpaceId): boolean {
+    if (this.#previewing?.id === spaceId) this.#previewing = undefined;
     if (!this.has(spaceId)) return false;
+    this.#unread?.removeListed(spaceId);
     this.#spaces = this.#spaces.filter((space) => space.id !== spaceId);
     if (this.lastOpenedId === spaceId) this.#store.setItem(LAST_SPACE_KEY, 'main');
     return true;
   }
 
+  #setPreviewing(space: Space | undefined): void {
+    if (space?.id === this.#previewing?.id) return;
+    this.#previewing = space;
+    this.#signals.changed();
+  }
+
+  /**
+   * The public space `spaceId` as listed for the reader (with their role when they are a
+   * member), from the public spaces whose id or name contains it; undefined when not among them.
+   */
+  async #lookUpPublic(spaceId: SpaceId): Promise<SpaceListing | undefined> {
+    try {
+      const { spaces } = await this.#client.listSpaces({ scope: 'public', q: spaceId, limit: SPACES_PAGE_MAX });
+      return spaces.find((space) => space.id === spaceId);
+    } catch {
+      // Not knowing, the space shows as the reader's own, without "Join"; the load of the
+      // space itself, asked at the same time, tells of a server that does not answer.
+      return undefined;
+    }
+  }
+
   /** Lists a space once: where it was, or at the end when new. */
   #list(space: Space): void {
+    this.#unread?.addListed(space.id);
     this.#spaces = this.has(space.id)
       ? this.#spaces.map((known) => (known.id === space.id ? space : known))
       : [...this.#spaces, space];
@@ -159,8 +231,11 @@ export function parseNicks(text: string): string[] {
   return [...new Map(nicks.map((nick) => [nick.toLowerCase(), nick])).values()];
 }
 
-/** A listed space without its unread counts, which `UnreadCounts` keeps up to date from here on. */
-function withoutCounts({ unread: _unread, ...space }: SpaceListing): Space {
+/**
+ * A listed space without its unread counts, which `UnreadCounts` keeps up to date from here on,
+ * and without the reader's role, which only tells that they are a member.
+ */
+function spaceOf({ unread: _unread, role: _role, ...space }: SpaceListing): Space {
   return space;
 }
 

@@ -57,6 +57,8 @@ export function createFakeClient(
   const abilities = new Map<string, TimiteAbilities[]>();
   const calls: FakeCall[] = [];
   const watching = { unread: false };
+  /** The spaces `joinSpace` was asked to join, in order. */
+  const joined: string[] = [];
   const state: { value: ConnectionState } = { value: 'open' };
   const connection: ChatConnection = {
     get state() {
@@ -88,6 +90,10 @@ export function createFakeClient(
       joinedAt: '2026-01-01T00:00:00.000Z',
     }),
     removeMember: async () => undefined,
+    joinSpace: async (spaceId) => {
+      joined.push(spaceId);
+      return { timite: me, role: 'member', joinedAt: '2026-01-01T00:00:00.000Z' };
+    },
     presence: async () => [me],
     logout: async () => undefined,
     readUpdates: async (spaceId, range = {}) =>
@@ -142,6 +148,7 @@ export function createFakeClient(
     state,
     abilities,
     calls,
+    joined,
   };
 }
 
