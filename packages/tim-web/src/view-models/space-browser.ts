@@ -1,0 +1,177 @@
+import type { Space, SpaceId, SpaceListing, TimClient } from '@tim/protocol';
+import { describeError } from './error-words';
+
+export interface SpaceBrowserState {
+  /** The search box as typed. */
+  query: string;
+  /** 'loading' while the first page for the query is read. */
+  status: 'loading' | 'done' | 'failed';
+  /** Public spaces whose id or name contains the query; `role` is there when the reader is a member. */
+  spaces: SpaceListing[];
+  /** The server has more: `loadMore` reads the next page. */
+  hasMore: boolean;
+  loadingMore: boolean;
+  /** The spaces being joined. */
+  joining: ReadonlySet<SpaceId>;
+  /** Why the last listing, page or join failed, in words. */
+  error: string | undefined;
+}
+
+export interface SpaceBrowserOptions {
+  client: Pick<TimClient, 'listSpaces'>;
+  /** Joins a space and lists it in the sidebar; throws when it failed. */
+  join: (space: Space) => Promise<void>;
+  /** Called with the new state after every change. */
+  onChange: (state: SpaceBrowserState) => void;
+  /** Quiet time after the last keystroke before the query is sent, in ms. @default 250 */
+  debounceMs?: number;
+  /** Spaces per page. @default 50 */
+  pageSize?: number;
+}
+
+const NOBODY_JOINING: ReadonlySet<SpaceId> = new Set();
+
+/**
+ * The "Browse spaces" panel's state: the public spaces, all of them or those whose id or name
+ * contains the query (sent once typing pauses), a page at a time. An answer to a query the
+ * reader has changed since is dropped, so a late answer never replaces a newer one.
+ */
+export class SpaceBrowser {
+  readonly #client: Pick<TimClient, 'listSpaces'>;
+  readonly #join: (space: Space) => Promise<void>;
+  readonly #onChange: (state: SpaceBrowserState) => void;
+  readonly #debounceMs: number;
+  readonly #pageSize: number;
+  #state: SpaceBrowserState = {
+    query: '',
+    status: 'loading',
+    spaces: [],
+    hasMore: false,
+    loadingMore: false,
+    joining: NOBODY_JOINING,
+    error: undefined,
+  };
+  #cursor: string | undefined;
+  /** Bumped for every new listing; an answer under an older value is dropped. */
+  #generation = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: SpaceBrowserOptions) {
+    this.#client = options.client;
+    this.#join = options.join;
+    this.#onChange = options.onChange;
+    this.#debounceMs = options.debounceMs ?? 250;
+    this.#pageSize = options.pageSize ?? 50;
+  }
+
+  get state(): SpaceBrowserState {
+    return this.#state;
+  }
+
+  /** Lists every public space at once (the panel opened). */
+  start(): Promise<void> {
+    this.#cancelTimer();
+    return this.#list();
+  }
+
+  /** The reader typed: lists again once they pause; spaces around the words alone change nothing. */
+  setQuery(query: string): void {
+    const before = this.#state.query.trim();
+    if (query.trim() === before) {
+      this.#set({ ...this.#state, query });
+      return;
+    }
+    this.#cancelTimer();
+    this.#generation += 1;
+    this.#set({ ...this.#state, query, loadingMore: false });
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#list();
+    }, this.#debounceMs);
+  }
+
+  /** Reads the next page for the same query. */
+  async loadMore(): Promise<void> {
+    const after = this.#cursor;
+    if (after === undefined || this.#state.loadingMore || this.#state.status !== 'done') return;
+    const generation = this.#generation;
+    this.#set({ ...this.#state, loadingMore: true, error: undefined });
+    try {
+      const page = await this.#client.listSpaces(this.#queryFor(after));
+      if (generation !== this.#generation) return;
+      this.#cursor = page.nextCursor;
+      const seen = new Set(this.#state.spaces.map((space) => space.id));
+      this.#set({
+        ...this.#state,
+        spaces: [...this.#state.spaces, ...page.spaces.filter((space) => !seen.has(space.id))],
+        hasMore: page.nextCursor !== undefined,
+        loadingMore: false,
+      });
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.#set({ ...this.#state, loadingMore: false, error: `Could not load more spaces. ${describeError(error)}` });
+    }
+  }
+
+  /** Joins a listed space the reader is not a member of; it shows as joined from then on. */
+  async join(spaceId: SpaceId): Promise<void> {
+    const space = this.#state.spaces.find((listed) => listed.id === spaceId);
+    if (space === undefined || space.role !== undefined || this.#state.joining.has(spaceId)) return;
+    this.#set({ ...this.#state, joining: new Set([...this.#state.joining, spaceId]), error: undefined });
+    let error: string | undefined;
+    try {
+      await this.#join(space);
+    } catch (failure) {
+      error = `Could not join #${space.name}. ${describeError(failure)}`;
+    }
+    const joining = new Set(this.#state.joining);
+    joining.delete(spaceId);
+    const spaces =
+      error === undefined
+        ? this.#state.spaces.map((listed): SpaceListing =>
+            listed.id === spaceId ? { ...listed, role: 'member' } : listed,
+          )
+        : this.#state.spaces;
+    this.#set({ ...this.#state, spaces, joining, error });
+  }
+
+  dispose(): void {
+    this.#cancelTimer();
+    this.#generation += 1;
+  }
+
+  async #list(): Promise<void> {
+    const generation = ++this.#generation;
+    this.#cursor = undefined;
+    this.#set({ ...this.#state, status: 'loading', spaces: [], hasMore: false, loadingMore: false, error: undefined });
+    try {
+      const page = await this.#client.listSpaces(this.#queryFor(undefined));
+      if (generation !== this.#generation) return;
+      this.#cursor = page.nextCursor;
+      this.#set({ ...this.#state, status: 'done', spaces: page.spaces, hasMore: page.nextCursor !== undefined });
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.#set({ ...this.#state, status: 'failed', error: `Could not list the spaces. ${describeError(error)}` });
+    }
+  }
+
+  #queryFor(after: string | undefined) {
+    const q = this.#state.query.trim();
+    return {
+      scope: 'public' as const,
+      limit: this.#pageSize,
+      ...(q.length === 0 ? {} : { q }),
+      ...(after === undefined ? {} : { after }),
+    };
+  }
+
+  #cancelTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #set(state: SpaceBrowserState): void {
+    this.#state = state;
+    this.#onChange(state);
+  }
+}
