@@ -96,6 +96,30 @@ describe('ChatController: the reader’s own spaces and previews (issue 19)', ()
     expect(current().notice).toBeUndefined();
   });
 
+  it('opens main for a space opened last that is gone, also when the connection opens while it loads', async () => {
+    const fake = createFakeClient([]);
+    const gone: Array<() => void> = [];
+    const readUpdates = fake.client.readUpdates;
+    fake.client.readUpdates = (spaceId, range) =>
+      spaceId === 'gone'
+        ? new Promise((_, reject) =>
+            gone.push(() => reject(new TimClientError('not_found', 'There is no space "gone".'))),
+          )
+        : readUpdates(spaceId, range);
+    const controller = new ChatController({ client: fake.client, me, store: storeWithLastSpace('gone') });
+    const starting = controller.start();
+    await settle();
+    // The first load is overtaken by the one the opened connection asks for.
+    fake.events.emit('state', { previous: 'connecting', next: 'open', reason: 'test' });
+    await settle();
+    for (const reject of gone.splice(0)) reject();
+    await starting;
+    await settle();
+    expect(controller.view().spaceId).toBe('main');
+    expect(controller.view().notice).toBeUndefined();
+    controller.dispose();
+  });
+
   it('joins the previewed space from its header: listed at the end, no longer a preview', async () => {
     const { fake, controller, current } = await startController();
     await controller.openSpace('garden', { listing: GARDEN });

@@ -89,6 +89,12 @@ export class ChatController {
   #notice: string | undefined;
   #maxContentChars: number = DEFAULT_LIMITS.messageChars;
   #disposed = false;
+  /**
+   * The space `start` opens, until a load of it (or of another space) ends: when it turns out
+   * gone, main opens instead. A load can be overtaken by another of the same space (the
+   * connection opened meanwhile), whose end then counts.
+   */
+  #startingIn: SpaceId | undefined;
 
   constructor(options: ChatControllerOptions) {
     this.#client = options.client;
@@ -214,9 +220,8 @@ export class ChatController {
     this.#link.watchUnread(this.#reading.handlers());
     void this.#readLimits();
     await this.#reading.listing(() => this.#spaces.refresh());
-    const spaceId = this.#open.spaceId;
-    const opened = await this.#openSpace(spaceId);
-    if (spaceId !== MAIN_SPACE_ID && isGone(opened)) await this.openSpace(MAIN_SPACE_ID);
+    this.#startingIn = this.#open.spaceId;
+    await this.openSpace(this.#open.spaceId);
   }
 
   refreshSpaces(): Promise<void> {
@@ -259,10 +264,6 @@ export class ChatController {
    * the space (the space browser's result), so whether the reader is a member is known at once.
    */
   async openSpace(spaceId: SpaceId, options: { around?: number; listing?: SpaceListing } = {}): Promise<void> {
-    await this.#openSpace(spaceId, options);
-  }
-
-  async #openSpace(spaceId: SpaceId, options: { around?: number; listing?: SpaceListing } = {}): Promise<LoadOutcome> {
     if (options.around === undefined) this.#focus = undefined;
     if (spaceId !== this.#open.spaceId) {
       this.#open.close();
@@ -280,7 +281,11 @@ export class ChatController {
     // A message whose answer was lost (the page closed, the send timed out) may be among
     // those just read: it arrived, so it leaves the outbox.
     this.#sender.confirmStored(this.#open.history.entries.filter((entry) => entry.message.sender.id === this.#me.id));
-    return outcome;
+    if (this.#startingIn !== undefined && outcome.outcome !== 'superseded') {
+      const startingIn = this.#startingIn;
+      this.#startingIn = undefined;
+      if (startingIn === spaceId && spaceId !== MAIN_SPACE_ID && isGone(outcome)) await this.openSpace(MAIN_SPACE_ID);
+    }
   }
 
   /**
