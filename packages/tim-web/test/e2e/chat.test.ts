@@ -1,4 +1,5 @@
 import { TimClient } from '@tim/protocol';
+import { registerApiUser, seedMessages } from './support/api';
 import { messageTexts, openApp, registerInUi, sendInUi } from './support/browser';
 import { useE2eEnv } from './support/e2e-env';
 
@@ -58,6 +59,22 @@ describe('two people in the browser', () => {
     await di.getByRole('button', { name: 'main', exact: true }).click();
     await di.getByTestId('message').filter({ hasText: 'hello @ada, welcome' }).waitFor();
     expect(await messageTexts(di)).not.toContain('first in the new space');
+  });
+
+  it('reads the members of the open space once per opening, not once per message that arrives', async () => {
+    const fay = await openApp(env.browser, env.server.baseUrl);
+    const memberReads: string[] = [];
+    fay.on('request', (request) => {
+      if (/\/spaces\/[^/]+\/members$/.test(new URL(request.url()).pathname)) memberReads.push(request.url());
+    });
+    await registerInUi(fay, 'fay');
+    await fay.getByRole('heading', { name: 'main', exact: true }).waitFor();
+    while (memberReads.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    const readsAtOpening = memberReads.length;
+    const gus = await registerApiUser(env.server.baseUrl, 'gus');
+    await seedMessages(gus, { spaceId: 'main', first: 1, count: 30 });
+    await fay.getByTestId('message').filter({ hasText: 'seed 30' }).waitFor();
+    expect(memberReads.length).toBe(readsAtOpening);
   });
 
   it('marks an agent’s messages with an agent badge', async () => {
