@@ -1,5 +1,5 @@
 import DOMPurify from 'dompurify';
-import { hasFencedCode, renderMarkdown, type Highlighter } from './render-markdown';
+import { hasFencedCode, plainTextHtml, renderMarkdown, type Highlighter } from './render-markdown';
 
 /** Rendered messages kept, most recently used last; a timeline update re-renders none of them. */
 const CACHE_SIZE = 500;
@@ -71,7 +71,10 @@ export function messageHtml(
     cache.set(key, known);
     return known;
   }
-  const html = sanitise(renderMarkdown(content, { myNick: options.myNick, highlighter: options.highlighter }));
+  // Plain text needs neither the parser nor the sanitiser: its only markup is the paragraph.
+  const html =
+    plainTextHtml(content) ??
+    sanitise(renderMarkdown(content, { myNick: options.myNick, highlighter: options.highlighter }));
   if (options.remember) {
     cache.set(key, html);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value ?? key);

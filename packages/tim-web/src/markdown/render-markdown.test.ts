@@ -1,4 +1,4 @@
-import { hasFencedCode, renderMarkdown, safeHref, withCaret, type Highlighter } from './render-markdown';
+import { hasFencedCode, plainTextHtml, renderMarkdown, safeHref, withCaret, type Highlighter } from './render-markdown';
 
 /** Marks what it was asked to highlight, so a test sees the code went through it. */
 const fakeHighlighter: Highlighter = {
@@ -148,5 +148,76 @@ describe('withCaret', () => {
 
   it('shows the caret alone while nothing is written yet', () => {
     expect(withCaret(renderMarkdown(''))).toBe(caret);
+  });
+});
+
+describe('plainTextHtml', () => {
+  /** Plain lines as people type them, and random ones over every character the fast path lets through. */
+  function plainLines(): string[] {
+    const alphabet = [...'abcXYZ019 ,.;\'?"()/%$|=+-', 'é', 'ß', 'ж', '日', '👍', '👩‍💻', '❤️', '\u0301'];
+    let seed = 42;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    const generated = Array.from({ length: 2000 }, () =>
+      Array.from({ length: 1 + random(30) }, () => alphabet[random(alphabet.length)] ?? '').join(''),
+    );
+    return [
+      'hello there',
+      "it's done, isn't it?",
+      'say "hi" (twice) - 50% off | not a table',
+      '+1',
+      '-1 from me',
+      '1796402368732|17|xxxxxxxx',
+      'a = b + c / d',
+      'Ça va? Ja, schön 日本語 👍',
+      ...generated,
+    ];
+  }
+
+  it('gives exactly what renderMarkdown gives for every line it takes', () => {
+    let taken = 0;
+    for (const line of plainLines()) {
+      const fast = plainTextHtml(line);
+      if (fast === undefined) continue;
+      taken += 1;
+      expect([line, fast]).toEqual([line, renderMarkdown(line)]);
+    }
+    expect(taken).toBeGreaterThan(1000);
+  });
+
+  it('leaves everything that may hold Markdown, a mention, a link or HTML to renderMarkdown', () => {
+    const markdown = [
+      '**bold**',
+      '_it_',
+      '~~gone~~',
+      '`code`',
+      '[a](https://x.y)',
+      'see https://example.com',
+      'www.example.org',
+      'WWW.example.org',
+      'ada@example.com',
+      'hi @ada',
+      '#main',
+      '# heading',
+      '> quote',
+      '- item',
+      '+ item',
+      '1. first',
+      '2) second',
+      '---',
+      '===',
+      '    indented code',
+      'trailing space ',
+      'two\nlines',
+      'tab\there',
+      '<b>x</b>',
+      '&amp;',
+      'a\\*b',
+      ':smile:',
+      '',
+    ];
+    for (const content of markdown) expect([content, plainTextHtml(content)]).toEqual([content, undefined]);
   });
 });

@@ -105,6 +105,24 @@ export function withCaret(html: string): string {
 }
 
 /**
+ * Letters, digits, emoji, spaces and the punctuation that means nothing to Markdown, GFM or
+ * mentions on one line (no `\`*_~[]<>&#!@:` and the like, no line break).
+ */
+const INERT_CHARACTERS = /^(?:[\p{L}\p{N}\p{M}\p{Extended_Pictographic} ,.;'?"()/%$|=+-]|\u200d|\ufe0f)+$/u;
+/** What could still start a block on such a line: a list item (`-`, `+`, `1.`, `1)`), a rule; or a `www.` autolink anywhere. */
+const BLOCK_START_OR_AUTOLINK = /^(?:[-+]|\d{1,9}[.)])(?: |$)|^[-+=]{3,}$|www\./i;
+
+/**
+ * The HTML of a message that is plain text (most chat lines are), without parsing it:
+ * exactly what `renderMarkdown` gives for it, or undefined when the content may hold any
+ * Markdown. Its only markup is the paragraph around the escaped text.
+ */
+export function plainTextHtml(content: string): string | undefined {
+  const inert = INERT_CHARACTERS.test(content) && content.trim() === content && !BLOCK_START_OR_AUTOLINK.test(content);
+  return inert ? `<p>${escapeHtml(content)}</p>` : undefined;
+}
+
+/**
  * A message's Markdown (CommonMark with GFM tables, task lists, strikethrough and autolinks;
  * a line break is a break, as people type in chat) as HTML. Safe by construction: raw HTML is
  * escaped, links keep only http(s) and mailto targets and open in a new tab without an opener.
