@@ -131,6 +131,10 @@ describe('Appearance: days, times, avatars and colour schemes', () => {
         .locator('.avatar.agent')
         .waitFor();
       expect(await seriousViolations(page)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Browse spaces' }).click();
+      await page.getByRole('dialog', { name: 'Browse spaces' }).getByTestId('browsed-space').first().waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
     },
   );
 });

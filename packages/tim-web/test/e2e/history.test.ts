@@ -59,6 +59,10 @@ describe('history in the browser', () => {
     for (let index = 1; index <= 250; index += 1) await hal.sendMessage('history', `h${index}`);
     const page = await openApp(env.browser, env.server.baseUrl);
     await registerInUi(page, 'ivy');
+    // The sidebar lists the reader's own spaces: ivy becomes a member of hal's space.
+    await hal.addMember('history', 'ivy');
+    await page.reload();
+    await page.getByTestId('connection').getByText('connected', { exact: true }).waitFor();
     await openSpaceInUi(page, 'history');
     expect((await messageTexts(page))[0]).toBe('h151');
 
@@ -85,6 +89,10 @@ describe('history in the browser', () => {
     await seedMessages(hal, { spaceId: 'flood', first: 1, count: 5000 });
     const page = await openApp(env.browser, env.server.baseUrl);
     await registerInUi(page, 'jo');
+    // The sidebar lists the reader's own spaces: jo becomes a member of hal's space.
+    await hal.addMember('flood', 'jo');
+    await page.reload();
+    await page.getByTestId('connection').getByText('connected', { exact: true }).waitFor();
     await openSpaceInUi(page, 'flood');
     const messages = page.getByTestId('message');
     expect(await messages.count()).toBeLessThanOrEqual(WINDOW_SIZE);

@@ -92,6 +92,10 @@ describe('Working with messages in the browser: replies, edits, deletes, reactio
     await bo.sendMessage('archive', 'Still holds.', { replyTo: original.id });
     const ada = await openApp(env.browser, env.server.baseUrl);
     await registerInUi(ada, 'ada_old');
+    // The sidebar lists the reader's own spaces: ada_old becomes a member of bo's space.
+    await bo.addMember('archive', 'ada_old');
+    await ada.reload();
+    await ada.getByTestId('connection').getByText('connected', { exact: true }).waitFor();
     await ada.getByRole('button', { name: 'archive', exact: true }).click();
     const quote = message(ada, 'Still holds.').getByTestId('reply-quote');
     await quote.getByText('The first decision, long ago.').waitFor();

@@ -28,6 +28,10 @@ describe('search in the browser', () => {
 
     const page = await openApp(env.browser, env.server.baseUrl);
     await registerInUi(page, 'ada');
+    // The sidebar lists the reader's own spaces: ada becomes a member of hal's space.
+    await hal.addMember('archive', 'ada');
+    await page.reload();
+    await page.getByTestId('connection').getByText('connected', { exact: true }).waitFor();
     await searchBox(page).fill('KIWI rep');
     const result = results(page).first();
     await result.waitFor();

@@ -100,6 +100,10 @@ describe('unread counts, read markers and notifications in the browser', () => {
     await hal.createSpace({ id: 'ops', name: 'ops' });
     const ada = await openApp(env.browser, env.server.baseUrl);
     await registerInUi(ada, 'ada');
+    // The sidebar lists the reader's own spaces: ada becomes a member of hal's space.
+    await hal.addMember('ops', 'ada');
+    await ada.reload();
+    await ada.getByTestId('connection').getByText('connected', { exact: true }).waitFor();
     await spaceButton(ada, 'ops').waitFor();
     expect(await badgeText(ada, 'ops')).toBe('');
 
@@ -153,6 +157,10 @@ describe('unread counts, read markers and notifications in the browser', () => {
       else void socket.close({ code: 1011, reason: 'gate shut by the test' });
     });
     await registerInUi(page, 'gil');
+    // The sidebar lists the reader's own spaces: gil becomes a member of hal's space.
+    await hal.addMember('night', 'gil');
+    await page.reload();
+    await page.getByTestId('connection').getByText('connected', { exact: true }).waitFor();
     await hal.sendMessage('night', 'before the outage');
     await waitForBadge(page, 'night', '1');
 
@@ -173,6 +181,10 @@ describe('unread counts, read markers and notifications in the browser', () => {
     await hal.createSpace({ id: 'standup', name: 'standup' });
     const first = await openApp(env.browser, env.server.baseUrl);
     await registerInUi(first, 'bea');
+    // The sidebar lists the reader's own spaces: bea becomes a member of hal's space.
+    await hal.addMember('standup', 'bea');
+    await first.reload();
+    await first.getByTestId('connection').getByText('connected', { exact: true }).waitFor();
     const second = await openAppAs(env.browser, env.server.baseUrl, await sessionKey(first));
     await spaceButton(second, 'standup').waitFor();
 
@@ -196,6 +208,10 @@ describe('unread counts, read markers and notifications in the browser', () => {
     await hal.sendMessage('news', 'old news');
     const page = await openApp(env.browser, env.server.baseUrl);
     await registerInUi(page, 'cid');
+    // The sidebar lists the reader's own spaces: cid becomes a member of hal's space.
+    await hal.addMember('news', 'cid');
+    await page.reload();
+    await page.getByTestId('connection').getByText('connected', { exact: true }).waitFor();
     await openSpaceInUi(page, 'news');
     await page.getByTestId('message').filter({ hasText: 'old news' }).waitFor();
     await page.waitForTimeout(800);
@@ -244,6 +260,10 @@ describe('unread counts, read markers and notifications in the browser', () => {
 
     const page = await recordNotifications(env.browser, env.server.baseUrl, 'granted');
     await registerInUi(page, 'eve');
+    // The sidebar lists the reader's own spaces: eve becomes a member of hal's space.
+    await hal.addMember('alerts', 'eve');
+    await page.reload();
+    await page.getByTestId('connection').getByText('connected', { exact: true }).waitFor();
     await spaceButton(page, 'alerts').waitFor();
     expect(await page.getByRole('button', { name: 'Turn on notifications' }).count()).toBe(0);
 
@@ -261,5 +281,23 @@ describe('unread counts, read markers and notifications in the browser', () => {
     expect(await notificationsOf(page)).toEqual([
       { title: 'hal4 mentioned you in #alerts', body: '@eve the build is red' },
     ]);
+  });
+
+  it('counts nothing of a public space the reader has not joined, yet notifies of a mention there', async () => {
+    const hal = await registerApiUser(env.server.baseUrl, 'hal6');
+    await hal.createSpace({ id: 'outside', name: 'outside' });
+    const page = await recordNotifications(env.browser, env.server.baseUrl, 'granted');
+    await registerInUi(page, 'fox');
+    await page.waitForFunction(() => document.title === 'Tim');
+
+    await setHidden(page, true);
+    await hal.sendMessage('outside', 'a plain message');
+    await hal.sendMessage('outside', '@fox look over here');
+    await page.waitForFunction(() => (window as unknown as { notifications: unknown[] }).notifications.length > 0);
+    expect(await notificationsOf(page)).toEqual([
+      { title: 'hal6 mentioned you in #outside', body: '@fox look over here' },
+    ]);
+    expect(await page.title()).toBe('Tim');
+    expect(await page.locator('[data-space-id="outside"]').count()).toBe(0);
   });
 });
