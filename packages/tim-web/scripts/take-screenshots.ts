@@ -16,16 +16,19 @@ describe('screenshots', () => {
     const jarvis = new TimClient({ baseUrl: env.server.baseUrl, key: await env.server.addAgent('Jarvis') });
     const alice = new TimClient({ baseUrl: env.server.baseUrl, key: await env.server.addAgent('alice') });
     const sam = await registerApiUser(env.server.baseUrl, 'sam');
-    for (const space of [
+    const spaces = [
       { id: 'ops', name: 'ops' },
       { id: 'design-review', name: 'design-review' },
       { id: 'random', name: 'random' },
-    ]) {
-      await sam.createSpace(space);
-    }
+    ];
+    for (const space of spaces) await sam.createSpace(space);
 
     const maya = await openApp(env.browser, env.server.baseUrl, { width: 1280, height: 800 });
     await registerInUi(maya, 'maya');
+    // The sidebar lists the reader's own spaces: maya is a member of sam's.
+    for (const space of spaces) await sam.addMember(space.id, 'maya');
+    await maya.reload();
+    await maya.getByTestId('connection').getByText('connected', { exact: true }).waitFor();
     // Agents and sam show up as present, the way a long-running tab would see them.
     await openAppAs(env.browser, env.server.baseUrl, jarvis.key ?? '');
     await openAppAs(env.browser, env.server.baseUrl, alice.key ?? '');
