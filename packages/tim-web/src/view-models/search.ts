@@ -7,6 +7,7 @@ import {
   type Timite,
 } from '@tim/protocol';
 import { describeError } from './error-words';
+import { LatestQuery } from './latest-query';
 
 /** A piece of a result's snippet; `hit` marks where a word of the query matched. */
 export interface SnippetPart {
@@ -66,18 +67,15 @@ const IDLE: SearchState = {
 export class SearchModel {
   readonly #client: Pick<TimClient, 'search'>;
   readonly #onChange: (state: SearchState) => void;
-  readonly #debounceMs: number;
+  readonly #latest: LatestQuery;
   readonly #pageSize: number;
   #state: SearchState = IDLE;
   #cursor: string | undefined;
-  /** Bumped for every new search; an answer under an older value is dropped. */
-  #generation = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: SearchModelOptions) {
     this.#client = options.client;
     this.#onChange = options.onChange;
-    this.#debounceMs = options.debounceMs ?? 300;
+    this.#latest = new LatestQuery({ debounceMs: options.debounceMs ?? 300 });
     this.#pageSize = options.pageSize ?? 20;
   }
 
@@ -88,17 +86,13 @@ export class SearchModel {
   /** The reader typed: searches once they pause; a query without a word clears the results. */
   setQuery(query: string): void {
     if (query === this.#state.query) return;
-    this.#cancelTimer();
-    this.#generation += 1;
     if (searchTerms(query).length === 0) {
+      this.#latest.cancel();
       this.#set({ ...IDLE, query, order: this.#state.order });
       return;
     }
     this.#set({ ...this.#state, query });
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.#search();
-    }, this.#debounceMs);
+    this.#latest.debounce(() => void this.#search());
   }
 
   /** Newest first or best match first; searches again at once. */
@@ -106,7 +100,6 @@ export class SearchModel {
     if (order === this.#state.order) return;
     this.#set({ ...this.#state, order });
     if (searchTerms(this.#state.query).length === 0) return;
-    this.#cancelTimer();
     void this.#search();
   }
 
@@ -114,41 +107,40 @@ export class SearchModel {
   async loadMore(): Promise<void> {
     const cursor = this.#cursor;
     if (cursor === undefined || this.#state.loadingMore || this.#state.status !== 'done') return;
-    const generation = this.#generation;
     this.#set({ ...this.#state, loadingMore: true, error: undefined });
-    try {
-      const page = await this.#client.search(this.#queryFor(cursor));
-      if (generation !== this.#generation) return;
-      this.#cursor = page.nextCursor;
-      const seen = new Set(this.#state.results.map((result) => result.key));
-      const more = toResults(page.results, this.#state.query).filter((result) => !seen.has(result.key));
-      this.#set({
-        ...this.#state,
-        results: [...this.#state.results, ...more],
-        hasMore: page.nextCursor !== undefined,
-        loadingMore: false,
-      });
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      this.#set({ ...this.#state, loadingMore: false, error: `Could not load more results. ${describeError(error)}` });
-    }
+    await this.#latest.askMore(() => this.#client.search(this.#queryFor(cursor)), {
+      onAnswer: (page) => {
+        this.#cursor = page.nextCursor;
+        const seen = new Set(this.#state.results.map((result) => result.key));
+        const more = toResults(page.results, this.#state.query).filter((result) => !seen.has(result.key));
+        this.#set({
+          ...this.#state,
+          results: [...this.#state.results, ...more],
+          hasMore: page.nextCursor !== undefined,
+          loadingMore: false,
+        });
+      },
+      onFailure: (error) =>
+        this.#set({
+          ...this.#state,
+          loadingMore: false,
+          error: `Could not load more results. ${describeError(error)}`,
+        }),
+    });
   }
 
   /** Empties the box and the results. */
   clear(): void {
-    this.#cancelTimer();
-    this.#generation += 1;
+    this.#latest.cancel();
     this.#cursor = undefined;
     this.#set({ ...IDLE, order: this.#state.order });
   }
 
   dispose(): void {
-    this.#cancelTimer();
-    this.#generation += 1;
+    this.#latest.cancel();
   }
 
-  async #search(): Promise<void> {
-    const generation = ++this.#generation;
+  #search(): Promise<void> {
     this.#cursor = undefined;
     this.#set({
       ...this.#state,
@@ -158,30 +150,24 @@ export class SearchModel {
       loadingMore: false,
       error: undefined,
     });
-    try {
-      const page = await this.#client.search(this.#queryFor(undefined));
-      if (generation !== this.#generation) return;
-      this.#cursor = page.nextCursor;
-      this.#set({
-        ...this.#state,
-        status: 'done',
-        results: toResults(page.results, this.#state.query),
-        hasMore: page.nextCursor !== undefined,
-      });
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      this.#set({ ...this.#state, status: 'failed', error: `Search failed. ${describeError(error)}` });
-    }
+    return this.#latest.ask(() => this.#client.search(this.#queryFor(undefined)), {
+      onAnswer: (page) => {
+        this.#cursor = page.nextCursor;
+        this.#set({
+          ...this.#state,
+          status: 'done',
+          results: toResults(page.results, this.#state.query),
+          hasMore: page.nextCursor !== undefined,
+        });
+      },
+      onFailure: (error) =>
+        this.#set({ ...this.#state, status: 'failed', error: `Search failed. ${describeError(error)}` }),
+    });
   }
 
   #queryFor(cursor: string | undefined) {
     const { query, order } = this.#state;
     return { q: query, order, limit: this.#pageSize, ...(cursor === undefined ? {} : { cursor }) };
-  }
-
-  #cancelTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
   }
 
   #set(state: SearchState): void {

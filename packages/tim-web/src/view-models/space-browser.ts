@@ -1,5 +1,6 @@
 import type { Space, SpaceId, SpaceListing, TimClient } from '@tim/protocol';
 import { describeError } from './error-words';
+import { LatestQuery } from './latest-query';
 
 export interface SpaceBrowserState {
   /** The search box as typed. */
@@ -40,7 +41,7 @@ export class SpaceBrowser {
   readonly #client: Pick<TimClient, 'listSpaces'>;
   readonly #join: (space: Space) => Promise<void>;
   readonly #onChange: (state: SpaceBrowserState) => void;
-  readonly #debounceMs: number;
+  readonly #latest: LatestQuery;
   readonly #pageSize: number;
   #state: SpaceBrowserState = {
     query: '',
@@ -52,15 +53,12 @@ export class SpaceBrowser {
     error: undefined,
   };
   #cursor: string | undefined;
-  /** Bumped for every new listing; an answer under an older value is dropped. */
-  #generation = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: SpaceBrowserOptions) {
     this.#client = options.client;
     this.#join = options.join;
     this.#onChange = options.onChange;
-    this.#debounceMs = options.debounceMs ?? 250;
+    this.#latest = new LatestQuery({ debounceMs: options.debounceMs ?? 250 });
     this.#pageSize = options.pageSize ?? 50;
   }
 
@@ -70,7 +68,6 @@ export class SpaceBrowser {
 
   /** Lists every public space at once (the panel opened). */
   start(): Promise<void> {
-    this.#cancelTimer();
     return this.#list();
   }
 
@@ -81,36 +78,29 @@ export class SpaceBrowser {
       this.#set({ ...this.#state, query });
       return;
     }
-    this.#cancelTimer();
-    this.#generation += 1;
     this.#set({ ...this.#state, query, loadingMore: false });
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.#list();
-    }, this.#debounceMs);
+    this.#latest.debounce(() => void this.#list());
   }
 
   /** Reads the next page for the same query. */
   async loadMore(): Promise<void> {
     const after = this.#cursor;
     if (after === undefined || this.#state.loadingMore || this.#state.status !== 'done') return;
-    const generation = this.#generation;
     this.#set({ ...this.#state, loadingMore: true, error: undefined });
-    try {
-      const page = await this.#client.listSpaces(this.#queryFor(after));
-      if (generation !== this.#generation) return;
-      this.#cursor = page.nextCursor;
-      const seen = new Set(this.#state.spaces.map((space) => space.id));
-      this.#set({
-        ...this.#state,
-        spaces: [...this.#state.spaces, ...page.spaces.filter((space) => !seen.has(space.id))],
-        hasMore: page.nextCursor !== undefined,
-        loadingMore: false,
-      });
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      this.#set({ ...this.#state, loadingMore: false, error: `Could not load more spaces. ${describeError(error)}` });
-    }
+    await this.#latest.askMore(() => this.#client.listSpaces(this.#queryFor(after)), {
+      onAnswer: (page) => {
+        this.#cursor = page.nextCursor;
+        const seen = new Set(this.#state.spaces.map((space) => space.id));
+        this.#set({
+          ...this.#state,
+          spaces: [...this.#state.spaces, ...page.spaces.filter((space) => !seen.has(space.id))],
+          hasMore: page.nextCursor !== undefined,
+          loadingMore: false,
+        });
+      },
+      onFailure: (error) =>
+        this.#set({ ...this.#state, loadingMore: false, error: `Could not load more spaces. ${describeError(error)}` }),
+    });
   }
 
   /** Joins a listed space the reader is not a member of; it shows as joined from then on. */
@@ -136,23 +126,20 @@ export class SpaceBrowser {
   }
 
   dispose(): void {
-    this.#cancelTimer();
-    this.#generation += 1;
+    this.#latest.cancel();
   }
 
-  async #list(): Promise<void> {
-    const generation = ++this.#generation;
+  #list(): Promise<void> {
     this.#cursor = undefined;
     this.#set({ ...this.#state, status: 'loading', spaces: [], hasMore: false, loadingMore: false, error: undefined });
-    try {
-      const page = await this.#client.listSpaces(this.#queryFor(undefined));
-      if (generation !== this.#generation) return;
-      this.#cursor = page.nextCursor;
-      this.#set({ ...this.#state, status: 'done', spaces: page.spaces, hasMore: page.nextCursor !== undefined });
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      this.#set({ ...this.#state, status: 'failed', error: `Could not list the spaces. ${describeError(error)}` });
-    }
+    return this.#latest.ask(() => this.#client.listSpaces(this.#queryFor(undefined)), {
+      onAnswer: (page) => {
+        this.#cursor = page.nextCursor;
+        this.#set({ ...this.#state, status: 'done', spaces: page.spaces, hasMore: page.nextCursor !== undefined });
+      },
+      onFailure: (error) =>
+        this.#set({ ...this.#state, status: 'failed', error: `Could not list the spaces. ${describeError(error)}` }),
+    });
   }
 
   #queryFor(after: string | undefined) {
@@ -163,11 +150,6 @@ export class SpaceBrowser {
       ...(q.length === 0 ? {} : { q }),
       ...(after === undefined ? {} : { after }),
     };
-  }
-
-  #cancelTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
   }
 
   #set(state: SpaceBrowserState): void {
