@@ -86,6 +86,69 @@ describe('createPostgresStorage with several processes on one database', () => {
   });
 });
 
+describe('createPostgresStorage: the one-statement append under concurrency', () => {
+  const schema = uniqueSchemaName();
+  const opened: Storage[] = [];
+  const open = async (): Promise<Storage> => {
+    const storage = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema });
+    opened.push(storage);
+    return storage;
+  };
+  afterAll(async () => {
+    await Promise.all(opened.map((storage) => storage.close()));
+    const admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+
+  it('lets exactly maxAgentStreak of 40 concurrent agent messages through, from two processes', async () => {
+    const [one, two] = [await open(), await open()];
+    const agent = await one.createTimite({ nick: 'jarvis', kind: 'agent', passwordHash: null });
+    if (!agent.created) throw new Error('createTimite failed');
+    await one.createSpace({ id: 'agents', name: 'Agents', createdAt: new Date(), createdBy: agent.timite.id });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, n) =>
+        (n % 2 === 0 ? one : two).appendMessage({
+          spaceId: 'agents',
+          senderId: agent.timite.id,
+          content: `beep ${n}`,
+          mentions: [],
+          createdAt: new Date(),
+          maxAgentStreak: 5,
+        }),
+      ),
+    );
+    const created = results.flatMap((result) => (result.outcome === 'created' ? [result.update.id] : []));
+    expect(created.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    expect(results.filter((result) => result.outcome === 'agent_turn_limit')).toHaveLength(35);
+    expect(await two.headId('agents')).toBe(5);
+  });
+
+  it('stores one clientMsgId sent 20 times at once once, and answers every other send with it', async () => {
+    const [one, two] = [await open(), await open()];
+    const human = await one.createTimite({ nick: 'cy', kind: 'human', passwordHash: 'x' });
+    if (!human.created) throw new Error('createTimite failed');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        (n % 2 === 0 ? one : two).appendMessage({
+          spaceId: 'main',
+          senderId: human.timite.id,
+          content: 'only once',
+          mentions: [],
+          clientMsgId: 'retry-1',
+          createdAt: new Date(),
+          maxAgentStreak: 5,
+        }),
+      ),
+    );
+    const outcomes = results.map((result) => result.outcome);
+    expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(19);
+    const ids = new Set(results.map((result) => ('update' in result ? result.update.id : -1)));
+    expect(ids.size).toBe(1);
+  });
+});
+
 describe('createPostgresStorage: answers and timeout sweeps of two processes racing for the same calls', () => {
   const schema = uniqueSchemaName();
   const opened: Array<Storage & AbilityStorage> = [];

@@ -1,7 +1,7 @@
 import { MAIN_SPACE_ID } from '@tim/protocol';
 import { Pool, type PoolClient } from 'pg';
 import { redactedUrl } from '../../redacted-url';
-import { planAppend, toCreatedUpdate } from '../append-rules';
+import { planAppend, toCreatedUpdate, type InsertPlan } from '../append-rules';
 import { revocationColumnsToRevocation } from '../revocation-columns';
 import type {
   AbilityStorage,
@@ -25,6 +25,7 @@ import { createQueries } from './queries';
 import {
   AppendStateRow,
   CountRow,
+  PlainAppendRow,
   RevocationRow,
   SessionRow,
   SpaceCountersRow,
@@ -72,6 +73,33 @@ const APPEND_INSERT = `
     INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at, stream, reply_to)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10) RETURNING id)
   UPDATE spaces SET head_id = $2, agent_streak = $8 WHERE id = $1 RETURNING (SELECT id FROM inserted)`;
+/**
+ * The common append in one statement, outside any transaction: the space's head moves on and
+ * the message is inserted when nothing in `planAppend` would answer instead — the sender is
+ * not an agent past the streak limit ($9), no earlier message of the sender has the
+ * clientMsgId ($5), the reply target ($8) is one of the space's. Otherwise, or when the space
+ * does not exist, no row comes back and the transaction path decides with `planAppend`. The
+ * UPDATE locks the space's row and, after waiting for another append, re-reads it, so update
+ * ids stay gapless; a duplicate clientMsgId committed meanwhile fails on the unique index, as
+ * in the transaction path. $1 space, $2 sender, $3 content, $4 mentions, $5 clientMsgId or
+ * null, $6 createdAt, $7 stream or null, $8 replyTo or null, $9 maxAgentStreak.
+ */
+const APPEND_IF_PLAIN = `
+  WITH sender AS (SELECT ${TIMITE_COLUMNS} FROM timites WHERE id = $2),
+  moved AS (
+    UPDATE spaces s
+    SET head_id = s.head_id + 1,
+        agent_streak = CASE WHEN sender.kind = 'agent' THEN s.agent_streak + 1 ELSE 0 END
+    FROM sender
+    WHERE s.id = $1
+      AND (sender.kind <> 'agent' OR s.agent_streak < $9)
+      AND ($5::text IS NULL OR NOT EXISTS (SELECT 1 FROM messages o WHERE o.sender_id = $2 AND o.client_msg_id = $5))
+      AND ($8::integer IS NULL OR EXISTS (SELECT 1 FROM messages r WHERE r.id = $8 AND r.space_id = $1))
+    RETURNING s.head_id, s.agent_streak)
+  INSERT INTO messages (space_id, update_id, sender_id, content, mentions, client_msg_id, created_at, stream, reply_to)
+  SELECT $1, moved.head_id, $2, $3, $4, $5, $6, $7, $8 FROM moved
+  RETURNING id, update_id, (SELECT agent_streak FROM moved), (SELECT row_to_json(sender) FROM sender) AS sender`;
+
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
 
@@ -190,12 +218,48 @@ export async function createPostgresStorage(
   }
 
   /**
-   * Two statements inside the transaction, each one round trip and prepared once per
-   * connection: the space's row locked with the sender and any original of the clientMsgId
-   * read alongside, then the insert together with the new head. Round trips are most of an
-   * append's cost, in this process and in PostgreSQL.
+   * Round trips are most of an append's cost, in this process and in PostgreSQL: the common
+   * message takes one, anything `planAppend` answers otherwise four (BEGIN, two statements,
+   * COMMIT).
    */
   async function appendOnce(input: NewMessage): Promise<AppendResult> {
+    return (await appendIfPlain(input)) ?? appendInTransaction(input);
+  }
+
+  /** The one-round-trip append (APPEND_IF_PLAIN); undefined when `planAppend` must decide. */
+  async function appendIfPlain(input: NewMessage): Promise<AppendResult | undefined> {
+    const result = await pool.query({
+      name: 'tim-append-if-plain',
+      text: APPEND_IF_PLAIN,
+      values: [
+        input.spaceId,
+        input.senderId,
+        input.content,
+        input.mentions,
+        input.clientMsgId ?? null,
+        input.createdAt.getTime(),
+        input.stream === undefined ? null : JSON.stringify(input.stream),
+        input.replyTo ?? null,
+        input.maxAgentStreak,
+      ],
+    });
+    if (result.rows[0] === undefined) return undefined;
+    const row = PlainAppendRow.parse(result.rows[0]);
+    const plan: InsertPlan = {
+      action: 'insert',
+      updateId: row.update_id,
+      agentStreak: row.agent_streak,
+      sender: toTimite(row.sender),
+    };
+    return { outcome: 'created', update: toCreatedUpdate(input, plan, Number(row.id)) };
+  }
+
+  /**
+   * Two statements inside the transaction, each prepared once per connection: the space's row
+   * locked with the sender and any original of the clientMsgId read alongside, then the insert
+   * together with the new head.
+   */
+  async function appendInTransaction(input: NewMessage): Promise<AppendResult> {
     return inTransaction(async (client) => {
       const read = await client.query({
         name: 'tim-append-state',

@@ -132,6 +132,14 @@ export const AppendStateRow = SpaceCountersRow.extend({
   reply_found: z.boolean(),
 });
 
+/** What the one-statement append returns: the message's row id, its update id, the space's new streak, the sender. */
+export const PlainAppendRow = z.object({
+  id: z.coerce.number().int(),
+  update_id: z.number().int(),
+  agent_streak: z.number().int(),
+  sender: TimiteRow,
+});
+
 export function toTimite(row: { id: number; nick: string; kind: Timite['kind'] }): Timite {
   return { id: row.id, nick: row.nick, kind: row.kind };
 }
