@@ -78,24 +78,31 @@ function pagedServer(count: number, others: string[] = []) {
   };
 }
 
-function makeList(server: ReturnType<typeof pagedServer>) {
+function makeList(server: ReturnType<typeof pagedServer>, unread?: UnreadCounts) {
   const notices: Array<string | undefined> = [];
   let changes = 0;
   const list = new SpaceList({
     client: server.client,
     store: memoryStore(),
     signals: { changed: () => (changes += 1), notice: (text) => void notices.push(text) },
+    unread,
   });
   return { list, notices, changes: () => changes };
+}
+
+/** A list over `pagedServer(count, others)` that has read its first page. */
+async function refreshedList(count: number, { others, unread }: { others?: string[]; unread?: UnreadCounts } = {}) {
+  const server = pagedServer(count, others);
+  const made = makeList(server, unread);
+  await made.list.refresh();
+  return { server, ...made };
 }
 
 const ids = (spaces: Space[]) => spaces.map((space) => space.id);
 
 describe('SpaceList', () => {
   it('lists the reader’s own spaces, the first page, then those beyond it page by page, each once', async () => {
-    const server = pagedServer(250);
-    const { list, changes } = makeList(server);
-    await list.refresh();
+    const { server, list, changes } = await refreshedList(250);
     expect(ids(list.spaces)).toEqual(ids(server.spaces.slice(0, PAGE)));
     expect(list.hasMore).toBe(true);
     expect(list.has('space-150')).toBe(false);
@@ -118,18 +125,14 @@ describe('SpaceList', () => {
   });
 
   it('loads one page at a time however often more is asked for', async () => {
-    const server = pagedServer(250);
-    const { list } = makeList(server);
-    await list.refresh();
+    const { server, list } = await refreshedList(250);
     await Promise.all([list.loadMore(), list.loadMore()]);
     expect(list.spaces).toHaveLength(200);
     expect(server.asked).toEqual([{ scope: 'mine' }, { scope: 'mine', after: 'space-99' }]);
   });
 
   it('refreshes as many pages as it had listed, and keeps a space created here once', async () => {
-    const server = pagedServer(150);
-    const { list } = makeList(server);
-    await list.refresh();
+    const { server, list } = await refreshedList(150);
     await list.loadMore();
     await list.create({ id: 'new-one', name: 'New one' });
     expect(ids(list.spaces).slice(-2)).toEqual(['space-149', 'new-one']);
@@ -140,9 +143,7 @@ describe('SpaceList', () => {
   });
 
   it('keeps what it listed and says so when a page fails', async () => {
-    const server = pagedServer(250);
-    const { list, notices } = makeList(server);
-    await list.refresh();
+    const { server, list, notices } = await refreshedList(250);
     server.failNext();
     await list.loadMore();
     expect(list.spaces).toHaveLength(PAGE);
@@ -158,12 +159,7 @@ describe('SpaceList', () => {
       Object.assign(space, { unread: { readUpTo: 1, messages: index, mentions: 0 } }),
     );
     const unread = new UnreadCounts({ myId: 7 });
-    const list = new SpaceList({
-      client: server.client,
-      store: memoryStore(),
-      signals: { changed: () => undefined, notice: () => undefined },
-      unread,
-    });
+    const { list } = makeList(server, unread);
     await list.refresh();
     await list.loadMore();
     expect(unread.badge('space-5')).toEqual({ messages: 5, mentions: 0 });
@@ -175,9 +171,7 @@ describe('SpaceList', () => {
   });
 
   it('lists direct messages apart from the other spaces, once however often they are opened', async () => {
-    const server = pagedServer(3);
-    const { list } = makeList(server);
-    await list.refresh();
+    const { list } = await refreshedList(3);
     const first = await list.openDm(['bob']);
     const again = await list.openDm(['Bob']);
     expect(again.id).toBe(first.id);
@@ -189,9 +183,7 @@ describe('SpaceList', () => {
   });
 
   it('forgets a space the reader was removed from, and main opens next time instead of it', async () => {
-    const server = pagedServer(3);
-    const { list } = makeList(server);
-    await list.refresh();
+    const { list } = await refreshedList(3);
     list.noteOpened('space-1');
     expect(list.remove('space-1')).toBe(true);
     expect(ids(list.spaces)).toEqual(['main', 'space-2']);
@@ -202,9 +194,7 @@ describe('SpaceList', () => {
 
 describe('SpaceList: a public space the reader is not a member of', () => {
   it('previews it when opened, looked up among the public spaces, and keeps it out of the list', async () => {
-    const server = pagedServer(3, ['garden', 'gardening']);
-    const { list } = makeList(server);
-    await list.refresh();
+    const { server, list } = await refreshedList(3, { others: ['garden', 'gardening'] });
     await list.noteOpening('garden');
     expect(list.previewing).toMatchObject({ id: 'garden', name: 'garden' });
     expect(list.has('garden')).toBe(false);
@@ -215,9 +205,7 @@ describe('SpaceList: a public space the reader is not a member of', () => {
   });
 
   it('takes the browser’s listing as it is, without a look-up', async () => {
-    const server = pagedServer(3, ['garden']);
-    const { list } = makeList(server);
-    await list.refresh();
+    const { server, list } = await refreshedList(3, { others: ['garden'] });
     const asked = server.asked.length;
     await list.noteOpening('garden', { id: 'garden', name: 'Garden', createdAt: '2026-01-01T00:00:00.000Z' });
     expect(list.previewing).toMatchObject({ id: 'garden', name: 'Garden' });
@@ -228,9 +216,7 @@ describe('SpaceList: a public space the reader is not a member of', () => {
   });
 
   it('does not preview a space of the reader’s on a page not listed yet, nor one it cannot find', async () => {
-    const server = pagedServer(150);
-    const { list } = makeList(server);
-    await list.refresh();
+    const { server, list } = await refreshedList(150);
     await list.noteOpening('space-140');
     expect(list.previewing).toBeUndefined();
     await list.noteOpening('private-one');
@@ -241,9 +227,7 @@ describe('SpaceList: a public space the reader is not a member of', () => {
   });
 
   it('drops the look-up of a space the reader has left meanwhile', async () => {
-    const server = pagedServer(3, ['garden']);
-    const { list } = makeList(server);
-    await list.refresh();
+    const { list } = await refreshedList(3, { others: ['garden'] });
     const slow = list.noteOpening('garden');
     await list.noteOpening('main');
     await slow;
@@ -251,15 +235,8 @@ describe('SpaceList: a public space the reader is not a member of', () => {
   });
 
   it('joins it: listed at the end from then on, its activity counted, and no longer previewed', async () => {
-    const server = pagedServer(3, ['garden']);
     const unread = new UnreadCounts({ myId: 7 });
-    const list = new SpaceList({
-      client: server.client,
-      store: memoryStore(),
-      signals: { changed: () => undefined, notice: () => undefined },
-      unread,
-    });
-    await list.refresh();
+    const { server, list } = await refreshedList(3, { others: ['garden'], unread });
     await list.noteOpening('garden');
     unread.setOpen('main');
     await list.join(list.previewing as Space);
@@ -280,9 +257,7 @@ describe('SpaceList: a public space the reader is not a member of', () => {
   });
 
   it('keeps previewing when joining fails, and throws for the one who asked', async () => {
-    const server = pagedServer(3, ['garden']);
-    const { list } = makeList(server);
-    await list.refresh();
+    const { server, list } = await refreshedList(3, { others: ['garden'] });
     await list.noteOpening('garden');
     server.failNext();
     await expect(list.join(list.previewing as Space)).rejects.toThrow('network down');
@@ -291,9 +266,7 @@ describe('SpaceList: a public space the reader is not a member of', () => {
   });
 
   it('stops previewing a space joined elsewhere once the list is read again, or one the reader lost', async () => {
-    const server = pagedServer(3, ['garden', 'lawn']);
-    const { list } = makeList(server);
-    await list.refresh();
+    const { server, list } = await refreshedList(3, { others: ['garden', 'lawn'] });
     await list.noteOpening('garden');
     await server.client.joinSpace('garden');
     await list.refresh();
