@@ -91,8 +91,13 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   let closed = false;
   let isRelayFailing = false;
 
+  // This process's own events come back from Redis, delivered here already; `relay` puts the
+  // origin last, so they are dropped before any parsing (half of what a process receives).
+  const ownSuffix = `,"origin":${JSON.stringify(origin)}}`;
+
   /** A message from Redis, parsed, to this process's listeners of its space or of every space. */
   function onRedisMessage(name: string, message: string, to: 'space' | 'all'): void {
+    if (message.endsWith(ownSuffix)) return;
     let parsed: z.infer<typeof BusEventMessage>;
     try {
       parsed = BusEventMessage.parse(JSON.parse(message));
@@ -158,6 +163,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   async function relay(spaceId: SpaceId, event: PublishedEvent): Promise<void> {
     try {
       if (publisher.status !== 'ready') throw new Error(`Redis is not connected (${publisher.status}).`);
+      // The origin last: see ownSuffix.
       await publisher.publish(prefix + spaceId, JSON.stringify({ ...event, origin }));
     } catch (err) {
       if (event.kind === 'update') unpublished.set(spaceId, event);
