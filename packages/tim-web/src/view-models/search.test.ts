@@ -87,6 +87,20 @@ describe('SearchModel', () => {
     expect(last()).toMatchObject({ hasMore: false, loadingMore: false });
   });
 
+  it('pages on with the listed query while a query typed since still waits', async () => {
+    const { model, queries, answers, last } = setup();
+    model.setQuery('seed');
+    await jest.advanceTimersByTimeAsync(300);
+    answers[0]?.resolve({ results: [hit(9, 'seed 9'), hit(8, 'seed 8')], nextCursor: '8' });
+    await jest.advanceTimersByTimeAsync(0);
+    model.setQuery('seed lawn');
+    const loading = model.loadMore();
+    expect(queries[1]).toEqual({ q: 'seed', order: 'newest', limit: 2, cursor: '8' });
+    answers[1]?.resolve({ results: [hit(7, 'seed 7')] });
+    await loading;
+    expect(last().results.map((result) => result.messageId)).toEqual([9, 8, 7]);
+  });
+
   it('says why a search failed', async () => {
     const { model, answers, last } = setup();
     model.setQuery('lunch');

@@ -2,6 +2,7 @@ import {
   searchTerms,
   type SearchHit,
   type SearchOrder,
+  type SearchQuery,
   type SpaceId,
   type TimClient,
   type Timite,
@@ -70,7 +71,8 @@ export class SearchModel {
   readonly #latest: LatestQuery;
   readonly #pageSize: number;
   #state: SearchState = IDLE;
-  #cursor: string | undefined;
+  /** The request for the page after those listed, and the words they answer: the listed query, not the box's text typed since. */
+  #nextPage: { request: SearchQuery; query: string } | undefined;
 
   constructor(options: SearchModelOptions) {
     this.#client = options.client;
@@ -103,16 +105,16 @@ export class SearchModel {
     void this.#search();
   }
 
-  /** Reads the next page of results. */
+  /** Reads the next page of the results listed (of their query, whatever was typed since). */
   async loadMore(): Promise<void> {
-    const cursor = this.#cursor;
-    if (cursor === undefined || this.#state.loadingMore || this.#state.status !== 'done') return;
+    const next = this.#nextPage;
+    if (next === undefined || this.#state.loadingMore || this.#state.status !== 'done') return;
     this.#set({ ...this.#state, loadingMore: true, error: undefined });
-    await this.#latest.askMore(() => this.#client.search(this.#queryFor(cursor)), {
+    await this.#latest.askMore(() => this.#client.search(next.request), {
       onAnswer: (page) => {
-        this.#cursor = page.nextCursor;
+        this.#nextPage = nextPageOf(next, page.nextCursor);
         const seen = new Set(this.#state.results.map((result) => result.key));
-        const more = toResults(page.results, this.#state.query).filter((result) => !seen.has(result.key));
+        const more = toResults(page.results, next.query).filter((result) => !seen.has(result.key));
         this.#set({
           ...this.#state,
           results: [...this.#state.results, ...more],
@@ -132,7 +134,7 @@ export class SearchModel {
   /** Empties the box and the results. */
   clear(): void {
     this.#latest.cancel();
-    this.#cursor = undefined;
+    this.#nextPage = undefined;
     this.#set({ ...IDLE, order: this.#state.order });
   }
 
@@ -141,7 +143,7 @@ export class SearchModel {
   }
 
   #search(): Promise<void> {
-    this.#cursor = undefined;
+    this.#nextPage = undefined;
     this.#set({
       ...this.#state,
       status: 'searching',
@@ -150,13 +152,15 @@ export class SearchModel {
       loadingMore: false,
       error: undefined,
     });
-    return this.#latest.ask(() => this.#client.search(this.#queryFor(undefined)), {
+    const { query, order } = this.#state;
+    const request: SearchQuery = { q: query, order, limit: this.#pageSize };
+    return this.#latest.ask(() => this.#client.search(request), {
       onAnswer: (page) => {
-        this.#cursor = page.nextCursor;
+        this.#nextPage = nextPageOf({ request, query }, page.nextCursor);
         this.#set({
           ...this.#state,
           status: 'done',
-          results: toResults(page.results, this.#state.query),
+          results: toResults(page.results, query),
           hasMore: page.nextCursor !== undefined,
         });
       },
@@ -165,15 +169,17 @@ export class SearchModel {
     });
   }
 
-  #queryFor(cursor: string | undefined) {
-    const { query, order } = this.#state;
-    return { q: query, order, limit: this.#pageSize, ...(cursor === undefined ? {} : { cursor }) };
-  }
-
   #set(state: SearchState): void {
     this.#state = state;
     this.#onChange(state);
   }
+}
+
+function nextPageOf(
+  listed: { request: SearchQuery; query: string },
+  cursor: string | undefined,
+): { request: SearchQuery; query: string } | undefined {
+  return cursor === undefined ? undefined : { request: { ...listed.request, cursor }, query: listed.query };
 }
 
 function toResults(hits: readonly SearchHit[], query: string): SearchResult[] {

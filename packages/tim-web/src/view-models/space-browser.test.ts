@@ -107,6 +107,20 @@ describe('SpaceBrowser', () => {
     expect(state()).toMatchObject({ hasMore: false, loadingMore: false });
   });
 
+  it('pages on with the listed query while a query typed since still waits', async () => {
+    const { browser, asked, answers, state } = setup();
+    browser.setQuery('room');
+    await jest.advanceTimersByTimeAsync(250);
+    answers[0]?.resolve({ spaces: [listing('room-1'), listing('room-2')], nextCursor: 'c2' });
+    await jest.advanceTimersByTimeAsync(0);
+    browser.setQuery('lawn');
+    const more = browser.loadMore();
+    expect(asked[1]).toEqual({ scope: 'public', limit: 2, q: 'room', after: 'c2' });
+    answers[1]?.resolve({ spaces: [listing('room-3')] });
+    await more;
+    expect(ids(state())).toEqual(['room-1', 'room-2', 'room-3']);
+  });
+
   it('drops a page for a query changed meanwhile', async () => {
     const { browser, answers, state } = setup();
     void browser.start();

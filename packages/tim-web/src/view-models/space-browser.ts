@@ -1,4 +1,4 @@
-import type { Space, SpaceId, SpaceListing, TimClient } from '@tim/protocol';
+import type { ListSpacesOptions, Space, SpaceId, SpaceListing, TimClient } from '@tim/protocol';
 import { describeError } from './error-words';
 import { LatestQuery } from './latest-query';
 
@@ -52,7 +52,8 @@ export class SpaceBrowser {
     joining: NOBODY_JOINING,
     error: undefined,
   };
-  #cursor: string | undefined;
+  /** The request for the page after those listed: the listed spaces' query, not the box's text typed since. */
+  #nextPage: ListSpacesOptions | undefined;
 
   constructor(options: SpaceBrowserOptions) {
     this.#client = options.client;
@@ -82,14 +83,14 @@ export class SpaceBrowser {
     this.#latest.debounce(() => void this.#list());
   }
 
-  /** Reads the next page for the same query. */
+  /** Reads the next page for the query the listed spaces answer. */
   async loadMore(): Promise<void> {
-    const after = this.#cursor;
-    if (after === undefined || this.#state.loadingMore || this.#state.status !== 'done') return;
+    const request = this.#nextPage;
+    if (request === undefined || this.#state.loadingMore || this.#state.status !== 'done') return;
     this.#set({ ...this.#state, loadingMore: true, error: undefined });
-    await this.#latest.askMore(() => this.#client.listSpaces(this.#queryFor(after)), {
+    await this.#latest.askMore(() => this.#client.listSpaces(request), {
       onAnswer: (page) => {
-        this.#cursor = page.nextCursor;
+        this.#nextPage = nextPageOf(request, page.nextCursor);
         const seen = new Set(this.#state.spaces.map((space) => space.id));
         this.#set({
           ...this.#state,
@@ -130,11 +131,13 @@ export class SpaceBrowser {
   }
 
   #list(): Promise<void> {
-    this.#cursor = undefined;
+    this.#nextPage = undefined;
     this.#set({ ...this.#state, status: 'loading', spaces: [], hasMore: false, loadingMore: false, error: undefined });
-    return this.#latest.ask(() => this.#client.listSpaces(this.#queryFor(undefined)), {
+    const q = this.#state.query.trim();
+    const request: ListSpacesOptions = { scope: 'public', limit: this.#pageSize, ...(q.length === 0 ? {} : { q }) };
+    return this.#latest.ask(() => this.#client.listSpaces(request), {
       onAnswer: (page) => {
-        this.#cursor = page.nextCursor;
+        this.#nextPage = nextPageOf(request, page.nextCursor);
         this.#set({ ...this.#state, status: 'done', spaces: page.spaces, hasMore: page.nextCursor !== undefined });
       },
       onFailure: (error) =>
@@ -142,18 +145,12 @@ export class SpaceBrowser {
     });
   }
 
-  #queryFor(after: string | undefined) {
-    const q = this.#state.query.trim();
-    return {
-      scope: 'public' as const,
-      limit: this.#pageSize,
-      ...(q.length === 0 ? {} : { q }),
-      ...(after === undefined ? {} : { after }),
-    };
-  }
-
   #set(state: SpaceBrowserState): void {
     this.#state = state;
     this.#onChange(state);
   }
+}
+
+function nextPageOf(request: ListSpacesOptions, after: string | undefined): ListSpacesOptions | undefined {
+  return after === undefined ? undefined : { ...request, after };
 }
