@@ -27,20 +27,28 @@ describeMessageChangeContracts('postgres', makeStorage);
 describeAbilityContracts('postgres', makeStorage);
 describeAccessContract('postgres', makeStorage);
 
-describe('createPostgresStorage with several processes on one database', () => {
+/**
+ * Storages of "processes" sharing one new schema, each opened by `open()`; all closed and the
+ * schema dropped after the describe block.
+ */
+function processesOnOneSchema(): () => Promise<FullStorage & AbilityStorage & AccessStorage> {
   const schema = uniqueSchemaName();
   const opened: Storage[] = [];
-  const open = async (): Promise<Storage> => {
-    const storage = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
-    opened.push(storage);
-    return storage;
-  };
   afterAll(async () => {
     await Promise.all(opened.map((storage) => storage.close()));
     const admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();
   });
+  return async () => {
+    const storage = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
+    opened.push(storage);
+    return storage;
+  };
+}
+
+describe('createPostgresStorage with several processes on one database', () => {
+  const open = processesOnOneSchema();
 
   it('migrates once when two open the same new schema at once, and both append to one gapless sequence', async () => {
     const [one, two] = await Promise.all([open(), open()]);
@@ -87,19 +95,7 @@ describe('createPostgresStorage with several processes on one database', () => {
 });
 
 describe('createPostgresStorage: the one-statement append under concurrency', () => {
-  const schema = uniqueSchemaName();
-  const opened: Storage[] = [];
-  const open = async (): Promise<Storage> => {
-    const storage = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema });
-    opened.push(storage);
-    return storage;
-  };
-  afterAll(async () => {
-    await Promise.all(opened.map((storage) => storage.close()));
-    const admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
-  });
+  const open = processesOnOneSchema();
 
   it('lets exactly maxAgentStreak of 40 concurrent agent messages through, from two processes', async () => {
     const [one, two] = [await open(), await open()];
@@ -150,21 +146,9 @@ describe('createPostgresStorage: the one-statement append under concurrency', ()
 });
 
 describe('createPostgresStorage: answers and timeout sweeps of two processes racing for the same calls', () => {
-  const schema = uniqueSchemaName();
-  const opened: Array<Storage & AbilityStorage> = [];
-  afterAll(async () => {
-    await Promise.all(opened.map((storage) => storage.close()));
-    const admin = new Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
-  });
+  const open = processesOnOneSchema();
 
   it('records exactly one outcome per call, and the loser of each race reads the winner', async () => {
-    const open = async () => {
-      const storage = await createPostgresStorage({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 4 });
-      opened.push(storage);
-      return storage;
-    };
     const [answering, sweeping] = [await open(), await open()];
     const ann = await answering.createTimite({ nick: 'ann', kind: 'human', passwordHash: 'x' });
     const bot = await answering.createTimite({ nick: 'bot', kind: 'agent', passwordHash: null });
