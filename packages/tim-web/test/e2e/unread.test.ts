@@ -300,4 +300,17 @@ describe('unread counts, read markers and notifications in the browser', () => {
     expect(await page.title()).toBe('Tim');
     expect(await page.locator('[data-space-id="outside"]').count()).toBe(0);
   });
+
+  it('lists a direct message someone else opened with the reader, with its badge, when its first message arrives', async () => {
+    const ivy = await registerApiUser(env.server.baseUrl, 'ivy');
+    const page = await openApp(env.browser, env.server.baseUrl);
+    await registerInUi(page, 'jon');
+    await page.getByRole('heading', { name: 'main', exact: true }).waitFor();
+    const { space } = await ivy.openDm(['jon']);
+    await ivy.sendMessage(space.id, 'hi jon, a word in private?');
+    const dms = page.getByRole('navigation', { name: 'Direct messages' });
+    await dms.locator(`[data-space-id="${space.id}"]`).getByTestId('unread-badge').getByText('1').waitFor();
+    expect(await dms.getByRole('button', { name: /ivy/ }).count()).toBe(1);
+    await page.waitForFunction(() => document.title === '(1) Tim');
+  });
 });
