@@ -1,5 +1,13 @@
 import type { Member, Space, SpaceRole } from '@tim/protocol';
-import { canManage, canRemove, sortedMembers } from './members';
+import {
+  canManage,
+  canRemove,
+  describeNewRole,
+  isSteppingDown,
+  rolesToGive,
+  sortedMembers,
+  withMember,
+} from './members';
 
 const at = '2026-01-01T00:00:00.000Z';
 const member = (id: number, nick: string, role: SpaceRole): Member => ({
@@ -35,5 +43,59 @@ describe('members', () => {
     expect(canRemove(cy, members, 2)).toBe(true);
     expect(canRemove(ada, members, 2)).toBe(false);
     expect(canRemove(bob, members, 3)).toBe(false);
+  });
+
+  describe('rolesToGive', () => {
+    const [cy, bob, ada] = members as [Member, Member, Member];
+    const rolesFor = (target: Member, myId: number, among: readonly Member[] = members, where = space) =>
+      rolesToGive({ space: where, member: target, members: among, myId });
+
+    it('offers an owner every role for anyone else', () => {
+      expect(rolesFor(bob, 1)).toEqual(['owner', 'admin', 'member']);
+      expect(rolesFor(cy, 1)).toEqual(['owner', 'admin', 'member']);
+    });
+
+    it('offers an admin admin and member, and nothing for an owner', () => {
+      expect(rolesFor(cy, 2)).toEqual(['admin', 'member']);
+      expect(rolesFor(ada, 2)).toEqual([]);
+    });
+
+    it('offers a member nobody, and nobody anything in a DM', () => {
+      expect(rolesFor(bob, 3)).toEqual([]);
+      expect(rolesFor(cy, 99)).toEqual([]);
+      expect(rolesFor(bob, 1, members, { ...space, kind: 'dm' })).toEqual([]);
+    });
+
+    it('lets the reader only step down: an admin to member, an owner while another owner remains', () => {
+      expect(rolesFor(bob, 2)).toEqual(['admin', 'member']);
+      expect(rolesFor(ada, 1)).toEqual([]);
+      const twoOwners = withMember(members, { ...bob, role: 'owner' });
+      expect(rolesFor(ada, 1, twoOwners)).toEqual(['owner', 'admin', 'member']);
+      expect(rolesFor({ ...bob, role: 'owner' }, 1, twoOwners)).toEqual(['owner', 'admin', 'member']);
+    });
+  });
+
+  it('calls a lower role for oneself stepping down, and nothing else', () => {
+    const [cy, bob, ada] = members as [Member, Member, Member];
+    expect(isSteppingDown(ada, 'admin', 1)).toBe(true);
+    expect(isSteppingDown(bob, 'member', 2)).toBe(true);
+    expect(isSteppingDown(bob, 'member', 1)).toBe(false);
+    expect(isSteppingDown(cy, 'admin', 3)).toBe(false);
+    expect(isSteppingDown(ada, 'owner', 1)).toBe(false);
+  });
+
+  it('puts the changed member in place of the old one and leaves the rest', () => {
+    const changed = member(3, 'cy', 'admin');
+    const next = withMember(members, changed);
+    expect(next.map((one) => one.role)).toEqual(['admin', 'admin', 'owner', 'member']);
+    expect(next[0]).toBe(changed);
+    expect(next[1]).toBe(members[1]);
+    expect(members[0]?.role).toBe('member');
+  });
+
+  it('says who has which role now, in words', () => {
+    expect(describeNewRole(member(2, 'Bob', 'admin'), 1)).toBe('Bob is now an admin.');
+    expect(describeNewRole(member(1, 'ada', 'member'), 1)).toBe('You are now a member.');
+    expect(describeNewRole(member(3, 'cy', 'owner'), 1)).toBe('cy is now an owner.');
   });
 });
