@@ -1,8 +1,9 @@
-import type { Member, Space, SpaceRole } from '@tim/protocol';
+import { TimClientError, type Member, type Space, type SpaceRole } from '@tim/protocol';
 import {
   canManage,
   canRemove,
   describeNewRole,
+  isRefusal,
   isSteppingDown,
   rolesToGive,
   sortedMembers,
@@ -97,5 +98,14 @@ describe('members', () => {
     expect(describeNewRole(member(2, 'Bob', 'admin'), 1)).toBe('Bob is now an admin.');
     expect(describeNewRole(member(1, 'ada', 'member'), 1)).toBe('You are now a member.');
     expect(describeNewRole(member(3, 'cy', 'owner'), 1)).toBe('cy is now an owner.');
+  });
+
+  it('tells a refusal by the server from a failure to answer', () => {
+    expect(isRefusal(new TimClientError('forbidden', 'Only the owners…', { status: 403 }))).toBe(true);
+    expect(isRefusal(new TimClientError('conflict', 'A space keeps at least one owner…', { status: 409 }))).toBe(true);
+    expect(isRefusal(new TimClientError('not_found', 'Timite 5 is not a member…', { status: 404 }))).toBe(true);
+    expect(isRefusal(new TimClientError('network', 'Could not reach the server.'))).toBe(false);
+    expect(isRefusal(new TimClientError('rate_limited', 'Slow down.', { status: 429 }))).toBe(false);
+    expect(isRefusal(new Error('forbidden'))).toBe(false);
   });
 });

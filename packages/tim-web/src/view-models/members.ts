@@ -1,4 +1,4 @@
-import type { Member, Space, SpaceRole } from '@tim/protocol';
+import { TimClientError, type Member, type Space, type SpaceRole } from '@tim/protocol';
 
 const RANK: Record<SpaceRole, number> = { owner: 0, admin: 1, member: 2 };
 
@@ -71,4 +71,14 @@ const WITH_ARTICLE: Record<SpaceRole, string> = { owner: 'an owner', admin: 'an 
 export function describeNewRole(member: Member, myId: number): string {
   const who = member.timite.id === myId ? 'You are' : `${member.timite.nick} is`;
   return `${who} now ${WITH_ARTICLE[member.role]}.`;
+}
+
+const REFUSALS: readonly string[] = ['forbidden', 'not_found', 'conflict'];
+
+/**
+ * Whether the server refused a change (403, 404, 409) rather than not answering. The panel offers
+ * only what the server allows, so a refusal means its list is out of date: roles changed meanwhile.
+ */
+export function isRefusal(failure: unknown): boolean {
+  return failure instanceof TimClientError && REFUSALS.includes(failure.code);
 }
