@@ -49,6 +49,9 @@ describe('TimConnection unread feed', () => {
     const marker = nextEvent(sub, 'read_marker');
     first.send({ type: 'read_marker', spaceId: 'garden', readUpTo: 7 });
     expect(await marker).toEqual({ type: 'read_marker', spaceId: 'garden', readUpTo: 7 });
+    const added = nextEvent(sub, 'space_added');
+    first.send({ type: 'space_added', spaceId: 'crew' });
+    expect(await added).toEqual({ type: 'space_added', spaceId: 'crew' });
 
     first.drop();
     const second = await peer.nextConnection();

@@ -21,6 +21,7 @@ import {
   type ReadyFrame,
   type ServerFrame,
   type ReadMarkerFrame,
+  type SpaceAddedFrame,
   type SpaceActivityFrame,
   type UnreadSubscribeFrame,
   type UnreadSubscribedFrame,
@@ -96,6 +97,8 @@ export interface TimConnectionEvents {
   space_activity: SpaceActivityFrame;
   /** Extension, after `watchUnread()`: your read marker in a space moved (on any device). */
   read_marker: ReadMarkerFrame;
+  /** Extension, after `watchUnread()`: someone added you to a space (an invitation, a new direct message): list spaces again. */
+  space_added: SpaceAddedFrame;
   /** Extension: a timite's abilities in a subscribed space changed; `abilities` is its whole set now ([] when gone). */
   abilities: AbilitiesEvent;
   /** Extension: the server recorded a `declareAbilities` (also each one re-sent after a reconnect). */
@@ -261,9 +264,9 @@ export class TimConnection {
   }
 
   /**
-   * Extension: asks for `space_activity` and `read_marker` events about every space you may read,
-   * now if open and at every reconnect, so that unread counts stay live without a subscription per
-   * space. Returns false when the server (as of its last 'ready') does not offer the feed.
+   * Extension: asks for `space_activity`, `read_marker` and `space_added` events about every space
+   * you may read, now if open and at every reconnect, so that unread counts stay live without a
+   * subscription per space. Returns false when the server (as of its last 'ready') does not offer the feed.
    */
   watchUnread(): boolean {
     this.isWatchingUnread = true;
@@ -440,6 +443,7 @@ export class TimConnection {
       case 'unread_subscribed':
       case 'space_activity':
       case 'read_marker':
+      case 'space_added':
         return this.emitter.emit(frame.type, frame);
       case 'abilities':
       case 'abilities_declared':

@@ -21,6 +21,7 @@ const SERVER_FRAME_TYPES: Record<ServerFrame['type'], true> = {
   unread_subscribed: true,
   space_activity: true,
   read_marker: true,
+  space_added: true,
   abilities: true,
   abilities_declared: true,
 };

@@ -110,8 +110,8 @@ export const StreamStopFrame = z.strictObject({
 export type StreamStopFrame = z.infer<typeof StreamStopFrame>;
 
 /**
- * Extension: asks for `space_activity` and `read_marker` frames about every space the timite
- * may read, so that unread counts stay live without a subscription per space. Answered by
+ * Extension: asks for `space_activity`, `read_marker` and `space_added` frames about every space
+ * the timite may read, so that unread counts stay live without a subscription per space. Answered by
  * `unread_subscribed`; lasts as long as the connection.
  */
 export const UnreadSubscribeFrame = z.strictObject({
@@ -238,6 +238,16 @@ export const ReadMarkerFrame = z.object({
 });
 export type ReadMarkerFrame = z.infer<typeof ReadMarkerFrame>;
 
+/**
+ * Extension, after `unread_subscribe`: the timite became a member of a space it did not choose to
+ * join (someone invited it, or opened a direct message with it): list the spaces again.
+ */
+export const SpaceAddedFrame = z.object({
+  type: z.literal('space_added'),
+  spaceId: SpaceId,
+});
+export type SpaceAddedFrame = z.infer<typeof SpaceAddedFrame>;
+
 export const ServerFrame = z.discriminatedUnion('type', [
   ReadyFrame,
   SubscribedFrame,
@@ -253,6 +263,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   UnreadSubscribedFrame,
   SpaceActivityFrame,
   ReadMarkerFrame,
+  SpaceAddedFrame,
   AbilitiesEvent,
   AbilitiesDeclaredFrame,
 ]);
