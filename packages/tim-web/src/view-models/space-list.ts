@@ -1,7 +1,8 @@
-import { SPACES_PAGE_MAX, type Space, type SpaceId, type SpaceListing, type SpaceVisibility } from '@tim/protocol';
+import type { Space, SpaceId, SpaceListing, SpaceVisibility } from '@tim/protocol';
 import type { ChatClient, ChatSignals } from './chat-ports';
 import { describeError } from './error-words';
 import type { KeyValueStore } from './key-value-store';
+import { lookUpPublicSpace } from './public-space';
 import type { UnreadCounts } from './unread';
 
 const LAST_SPACE_KEY = 'tim.space';
@@ -96,7 +97,7 @@ export class SpaceList {
     if (this.#previewing?.id === spaceId) return;
     this.#setPreviewing(undefined);
     if (this.has(spaceId)) return;
-    const found = listing?.id === spaceId ? listing : await this.#lookUpPublic(spaceId);
+    const found = listing?.id === spaceId ? listing : await lookUpPublicSpace(this.#client, spaceId);
     if (opening !== this.#openings) return;
     this.#setPreviewing(found === undefined || found.role !== undefined ? undefined : spaceOf(found));
   }
@@ -183,21 +184,6 @@ export class SpaceList {
     if (space?.id === this.#previewing?.id) return;
     this.#previewing = space;
     this.#signals.changed();
-  }
-
-  /**
-   * The public space `spaceId` as listed for the reader (with their role when they are a
-   * member), from the public spaces whose id or name contains it; undefined when not among them.
-   */
-  async #lookUpPublic(spaceId: SpaceId): Promise<SpaceListing | undefined> {
-    try {
-      const { spaces } = await this.#client.listSpaces({ scope: 'public', q: spaceId, limit: SPACES_PAGE_MAX });
-      return spaces.find((space) => space.id === spaceId);
-    } catch {
-      // Not knowing, the space shows as the reader's own, without "Join"; the load of the
-      // space itself, asked at the same time, tells of a server that does not answer.
-      return undefined;
-    }
   }
 
   /** Lists a space once: where it was, or at the end when new. */

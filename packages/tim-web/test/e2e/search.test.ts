@@ -106,4 +106,18 @@ describe('search in the browser', () => {
     await searchBox(page).fill('nothinglikethis');
     await page.getByText('No messages found.').waitFor();
   });
+
+  it('names a result from a public space the reader has not joined by its name, and previews it on a click', async () => {
+    const kim = await registerApiUser(env.server.baseUrl, 'kim');
+    await kim.createSpace({ id: 'orchard-talk', name: 'Orchard Talk' });
+    await kim.sendMessage('orchard-talk', 'the quince harvest starts monday');
+    const page = await openApp(env.browser, env.server.baseUrl);
+    await registerInUi(page, 'lou');
+    await searchBox(page).fill('quince');
+    const result = results(page).first();
+    await result.getByText('#Orchard Talk').waitFor();
+    await result.click();
+    await page.getByRole('heading', { name: 'Orchard Talk', exact: true }).waitFor();
+    await page.getByText('You are previewing this space.').waitFor();
+  });
 });
