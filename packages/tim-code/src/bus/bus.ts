@@ -6,7 +6,8 @@ import type { StreamControl } from './stream-control';
  * What travels between the processes that serve a space: updates, ephemeral events for its
  * subscribers, requests to the process that holds one of its streams, and a timite's read
  * marker that moved in the space (for that timite's unread feeds, not for subscribers), and a
- * change of who may read the space (issue 19: subscriptions of those who lost it end).
+ * change of who may read the space (issue 19: subscriptions of those who lost it end, unread
+ * feeds of those who were added hear of it).
  */
 export type PublishedEvent =
   | { kind: 'update'; update: Update }

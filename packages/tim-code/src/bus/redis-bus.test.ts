@@ -91,6 +91,36 @@ describe('createRedisBus', () => {
     }
   });
 
+  it('carries an access change with its grant, and keeps an access change with keys it does not know (from a newer release)', async () => {
+    const channelPrefix = uniqueRedisPrefix();
+    const errors: unknown[] = [];
+    const [here, there] = await Promise.all([
+      createRedisBus({ url: TEST_REDIS_URL, channelPrefix }),
+      createRedisBus({ url: TEST_REDIS_URL, channelPrefix, onError: (err) => errors.push(err) }),
+    ]);
+    const newer = new Redis(TEST_REDIS_URL);
+    try {
+      const received: BusEvent[] = [];
+      let bothArrived: () => void = () => undefined;
+      const both = new Promise<void>((resolve) => (bothArrived = resolve));
+      await there.subscribe('crew', (event) => {
+        if (received.push(event) === 2) bothArrived();
+      });
+      // Awaited one after the other, so Redis passes them on in this order.
+      await newer.publish(`${channelPrefix}crew`, '{"kind":"access","grant":{"timiteIds":[3]},"later":{"x":1}}');
+      await here.publish('crew', { kind: 'access', grant: { timiteIds: [2] } });
+      await both;
+      expect(received).toEqual([
+        { kind: 'access', grant: { timiteIds: [3] } },
+        { kind: 'access', grant: { timiteIds: [2] } },
+      ]);
+      expect(errors).toEqual([]);
+    } finally {
+      newer.disconnect();
+      await Promise.all([here.close(), there.close()]);
+    }
+  });
+
   it('drops a message that is not a bus event, says so, and keeps delivering', async () => {
     const channelPrefix = uniqueRedisPrefix();
     const errors: unknown[] = [];

@@ -1,5 +1,5 @@
 import type { Member, Space, SpaceId, SpaceRole, Timite, UpdateSpaceRequest } from '@tim/protocol';
-import type { AccessRevocation } from '../bus/access-change';
+import type { AccessChange } from '../bus/access-change';
 import type { Bus } from '../bus/bus';
 import type { AccessStorage, SpaceMember, Storage } from '../storage/storage';
 import { noSuchSpace, type SpaceAccessCheck } from './space-access';
@@ -9,8 +9,8 @@ import { TimError } from './tim-error';
  * Members, roles, a space's settings and DMs (issue 19). Every call first checks that the
  * caller may read the space (a private space of others is not found), then lets storage check
  * the caller's authority in the transaction that makes the change. A change of who may read a
- * space is published on the bus, so that every process forgets what it cached and ends the
- * subscriptions of those who lost the space.
+ * space is published on the bus, so that every process forgets what it cached, ends the
+ * subscriptions of those who lost the space and tells those someone else made members of it.
  */
 
 export interface MembershipDeps {
@@ -28,11 +28,9 @@ function toMember(member: SpaceMember): Member {
   return { timite: member.timite, role: member.role, joinedAt: member.joinedAt };
 }
 
-function publishAccessChange(deps: MembershipDeps, spaceId: SpaceId, revoke?: AccessRevocation): void {
+function publishAccessChange(deps: MembershipDeps, spaceId: SpaceId, change: AccessChange = {}): void {
   deps.access.forget(spaceId);
-  deps.bus
-    .publish(spaceId, revoke === undefined ? { kind: 'access' } : { kind: 'access', revoke })
-    .catch((err: unknown) => deps.onPublishError(err, spaceId));
+  deps.bus.publish(spaceId, { kind: 'access', ...change }).catch((err: unknown) => deps.onPublishError(err, spaceId));
 }
 
 async function timiteByNick(deps: MembershipDeps, nick: string): Promise<Timite> {
@@ -63,7 +61,7 @@ export async function addMember(
   });
   switch (result.outcome) {
     case 'created':
-      publishAccessChange(deps, input.spaceId);
+      publishAccessChange(deps, input.spaceId, { grant: { timiteIds: [timite.id] } });
       return toMember(result.member);
     case 'already_member':
       throw new TimError('conflict', `"${timite.nick}" is a member of "${input.spaceId}" already.`);
@@ -156,7 +154,7 @@ export async function removeMember(
       publishAccessChange(
         deps,
         input.spaceId,
-        space.visibility === 'private' ? { timiteId: input.timiteId } : undefined,
+        space.visibility === 'private' ? { revoke: { timiteId: input.timiteId } } : {},
       );
       return;
     case 'not_member':
@@ -195,7 +193,9 @@ export async function updateSpace(
       const turnedPrivate = result.before.visibility !== 'private' && result.space.visibility === 'private';
       if (turnedPrivate) {
         const members = await deps.storage.listMembers(input.spaceId);
-        publishAccessChange(deps, input.spaceId, { exceptMembers: members.map((member) => member.timite.id) });
+        publishAccessChange(deps, input.spaceId, {
+          revoke: { exceptMembers: members.map((member) => member.timite.id) },
+        });
       } else {
         publishAccessChange(deps, input.spaceId);
       }
@@ -232,6 +232,8 @@ export async function openDm(
   const result = await deps.storage.openDm({ timiteIds: [...participants.keys()], name, createdAt: deps.now() });
   switch (result.outcome) {
     case 'created':
+      // Everyone in it, the caller too: its other devices list the new space as well.
+      publishAccessChange(deps, result.space.id, { grant: { timiteIds: [...participants.keys()] } });
       return { space: result.space, created: true };
     case 'opened':
       return { space: result.space, created: false };
