@@ -92,6 +92,21 @@ describe('the unread feed', () => {
     feed.close();
   });
 
+  it('sends space_added to every watcher of the timites an access change grants the space, and to nobody else', async () => {
+    const { bus } = countingBus();
+    const feed = createUnreadFeed({ bus, onError: (err) => errors.push(err) });
+    const [adaHere, adaThere, bob, cy] = [watcher(1), watcher(1), watcher(2), watcher(3)];
+    for (const one of [adaHere, adaThere, bob, cy]) await feed.watch(one);
+
+    await bus.publish('crew', { kind: 'access', grant: { timiteIds: [1, 3] } });
+    await bus.publish('crew', { kind: 'access' });
+    await bus.publish('crew', { kind: 'access', revoke: { timiteId: 2 } });
+    await settle();
+    for (const one of [adaHere, adaThere, cy]) expect(one.frames).toEqual([{ type: 'space_added', spaceId: 'crew' }]);
+    expect(bob.frames).toEqual([]);
+    feed.close();
+  });
+
   it('listens to the bus only while someone watches, and a watcher that leaves gets nothing more', async () => {
     const { bus, listening } = countingBus();
     const feed = createUnreadFeed({ bus, onError: (err) => errors.push(err) });

@@ -11,8 +11,9 @@ export interface UnreadWatcher {
 
 /**
  * What keeps unread counts live without a subscription per space: `space_activity` for every
- * new message in every space, and `read_marker` for each move of the watcher's own marker (from
- * any connection or process). While at least one local connection watches, this process
+ * new message in every space, `read_marker` for each move of the watcher's own marker, and
+ * `space_added` when someone else made the watcher's timite a member of a space (from any
+ * connection or process). While at least one local connection watches, this process
  * listens to all spaces on the bus; with none, it does not.
  */
 export interface UnreadFeed {
@@ -127,9 +128,15 @@ export function createUnreadFeed({
     for (const watcher of own) watcher.deliver(frame);
   }
 
+  function deliverSpaceAdded(spaceId: SpaceId, timiteIds: readonly number[]): void {
+    const frame = toOutboundFrame({ type: 'space_added', spaceId });
+    for (const timiteId of timiteIds) for (const watcher of byTimite.get(timiteId) ?? []) watcher.deliver(frame);
+  }
+
   function onEvent(spaceId: SpaceId, event: PublishedEvent): void {
     if (event.kind === 'access') {
       readers.delete(spaceId);
+      if (event.grant !== undefined) deliverSpaceAdded(spaceId, event.grant.timiteIds);
     } else if (event.kind === 'update') {
       // Edits, deletes and reactions change no count that a client can keep by itself.
       if (event.update.event.type !== 'message' || watchers.size === 0) return;

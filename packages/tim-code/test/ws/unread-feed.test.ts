@@ -1,11 +1,12 @@
-import { SendMessageResponse } from '@tim/protocol';
+import { SendMessageResponse, SpaceResponse } from '@tim/protocol';
 import { api, register, send, type Member } from '../support/http';
 import { startServer, waitFor, type TestServer } from '../support/start-server';
 import { nextFrame, TestSocket } from '../support/ws';
 
 /*
  * The unread feed (unread_subscribe): space_activity for every new message in every space,
- * subscribed or not, and read_marker whenever the timite's own marker moves.
+ * subscribed or not, read_marker whenever the timite's own marker moves, and space_added when
+ * someone else makes the timite a member of a space.
  */
 
 let server: TestServer;
@@ -76,6 +77,40 @@ describe('unread_subscribe', () => {
     ).toBe(200);
     expect(await nextFrame(other, { type: 'read_marker' })).toMatchObject({ spaceId: 'side' });
     expect(other.inbox.filter((frame) => frame.type === 'read_marker')).toEqual([]);
+  });
+
+  it('sends space_added to whom someone invites to a space or opens a direct message with, and to nobody else', async () => {
+    const cy = await register(server, 'cy');
+    const [adaFeed, bobFeed, cyFeed] = [await watch(ada), await watch(bob), await watch(cy)];
+    const post = (member: Member, path: string, body: object) => api(server, 'POST', path, { key: member.key, body });
+    const addedFrames = (socket: TestSocket) => socket.inbox.filter((frame) => frame.type === 'space_added');
+    for (const id of ['crew', 'deck']) {
+      expect((await post(bob, '/spaces', { id, name: id, visibility: 'private' })).status).toBe(201);
+    }
+
+    expect((await post(bob, '/spaces/crew/members', { nick: 'cy' })).status).toBe(201);
+    expect(await nextFrame(cyFeed, { type: 'space_added' })).toEqual({ type: 'space_added', spaceId: 'crew' });
+    expect((await post(bob, '/spaces/crew/members', { nick: 'ada' })).status).toBe(201);
+    expect(await nextFrame(adaFeed, { type: 'space_added' })).toEqual({ type: 'space_added', spaceId: 'crew' });
+    // Sent in the order of the invitations: had cy's reached ada, it would be in her inbox by now.
+    expect(addedFrames(adaFeed)).toEqual([]);
+
+    const opened = await post(ada, '/dms', { nicks: ['bob'] });
+    expect(opened.status).toBe(201);
+    const dmId = SpaceResponse.parse(opened.body).space.id;
+    // Ada's own other connections hear of it too.
+    for (const socket of [bobFeed, adaFeed]) {
+      expect(await nextFrame(socket, { type: 'space_added' })).toEqual({ type: 'space_added', spaceId: dmId });
+    }
+
+    // Neither opening the same DM again nor joining by oneself tells anyone.
+    expect((await post(bob, '/dms', { nicks: ['ada'] })).status).toBe(200);
+    expect((await post(cy, '/spaces/side/join', {})).status).toBe(201);
+    expect((await post(bob, '/spaces/deck/members', { nick: 'cy' })).status).toBe(201);
+    expect(await nextFrame(cyFeed, { type: 'space_added' })).toEqual({ type: 'space_added', spaceId: 'deck' });
+    expect((await post(bob, '/spaces/deck/members', { nick: 'ada' })).status).toBe(201);
+    expect(await nextFrame(adaFeed, { type: 'space_added' })).toEqual({ type: 'space_added', spaceId: 'deck' });
+    for (const socket of [adaFeed, bobFeed, cyFeed]) expect(addedFrames(socket)).toEqual([]);
   });
 
   it('answers a repeated unread_subscribe without doubling the feed, and stops when the connection closes', async () => {
