@@ -49,6 +49,7 @@ export class LiveLink implements SpaceFrames {
       connection.on('unread_subscribed', handlers.unread_subscribed),
       connection.on('space_activity', handlers.space_activity),
       connection.on('read_marker', handlers.read_marker),
+      connection.on('space_added', handlers.space_added),
     );
     connection.watchUnread();
   }

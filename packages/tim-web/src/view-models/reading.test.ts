@@ -175,6 +175,21 @@ describe('Reading', () => {
     expect(reading.title()).toBe('Tim');
   });
 
+  it('reads the list again, once for a burst, when the reader was added to spaces (an invitation, a direct message)', async () => {
+    const { reading, recounts } = setup();
+    reading.unread.setListed([listing('main', 0, 0)]);
+    const handlers = reading.handlers();
+    handlers.space_added({ type: 'space_added', spaceId: 'crew' });
+    handlers.space_added({ type: 'space_added', spaceId: 'dm-new' });
+    await jest.advanceTimersByTimeAsync(99);
+    expect(recounts()).toBe(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(recounts()).toBe(1);
+    handlers.space_added({ type: 'space_added', spaceId: 'deck' });
+    await jest.advanceTimersByTimeAsync(100);
+    expect(recounts()).toBe(2);
+  });
+
   it('reads the list again when a space outside it has news (a direct message opened with the reader), each such space once a minute', async () => {
     const { reading, recounts } = setup();
     reading.unread.setListed([listing('main', 0, 0)]);

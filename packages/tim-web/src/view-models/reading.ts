@@ -25,7 +25,7 @@ export interface ReadingOptions {
   unlistedRecheckMs?: number;
 }
 
-type UnreadEventName = 'unread_subscribed' | 'space_activity' | 'read_marker';
+type UnreadEventName = 'unread_subscribed' | 'space_activity' | 'read_marker' | 'space_added';
 
 /** What to do with each event of the unread feed (`TimConnection.watchUnread`). */
 export type UnreadHandlers = { [K in UnreadEventName]: (payload: TimConnectionEvents[K]) => void };
@@ -97,6 +97,8 @@ export class Reading {
         if (this.unread.applyReadMarker(frame) === 'recount') this.#scheduleRecount();
         this.#signals.changed();
       },
+      // Someone invited the reader or opened a direct message with them: the list shows it now.
+      space_added: () => this.#scheduleRecount(),
     };
   }
 
