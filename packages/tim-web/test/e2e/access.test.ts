@@ -90,6 +90,28 @@ describe('who may be where, in the browser (issue 19)', () => {
     expect((await bob.openDm(['ada'])).space.id).toBe(dmId);
   });
 
+  it('lists a private space the reader is invited to, and a direct message opened with them, at once and without a reload', async () => {
+    const vic = await registerApiUser(env.server.baseUrl, 'vic');
+    const wes = await registerApiUser(env.server.baseUrl, 'wes');
+    await vic.createSpace({ id: 'porch', name: 'Porch' });
+    await wes.joinSpace('porch');
+    await vic.createSpace({ id: 'vault', name: 'Vault', visibility: 'private' });
+    const page = await openAppAs(env.browser, env.server.baseUrl, wes.key ?? '');
+    await page.getByRole('heading', { name: 'main', exact: true }).waitFor();
+    const spaces = page.getByRole('navigation', { name: 'Spaces' });
+    // A badge from the unread feed: the feed is live before anyone adds the reader anywhere.
+    await vic.sendMessage('porch', 'anyone here?');
+    await spaces.locator('[data-space-id="porch"]').getByTestId('unread-badge').getByText('1').waitFor();
+    await page.evaluate(() => ((window as unknown as { isSamePage?: boolean }).isSamePage = true));
+
+    await vic.addMember('vault', 'wes');
+    await spaces.locator('[data-space-id="vault"]').getByTestId('private-mark').waitFor();
+    const { space } = await vic.openDm(['wes']);
+    const dms = page.getByRole('navigation', { name: 'Direct messages' });
+    await dms.locator(`[data-space-id="${space.id}"]`).getByText('vic').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { isSamePage?: boolean }).isSamePage)).toBe(true);
+  });
+
   it('creates a private space with a lock mark, which a non-member does not see', async () => {
     const cy = await registerApiUser(env.server.baseUrl, 'cy');
     const dee = await openApp(env.browser, env.server.baseUrl);
