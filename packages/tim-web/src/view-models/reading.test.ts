@@ -190,30 +190,6 @@ describe('Reading', () => {
     expect(recounts()).toBe(2);
   });
 
-  it('reads the list again when a space outside it has news (a direct message opened with the reader), each such space once a minute', async () => {
-    const { reading, recounts } = setup();
-    reading.unread.setListed([listing('main', 0, 0)]);
-    reading.noteOpening('main');
-    const handlers = reading.handlers();
-    handlers.space_activity(activity('main', 1));
-    await jest.advanceTimersByTimeAsync(100);
-    expect(recounts()).toBe(0);
-    handlers.space_activity(activity('dm-new', 1));
-    handlers.space_activity(activity('dm-new', 2));
-    await jest.advanceTimersByTimeAsync(100);
-    expect(recounts()).toBe(1);
-    handlers.space_activity(activity('busy-public', 5));
-    await jest.advanceTimersByTimeAsync(100);
-    expect(recounts()).toBe(2);
-    for (let updateId = 6; updateId < 30; updateId += 1) handlers.space_activity(activity('busy-public', updateId));
-    await jest.advanceTimersByTimeAsync(30_000);
-    expect(recounts()).toBe(2);
-    await jest.advanceTimersByTimeAsync(30_000);
-    handlers.space_activity(activity('busy-public', 30));
-    await jest.advanceTimersByTimeAsync(100);
-    expect(recounts()).toBe(3);
-  });
-
   it('counts the open space outside the list while it is open', () => {
     const { reading } = setup();
     reading.unread.setListed([listing('main', 0, 0)]);

@@ -21,8 +21,6 @@ export interface ReadingOptions {
   markDelayMs?: number;
   /** How long a recount waits for others to join it, in ms. @default 300 */
   recountDelayMs?: number;
-  /** How long a space outside the list, found not to be the reader's, goes without another look, in ms. @default 60000 */
-  unlistedRecheckMs?: number;
 }
 
 type UnreadEventName = 'unread_subscribed' | 'space_activity' | 'read_marker' | 'space_added';
@@ -53,9 +51,6 @@ export class Reading {
   readonly #recountDelayMs: number;
   readonly #myId: number;
   #recountTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #unlistedRecheckMs: number;
-  /** Spaces outside the list with news, and when the list was last read again because of them. */
-  readonly #unlistedLooks = new Map<SpaceId, number>();
   #subscribedBefore = false;
   /** The page is on screen and has the focus. */
   #attentive = true;
@@ -70,7 +65,6 @@ export class Reading {
     this.#signals = options.signals;
     this.#recount = options.recount;
     this.#recountDelayMs = options.recountDelayMs ?? 300;
-    this.#unlistedRecheckMs = options.unlistedRecheckMs ?? 60_000;
     this.#notifications = options.notifications;
     const { notifications, spaceName = (id) => id, openSpace = () => undefined } = options;
     this.#alerts =
@@ -90,7 +84,6 @@ export class Reading {
       },
       space_activity: (frame) => {
         if (this.unread.applyActivity(frame)) void this.#alerts?.noteMention(frame);
-        if (!this.unread.counts(frame.spaceId)) this.#lookForNewSpace(frame.spaceId);
         this.#signals.changed();
       },
       read_marker: (frame) => {
@@ -184,19 +177,6 @@ export class Reading {
     if (this.#shown !== undefined && sameBadges(this.#shown.badges, badges)) badges = this.#shown.badges;
     this.#shown = { version, openSpaceId, badges, title: pageTitle(this.unread.totals(), this.unread.cap) };
     return this.#shown;
-  }
-
-  /**
-   * News from a readable space outside the list: someone may have added the reader to it (a
-   * direct message opened with them, an invitation), so the list is read again; a public space
-   * that is still not theirs is looked at again only after a while.
-   */
-  #lookForNewSpace(spaceId: SpaceId): void {
-    const now = Date.now();
-    const lookedAt = this.#unlistedLooks.get(spaceId);
-    if (lookedAt !== undefined && now - lookedAt < this.#unlistedRecheckMs) return;
-    this.#unlistedLooks.set(spaceId, now);
-    this.#scheduleRecount();
   }
 
   #scheduleRecount(options: { followUp?: boolean } = {}): void {

@@ -119,7 +119,7 @@ export class UnreadCounts {
    * reader, which is worth a notification, in a space that counts or not.
    */
   applyActivity(frame: SpaceActivityFrame): boolean {
-    if (!this.counts(frame.spaceId)) {
+    if (!this.#counts(frame.spaceId)) {
       const readUpTo = this.#spaces.get(frame.spaceId)?.readUpTo ?? 0;
       const news = frame.senderId !== this.#myId && frame.updateId > readUpTo;
       // Nothing is kept, but a listing running now may list the space without this message:
@@ -204,12 +204,12 @@ export class UnreadCounts {
   }
 
   /** The space is in the reader's list, or open. */
-  counts(spaceId: SpaceId): boolean {
+  #counts(spaceId: SpaceId): boolean {
     return this.#listed.has(spaceId) || spaceId === this.#openSpaceId;
   }
 
   #countedSpaceIds(): SpaceId[] {
-    return [...this.#spaces.keys()].filter((spaceId) => this.counts(spaceId));
+    return [...this.#spaces.keys()].filter((spaceId) => this.#counts(spaceId));
   }
 
   /** A space the listing has not told of (listed since, or the open one) starts with nothing read. */
